@@ -1,0 +1,155 @@
+"""Stats counters that the database keeps exact by itself.
+
+Counting rows on every read costs O(rows): the seed's nine COUNT queries take ~400 ms at 1 M
+notifications on SQLite. Instead each counter is one row in ``stats_counters``, and triggers on
+the counted tables adjust it inside the writing transaction. Writes from another process or from
+raw SQL therefore count too, and reading all stats is one small statement whatever the table sizes.
+
+Every counter is defined once, as a table plus a predicate over one of its rows; the triggers and
+:func:`recount` (which rebuilds the counters from the tables) are both generated from that.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import groupby
+
+from sqlalchemy import Connection, text
+
+
+@dataclass(frozen=True)
+class Counter:
+    name: str
+    table: str
+    predicate: str  # SQL over one row; "{row}" stands for NEW, OLD or the table itself
+
+    def where(self, row: str) -> str:
+        return self.predicate.format(row=row)
+
+
+COUNTERS: tuple[Counter, ...] = (
+    Counter("users", "users", "1 = 1"),
+    Counter("requests_total", "media_requests", "1 = 1"),
+    Counter("requests_movies", "media_requests", "{row}.media_type = 'movie'"),
+    Counter("requests_tv", "media_requests", "{row}.media_type = 'tv'"),
+    Counter("requests_tracking", "media_requests", "{row}.media_type = 'tv' AND {row}.status = 'approved'"),
+    Counter("episodes_tracked", "episodes", "1 = 1"),
+    Counter("notifications_total", "notifications", "1 = 1"),
+    Counter("notifications_pending", "notifications", "{row}.status = 'pending'"),
+    Counter("notifications_sending", "notifications", "{row}.status = 'sending'"),
+    Counter("notifications_sent", "notifications", "{row}.status = 'sent'"),
+    Counter("notifications_failed", "notifications", "{row}.status = 'failed'"),
+)
+
+# Columns an UPDATE must touch before a counter of that table can change.
+WATCHED_COLUMNS = {"media_requests": ("media_type", "status"), "notifications": ("status",)}
+
+
+@dataclass(frozen=True)
+class Stats:
+    users: int = 0
+    requests_total: int = 0
+    requests_movies: int = 0
+    requests_tv: int = 0
+    requests_tracking: int = 0
+    episodes_tracked: int = 0
+    notifications_total: int = 0
+    notifications_pending: int = 0
+    notifications_sending: int = 0
+    notifications_sent: int = 0
+    notifications_failed: int = 0
+
+
+READ_STATS = text("SELECT name, value FROM stats_counters")
+
+
+def read_stats(connection: Connection) -> Stats:
+    """All counters in one statement; its cost does not depend on the size of the tables."""
+    values = dict(connection.execute(READ_STATS).all())
+    return Stats(**{c.name: int(values.get(c.name, 0)) for c in COUNTERS})
+
+
+def recount(connection: Connection) -> Stats:
+    """Rebuild every counter from the tables (for a database that had rows before its triggers)."""
+    for counter in COUNTERS:
+        count = f"SELECT COUNT(*) FROM {counter.table} WHERE {counter.where(counter.table)}"
+        connection.execute(
+            text(f"UPDATE stats_counters SET value = ({count}) WHERE name = :name"), {"name": counter.name}
+        )
+    return read_stats(connection)
+
+
+def install(connection: Connection) -> bool:
+    """Create the counter rows and triggers if missing; True if the counters were (re)built."""
+    existing = set(connection.execute(text("SELECT name FROM stats_counters")).scalars())
+    missing = [c.name for c in COUNTERS if c.name not in existing]
+    for name in missing:
+        connection.execute(text("INSERT INTO stats_counters (name, value) VALUES (:n, 0)"), {"n": name})
+    statements = {
+        "sqlite": _sqlite_triggers,
+        "postgresql": _postgresql_triggers,
+    }.get(connection.dialect.name)
+    if statements is None:
+        raise RuntimeError(f"database {connection.dialect.name!r} is not supported: use SQLite or PostgreSQL")
+    for statement in statements():
+        connection.execute(text(statement))
+    if missing:
+        recount(connection)
+    return bool(missing)
+
+
+def _by_table() -> Iterable[tuple[str, list[Counter]]]:
+    for table, counters in groupby(sorted(COUNTERS, key=lambda c: c.table), key=lambda c: c.table):
+        yield table, list(counters)
+
+
+def _adjustments(counters: list[Counter]) -> dict[str, list[str]]:
+    """Per operation, the UPDATE statements a trigger body runs."""
+
+    def bump(counter: Counter, delta: str, condition: str) -> str:
+        where = f"name = '{counter.name}' AND ({condition})"
+        return f"UPDATE stats_counters SET value = value {delta} WHERE {where};"
+
+    return {
+        "INSERT": [bump(c, "+ 1", c.where("NEW")) for c in counters],
+        "DELETE": [bump(c, "- 1", c.where("OLD")) for c in counters],
+        "UPDATE": [
+            stmt
+            for c in counters
+            if "{row}" in c.predicate
+            for stmt in (
+                bump(c, "+ 1", f"({c.where('NEW')}) AND NOT ({c.where('OLD')})"),
+                bump(c, "- 1", f"({c.where('OLD')}) AND NOT ({c.where('NEW')})"),
+            )
+        ],
+    }
+
+
+def _sqlite_triggers() -> Iterable[str]:
+    for table, counters in _by_table():
+        for operation, body in _adjustments(counters).items():
+            if not body:
+                continue
+            event = operation
+            if operation == "UPDATE":
+                event = f"UPDATE OF {', '.join(WATCHED_COLUMNS[table])}"
+            yield (
+                f"CREATE TRIGGER IF NOT EXISTS count_{table}_{operation.lower()} AFTER {event} ON {table} "
+                f"FOR EACH ROW BEGIN {' '.join(body)} END"
+            )
+
+
+def _postgresql_triggers() -> Iterable[str]:
+    for table, counters in _by_table():
+        for operation, body in _adjustments(counters).items():
+            if not body:
+                continue
+            name = f"count_{table}_{operation.lower()}"
+            event = operation
+            if operation == "UPDATE":
+                event = f"UPDATE OF {', '.join(WATCHED_COLUMNS[table])}"
+            yield (
+                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                f"BEGIN {' '.join(body)} RETURN NULL; END $$"
+            )
+            yield f"DROP TRIGGER IF EXISTS {name} ON {table}"
+            yield f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"

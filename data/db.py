@@ -1,0 +1,111 @@
+"""The database handle: engine, sessions, schema set-up and commit notifications."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session, SQLModel, create_engine
+
+from . import counters, models  # models registers the tables
+from .counters import Stats
+
+
+class DatabaseError(Exception):
+    """A database cannot be used; the message says what to fix."""
+
+
+class Database:
+    """One database: sessions for Airdate's own writes, and a hook that runs after each commit.
+
+    Commit listeners are how writes made through Airdate's own code reach viewers at once; they may
+    be called from any thread.
+    """
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        try:
+            parsed = make_url(url)
+        except ArgumentError as error:
+            raise DatabaseError(f"AIRDATE_DATABASE_URL {url!r} is not a database URL ({error})") from None
+        self.url = parsed
+        connect_args: dict = {}
+        if parsed.get_backend_name() == "sqlite":
+            connect_args = {"check_same_thread": False, "timeout": 30}
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.engine: Engine = create_engine(parsed, echo=echo, connect_args=connect_args)
+        except (ArgumentError, ImportError) as error:
+            raise DatabaseError(f"cannot use database {parsed.render_as_string()}: {error}") from None
+        if parsed.get_backend_name() == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
+        self._commit_listeners: list[Callable[[], None]] = []
+        event.listen(self._sessions, "after_commit", lambda _session: self.notify_commit())
+
+    def on_commit(self, listener: Callable[[], None]) -> None:
+        self._commit_listeners.append(listener)
+
+    def notify_commit(self) -> None:
+        for listener in self._commit_listeners:
+            listener()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as session:
+            yield session
+
+    def create_schema(self) -> None:
+        """Create missing tables and counter triggers; rebuild counters that did not exist yet."""
+        try:
+            SQLModel.metadata.create_all(self.engine)
+            with self.engine.begin() as connection:
+                counters.install(connection)
+        except SQLAlchemyError as error:
+            raise DatabaseError(f"cannot open database {self.describe()}: {_reason(error)}") from None
+        self.notify_commit()
+
+    def read_stats(self) -> Stats:
+        with self.engine.connect() as connection:
+            return counters.read_stats(connection)
+
+    def recount(self) -> Stats:
+        with self.engine.begin() as connection:
+            stats = counters.recount(connection)
+        self.notify_commit()
+        return stats
+
+    def ping(self) -> None:
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def get_meta(self, key: str) -> str | None:
+        with self.session() as session:
+            row = session.get(models.Meta, key)
+            return row.value if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.session() as session:
+            session.merge(models.Meta(key=key, value=value))
+            session.commit()
+
+    def describe(self) -> str:
+        return self.url.render_as_string(hide_password=True)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _reason(error: SQLAlchemyError) -> str:
+    return str(getattr(error, "orig", None) or error).splitlines()[0]

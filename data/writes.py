@@ -1,0 +1,107 @@
+"""Airdate's own write paths. Each takes a session and leaves committing to the caller."""
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from .models import (
+    Episode,
+    MediaRequest,
+    MediaType,
+    Notification,
+    NotificationStatus,
+    RequestStatus,
+    User,
+    utcnow,
+)
+
+
+def add_user(session: Session, username: str, email: str, *, jellyseerr_id: int | None = None) -> User:
+    user = User(username=username, email=email, jellyseerr_id=jellyseerr_id)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def add_request(
+    session: Session,
+    requester: User,
+    media_type: MediaType,
+    title: str,
+    tmdb_id: int,
+    *,
+    status: RequestStatus = RequestStatus.APPROVED,
+) -> MediaRequest:
+    request = MediaRequest(
+        requester_id=requester.id, media_type=media_type, title=title, tmdb_id=tmdb_id, status=status
+    )
+    session.add(request)
+    session.flush()
+    return request
+
+
+def track_episode(
+    session: Session,
+    tmdb_id: int,
+    show_title: str,
+    season: int,
+    number: int,
+    title: str,
+    air_date: date | None = None,
+    *,
+    notify: bool = True,
+) -> Episode | None:
+    """Record an episode of a show; queue one notification per requester who is tracking it.
+
+    Returns None when the episode was already tracked (a repeated delivery creates nothing).
+    """
+    exists = session.exec(
+        select(Episode.id).where(
+            Episode.tmdb_id == tmdb_id, Episode.season == season, Episode.number == number
+        )
+    ).first()
+    if exists is not None:
+        return None
+    episode = Episode(
+        tmdb_id=tmdb_id, show_title=show_title, season=season, number=number, title=title, air_date=air_date
+    )
+    session.add(episode)
+    session.flush()
+    if notify:
+        label = f"{show_title} S{season:02d}E{number:02d}"
+        for user_id in tracking_requesters(session, tmdb_id):
+            session.add(
+                Notification(
+                    user_id=user_id,
+                    episode_id=episode.id,
+                    subject=f"New episode: {label}",
+                    body=f"{label} \u201c{title}\u201d is now available.",
+                )
+            )
+    session.flush()
+    return episode
+
+
+def tracking_requesters(session: Session, tmdb_id: int) -> list[int]:
+    query = select(MediaRequest.requester_id).where(
+        MediaRequest.tmdb_id == tmdb_id,
+        MediaRequest.media_type == MediaType.TV,
+        MediaRequest.status == RequestStatus.APPROVED,
+    )
+    return sorted(set(session.exec(query).all()))
+
+
+def mark_sent(session: Session, notification_ids: list[int]) -> int:
+    """Mark these notifications sent (one delivered batch); returns how many changed."""
+    rows = session.exec(
+        select(Notification).where(
+            col(Notification.id).in_(notification_ids), Notification.status != NotificationStatus.SENT
+        )
+    ).all()
+    now = utcnow()
+    for row in rows:
+        row.status = NotificationStatus.SENT
+        row.sent_at = now
+        row.attempts += 1
+    session.flush()
+    return len(rows)

@@ -1,0 +1,45 @@
+"""Prometheus metrics: the stats as gauges, and the counters that show the feed's cost.
+
+``airdate_stats_reads_total`` divided by ``airdate_feed_ticks_total`` stays at one however many
+viewers are connected (plus one read per burst of Airdate's own writes).
+"""
+
+import asyncio
+from collections.abc import Callable
+
+from prometheus_client import Counter, Gauge
+
+from data import Stats
+
+STATS_READS = Counter("airdate_stats_reads", "Reads of the stats counters from the database")
+FEED_TICKS = Counter("airdate_feed_ticks", "Ticks of the app-wide stats timer")
+SSE_SUBSCRIBERS = Gauge("airdate_sse_subscribers", "Open /sse/stats streams")
+DASHBOARD_CLIENTS = Gauge("airdate_dashboard_clients", "Browser or native pages subscribed to the feed")
+EVENT_LOOP_TASKS = Gauge("airdate_event_loop_tasks", "Tasks alive on the server's event loop")
+
+USERS = Gauge("airdate_users", "Users")
+REQUESTS = Gauge("airdate_requests", "Media requests", ["kind"])
+EPISODES = Gauge("airdate_episodes_tracked", "Episodes tracked")
+NOTIFICATIONS = Gauge("airdate_notifications", "Notifications", ["status"])
+
+
+def observe(stats: Stats) -> None:
+    USERS.set(stats.users)
+    for kind in ("total", "movies", "tv", "tracking"):
+        REQUESTS.labels(kind).set(getattr(stats, f"requests_{kind}"))
+    EPISODES.set(stats.episodes_tracked)
+    for status in ("total", "pending", "sending", "sent", "failed"):
+        NOTIFICATIONS.labels(status).set(getattr(stats, f"notifications_{status}"))
+
+
+def watch_viewers(sse_subscribers: Callable[[], int], dashboard_clients: Callable[[], int]) -> None:
+    SSE_SUBSCRIBERS.set_function(sse_subscribers)
+    DASHBOARD_CLIENTS.set_function(dashboard_clients)
+    EVENT_LOOP_TASKS.set_function(_tasks_alive)
+
+
+def _tasks_alive() -> int:
+    try:
+        return len(asyncio.all_tasks())
+    except RuntimeError:  # scraped outside the event loop
+        return 0

@@ -1,0 +1,52 @@
+"""Airdate: compose settings, database, the live feed, routes and pages; then run."""
+
+import logging
+import sys
+
+from nicegui import app, run, ui
+from nicegui.helpers import is_user_simulation
+
+from api import create_router
+from data.demo import Simulator
+from live import Hub, StatsFeed, metrics
+from settings import load_settings
+from startup import open_database, require_native_backend
+from ui import register_pages
+
+log = logging.getLogger("airdate")
+
+# Under NiceGUI's user simulation (pytest) the command line belongs to pytest, not to us.
+settings = load_settings(None if is_user_simulation() else sys.argv[1:])
+database = open_database(settings)
+
+hub = Hub(mailbox_size=settings.sse_queue_size)
+feed = StatsFeed(database.read_stats, hub)
+database.on_commit(feed.request_refresh)
+metrics.watch_viewers(lambda: hub.mailbox_count, lambda: hub.listener_count)
+
+app.include_router(create_router(database, feed, keepalive=settings.sse_keepalive))
+register_pages(feed)
+
+app.on_startup(feed.start)
+app.timer(settings.stats_interval, feed.tick)
+if settings.demo:
+    simulator = Simulator(database)
+    simulator.populate()
+    app.timer(settings.demo_interval, lambda: run.io_bound(simulator.step), immediate=False)
+app.on_shutdown(lambda: hub.close_all("server stopping"))
+app.on_shutdown(database.dispose)
+app.state.airdate = {"settings": settings, "database": database, "feed": feed}
+
+if __name__ in {"__main__", "__mp_main__"}:
+    if settings.native:
+        require_native_backend()
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        title="Airdate",
+        native=settings.native,
+        reload=False,
+        show=False,
+        storage_secret=settings.storage_secret,
+        timeout_graceful_shutdown=settings.shutdown_grace,
+    )

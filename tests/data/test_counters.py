@@ -1,0 +1,117 @@
+import sqlite3
+
+import pytest
+from sqlalchemy import event, text
+
+from data import Database, DatabaseError, Stats
+from data.models import RequestStatus
+
+from ..utils.factories import (
+    land_episode,
+    make_movie_request,
+    make_tracked_show,
+    make_users,
+    send_all_pending,
+)
+
+
+def raw_connection(database: Database) -> sqlite3.Connection:
+    """A second connection that knows nothing of Airdate, as another process would have."""
+    return sqlite3.connect(database.url.database, isolation_level=None)
+
+
+def test_new_database_counts_nothing(database: Database) -> None:
+    assert database.read_stats() == Stats()
+
+
+def test_writes_through_airdate_are_counted(database: Database) -> None:
+    users = make_tracked_show(database, tmdb_id=7, requesters=3)
+    make_movie_request(database, users[0])
+    land_episode(database, 7, 1, 1)
+    land_episode(database, 7, 1, 2)
+    land_episode(database, 7, 1, 2)  # a repeated delivery creates nothing
+
+    stats = database.read_stats()
+    assert (stats.users, stats.requests_total, stats.requests_tv, stats.requests_movies) == (3, 4, 3, 1)
+    assert stats.requests_tracking == 3
+    assert stats.episodes_tracked == 2
+    assert (stats.notifications_total, stats.notifications_pending, stats.notifications_sent) == (6, 6, 0)
+
+    assert send_all_pending(database) == 6
+    stats = database.read_stats()
+    assert (stats.notifications_pending, stats.notifications_sent, stats.notifications_total) == (0, 6, 6)
+
+
+def test_rows_written_by_raw_sql_on_another_connection_are_counted(database: Database) -> None:
+    make_tracked_show(database, tmdb_id=1, requesters=1)
+    other = raw_connection(database)
+    other.execute("INSERT INTO users (username, email, created_at) VALUES ('raw', 'raw@x', '2026-01-01')")
+    other.execute(
+        "INSERT INTO notifications (user_id, subject, body, status, attempts, created_at) "
+        "VALUES (1, 's', 'b', 'pending', 0, '2026-01-01'), (1, 's', 'b', 'failed', 3, '2026-01-01')"
+    )
+    other.execute("UPDATE media_requests SET status = 'available'")  # the show is complete
+    stats = database.read_stats()
+    assert stats.users == 2
+    assert (stats.notifications_total, stats.notifications_pending, stats.notifications_failed) == (2, 1, 1)
+    assert stats.requests_tracking == 0 and stats.requests_total == 1
+
+    other.execute("UPDATE notifications SET status = 'sent' WHERE status = 'pending'")
+    other.execute("DELETE FROM notifications WHERE status = 'failed'")
+    other.execute("UPDATE notifications SET subject = 'renamed'")  # not a counted column
+    stats = database.read_stats()
+    assert (stats.notifications_total, stats.notifications_pending, stats.notifications_sent) == (1, 0, 1)
+    assert stats.notifications_failed == 0
+    other.close()
+
+
+def test_recount_rebuilds_counters_that_went_wrong(database: Database) -> None:
+    make_users(database, 5)
+    make_tracked_show(database, tmdb_id=3, requesters=2)
+    land_episode(database, 3)
+    expected = database.read_stats()
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE stats_counters SET value = 999"))
+    assert database.read_stats().users == 999
+
+    assert database.recount() == expected
+    assert database.read_stats() == expected
+
+
+def test_existing_data_without_counters_is_counted_on_first_start(database: Database) -> None:
+    make_users(database, 4)
+    with database.engine.begin() as connection:  # a database from before the counters existed
+        connection.execute(text("DELETE FROM stats_counters"))
+        connection.execute(text("DROP TRIGGER count_users_insert"))
+    reopened = Database(str(database.url))
+    reopened.create_schema()
+    assert reopened.read_stats().users == 4
+    make_users(reopened, 1, prefix="new")
+    assert reopened.read_stats().users == 5
+    reopened.dispose()
+
+
+def test_reading_stats_is_one_statement(database: Database) -> None:
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    database.read_stats()
+    assert statements == ["SELECT name, value FROM stats_counters"]
+
+
+def test_tracking_means_an_approved_tv_request(database: Database) -> None:
+    users = make_users(database, 1)
+    make_movie_request(database, users[0], status=RequestStatus.APPROVED)
+    assert database.read_stats().requests_tracking == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [("not a url", "is not a database URL"), ("nosuchdb://x", "cannot use database")],
+)
+def test_bad_database_url_is_a_clear_error(url: str, message: str) -> None:
+    with pytest.raises(DatabaseError, match=message):
+        Database(url)

@@ -1,0 +1,128 @@
+import asyncio
+import json
+import threading
+
+from prometheus_client import REGISTRY
+
+from data import Database, Stats
+from live import Event, Hub, StatsFeed
+
+from ..utils.factories import land_episode, make_tracked_show, make_users
+
+
+def reads() -> float:
+    return REGISTRY.get_sample_value("airdate_stats_reads_total") or 0.0
+
+
+def stats_events(box: list[Event]) -> list[Event]:
+    return [e for e in box if e.kind == "stats"]
+
+
+async def run_feed(database: Database, viewers: int) -> tuple[StatsFeed, list[list[Event]], list]:
+    hub = Hub()
+    feed = StatsFeed(database.read_stats, hub)
+    feed.start()
+    received: list[list[Event]] = [[] for _ in range(viewers)]
+    for box in received:
+        hub.listen(box.append)
+    mailboxes = [hub.open_mailbox() for _ in range(viewers)]
+    return feed, received, mailboxes
+
+
+async def test_one_read_per_tick_with_one_viewer(database: Database) -> None:
+    feed, _, _ = await run_feed(database, viewers=1)
+    before = reads()
+    for _ in range(10):
+        await feed.tick()
+    assert reads() - before == 10
+
+
+async def test_one_read_per_tick_with_fifty_viewers(database: Database) -> None:
+    feed, received, mailboxes = await run_feed(database, viewers=50)
+    before = reads()
+    for i in range(10):
+        make_users(database, 1, prefix=f"u{i}_")  # a change every tick (written behind the feed's back)
+        await feed.tick()
+    assert reads() - before == 10
+    assert all(len(stats_events(box)) == 10 for box in received)
+    first_ids = {box[0].id for box in received}
+    assert len(first_ids) == 1, "every viewer sees the same snapshot id"
+    assert {box[-1].payload.stats.users for box in received} == {10}
+    assert len({id(mailbox._items[0]) for mailbox in mailboxes}) == 1, "the same bytes go to every reader"
+
+
+async def test_unchanged_snapshot_is_not_sent_again(database: Database) -> None:
+    feed, received, _ = await run_feed(database, viewers=1)
+    for _ in range(5):
+        await feed.tick()
+    assert len(stats_events(received[0])) == 1
+    make_users(database, 2)
+    await feed.tick()
+    await feed.tick()
+    events = stats_events(received[0])
+    assert [e.payload.stats.users for e in events] == [0, 2]
+    assert events[1].id > events[0].id
+
+
+async def test_a_commit_through_airdate_pushes_without_waiting_for_a_tick(database: Database) -> None:
+    feed, received, _ = await run_feed(database, viewers=1)
+    database.on_commit(feed.request_refresh)
+    await feed.tick()
+    arrived = asyncio.Event()
+    feed.hub.listen(lambda e: arrived.set())
+
+    thread = threading.Thread(target=make_tracked_show, args=(database,), kwargs={"tmdb_id": 5})
+    thread.start()
+    await asyncio.wait_for(arrived.wait(), timeout=5)
+    thread.join()
+    await asyncio.sleep(0.05)
+    assert stats_events(received[0])[-1].payload.stats.users == 2
+
+
+async def test_a_burst_of_commits_costs_few_reads(database: Database) -> None:
+    feed, received, _ = await run_feed(database, viewers=1)
+    database.on_commit(feed.request_refresh)
+    await feed.tick()
+    before = reads()
+    make_tracked_show(database, tmdb_id=9, requesters=1)
+    for number in range(1, 21):
+        land_episode(database, 9, 1, number)
+    await asyncio.sleep(0.2)
+    assert reads() - before <= 3, "commits made in one go coalesce into a read or two"
+    assert stats_events(received[0])[-1].payload.stats.episodes_tracked == 20
+
+
+async def test_a_failing_read_keeps_the_last_values(database: Database) -> None:
+    outage: list[Exception] = []
+
+    def read() -> Stats:
+        if outage:
+            raise outage[0]
+        return database.read_stats()
+
+    feed = StatsFeed(read, Hub())
+    feed.start()
+    await feed.tick()
+    good = feed.current
+    outage.append(OSError("disk unplugged"))
+    await feed.tick()
+    assert feed.current is good
+    assert feed.error == "disk unplugged"
+    outage.clear()
+    make_users(database, 1)
+    await feed.tick()
+    assert feed.error is None
+    assert feed.snapshot.stats.users == 1
+
+
+def test_stats_event_has_the_seed_names(database: Database) -> None:
+    hub = Hub()
+    feed = StatsFeed(database.read_stats, hub)
+    feed.publish(database.read_stats())
+    wire = feed.current.wire.decode()
+    assert wire.startswith(f"id: {feed.current.id}\ndata: ")
+    data = json.loads(wire.split("data: ", 1)[1])
+    assert set(data) == {"users", "requests", "episodes_tracked", "notifications", "timestamp"}
+    assert set(data["requests"]) == {"total", "tracking", "movies", "tv"}
+    assert set(data["notifications"]) == {"total", "sent", "pending", "failed"}
+    assert data["timestamp"].endswith("Z")

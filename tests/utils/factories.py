@@ -1,0 +1,51 @@
+"""Rows made through Airdate's own write paths."""
+
+from sqlmodel import select
+
+from data import Database
+from data.models import MediaType, Notification, NotificationStatus, RequestStatus, User
+from data.writes import add_request, add_user, mark_sent, track_episode
+
+
+def make_users(database: Database, count: int, prefix: str = "user") -> list[int]:
+    with database.session() as session:
+        ids = [add_user(session, f"{prefix}{i}", f"{prefix}{i}@example.org").id for i in range(count)]
+        session.commit()
+    return ids
+
+
+def make_tracked_show(database: Database, tmdb_id: int = 1, requesters: int = 2) -> list[int]:
+    """A tv show requested by ``requesters`` new users; returns their ids."""
+    with database.session() as session:
+        users = [
+            add_user(session, f"fan{tmdb_id}_{i}", f"fan{tmdb_id}_{i}@example.org") for i in range(requesters)
+        ]
+        for user in users:
+            add_request(session, user, MediaType.TV, f"Show {tmdb_id}", tmdb_id)
+        session.commit()
+        return [user.id for user in users]
+
+
+def land_episode(database: Database, tmdb_id: int = 1, season: int = 1, number: int = 1) -> bool:
+    with database.session() as session:
+        episode = track_episode(session, tmdb_id, f"Show {tmdb_id}", season, number, f"Episode {number}")
+        session.commit()
+    return episode is not None
+
+
+def send_all_pending(database: Database) -> int:
+    with database.session() as session:
+        ids = session.exec(
+            select(Notification.id).where(Notification.status == NotificationStatus.PENDING)
+        ).all()
+        count = mark_sent(session, list(ids))
+        session.commit()
+    return count
+
+
+def make_movie_request(
+    database: Database, user_id: int, status: RequestStatus = RequestStatus.AVAILABLE
+) -> None:
+    with database.session() as session:
+        add_request(session, session.get(User, user_id), MediaType.MOVIE, "A Movie", 99, status=status)
+        session.commit()
