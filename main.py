@@ -7,16 +7,17 @@ from nicegui import app, run, ui
 from nicegui.helpers import is_user_simulation
 
 from api import create_router
-from data.demo import Simulator
 from live import Hub, StatsFeed, metrics
 from settings import load_settings
-from startup import open_database, require_native_backend
+from startup import open_database, require_native_backend, start_demo
 from ui import register_pages
 
 log = logging.getLogger("airdate")
 
 # Under NiceGUI's user simulation (pytest) the command line belongs to pytest, not to us.
 settings = load_settings(None if is_user_simulation() else sys.argv[1:])
+if settings.native:
+    require_native_backend()
 database = open_database(settings)
 
 hub = Hub(mailbox_size=settings.sse_queue_size)
@@ -30,16 +31,14 @@ register_pages(feed)
 app.on_startup(feed.start)
 app.timer(settings.stats_interval, feed.tick)
 if settings.demo:
-    simulator = Simulator(database)
-    simulator.populate()
+    simulator = start_demo(database)
     app.timer(settings.demo_interval, lambda: run.io_bound(simulator.step), immediate=False)
 app.on_shutdown(lambda: hub.close_all("server stopping"))
 app.on_shutdown(database.dispose)
+app.on_shutdown(lambda: log.info("airdate stopped"))
 app.state.airdate = {"settings": settings, "database": database, "feed": feed}
 
 if __name__ in {"__main__", "__mp_main__"}:
-    if settings.native:
-        require_native_backend()
     ui.run(
         host=settings.host,
         port=settings.port,

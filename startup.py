@@ -5,6 +5,7 @@ import logging
 import sys
 
 from data import Database, DatabaseError
+from data.demo import Simulator
 from settings import Settings
 
 log = logging.getLogger("airdate")
@@ -24,6 +25,15 @@ def open_database(settings: Settings) -> Database:
         sys.exit(0)
     log.info("database: %s", database.describe())
     return database
+
+
+def start_demo(database: Database) -> Simulator:
+    simulator = Simulator(database)
+    try:
+        simulator.populate()
+    except DatabaseError as error:
+        sys.exit(f"airdate: {error}")
+    return simulator
 
 
 def require_native_backend() -> None:

@@ -35,7 +35,10 @@ class Database:
         if parsed.get_backend_name() == "sqlite":
             connect_args = {"check_same_thread": False, "timeout": 30}
             if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                except OSError as error:
+                    raise DatabaseError(f"cannot create the folder of {parsed.database}: {error}") from None
         try:
             self.engine: Engine = create_engine(parsed, echo=echo, connect_args=connect_args)
         except (ArgumentError, ImportError) as error:

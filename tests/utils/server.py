@@ -21,8 +21,8 @@ def free_port() -> int:
 
 
 def airdate_env(**settings: str) -> dict[str, str]:
-    """The environment for a child Airdate: ours minus pytest's marker, plus AIRDATE_* settings."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST" and not k.startswith("AIRDATE_")}
+    """The environment for a child Airdate: the test's (minus pytest's marker) plus AIRDATE_* settings."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
     env.update({f"AIRDATE_{k.upper()}": str(v) for k, v in settings.items()})
     return env
 
@@ -31,7 +31,7 @@ def run_cli(*args: str, timeout: float = 60, **settings: str) -> subprocess.Comp
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *args],
         env=airdate_env(**settings),
-        cwd=settings.get("cwd", ROOT),
+        cwd=os.getcwd(),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -54,7 +54,7 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "main.py")],
             env=env,
-            cwd=ROOT,
+            cwd=os.getcwd(),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -1,0 +1,53 @@
+"""The JSON, health and metrics routes, through the app in-process."""
+
+from nicegui import app
+from nicegui.testing import User
+
+from live import StatsFeed
+
+from ..utils.factories import make_tracked_show
+
+
+def airdate_feed() -> StatsFeed:
+    return app.state.airdate["feed"]
+
+
+async def test_api_stats_returns_the_current_snapshot_once(user: User) -> None:
+    make_tracked_show(app.state.airdate["database"], tmdb_id=4, requesters=2)
+    await airdate_feed().tick()
+    response = await user.http_client.get("/api/stats")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["users"] == 2
+    assert body["requests"] == {"total": 2, "tracking": 2, "movies": 0, "tv": 2}
+    assert body == airdate_feed().snapshot.to_json()
+    assert int(response.headers["x-event-id"]) == airdate_feed().snapshot.id
+
+
+async def test_healthz_reports_the_database(user: User) -> None:
+    response = await user.http_client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_metrics_expose_stats_and_feed_cost(user: User) -> None:
+    await airdate_feed().tick()
+    response = await user.http_client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    text = response.text
+    for name in (
+        "airdate_stats_reads_total",
+        "airdate_feed_ticks_total",
+        "airdate_sse_subscribers",
+        "airdate_dashboard_clients",
+        "airdate_users",
+        'airdate_notifications{status="pending"}',
+        'airdate_requests{kind="tracking"}',
+    ):
+        assert f"\n{name} " in text, name
+
+
+async def test_an_unknown_api_path_is_a_404_not_the_dashboard(user: User) -> None:
+    response = await user.http_client.get("/api/nope")
+    assert response.status_code == 404

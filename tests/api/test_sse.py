@@ -1,0 +1,131 @@
+"""/sse/stats against a real server process on a free port, read with httpx."""
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+
+from ..utils.server import Server
+from ..utils.sse import Message, messages
+
+
+@asynccontextmanager
+async def stream(server: Server) -> AsyncIterator[tuple[httpx.Response, AsyncIterator[Message]]]:
+    async with (
+        httpx.AsyncClient(timeout=10) as client,
+        client.stream("GET", f"{server.url}/sse/stats") as response,
+    ):
+        yield response, messages(response.aiter_lines())
+
+
+async def next_data(events: AsyncIterator[Message], timeout: float = 5) -> Message:
+    async with asyncio.timeout(timeout):
+        async for message in events:
+            if message.data:
+                return message
+    raise AssertionError("stream ended")
+
+
+def raw_sql(server: Server, statement: str) -> None:
+    connection = sqlite3.connect(server.database_url.removeprefix("sqlite:///"), isolation_level=None)
+    connection.execute(statement)
+    connection.close()
+
+
+def add_raw_user(server: Server, name: str) -> None:
+    raw_sql(server, f"INSERT INTO users (username, email, created_at) VALUES ('{name}', 'x@y', '2026-01-01')")
+
+
+async def test_stream_starts_with_retry_and_the_current_snapshot(server: Server) -> None:
+    add_raw_user(server, "before")
+    await asyncio.sleep(0.5)
+    async with stream(server) as (response, events):
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        assert response.headers["cache-control"] in {"no-cache", "no-store"}
+        assert response.headers["x-accel-buffering"] == "no"
+        first = await anext(events)
+        assert first.retry == 5000
+        snapshot = await next_data(events, timeout=1)
+        assert snapshot.event == "message" and snapshot.id is not None
+        data = snapshot.json()
+        assert data["users"] == 1
+        assert set(data) == {"users", "requests", "episodes_tracked", "notifications", "timestamp"}
+        assert set(data["requests"]) == {"total", "tracking", "movies", "tv"}
+        assert set(data["notifications"]) == {"total", "sent", "pending", "failed"}
+        assert data["timestamp"].endswith("Z")
+
+
+async def test_each_change_is_one_event_with_a_larger_id(server: Server) -> None:
+    async with stream(server) as (_, events):
+        first = await next_data(events)
+        add_raw_user(server, "a")
+        second = await next_data(events)
+        add_raw_user(server, "b")
+        third = await next_data(events)
+    assert [m.json()["users"] for m in (first, second, third)] == [0, 1, 2]
+    assert first.id < second.id < third.id
+
+
+async def test_nothing_but_keepalives_while_nothing_changes(server: Server) -> None:
+    async with stream(server) as (_, events):
+        await next_data(events)
+        seen: list[Message] = []
+        deadline = time.monotonic() + 1.6  # 8 ticks of the feed, 3 keepalive periods
+        async for message in events:
+            seen.append(message)
+            if time.monotonic() > deadline:
+                break
+    assert [m for m in seen if m.data] == []
+    assert sum(1 for m in seen if m.comment == "keepalive") >= 2
+
+
+async def test_all_streams_get_the_same_snapshot(server: Server) -> None:
+    async with stream(server) as (_, a), stream(server) as (_, b):
+        await next_data(a)
+        await next_data(b)
+        add_raw_user(server, "shared")
+        from_a, from_b = await next_data(a), await next_data(b)
+    assert (from_a.id, from_a.data) == (from_b.id, from_b.data)
+
+
+async def test_a_disconnected_client_is_forgotten_at_once(server: Server) -> None:
+    async with stream(server) as (_, events):
+        await next_data(events)
+        assert server.metric("airdate_sse_subscribers") == 1
+    await asyncio.sleep(0.2)
+    assert server.metric("airdate_sse_subscribers") == 0
+
+
+async def test_a_thousand_connect_disconnect_cycles_leave_nothing_behind(server: Server) -> None:
+    async def cycles(count: int) -> None:
+        async with httpx.AsyncClient(timeout=10) as client:
+            for _ in range(count):
+                async with client.stream("GET", f"{server.url}/sse/stats") as response:
+                    async for line in response.aiter_lines():
+                        if line.startswith("data:"):
+                            break
+
+    await cycles(100)  # warm up allocator and caches
+    await asyncio.sleep(0.3)
+    tasks_before = server.metric("airdate_event_loop_tasks")
+    memory_before = server.metric("process_resident_memory_bytes")
+    await asyncio.gather(*(cycles(250) for _ in range(4)))
+    await asyncio.sleep(0.5)
+    assert server.metric("airdate_sse_subscribers") == 0
+    assert server.metric("airdate_event_loop_tasks") <= tasks_before
+    assert server.metric("process_resident_memory_bytes") - memory_before < 4 * 2**20
+
+
+async def test_the_server_stops_promptly_with_streams_open(server: Server) -> None:
+    async with stream(server) as (_, a), stream(server) as (_, b):
+        await next_data(a)
+        await next_data(b)
+        started = time.monotonic()
+        server.terminate()
+        await asyncio.to_thread(server.process.wait, 10)
+        assert time.monotonic() - started < 4
+    assert "airdate stopped" in server.stop()  # shut down cleanly, not killed

@@ -1,0 +1,91 @@
+"""`python main.py` as a user runs it: flags, configuration errors, --recount and --demo."""
+
+import asyncio
+import hashlib
+import subprocess
+from pathlib import Path
+
+import httpx
+
+from data import Database
+
+from .utils.factories import make_users
+from .utils.server import Server, run_cli
+
+
+def one_line_error(result: subprocess.CompletedProcess) -> str:
+    """The error a user reads: the last line, with no stack trace before it."""
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.stderr.strip().splitlines()[-1]
+
+
+def test_help_documents_the_flags() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for text in ("--host", "127.0.0.1", "--port", "8080", "--demo", "--native", "--recount"):
+        assert text in result.stdout
+
+
+def test_a_bad_database_url_exits_with_one_line(tmp_path: Path) -> None:
+    error = one_line_error(run_cli(database_url="postgresql//oops"))
+    assert error.startswith("airdate: AIRDATE_DATABASE_URL 'postgresql//oops' is not a database URL")
+
+
+def test_an_unopenable_database_exits_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+    error = one_line_error(run_cli(database_url=f"sqlite:///{tmp_path}/blocker/db.sqlite3"))
+    assert error.startswith("airdate: ")
+
+
+def test_a_bad_setting_names_the_variable() -> None:
+    error = one_line_error(run_cli(stats_interval="soon"))
+    assert error.startswith("airdate: AIRDATE_STATS_INTERVAL:")
+    assert "soon" in error
+
+
+def test_native_without_a_gui_backend_says_what_to_install() -> None:
+    error = one_line_error(run_cli("--native", timeout=20))
+    assert "pip install '.[native]'" in error
+
+
+def test_recount_rebuilds_and_prints_the_counters(database: Database, airdate_env: str) -> None:
+    make_users(database, 3)
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE stats_counters SET value = 0")
+    result = run_cli("--recount", database_url=airdate_env)
+    assert result.returncode == 0, result.stderr
+    assert "users=3" in result.stdout
+    assert database.read_stats().users == 3
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+async def test_demo_moves_numbers_on_its_own_file_and_leaves_the_real_database_alone(
+    database: Database, airdate_env: str, tmp_path: Path
+) -> None:
+    make_users(database, 2)
+    database.dispose()
+    real = Path(database.url.database)
+    before = digest(real)
+    settings = {"demo": "true", "demo_interval": "0.1", "stats_interval": "0.2"}
+    demo = Server(airdate_env, {**settings, "demo_database_url": f"sqlite:///{tmp_path}/demo.sqlite3"}).start()
+    try:
+        async with httpx.AsyncClient(base_url=demo.url) as client:
+            first = (await client.get("/api/stats")).json()
+            await asyncio.sleep(1.5)
+            later = (await client.get("/api/stats")).json()
+    finally:
+        demo.stop()
+    assert first["users"] >= 10, "the demo starts with a believable population"
+    assert later != {**first, "timestamp": later["timestamp"]}, "the simulator keeps the numbers moving"
+    assert digest(real) == before
+    assert (tmp_path / "demo.sqlite3").exists()
+
+
+def test_demo_refuses_a_database_with_real_data(database: Database, airdate_env: str) -> None:
+    make_users(database, 1)
+    error = one_line_error(run_cli("--demo", demo_database_url=airdate_env))
+    assert "is not a demo database" in error

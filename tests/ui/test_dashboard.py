@@ -1,0 +1,88 @@
+"""The dashboard as a user sees it (NiceGUI's simulated user, no browser)."""
+
+import asyncio
+from collections.abc import Callable
+
+from nicegui import app
+from nicegui.testing import User
+from prometheus_client import REGISTRY
+
+from data import Database
+from live import StatsFeed
+
+from ..utils.factories import make_tracked_show, make_users
+
+CARD_KEYS = ("users", "requests", "tracking", "episodes", "sent", "pending")
+
+
+def airdate_database() -> Database:
+    return app.state.airdate["database"]
+
+
+def airdate_feed() -> StatsFeed:
+    return app.state.airdate["feed"]
+
+
+def shown(user: User, marker: str) -> str:
+    (element,) = user.find(marker=marker).elements
+    return element.text
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 3.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
+
+
+async def test_cards_show_the_database_values(user: User, database: Database) -> None:
+    make_tracked_show(database, tmdb_id=1, requesters=3)  # written by another handle, as another process would
+    await airdate_feed().tick()
+    await user.open("/")
+    await user.should_see("Airdate")
+    values = {key: shown(user, f"stat-{key}") for key in CARD_KEYS}
+    assert values == {"users": "3", "requests": "3", "tracking": "3", "episodes": "0", "sent": "0", "pending": "0"}
+    for title in ("Users", "Requests", "Tracking", "Episodes tracked", "Notifications sent", "Notifications pending"):
+        await user.should_see(title)
+    (last_sync,) = user.find(marker="last-sync").elements
+    assert last_sync.props["iso"] == airdate_feed().snapshot.timestamp.isoformat(timespec="seconds").replace(
+        "+00:00", "Z"
+    )
+
+
+async def test_cards_change_after_a_write_without_reload(user: User) -> None:
+    await user.open("/")
+    await eventually(lambda: shown(user, "stat-users") == "0")  # the app-wide timer's first read
+    make_users(airdate_database(), 1200)
+    await eventually(lambda: shown(user, "stat-users") == "1,200")
+
+
+async def test_pause_freezes_one_viewer_while_another_keeps_updating(create_user: Callable[[], User]) -> None:
+    paused, watching = create_user(), create_user()
+    await airdate_feed().tick()
+    await paused.open("/")
+    await watching.open("/")
+    paused.find(marker="pause").click()
+    await paused.should_see("Resume live updates")
+    assert shown(paused, "live-indicator") == "Paused"
+    assert shown(watching, "live-indicator") == "Live"
+
+    make_users(airdate_database(), 2)
+    await eventually(lambda: shown(watching, "stat-users") == "2")
+    await asyncio.sleep(0.1)
+    assert shown(paused, "stat-users") == "0"
+
+    paused.find(marker="pause").click()
+    assert shown(paused, "stat-users") == "2", "resume catches up at once"
+    assert shown(paused, "live-indicator") == "Live"
+    make_users(airdate_database(), 1, prefix="later")
+    await eventually(lambda: shown(paused, "stat-users") == "3")
+
+
+async def test_a_closed_page_stops_listening(create_user: Callable[[], User]) -> None:
+    viewer = create_user()
+    await viewer.open("/")
+    assert REGISTRY.get_sample_value("airdate_dashboard_clients") == 1
+    viewer.client.delete()
+    assert REGISTRY.get_sample_value("airdate_dashboard_clients") == 0
