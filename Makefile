@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench lint format browser clean
+.PHONY: run test bench screenshots lint browser clean
 
 run: $(STAMP)
 	$(BIN)/python main.py --demo
@@ -16,6 +16,9 @@ test: $(STAMP) browser
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+screenshots: $(STAMP) browser
+	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser/test_screenshots.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

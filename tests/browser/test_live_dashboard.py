@@ -1,0 +1,65 @@
+"""What an admin sees in a real Chromium: live tiles, local time, and the seed's own EventSource page."""
+
+import re
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from playwright.async_api import Browser, expect
+
+from ..utils.server import Server
+
+SEED_PAGE = Path(__file__).with_name("seed_admin.html")
+
+
+def add_raw_users(server: Server, count: int) -> None:
+    """Written by a raw SQL connection: only the app-wide timer can notice it."""
+    connection = sqlite3.connect(server.database_url.removeprefix("sqlite:///"), isolation_level=None)
+    for i in range(count):
+        connection.execute(f"INSERT INTO users (username, email, created_at) VALUES ('b{i}', 'x', '2026-01-01')")
+    connection.close()
+
+
+def en_us(moment: datetime) -> str:
+    """What en-US `Date.toLocaleString()` prints, e.g. '11/29/2026, 5:58:03 AM'."""
+    hour = moment.hour % 12 or 12
+    return f"{moment.month}/{moment.day}/{moment.year}, {hour}:{moment:%M:%S} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+async def test_a_tile_changes_after_a_database_write(server: Server, browser: Browser) -> None:
+    context = await browser.new_context(timezone_id="Asia/Tokyo", locale="en-US")
+    page = await context.new_page()
+    await page.goto(server.url)
+    users = page.get_by_role("group", name="Users").locator(".text-3xl")
+    await expect(users).to_have_text("0")
+    add_raw_users(server, 3)
+    await expect(users).to_have_text("3", timeout=5000)
+
+    last_sync = page.locator("span[title]").first
+    iso = await last_sync.get_attribute("title")
+    tokyo = datetime.fromisoformat(iso).astimezone(ZoneInfo("Asia/Tokyo"))
+    await expect(last_sync).to_have_text(en_us(tokyo))
+    await expect(page.get_by_text("Live", exact=True)).to_be_visible()
+
+    await page.get_by_role("button", name="Pause live updates").click()
+    add_raw_users(server, 1)
+    await page.wait_for_timeout(800)  # four ticks of the feed
+    await expect(users).to_have_text("3")
+    await page.get_by_role("button", name="Resume live updates").click()
+    await expect(users).to_have_text("4")
+    await context.close()
+
+
+async def test_the_seeds_event_source_script_updates_the_seeds_elements(server: Server, browser: Browser) -> None:
+    page = await browser.new_page()
+    # Served on the app's own origin by the browser itself, so the app ships no test page.
+    await page.route(f"{server.url}/seed-admin.html", lambda route: route.fulfill(path=SEED_PAGE))
+    await page.goto(f"{server.url}/seed-admin.html")
+    await expect(page.locator("#totalUsers")).to_have_text("0")
+    await expect(page.locator(".header p")).to_have_text(re.compile(r"^Last sync: \d"))
+    add_raw_users(server, 2)
+    await expect(page.locator("#totalUsers")).to_have_text("2", timeout=5000)
+    for element_id in ("totalRequests", "trackingRequests", "episodesTracked", "notificationsSent"):
+        await expect(page.locator(f"#{element_id}")).to_have_text("0")
+    await expect(page.locator("#notificationsPending")).to_have_text("0")
