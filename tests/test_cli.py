@@ -71,7 +71,9 @@ async def test_demo_moves_numbers_on_its_own_file_and_leaves_the_real_database_a
     real = Path(database.url.database)
     before = digest(real)
     settings = {"demo": "true", "demo_interval": "0.1", "stats_interval": "0.2"}
-    demo = Server(airdate_env, {**settings, "demo_database_url": f"sqlite:///{tmp_path}/demo.sqlite3"}).start()
+    demo = Server(
+        airdate_env, {**settings, "demo_database_url": f"sqlite:///{tmp_path}/demo.sqlite3"}
+    ).start()
     try:
         async with httpx.AsyncClient(base_url=demo.url) as client:
             first = (await client.get("/api/stats")).json()

@@ -21,8 +21,8 @@ async def stream(server: Server) -> AsyncIterator[tuple[httpx.Response, AsyncIte
         yield response, messages(response.aiter_lines())
 
 
-async def next_data(events: AsyncIterator[Message], timeout: float = 5) -> Message:
-    async with asyncio.timeout(timeout):
+async def next_data(events: AsyncIterator[Message], within: float = 5) -> Message:
+    async with asyncio.timeout(within):
         async for message in events:
             if message.data:
                 return message
@@ -49,7 +49,7 @@ async def test_stream_starts_with_retry_and_the_current_snapshot(server: Server)
         assert response.headers["x-accel-buffering"] == "no"
         first = await anext(events)
         assert first.retry == 5000
-        snapshot = await next_data(events, timeout=1)
+        snapshot = await next_data(events, within=1)
         assert snapshot.event == "message" and snapshot.id is not None
         data = snapshot.json()
         assert data["users"] == 1

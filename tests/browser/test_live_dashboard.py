@@ -17,14 +17,17 @@ def add_raw_users(server: Server, count: int) -> None:
     """Written by a raw SQL connection: only the app-wide timer can notice it."""
     connection = sqlite3.connect(server.database_url.removeprefix("sqlite:///"), isolation_level=None)
     for i in range(count):
-        connection.execute(f"INSERT INTO users (username, email, created_at) VALUES ('b{i}', 'x', '2026-01-01')")
+        connection.execute(
+            f"INSERT INTO users (username, email, created_at) VALUES ('b{i}', 'x', '2026-01-01')"
+        )
     connection.close()
 
 
 def en_us(moment: datetime) -> str:
     """What en-US `Date.toLocaleString()` prints, e.g. '11/29/2026, 5:58:03 AM'."""
     hour = moment.hour % 12 or 12
-    return f"{moment.month}/{moment.day}/{moment.year}, {hour}:{moment:%M:%S} {'AM' if moment.hour < 12 else 'PM'}"
+    noon = "AM" if moment.hour < 12 else "PM"
+    return f"{moment.month}/{moment.day}/{moment.year}, {hour}:{moment:%M:%S} {noon}"
 
 
 async def test_a_tile_changes_after_a_database_write(server: Server, browser: Browser) -> None:
@@ -51,7 +54,9 @@ async def test_a_tile_changes_after_a_database_write(server: Server, browser: Br
     await context.close()
 
 
-async def test_the_seeds_event_source_script_updates_the_seeds_elements(server: Server, browser: Browser) -> None:
+async def test_the_seeds_event_source_script_updates_the_seeds_elements(
+    server: Server, browser: Browser
+) -> None:
     page = await browser.new_page()
     # Served on the app's own origin by the browser itself, so the app ships no test page.
     await page.route(f"{server.url}/seed-admin.html", lambda route: route.fulfill(path=SEED_PAGE))

@@ -28,8 +28,8 @@ def shown(user: User, marker: str) -> str:
     return element.text
 
 
-async def eventually(check: Callable[[], bool], timeout: float = 3.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
+async def eventually(check: Callable[[], bool], within: float = 3.0) -> None:
+    deadline = asyncio.get_running_loop().time() + within
     while not check():
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not met in time")
@@ -37,13 +37,27 @@ async def eventually(check: Callable[[], bool], timeout: float = 3.0) -> None:
 
 
 async def test_cards_show_the_database_values(user: User, database: Database) -> None:
-    make_tracked_show(database, tmdb_id=1, requesters=3)  # written by another handle, as another process would
+    make_tracked_show(database, tmdb_id=1, requesters=3)  # another handle, like another process
     await airdate_feed().tick()
     await user.open("/")
     await user.should_see("Airdate")
     values = {key: shown(user, f"stat-{key}") for key in CARD_KEYS}
-    assert values == {"users": "3", "requests": "3", "tracking": "3", "episodes": "0", "sent": "0", "pending": "0"}
-    for title in ("Users", "Requests", "Tracking", "Episodes tracked", "Notifications sent", "Notifications pending"):
+    assert values == {
+        "users": "3",
+        "requests": "3",
+        "tracking": "3",
+        "episodes": "0",
+        "sent": "0",
+        "pending": "0",
+    }
+    for title in (
+        "Users",
+        "Requests",
+        "Tracking",
+        "Episodes tracked",
+        "Notifications sent",
+        "Notifications pending",
+    ):
         await user.should_see(title)
     (last_sync,) = user.find(marker="last-sync").elements
     assert last_sync.props["iso"] == airdate_feed().snapshot.timestamp.isoformat(timespec="seconds").replace(
