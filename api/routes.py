@@ -9,6 +9,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from data import Database
 from live import EventStream, StatsFeed
 
+HEALTH_TIMEOUT = 5.0  # seconds; a health check must answer even when the database does not
+
 
 def create_router(database: Database, feed: StatsFeed, *, keepalive: float) -> APIRouter:
     router = APIRouter()
@@ -35,7 +37,10 @@ def create_router(database: Database, feed: StatsFeed, *, keepalive: float) -> A
     @router.get("/healthz", summary="Liveness and database reachability")
     async def healthz() -> JSONResponse:
         try:
-            await asyncio.to_thread(database.ping)
+            await asyncio.wait_for(asyncio.to_thread(database.ping), HEALTH_TIMEOUT)
+        except TimeoutError:
+            reason = f"no answer within {HEALTH_TIMEOUT:g} s"
+            return JSONResponse({"status": "unhealthy", "database": reason}, status_code=503)
         except Exception as error:
             reason = str(getattr(error, "orig", None) or error).splitlines()[0]
             return JSONResponse({"status": "unhealthy", "database": reason}, status_code=503)

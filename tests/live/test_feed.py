@@ -126,3 +126,23 @@ def test_stats_event_has_the_seed_names(database: Database) -> None:
     assert set(data["requests"]) == {"total", "tracking", "movies", "tv"}
     assert set(data["notifications"]) == {"total", "sent", "pending", "failed"}
     assert data["timestamp"].endswith("Z")
+
+
+async def test_a_slow_read_waits_in_a_worker_thread_not_on_the_event_loop(database: Database) -> None:
+    released = threading.Event()
+
+    def slow_read() -> Stats:
+        released.wait(5)  # a database stuck behind another process's lock
+        return database.read_stats()
+
+    feed = StatsFeed(slow_read, Hub())
+    feed.start()
+    tick = asyncio.create_task(feed.tick())
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await asyncio.sleep(0.05)  # other viewers' work still runs while the read waits
+    assert loop.time() - started < 1
+    assert not tick.done()
+    released.set()
+    await tick
+    assert feed.snapshot is not None
