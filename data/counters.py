@@ -1,9 +1,10 @@
 """Stats counters that the database keeps exact by itself.
 
 Counting rows on every read costs O(rows): nine COUNT queries take ~76 ms at 1 M notifications on
-SQLite here even with indexes on the status columns (``make bench``), and grow with the tables. Instead each counter is one row in ``stats_counters``, and triggers on
-the counted tables adjust it inside the writing transaction. Writes from another process or from
-raw SQL therefore count too, and reading all stats is one small statement whatever the table sizes.
+SQLite here even with indexes on the status columns (``make bench``), and grow with the tables.
+Instead each counter is one row in ``stats_counters``, and triggers on the counted tables adjust it
+inside the writing transaction. Writes from another process or from raw SQL therefore count too, and
+reading all stats is one small statement whatever the table sizes.
 
 Every counter is defined once, as a table plus a predicate over one of its rows; the triggers and
 :func:`recount` (which rebuilds the counters from the tables) are both generated from that.

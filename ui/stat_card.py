@@ -7,9 +7,9 @@ class StatCard(ui.card):
     def __init__(self, title: str, icon: str, key: str) -> None:
         super().__init__()
         self.classes("w-full gap-1 p-4").props(f'role=group aria-label="{title}"')
-        with self, ui.row().classes("items-center gap-2 text-gray-500 flex-nowrap w-full"):
+        with self, ui.row().classes("items-start gap-2 text-gray-500 flex-nowrap w-full"):
             ui.icon(icon).classes("text-xl shrink-0")
-            ui.label(title).classes("text-sm font-medium truncate")
+            ui.label(title).classes("text-sm font-medium leading-5")
         with self:
             self.value = ui.label("—").classes("text-3xl font-bold tabular-nums").mark(f"stat-{key}")
 
