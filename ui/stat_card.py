@@ -6,7 +6,7 @@ class StatCard(ui.card):
 
     def __init__(self, title: str, icon: str, key: str) -> None:
         super().__init__()
-        self.classes("w-full gap-1 p-4").props(f'role=group aria-label="{title}"')
+        self.classes("w-full h-full gap-1 p-4 justify-between").props(f'role=group aria-label="{title}"')
         with self, ui.row().classes("items-start gap-2 text-gray-500 flex-nowrap w-full"):
             ui.icon(icon).classes("text-xl shrink-0")
             ui.label(title).classes("text-sm font-medium leading-5")
