@@ -7,7 +7,7 @@ from nicegui import app, run, ui
 from nicegui.helpers import is_user_simulation
 
 from api import create_router
-from live import Hub, StatsFeed, metrics
+from live import Hub, LogRelay, StatsFeed, hide_slow_reader_tracebacks, metrics
 from settings import load_settings
 from startup import open_database, require_native_backend, start_demo
 from ui import register_pages
@@ -20,19 +20,26 @@ if settings.native:
     require_native_backend()
 database = open_database(settings)
 
-hub = Hub(mailbox_size=settings.sse_queue_size)
-feed = StatsFeed(database.read_stats, hub)
+hub = Hub(settings.sse_queue_size, settings.replay_events, settings.replay_seconds)
+feed = StatsFeed(database.read_live, hub, changes_after=database.last_change_id())
 database.on_commit(feed.request_refresh)
+relay = LogRelay(hub, settings.log_events_level)
 metrics.watch_viewers(lambda: hub.mailbox_count, lambda: hub.listener_count)
+hide_slow_reader_tracebacks()
 
-app.include_router(create_router(database, feed, keepalive=settings.sse_keepalive))
-register_pages(feed)
+app.include_router(
+    create_router(database, feed, keepalive=settings.sse_keepalive, send_timeout=settings.sse_send_timeout)
+)
+register_pages(database, feed)
 
 app.on_startup(feed.start)
+app.on_startup(relay.attach)
 app.timer(settings.stats_interval, feed.tick)
+app.timer(3600, lambda: run.io_bound(database.prune_changes))
 if settings.demo:
     simulator = start_demo(database)
     app.timer(settings.demo_interval, lambda: run.io_bound(simulator.step), immediate=False)
+app.on_shutdown(relay.detach)
 app.on_shutdown(lambda: hub.close_all("server stopping"))
 app.on_shutdown(database.dispose)
 app.on_shutdown(lambda: log.info("airdate stopped"))

@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,9 +21,23 @@ class Settings(BaseSettings):
     stats_interval: float = Field(5.0, gt=0, description="seconds between two reads of the stats")
     sse_keepalive: float = Field(15.0, gt=0, description="seconds between keepalive comments on /sse")
     sse_queue_size: int = Field(256, ge=1, description="events a slow SSE reader may fall behind")
+    sse_send_timeout: float = Field(
+        30.0, gt=0, description="seconds a write to a stalled SSE reader may take"
+    )
+    replay_events: int = Field(1000, ge=0, description="events kept for readers that resume (Last-Event-ID)")
+    replay_seconds: float = Field(900.0, ge=0, description="seconds events are kept for resuming readers")
+    log_events_level: str = Field("INFO", description="lowest level of log records sent as log events")
     shutdown_grace: float = Field(1.0, ge=0, description="seconds open streams get when stopping")
     recount: bool = Field(False, description="rebuild the stats counters from the tables, then exit")
     storage_secret: str = Field("airdate-local", description="secret for NiceGUI's per-browser storage")
+
+    @field_validator("log_events_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
 
     @property
     def effective_database_url(self) -> str:

@@ -1,29 +1,40 @@
 """Routes for external programs: ``/sse/stats``, ``/api/stats``, ``/healthz`` and ``/metrics``."""
 
 import asyncio
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Header, HTTPException, Query, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from data import Database
-from live import EventStream, StatsFeed
+from live import KINDS, EventStream, StatsFeed, opening
 
 HEALTH_TIMEOUT = 5.0  # seconds; a health check must answer even when the database does not
 
 
-def create_router(database: Database, feed: StatsFeed, *, keepalive: float) -> APIRouter:
+def create_router(database: Database, feed: StatsFeed, *, keepalive: float, send_timeout: float) -> APIRouter:
     router = APIRouter()
     hub = feed.hub
 
-    @router.get("/sse/stats", response_class=EventStream, summary="Live stats as Server-Sent Events")
-    async def sse_stats() -> EventStream:
+    @router.get("/sse/stats", response_class=EventStream, summary="Live stats, notifications and logs (SSE)")
+    async def sse_stats(
+        events: Annotated[str | None, Query(description="comma-separated: stats,notification,log")] = None,
+        last_event_id: Annotated[str | None, Query(description="resume after this event id")] = None,
+        last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+    ) -> EventStream:
+        kinds = parse_kinds(events)
         if feed.current is None:
             await feed.refresh()
-        mailbox = hub.open_mailbox()
-        first = [feed.current.wire] if feed.current else []
+        resume_from = last_event_id_header if last_event_id_header is not None else last_event_id
+        first = opening(hub, feed.current, resume_from, kinds)
+        mailbox = hub.open_mailbox(kinds)
         return EventStream(
-            mailbox, first=first, keepalive=keepalive, on_close=lambda: hub.close_mailbox(mailbox)
+            mailbox,
+            first=first,
+            keepalive=keepalive,
+            send_timeout=send_timeout,
+            on_close=lambda: hub.close_mailbox(mailbox),
         )
 
     @router.get("/api/stats", summary="The current stats snapshot")
@@ -51,3 +62,17 @@ def create_router(database: Database, feed: StatsFeed, *, keepalive: float) -> A
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
+
+
+def parse_kinds(events: str | None) -> frozenset[str]:
+    if events is None:
+        return KINDS
+    kinds = frozenset(kind.strip() for kind in events.split(",") if kind.strip())
+    unknown = sorted(kinds - KINDS)
+    if unknown or not kinds:
+        raise HTTPException(
+            400,
+            f"unknown event kind(s) {', '.join(map(repr, unknown)) or '(none given)'}: "
+            f"choose from {', '.join(sorted(KINDS))}",
+        )
+    return kinds

@@ -52,7 +52,7 @@ def _raw_user(path: Path, tag: str) -> None:
 async def _ticks_in_process(path: Path, viewers: int) -> dict[str, float]:
     database = Database(f"sqlite:///{path}")
     hub = Hub()
-    feed = StatsFeed(database.read_stats, hub)
+    feed = StatsFeed(database.read_live, hub)
     feed.start()
     received = [0] * viewers
 
@@ -243,7 +243,7 @@ def latency(folder: Path) -> Section:
     progress(f"feed: write-to-viewer latency over {WRITES} writes")
     database = Database(f"sqlite:///{folder / 'latency.sqlite3'}")
     database.create_schema()
-    feed = StatsFeed(database.read_stats, Hub())
+    feed = StatsFeed(database.read_live, Hub())
     database.on_commit(feed.request_refresh)
     committed, called = asyncio.run(_latencies(database, feed))
     database.dispose()

@@ -3,7 +3,8 @@
 Never imports nicegui or fastapi.
 """
 
+from .changes import NotificationRow
 from .counters import Stats
-from .db import Database, DatabaseError
+from .db import Database, DatabaseError, LiveRead
 
-__all__ = ["Database", "DatabaseError", "Stats"]
+__all__ = ["Database", "DatabaseError", "LiveRead", "NotificationRow", "Stats"]

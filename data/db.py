@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, event, text
@@ -10,8 +11,17 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, SQLModel, create_engine
 
-from . import counters, models  # models registers the tables
+from . import changes, counters, models  # models registers the tables
+from .changes import NotificationRow
 from .counters import Stats
+
+
+@dataclass(frozen=True, slots=True)
+class LiveRead:
+    """What the live feed reads in one go: all stats, and notification changes since its cursor."""
+
+    stats: Stats
+    changes: list[tuple[int, NotificationRow]]
 
 
 class DatabaseError(Exception):
@@ -67,6 +77,7 @@ class Database:
             SQLModel.metadata.create_all(self.engine)
             with self.engine.begin() as connection:
                 counters.install(connection)
+                changes.install(connection)
         except SQLAlchemyError as error:
             raise DatabaseError(f"cannot open database {self.describe()}: {_reason(error)}") from None
         self.notify_commit()
@@ -74,6 +85,22 @@ class Database:
     def read_stats(self) -> Stats:
         with self.engine.connect() as connection:
             return counters.read_stats(connection)
+
+    def read_live(self, after_change: int) -> LiveRead:
+        with self.engine.connect() as connection:
+            return LiveRead(counters.read_stats(connection), changes.read_changes(connection, after_change))
+
+    def last_change_id(self) -> int:
+        with self.engine.connect() as connection:
+            return changes.last_change_id(connection)
+
+    def recent_notifications(self, limit: int = 50) -> list[NotificationRow]:
+        with self.engine.connect() as connection:
+            return changes.recent_notifications(connection, limit)
+
+    def prune_changes(self) -> None:
+        with self.engine.begin() as connection:
+            changes.prune(connection)
 
     def recount(self) -> Stats:
         with self.engine.begin() as connection:

@@ -4,6 +4,7 @@ Everything here writes through :mod:`data.writes`, Airdate's own write paths, an
 database marked as a demo database (see :func:`claim_demo_database`).
 """
 
+import logging
 import random
 from datetime import date, timedelta
 
@@ -12,6 +13,8 @@ from sqlmodel import Session, col, func, select
 from .db import Database, DatabaseError
 from .models import Episode, MediaRequest, MediaType, Notification, NotificationStatus, RequestStatus, User
 from .writes import add_request, add_user, mark_sent, track_episode
+
+log = logging.getLogger("airdate.demo")
 
 DEMO_MARK = "demo"
 
@@ -81,6 +84,7 @@ class Simulator:
         with self.database.session() as session:
             happened = action(session)
             session.commit()
+        log.info("%s", happened)
         return happened
 
     def _new_user(self, session: Session) -> str:

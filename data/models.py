@@ -87,6 +87,18 @@ class Notification(SQLModel, table=True):
     sent_at: datetime | None = None
 
 
+class NotificationChange(SQLModel, table=True):
+    """Appended by triggers whenever a notification is created or changes status (see data.changes)."""
+
+    __tablename__ = "notification_changes"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused, even after pruning
+
+    id: int | None = Field(default=None, primary_key=True)
+    notification_id: int
+    status: str
+    changed_at: datetime = Field(default_factory=utcnow)
+
+
 class StatsCounter(SQLModel, table=True):
     """One row per counter; kept exact by database triggers (see :mod:`data.counters`)."""
 

@@ -1,9 +1,10 @@
-"""The one shared stats feed.
+"""The one shared feed of stats and notification changes.
 
 One app-wide timer calls :meth:`StatsFeed.tick`; Airdate's own commits call :meth:`request_refresh`.
-Either way the database is read once, off the event loop, and a snapshot whose values changed is
-published through the hub to every viewer at the same moment, with the same id. Nothing here knows
-how many viewers there are.
+Either way the database is read once, off the event loop: all stats plus the notification changes
+since the last read. Each change becomes a ``notification`` event, and a snapshot whose values
+changed becomes a stats event; both go through the hub to every viewer at the same moment, with the
+same id. Nothing here knows how many viewers there are.
 """
 
 import asyncio
@@ -14,12 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from data import Stats
+from data import LiveRead, NotificationRow, Stats
+from data.changes import READ_LIMIT
 
 from . import metrics
-from .hub import STATS, Event, Hub
+from .hub import NOTIFICATION, STATS, Event, Hub
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("airdate.feed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,13 @@ class Snapshot:
 
     def to_json(self) -> dict:
         return stats_json(self.stats, self.timestamp)
+
+
+def iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def stats_json(stats: Stats, timestamp: datetime) -> dict:
@@ -49,16 +58,32 @@ def stats_json(stats: Stats, timestamp: datetime) -> dict:
             "pending": stats.notifications_pending,
             "failed": stats.notifications_failed,
         },
-        "timestamp": timestamp.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "timestamp": iso(timestamp),
     }
 
 
+def notification_json(row: NotificationRow) -> dict:
+    return {
+        "id": row.id,
+        "user": row.user,
+        "subject": row.subject,
+        "status": row.status,
+        "created_at": iso(row.created_at),
+        "sent_at": iso(row.sent_at),
+    }
+
+
+def dumps(value: dict) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
 class StatsFeed:
-    def __init__(self, read: Callable[[], Stats], hub: Hub) -> None:
+    def __init__(self, read: Callable[[int], LiveRead], hub: Hub, *, changes_after: int = 0) -> None:
         self._read = read
         self.hub = hub
         self.current: Event | None = None  # the latest stats event; its payload is a Snapshot
         self.error: str | None = None  # why the last read failed, while it keeps failing
+        self._cursor = changes_after  # the last notification change already published
         self._loop: asyncio.AbstractEventLoop | None = None
         self._refresh: asyncio.Task | None = None
         self._again = False
@@ -79,19 +104,14 @@ class StatsFeed:
 
     async def refresh(self) -> None:
         """Read now (or right after a read already under way) and wait for it."""
-        if self._refresh is None or self._refresh.done():
-            self._refresh = asyncio.create_task(self._read_until_settled())
-        else:
-            self._again = True
+        self._wake()
         await asyncio.shield(self._refresh)
 
     def request_refresh(self) -> None:
         """Ask for a read as soon as possible; safe to call from any thread, cheap to call often."""
         loop = self._loop
-        if loop is None or loop.is_closed():
-            return
-        if self._pending_wakeup.is_set():
-            return  # a wake-up is already queued; it will read after this commit
+        if loop is None or loop.is_closed() or self._pending_wakeup.is_set():
+            return  # not started, stopped, or a wake-up is already queued and will read after this
         self._pending_wakeup.set()
         loop.call_soon_threadsafe(self._wake)
 
@@ -112,7 +132,7 @@ class StatsFeed:
     async def _read_once(self) -> None:
         metrics.STATS_READS.inc()
         try:
-            stats = await asyncio.to_thread(self._read)
+            result = await asyncio.to_thread(self._read, self._cursor)
         except Exception as error:  # the database is down or locked: keep the last good values
             reason = str(getattr(error, "orig", None) or error).splitlines()[0]
             if self.error != reason:
@@ -122,15 +142,17 @@ class StatsFeed:
         if self.error is not None:
             log.info("reading stats works again")
             self.error = None
-        self.publish(stats)
+        for change_id, row in result.changes:
+            self._cursor = max(self._cursor, change_id)
+            self.hub.publish(NOTIFICATION, dumps(notification_json(row)), row)
+        if len(result.changes) >= READ_LIMIT:
+            self._again = True  # more changes are waiting
+        self.publish(result.stats)
 
     def publish(self, stats: Stats) -> None:
         """Send a snapshot to every viewer, unless its values equal the current one's."""
         if self.snapshot is not None and self.snapshot.stats == stats:
             return
-        timestamp = datetime.now(UTC)
-        next_id = self.hub.last_id + 1
-        snapshot = Snapshot(next_id, stats, timestamp)
-        data = json.dumps(snapshot.to_json(), separators=(",", ":"))
-        self.current = self.hub.publish(STATS, data, snapshot)
+        snapshot = Snapshot(self.hub.last_id + 1, stats, datetime.now(UTC))
+        self.current = self.hub.publish(STATS, dumps(snapshot.to_json()), snapshot)
         metrics.observe(stats)

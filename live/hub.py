@@ -3,18 +3,27 @@
 An event is turned into Server-Sent-Events bytes once, when it is published; every SSE reader gets
 that same ``bytes`` object. In-process viewers (NiceGUI pages) register a callback instead and
 receive the event object itself.
+
+The hub remembers the most recent events (a bounded window, by count and by age) so that a reader
+that reconnects with its last event id gets exactly what it missed. Ids start from the clock in
+milliseconds, so they keep increasing across restarts and an id from before a restart is simply
+older than the window.
 """
 
 import asyncio
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("airdate.hub")
 
 STATS = "stats"  # sent as the default "message" event, as the seed's onmessage handler expects
+NOTIFICATION = "notification"
+LOG = "log"
+KINDS = frozenset({STATS, NOTIFICATION, LOG})
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,40 +33,45 @@ class Event:
     data: str  # JSON text
     payload: Any = field(compare=False)  # the Python object the JSON was made from
     wire: bytes = field(compare=False, repr=False)
+    at: float = field(compare=False, default=0.0)  # time.monotonic() when published
 
 
-def encode(event_id: int, kind: str, data: str) -> bytes:
+def encode(event_id: int | None, kind: str, data: str) -> bytes:
+    line_id = "" if event_id is None else f"id: {event_id}\n"
     name = "" if kind == STATS else f"event: {kind}\n"
-    return f"id: {event_id}\n{name}data: {data}\n\n".encode()
+    return f"{line_id}{name}data: {data}\n\n".encode()
 
 
 class Mailbox:
-    """One SSE reader's bounded queue of encoded events.
+    """One SSE reader's bounded queue of encoded events of the kinds it asked for.
 
     A reader that falls more than ``limit`` events behind is closed rather than buffered without
     bound; it reconnects and resumes from its last event id.
     """
 
-    __slots__ = ("_items", "_limit", "_wakeup", "closed_because")
+    __slots__ = ("_items", "_limit", "_wakeup", "closed_because", "kinds")
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, kinds: frozenset[str] = KINDS) -> None:
         self._items: deque[bytes] = deque()
         self._limit = limit
         self._wakeup = asyncio.Event()
+        self.kinds = kinds
         self.closed_because: str | None = None
 
     @property
     def closed(self) -> bool:
         return self.closed_because is not None
 
-    def put(self, chunk: bytes) -> None:
+    def put(self, chunk: bytes) -> bool:
+        """Queue a chunk; False if the mailbox is (now) closed."""
         if self.closed:
-            return
+            return False
         if len(self._items) >= self._limit:
             self.close("fell behind")
-            return
+            return False
         self._items.append(chunk)
         self._wakeup.set()
+        return True
 
     def close(self, reason: str) -> None:
         if not self.closed:
@@ -83,9 +97,13 @@ Listener = Callable[[Event], None]
 
 
 class Hub:
-    def __init__(self, mailbox_size: int = 256) -> None:
+    def __init__(
+        self, mailbox_size: int = 256, replay_events: int = 1000, replay_seconds: float = 900
+    ) -> None:
         self.mailbox_size = mailbox_size
-        self._last_id = 0
+        self.replay_seconds = replay_seconds
+        self._last_id = time.time_ns() // 1_000_000
+        self._recent: deque[Event] = deque(maxlen=replay_events)
         self._mailboxes: set[Mailbox] = set()
         self._listeners: list[Listener] = []
 
@@ -103,9 +121,12 @@ class Hub:
 
     def publish(self, kind: str, data: str, payload: Any = None) -> Event:
         self._last_id += 1
-        event = Event(self._last_id, kind, data, payload, encode(self._last_id, kind, data))
+        wire = encode(self._last_id, kind, data)
+        event = Event(self._last_id, kind, data, payload, wire, time.monotonic())
+        self._recent.append(event)
         for mailbox in list(self._mailboxes):
-            mailbox.put(event.wire)
+            if kind in mailbox.kinds and not mailbox.put(wire):
+                self._mailboxes.discard(mailbox)
         for listener in list(self._listeners):
             try:
                 listener(event)
@@ -113,8 +134,31 @@ class Hub:
                 log.exception("a live viewer failed to take event %s", event.id)
         return event
 
-    def open_mailbox(self) -> Mailbox:
-        mailbox = Mailbox(self.mailbox_size)
+    def events_after(self, last_id: int) -> list[Event] | None:
+        """Every remembered event after ``last_id``, oldest first; None if the window cannot cover it."""
+        self._forget_old()
+        if last_id > self._last_id:
+            return None  # from the future (or another server)
+        if last_id == self._last_id:
+            return []
+        if not self._recent or last_id < self._recent[0].id - 1:
+            return None  # older than the window
+        start = last_id - self._recent[0].id + 1  # ids are consecutive within the window
+        return [self._recent[i] for i in range(start, len(self._recent))]
+
+    def recent(self, kind: str, limit: int) -> list[Event]:
+        """The newest remembered events of one kind, oldest first."""
+        self._forget_old()
+        found: list[Event] = []
+        for event in reversed(self._recent):
+            if event.kind == kind:
+                found.append(event)
+                if len(found) == limit:
+                    break
+        return found[::-1]
+
+    def open_mailbox(self, kinds: frozenset[str] = KINDS) -> Mailbox:
+        mailbox = Mailbox(self.mailbox_size, kinds)
         self._mailboxes.add(mailbox)
         return mailbox
 
@@ -134,3 +178,9 @@ class Hub:
     def close_all(self, reason: str) -> None:
         for mailbox in list(self._mailboxes):
             mailbox.close(reason)
+        self._mailboxes.clear()
+
+    def _forget_old(self) -> None:
+        horizon = time.monotonic() - self.replay_seconds
+        while self._recent and self._recent[0].at < horizon:
+            self._recent.popleft()

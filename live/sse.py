@@ -1,23 +1,56 @@
-"""A lean Server-Sent-Events response that streams one hub mailbox.
+"""A lean Server-Sent-Events response that streams one hub mailbox, and what a new stream starts with.
 
 Why not ``StreamingResponse``: it cannot notice a client that went away while the stream is idle,
 and it allocates a task group per request. This response runs the stream in the request's own task
 plus one small task that waits for ``http.disconnect``; the moment it arrives the mailbox is closed,
 the stream ends and the subscriber is forgotten. The bytes written are the hub's pre-encoded ones.
 
+A reader that stops reading cannot hold the server's memory: its mailbox is bounded, and a write
+that the client has not taken within ``send_timeout`` seconds aborts the connection.
+
 Server shutdown with streams open is bounded by uvicorn's ``timeout_graceful_shutdown`` (see
 ``main.py``), after which uvicorn cancels the stream's task.
 """
 
 import asyncio
+import json
+import logging
 from collections.abc import Callable, Iterable
 
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
-from .hub import Mailbox
+from .hub import Event, Hub, Mailbox, encode
+
+log = logging.getLogger("airdate.sse")
 
 KEEPALIVE = b": keepalive\n\n"
+RESET = "reset"
+
+
+class ReaderTooSlow(Exception):
+    """The client took no data for too long; the connection is dropped (it may resume)."""
+
+
+def opening(hub: Hub, current: Event | None, last_event_id: str | None, kinds: frozenset[str]) -> list[bytes]:
+    """What a stream sends before live events.
+
+    A reader resuming from an id the hub still covers gets exactly the events after it. Any other
+    reader starts from the current stats snapshot and the events after it; one that asked to resume
+    from an id the hub cannot cover (too old, from the future, not a number) first gets ``reset``,
+    so it knows to reload whatever lists it keeps.
+    """
+    chunks: list[bytes] = []
+    if last_event_id is not None:
+        missed = hub.events_after(int(last_event_id)) if last_event_id.strip().isdigit() else None
+        if missed is not None:
+            return [event.wire for event in missed if event.kind in kinds]
+        reason = f"cannot resume after event {last_event_id[:40]!r}; reload and continue from here"
+        chunks.append(encode(None, RESET, json.dumps({"reason": reason, "last_event_id": hub.last_id})))
+    if current is not None:
+        after = hub.events_after(current.id) or []
+        chunks.extend(event.wire for event in [current, *after] if event.kind in kinds)
+    return chunks
 
 
 class EventStream(Response):
@@ -30,6 +63,7 @@ class EventStream(Response):
         first: Iterable[bytes],
         keepalive: float,
         on_close: Callable[[], None],
+        send_timeout: float = 30.0,
         retry_ms: int = 5000,
     ) -> None:
         self.status_code = 200
@@ -38,17 +72,18 @@ class EventStream(Response):
         self.mailbox = mailbox
         self.first = b"".join([f"retry: {retry_ms}\n\n".encode(), *first])
         self.keepalive = keepalive
+        self.send_timeout = send_timeout
         self.on_close = on_close
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         watcher = asyncio.create_task(self._close_on_disconnect(receive))
         try:
             await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
-            await send({"type": "http.response.body", "body": self.first, "more_body": True})
+            await self._send(send, self.first)
             while (chunk := await self.mailbox.get(self.keepalive)) is not None:
-                await send({"type": "http.response.body", "body": chunk or KEEPALIVE, "more_body": True})
+                await self._send(send, chunk or KEEPALIVE)
             if self.mailbox.closed_because != "disconnected":
-                await send({"type": "http.response.body", "body": b"", "more_body": False})
+                await self._send(send, b"", more=False)
         except OSError:  # the client went away while we were writing
             pass
         finally:
@@ -56,7 +91,40 @@ class EventStream(Response):
             self.mailbox.close("disconnected")
             self.on_close()
 
+    async def _send(self, send: Send, body: bytes, *, more: bool = True) -> None:
+        message: Message = {"type": "http.response.body", "body": body, "more_body": more}
+        try:
+            async with asyncio.timeout(self.send_timeout):
+                await send(message)
+        except TimeoutError:
+            log.warning("dropped an SSE reader that took nothing for %g s", self.send_timeout)
+            raise ReaderTooSlow from None
+
     async def _close_on_disconnect(self, receive: Receive) -> None:
         while (await receive())["type"] != "http.disconnect":
             pass
         self.mailbox.close("disconnected")
+
+
+def hide_slow_reader_tracebacks() -> None:
+    """Install the filter below on uvicorn's error logger, once."""
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, HideSlowReaderTraceback) for f in logger.filters):
+        logger.addFilter(HideSlowReaderTraceback())
+
+
+class HideSlowReaderTraceback(logging.Filter):
+    """uvicorn logs an app's exception with a traceback; for a dropped slow reader we logged a line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _caused_by_slow_reader(record.exc_info[1] if record.exc_info else None)
+
+
+def _caused_by_slow_reader(error: BaseException | None) -> bool:
+    if error is None:
+        return False
+    if isinstance(error, ReaderTooSlow):
+        return True
+    if isinstance(error, BaseExceptionGroup):
+        return any(_caused_by_slow_reader(inner) for inner in error.exceptions)
+    return _caused_by_slow_reader(error.__cause__ or error.__context__)

@@ -1,12 +1,14 @@
-"""NiceGUI pages and components. No SQL here: pages only listen to the live feed."""
+"""NiceGUI pages and components. No SQL here: pages listen to the live hub and call data queries."""
 
+from data import Database
 from live import StatsFeed
 
-from . import dashboard
+from . import dashboard, listings
 
 
-def register_pages(feed: StatsFeed) -> None:
-    dashboard.register(feed)
+def register_pages(database: Database, feed: StatsFeed) -> None:
+    dashboard.register(database, feed)
+    listings.register(database)
 
 
 __all__ = ["register_pages"]

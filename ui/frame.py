@@ -4,17 +4,34 @@ from contextlib import contextmanager
 from nicegui import ui
 
 PRODUCT = "Airdate"
+PAGES = (  # (title, path, icon)
+    ("Dashboard", "/", "dashboard"),
+    ("Users", "/users", "group"),
+    ("Requests", "/requests", "playlist_add"),
+    ("Episodes", "/episodes", "movie"),
+)
 
 
 @contextmanager
 def frame(page_title: str) -> Iterator[ui.row]:
-    """The header every page shares; yields the header's right-hand row for page-specific controls."""
+    """The header and navigation every page shares; yields the header's row for page controls."""
     ui.page_title(f"{page_title} · {PRODUCT}")
     ui.colors(primary="#4f46e5")
+    with ui.left_drawer(value=False).props("bordered") as drawer, ui.list().classes("w-full"):
+        for title, path, icon in PAGES:
+            with ui.item(on_click=lambda path=path: ui.navigate.to(path)).props(
+                f'clickable {"active" if title == page_title else ""} aria-label="{title}"'
+            ):
+                with ui.item_section().props("avatar"):
+                    ui.icon(icon)
+                ui.item_section(title)
     with ui.header().classes("items-center justify-between px-4 py-2 gap-2 flex-wrap"):
         with ui.row().classes("items-center gap-2"):
-            ui.icon("live_tv").classes("text-2xl")
+            ui.button(icon="menu", on_click=drawer.toggle).props(
+                'flat round dense color=white aria-label="Menu"'
+            ).mark("menu")
             ui.label(PRODUCT).classes("text-xl font-bold").mark("product-name")
+            ui.label(f"· {page_title}").classes("text-lg opacity-80 max-sm:hidden")
         tools = ui.row().classes("items-center gap-3 flex-wrap")
     with ui.column().classes("w-full max-w-screen-2xl mx-auto p-4 gap-4"):
         yield tools

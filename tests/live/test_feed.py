@@ -4,7 +4,7 @@ import threading
 
 from prometheus_client import REGISTRY
 
-from data import Database, Stats
+from data import Database, LiveRead
 from live import Event, Hub, StatsFeed
 
 from ..utils.factories import land_episode, make_tracked_show, make_users
@@ -20,7 +20,7 @@ def stats_events(box: list[Event]) -> list[Event]:
 
 async def run_feed(database: Database, viewers: int) -> tuple[StatsFeed, list[list[Event]], list]:
     hub = Hub()
-    feed = StatsFeed(database.read_stats, hub)
+    feed = StatsFeed(database.read_live, hub)
     feed.start()
     received: list[list[Event]] = [[] for _ in range(viewers)]
     for box in received:
@@ -95,10 +95,10 @@ async def test_a_burst_of_commits_costs_few_reads(database: Database) -> None:
 async def test_a_failing_read_keeps_the_last_values(database: Database) -> None:
     outage: list[Exception] = []
 
-    def read() -> Stats:
+    def read(after: int) -> LiveRead:
         if outage:
             raise outage[0]
-        return database.read_stats()
+        return database.read_live(after)
 
     feed = StatsFeed(read, Hub())
     feed.start()
@@ -117,7 +117,7 @@ async def test_a_failing_read_keeps_the_last_values(database: Database) -> None:
 
 def test_stats_event_has_the_seed_names(database: Database) -> None:
     hub = Hub()
-    feed = StatsFeed(database.read_stats, hub)
+    feed = StatsFeed(database.read_live, hub)
     feed.publish(database.read_stats())
     wire = feed.current.wire.decode()
     assert wire.startswith(f"id: {feed.current.id}\ndata: ")
@@ -131,9 +131,9 @@ def test_stats_event_has_the_seed_names(database: Database) -> None:
 async def test_a_slow_read_waits_in_a_worker_thread_not_on_the_event_loop(database: Database) -> None:
     released = threading.Event()
 
-    def slow_read() -> Stats:
+    def slow_read(after: int) -> LiveRead:
         released.wait(5)  # a database stuck behind another process's lock
-        return database.read_stats()
+        return database.read_live(after)
 
     feed = StatsFeed(slow_read, Hub())
     feed.start()

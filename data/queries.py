@@ -1,0 +1,128 @@
+"""Paged, sorted, searchable listings of users, requests and episodes for the console's tables."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+
+from .db import Database
+from .models import Episode, MediaRequest, User
+
+
+@dataclass(frozen=True)
+class Listing:
+    columns: dict[str, Any]  # public name -> column expression, in display order
+    searchable: tuple[str, ...]
+    base: Select
+    default_sort: str = "id"
+
+    def query(self, search: str) -> Select:
+        query = self.base
+        if search.strip():
+            pattern = f"%{search.strip()}%"
+            query = query.where(or_(*(self.columns[name].ilike(pattern) for name in self.searchable)))
+        return query
+
+
+LISTINGS: dict[str, Listing] = {
+    "users": Listing(
+        columns={
+            "id": User.id,
+            "username": User.username,
+            "email": User.email,
+            "jellyseerr_id": User.jellyseerr_id,
+            "created_at": User.created_at,
+        },
+        searchable=("username", "email"),
+        base=select(User.id, User.username, User.email, User.jellyseerr_id, User.created_at),
+    ),
+    "requests": Listing(
+        columns={
+            "id": MediaRequest.id,
+            "title": MediaRequest.title,
+            "media_type": MediaRequest.media_type,
+            "status": MediaRequest.status,
+            "requester": User.username,
+            "tmdb_id": MediaRequest.tmdb_id,
+            "created_at": MediaRequest.created_at,
+        },
+        searchable=("title", "requester", "status"),
+        base=select(
+            MediaRequest.id,
+            MediaRequest.title,
+            MediaRequest.media_type,
+            MediaRequest.status,
+            User.username.label("requester"),
+            MediaRequest.tmdb_id,
+            MediaRequest.created_at,
+        ).join(User, User.id == MediaRequest.requester_id),
+    ),
+    "episodes": Listing(
+        columns={
+            "id": Episode.id,
+            "show_title": Episode.show_title,
+            "season": Episode.season,
+            "number": Episode.number,
+            "title": Episode.title,
+            "air_date": Episode.air_date,
+            "created_at": Episode.created_at,
+        },
+        searchable=("show_title", "title"),
+        base=select(
+            Episode.id,
+            Episode.show_title,
+            Episode.season,
+            Episode.number,
+            Episode.title,
+            Episode.air_date,
+            Episode.created_at,
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, Any]]
+    total: int
+
+
+def page_of(
+    database: Database,
+    listing: str,
+    *,
+    search: str = "",
+    sort_by: str | None = None,
+    descending: bool = True,
+    page: int = 1,
+    per_page: int = 25,
+) -> Page:
+    """One page of a listing; raises ValueError for a listing or sort column that does not exist."""
+    if listing not in LISTINGS:
+        raise ValueError(f"no listing {listing!r}: choose from {', '.join(LISTINGS)}")
+    spec = LISTINGS[listing]
+    sort_name = sort_by or spec.default_sort
+    if sort_name not in spec.columns:
+        raise ValueError(f"cannot sort {listing} by {sort_name!r}: choose from {', '.join(spec.columns)}")
+    if page < 1 or not 1 <= per_page <= 500:
+        raise ValueError("page must be at least 1 and per_page between 1 and 500")
+    column: ColumnElement = spec.columns[sort_name]
+    order = [column.desc() if descending else column.asc(), spec.columns["id"].desc()]
+    query = spec.query(search)
+    with database.engine.connect() as connection:
+        total = connection.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        result = connection.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page))
+        rows = [
+            {name: _plain(value) for name, value in zip(spec.columns, row, strict=True)} for row in result
+        ]
+    return Page(rows, total)
+
+
+def _plain(value: Any) -> Any:
+    """Values a browser table can show as they are."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,72 @@
+"""Users, Requests and Episodes: tables paged, sorted and searched by the database."""
+
+from nicegui import run, ui
+
+from data import Database
+from data.queries import LISTINGS, page_of
+
+from .frame import frame
+
+PAGES = {  # listing -> (page title, search hint)
+    "users": ("Users", "Search name or e-mail"),
+    "requests": ("Requests", "Search title, requester or status"),
+    "episodes": ("Episodes", "Search show or episode title"),
+}
+
+
+def register(database: Database) -> None:
+    for listing, (title, hint) in PAGES.items():
+
+        @ui.page(f"/{listing}")
+        async def listing_page(listing: str = listing, title: str = title, hint: str = hint) -> None:
+            with frame(title):
+                table = ListingTable(database, listing, hint)
+            await table.load()
+
+
+class ListingTable(ui.column):
+    def __init__(self, database: Database, listing: str, hint: str, per_page: int = 25) -> None:
+        super().__init__()
+        self.classes("w-full gap-2")
+        self.database = database
+        self.listing = listing
+        columns = [
+            {"name": name, "label": name.replace("_", " ").capitalize(), "field": name, "sortable": True}
+            for name in LISTINGS[listing].columns
+        ]
+        with self:
+            self.search = (
+                ui.input(placeholder=hint, on_change=self.load)
+                .props(f'debounce=300 clearable outlined dense aria-label="{hint}"')
+                .classes("w-full max-w-md")
+                .mark("search")
+            )
+            self.table = (
+                ui.table(columns=columns, rows=[], row_key="id")
+                .props("flat bordered")
+                .classes("w-full overflow-x-auto")
+                .mark(f"{listing}-table")
+            )
+        self.table.pagination = {"page": 1, "rowsPerPage": per_page, "sortBy": "id", "descending": True}
+        self.table.on("request", lambda e: self.load(e.args["pagination"]))
+
+    async def load(self, pagination: dict | None = None) -> None:
+        wanted = {**self.table.pagination, **(pagination or {})}
+        if pagination is None:
+            wanted["page"] = 1  # a new search starts at the first page
+        try:
+            page = await run.io_bound(
+                page_of,
+                self.database,
+                self.listing,
+                search=self.search.value or "",
+                sort_by=wanted.get("sortBy") or "id",
+                descending=bool(wanted.get("descending")),
+                page=int(wanted["page"]),
+                per_page=int(wanted["rowsPerPage"]) or 25,
+            )
+        except ValueError as error:
+            ui.notify(str(error), type="warning")
+            return
+        self.table.rows = page.rows
+        self.table.pagination = {**wanted, "rowsNumber": page.total}
