@@ -142,9 +142,11 @@ class StatsFeed:
         if self.error is not None:
             log.info("reading stats works again")
             self.error = None
-        for change_id, row in result.changes:
-            self._cursor = max(self._cursor, change_id)
-            self.hub.publish(NOTIFICATION, dumps(notification_json(row)), row)
+        if result.changes:
+            self._cursor = max(self._cursor, result.changes[-1][0])
+            await self.hub.publish_all(
+                [(NOTIFICATION, dumps(notification_json(row)), row) for _, row in result.changes]
+            )
         if len(result.changes) >= READ_LIMIT:
             self._again = True  # more changes are waiting
         self.publish(result.stats)

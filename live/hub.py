@@ -80,7 +80,7 @@ class Mailbox:
             self._wakeup.set()
 
     async def get(self, idle: float) -> bytes | None:
-        """The next chunk; b"" after ``idle`` seconds without one; None once closed."""
+        """Everything queued, as one chunk; b"" after ``idle`` seconds without any; None once closed."""
         if not self._items and not self.closed:
             self._wakeup.clear()
             try:
@@ -90,7 +90,9 @@ class Mailbox:
                 return b""
         if self.closed:
             return None
-        return self._items.popleft()
+        chunk = b"".join(self._items)
+        self._items.clear()
+        return chunk
 
 
 Listener = Callable[[Event], None]
@@ -133,6 +135,15 @@ class Hub:
             except Exception:
                 log.exception("a live viewer failed to take event %s", event.id)
         return event
+
+    async def publish_all(self, items: list[tuple[str, str, Any]]) -> None:
+        """Publish many events, letting readers drain between slices so a burst is no backlog."""
+        step = max(1, self.mailbox_size // 4)
+        for start in range(0, len(items), step):
+            for kind, data, payload in items[start : start + step]:
+                self.publish(kind, data, payload)
+            if start + step < len(items):
+                await asyncio.sleep(0)
 
     def events_after(self, last_id: int) -> list[Event] | None:
         """Every remembered event after ``last_id``, oldest first; None if the window cannot cover it."""

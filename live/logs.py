@@ -26,7 +26,8 @@ class LogRelay(logging.Handler):
         logger = logging.getLogger(ROOT_LOGGER)
         if logger.getEffectiveLevel() > self.level:
             logger.setLevel(self.level)
-        logger.addHandler(self)
+        if self not in logger.handlers:
+            logger.addHandler(self)
 
     def detach(self) -> None:
         logging.getLogger(ROOT_LOGGER).removeHandler(self)

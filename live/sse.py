@@ -42,7 +42,7 @@ def opening(hub: Hub, current: Event | None, last_event_id: str | None, kinds: f
     """
     chunks: list[bytes] = []
     if last_event_id is not None:
-        missed = hub.events_after(int(last_event_id)) if last_event_id.strip().isdigit() else None
+        missed = hub.events_after(_as_id(last_event_id))
         if missed is not None:
             return [event.wire for event in missed if event.kind in kinds]
         reason = f"cannot resume after event {last_event_id[:40]!r}; reload and continue from here"
@@ -51,6 +51,13 @@ def opening(hub: Hub, current: Event | None, last_event_id: str | None, kinds: f
         after = hub.events_after(current.id) or []
         chunks.extend(event.wire for event in [current, *after] if event.kind in kinds)
     return chunks
+
+
+def _as_id(text: str) -> int:
+    try:
+        return int(text) if text.strip().isdigit() else -1
+    except ValueError:  # more digits than Python converts
+        return -1
 
 
 class EventStream(Response):

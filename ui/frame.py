@@ -19,9 +19,8 @@ def frame(page_title: str) -> Iterator[ui.row]:
     ui.colors(primary="#4f46e5")
     with ui.left_drawer(value=False).props("bordered") as drawer, ui.list().classes("w-full"):
         for title, path, icon in PAGES:
-            with ui.item(on_click=lambda path=path: ui.navigate.to(path)).props(
-                f'clickable {"active" if title == page_title else ""} aria-label="{title}"'
-            ):
+            item = ui.item(on_click=lambda path=path: ui.navigate.to(path)).mark(f"nav-{title.lower()}")
+            with item.props(f'clickable {"active" if title == page_title else ""} aria-label="{title}"'):
                 with ui.item_section().props("avatar"):
                     ui.icon(icon)
                 ui.item_section(title)

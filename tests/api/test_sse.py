@@ -1,42 +1,20 @@
 """/sse/stats against a real server process on a free port, read with httpx."""
 
 import asyncio
-import sqlite3
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import httpx
 
 from ..utils.server import Server
-from ..utils.sse import Message, messages
+from ..utils.sse import Message, next_data, open_stream
 
 
-@asynccontextmanager
-async def stream(server: Server) -> AsyncIterator[tuple[httpx.Response, AsyncIterator[Message]]]:
-    async with (
-        httpx.AsyncClient(timeout=10) as client,
-        client.stream("GET", f"{server.url}/sse/stats") as response,
-    ):
-        yield response, messages(response.aiter_lines())
-
-
-async def next_data(events: AsyncIterator[Message], within: float = 5) -> Message:
-    async with asyncio.timeout(within):
-        async for message in events:
-            if message.data:
-                return message
-    raise AssertionError("stream ended")
-
-
-def raw_sql(server: Server, statement: str) -> None:
-    connection = sqlite3.connect(server.database_url.removeprefix("sqlite:///"), isolation_level=None)
-    connection.execute(statement)
-    connection.close()
+def stream(server: Server):
+    return open_stream(server.url)
 
 
 def add_raw_user(server: Server, name: str) -> None:
-    raw_sql(server, f"INSERT INTO users (username, email, created_at) VALUES ('{name}', 'x@y', '2026-01-01')")
+    server.sql(f"INSERT INTO users (username, email, created_at) VALUES ('{name}', 'x@y', '2026-01-01')")
 
 
 async def test_stream_starts_with_retry_and_the_current_snapshot(server: Server) -> None:

@@ -88,6 +88,7 @@ async def test_pause_freezes_one_viewer_while_another_keeps_updating(create_user
     assert shown(paused, "stat-users") == "0"
 
     paused.find(marker="pause").click()
+    await paused.should_see("Pause live updates")
     assert shown(paused, "stat-users") == "2", "resume catches up at once"
     assert shown(paused, "live-indicator") == "Live"
     make_users(airdate_database(), 1, prefix="later")

@@ -49,3 +49,21 @@ def make_movie_request(
     with database.session() as session:
         add_request(session, session.get(User, user_id), MediaType.MOVIE, "A Movie", 99, status=status)
         session.commit()
+
+
+def make_notifications(database: Database, count: int, user_id: int | None = None) -> list[int]:
+    """``count`` pending notifications (for a new user unless one is given), committed together."""
+    if user_id is None:
+        user_id = make_users(database, 1, prefix="reader")[0]
+    with database.session() as session:
+        rows = [Notification(user_id=user_id, subject=f"Note {i}", body="b") for i in range(count)]
+        session.add_all(rows)
+        session.commit()
+        return [row.id for row in rows]
+
+
+def set_status(database: Database, notification_id: int, status: NotificationStatus) -> None:
+    with database.session() as session:
+        row = session.get(Notification, notification_id)
+        row.status = status
+        session.commit()

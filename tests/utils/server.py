@@ -3,6 +3,7 @@
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -86,6 +87,13 @@ class Server:
             self.process.kill()
             out, _ = self.process.communicate()
         return out or ""
+
+    def sql(self, *statements: str) -> None:
+        """Run statements on the server's SQLite file from outside, as another process would."""
+        connection = sqlite3.connect(self.database_url.removeprefix("sqlite:///"), isolation_level=None)
+        for statement in statements:
+            connection.execute(statement)
+        connection.close()
 
     def metric(self, name: str) -> float:
         for line in httpx.get(f"{self.url}/metrics").text.splitlines():

@@ -1,8 +1,12 @@
 """A small Server-Sent-Events reader for tests, on top of an httpx byte stream."""
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+
+import httpx
 
 
 @dataclass
@@ -38,3 +42,23 @@ async def messages(lines: AsyncIterator[str]) -> AsyncIterator[Message]:
                 current.event = value
             elif name == "data":
                 current.data = f"{current.data}\n{value}" if current.data else value
+
+
+@asynccontextmanager
+async def open_stream(
+    url: str, *, headers: dict[str, str] | None = None, params: dict[str, str] | None = None
+) -> AsyncIterator[tuple[httpx.Response, AsyncIterator[Message]]]:
+    async with (
+        httpx.AsyncClient(timeout=10) as client,
+        client.stream("GET", f"{url}/sse/stats", headers=headers, params=params) as response,
+    ):
+        yield response, messages(response.aiter_lines())
+
+
+async def next_data(events: AsyncIterator[Message], within: float = 5) -> Message:
+    """The next message that carries data (skipping retry and keepalive lines)."""
+    async with asyncio.timeout(within):
+        async for message in events:
+            if message.data:
+                return message
+    raise AssertionError("stream ended")

@@ -1,0 +1,45 @@
+"""The seed's notification and log listeners, and the dashboard's live tables, in a real Chromium."""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from ..utils.server import Server
+
+SEED_PAGE = Path(__file__).with_name("seed_advanced.html")
+
+
+@pytest.fixture
+def demo(airdate_env: str, tmp_path: Path) -> Iterator[Server]:
+    settings = {"demo": "true", "demo_interval": "0.2", "stats_interval": "0.5"}
+    running = Server(airdate_env, {**settings, "demo_database_url": f"sqlite:///{tmp_path}/demo.sqlite3"})
+    yield running.start()
+    running.stop()
+
+
+async def test_the_seeds_notification_and_log_listeners_receive_events(
+    demo: Server, browser: Browser
+) -> None:
+    page = await browser.new_page()
+    await page.route(f"{demo.url}/seed-advanced.html", lambda route: route.fulfill(path=SEED_PAGE))
+    await page.goto(f"{demo.url}/seed-advanced.html")
+    await expect(page.locator("#logs li").first).to_have_text(
+        re.compile(r"Z INFO airdate\.demo "), timeout=8000
+    )
+    await expect(page.locator("#notifications li").first).to_have_text(
+        re.compile(r"^\d+ \w+ (pending|sending|sent|failed) New episode: "), timeout=8000
+    )
+
+
+async def test_the_dashboard_tables_fill_while_you_watch(demo: Server, browser: Browser) -> None:
+    page = await browser.new_page()
+    await page.goto(demo.url)
+    rows = page.locator(".q-markup-table tbody tr")
+    await expect(rows.first).to_be_visible(timeout=8000)
+    first_row = rows.first.locator("td").first
+    await expect(first_row).to_have_text(re.compile(r"now|seconds? ago|minutes? ago"))
+    assert re.match(r"\d+/\d+/\d{4}, ", await first_row.locator("span").get_attribute("title"))
+    await expect(page.locator(".nicegui-log div").first).to_contain_text("airdate.demo")
