@@ -31,7 +31,13 @@ class ListingTable(ui.column):
         self.database = database
         self.listing = listing
         columns = [
-            {"name": name, "label": name.replace("_", " ").capitalize(), "field": name, "sortable": True}
+            {
+                "name": name,
+                "label": name.replace("_", " ").capitalize().replace("Tmdb", "TMDB").replace("Id", "ID"),
+                "field": name,
+                "sortable": True,
+                "align": "left",
+            }
             for name in LISTINGS[listing].columns
         ]
         with self:

@@ -31,12 +31,9 @@ class LogViewer(ui.card):
                     .classes("w-32")
                     .mark("log-level")
                 )
-            self.log = (
-                ui.log(max_lines=max_lines)
-                .classes("h-72 text-xs whitespace-pre-wrap break-words")
-                .mark("log-lines")
-            )
+            self.log = ui.log(max_lines=max_lines).classes("airdate-log h-72 text-xs").mark("log-lines")
         self._refill()
+        ui.add_css(".airdate-log .q-scrollarea__content { white-space: pre-wrap; overflow-wrap: anywhere; }")
 
     @property
     def lines(self) -> list[str]:
