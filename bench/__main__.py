@@ -1,7 +1,8 @@
 """Run every benchmark in one go: ``python -m bench [--quick]``.
 
 Prints the report (markdown) on stdout and writes it to ``bench/results/latest.md``; progress goes
-to stderr. ``--quick`` skips the 1 M-notification size of the stats read benchmark.
+to stderr. ``--quick`` skips the 1 M-notification size of the stats read benchmark; every other
+benchmark (the live feed, idle SSE subscribers' memory, replay on resume) runs in full either way.
 """
 
 import argparse
@@ -10,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import feed, stats_read
+from . import feed, stats_read, subscribers
 from .report import document, progress
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -27,8 +28,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="airdate-bench-") as temporary:
         folder = Path(temporary)
-        (folder / "stats").mkdir()
-        sections = [stats_read.run(folder / "stats", sizes), *feed.run(folder)]
+        for name in ("stats", "feed", "subscribers"):
+            (folder / name).mkdir()
+        sections = [
+            stats_read.run(folder / "stats", sizes),
+            *feed.run(folder / "feed"),
+            *subscribers.run(folder / "subscribers"),
+        ]
     command = "python -m bench" + (" --quick" if args.quick else "")
     report = document(sections, command=command, seconds=time.perf_counter() - started)
     args.output.parent.mkdir(parents=True, exist_ok=True)

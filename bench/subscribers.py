@@ -9,7 +9,8 @@
   inserted with raw SQL. Time from connecting to the last replayed event parsed, for a stream that
   resumes with ``Last-Event-ID`` (with and without ``?events=notification``), next to a fresh
   stream's time to its first event; plus the in-process cost of ``live.sse.opening`` for 1,000
-  missed events.
+  missed events. The feed follows the notifications with a stats event, so 1,001 were missed: the
+  resumes start from the oldest id the window covers (999 notifications plus that stats event).
 """
 
 import asyncio
@@ -37,6 +38,8 @@ OPENING_RUNS = 2_000
 GAUGE = "airdate_sse_subscribers"
 RSS = "process_resident_memory_bytes"
 TASKS = "airdate_event_loop_tasks"
+MEMORY_COLUMNS = ["state", "subscribers", "RSS MiB", "Δ RSS MiB", "KiB / subscriber", "loop tasks"]
+MEMORY_COLUMNS += ["tasks / subscriber"]
 PENDING = 'airdate_notifications{status="pending"}'
 USER = "INSERT INTO users (id, username, email, created_at) VALUES (1, 'ada', 'ada@x', '2026-01-01')"
 NOTIFICATIONS = (
@@ -147,30 +150,15 @@ def memory(folder: Path) -> Section:
         "benchmark process on raw asyncio sockets (request, headers and first event read, then nothing). "
         f"RSS is `{RSS}`, tasks `{TASKS}`, both read {SETTLE:.0f} s after `{GAUGE}` reached N; "
         "per subscriber = (value at N - warm baseline) / N.",
-        [
-            "state",
-            "subscribers",
-            "RSS MiB",
-            "Δ RSS MiB",
-            "KiB / subscriber",
-            "loop tasks",
-            "tasks / subscriber",
-        ],
+        MEMORY_COLUMNS,
     )
     _, base_rss, base_tasks = observed[0][1]
     for label, (subscribers, rss, tasks) in observed:
-        count = int(subscribers) or None  # the baseline and the closed state have no per-subscriber share
-        section.rows.append(
-            [
-                label,
-                f"{subscribers:,.0f}",
-                f"{rss / 2**20:.1f}",
-                f"{(rss - base_rss) / 2**20:+.1f}",
-                f"{(rss - base_rss) / 1024 / count:.1f}" if count else "-",
-                f"{tasks:.0f}",
-                f"{(tasks - base_tasks) / count:.2f}" if count else "-",
-            ]
-        )
+        n = int(subscribers)  # the baseline and the closed state have no per-subscriber share
+        delta = rss - base_rss
+        shares = [f"{delta / 1024 / n:.1f}", f"{tasks:.0f}", f"{(tasks - base_tasks) / n:.2f}"] if n else []
+        shares = shares or ["-", f"{tasks:.0f}", "-"]
+        section.rows.append([label, f"{n:,}", f"{rss / 2**20:.1f}", f"{delta / 2**20:+.1f}", *shares])
     if observed[-1][1][0] != 0:
         raise AssertionError("the subscriber gauge did not return to 0")
     section.notes += [
@@ -259,6 +247,13 @@ def _opening_cost() -> list[float]:
     return durations
 
 
+def _timing_row(label: str, events: int, values: list[float], unit: str = "ms") -> list[str]:
+    def show(seconds: float) -> str:
+        return f"{seconds * 1e6:.0f} µs" if unit == "µs" else f"{ms(seconds)} ms"
+
+    return [label, f"{events:,}", show(median(values)), show(percentile(values, 0.95)), f"{len(values):,}"]
+
+
 def replay(folder: Path) -> Section:
     """Resuming with Last-Event-ID after 1,000 missed events, against a fresh stream and in process."""
     progress("subscribers: replay of 1,000 missed events (server starting)")
@@ -274,30 +269,16 @@ def replay(folder: Path) -> Section:
         f"A server with the default replay window ({WINDOW:,} events); {MISSED:,} notifications inserted "
         "with raw SQL and published. Time from connecting until the last event a stream should get was "
         "parsed (httpx + the tests' SSE parser), for a fresh stream and for streams resuming with "
-        "`Last-Event-ID`; "
-        f"{ROUNDS} rounds, interleaved, after one warm-up round. Last row: `live.sse.opening()` in process "
-        f"for {MISSED:,} missed events in a `Hub()`, {OPENING_RUNS:,} calls.",
+        f"`Last-Event-ID`; {ROUNDS} rounds, interleaved, after one warm-up round. Last row: "
+        f"`live.sse.opening()` in process for {MISSED:,} missed events in a `Hub()`, {OPENING_RUNS:,} calls.",
         ["stream", "events read", "median", "p95", "runs"],
     )
-    rows = (
-        ("fresh `/sse/stats`, until its first event (stats snapshot)", 1, times["fresh"]),
-        ("resume, `Last-Event-ID` + `?events=notification`", count, times["filtered"]),
-        ("resume, `Last-Event-ID`, all kinds (the full window)", WINDOW, times["all"]),
-    )
-    for label, events, values in rows:
-        p95 = percentile(values, 0.95)
-        cells = [f"{events:,}", f"{ms(median(values))} ms", f"{ms(p95)} ms", str(len(values))]
-        section.rows.append([label, *cells])
-    p95 = percentile(opened, 0.95)
-    section.rows.append(
-        [
-            f"in process: `opening(hub, None, id, KINDS)`, {MISSED:,} missed",
-            f"{MISSED:,}",
-            f"{median(opened) * 1e6:.0f} µs",
-            f"{p95 * 1e6:.0f} µs",
-            f"{OPENING_RUNS:,}",
-        ]
-    )
+    section.rows += [
+        _timing_row("fresh `/sse/stats`, until its first event (stats snapshot)", 1, times["fresh"]),
+        _timing_row("resume, `Last-Event-ID` + `?events=notification`", count, times["filtered"]),
+        _timing_row("resume, `Last-Event-ID`, all kinds (the full window)", WINDOW, times["all"]),
+        _timing_row(f"in process: `opening(hub, None, id, KINDS)`, {MISSED:,} missed", MISSED, opened, "µs"),
+    ]
     per_event = (median(times["all"]) - median(times["fresh"])) / WINDOW
     section.notes += [
         f"The feed published the {MISSED:,} notifications and then {r['others']} (the new stats), so the "
@@ -314,9 +295,6 @@ def replay(folder: Path) -> Section:
 
 def run(folder: Path) -> list[Section]:
     """Both measurements, in a fresh sub-folder of ``folder`` each."""
-    sections = []
-    for name, bench in (("memory", memory), ("replay", replay)):
-        sub = folder / name
-        sub.mkdir()
-        sections.append(bench(sub))
-    return sections
+    for name in ("memory", "replay"):
+        (folder / name).mkdir()
+    return [memory(folder / "memory"), replay(folder / "replay")]
