@@ -28,8 +28,42 @@ class Settings(BaseSettings):
     replay_seconds: float = Field(900.0, ge=0, description="seconds events are kept for resuming readers")
     log_events_level: str = Field("INFO", description="lowest level of log records sent as log events")
     shutdown_grace: float = Field(1.0, ge=0, description="seconds open streams get when stopping")
+    jellyseerr_url: str = Field(
+        "", description="Jellyseerr or Overseerr base URL, e.g. http://jellyseerr:5055"
+    )
+    jellyseerr_api_key: str = Field("", description="Jellyseerr API key (Settings → General)")
+    sonarr_url: str = Field("", description="Sonarr base URL, e.g. http://sonarr:8989")
+    sonarr_api_key: str = Field("", description="Sonarr API key (Settings → General)")
+    webhook_username: str = Field("", description="user name Sonarr's webhook sends (basic auth)")
+    webhook_password: str = Field("", description="password Sonarr's webhook sends (basic auth)")
+    webhook_secret: str = Field("", description="or: a secret Sonarr sends as ?secret=... in the webhook URL")
+    http_timeout: float = Field(
+        10.0, gt=0, description="seconds before a call to Jellyseerr or Sonarr gives up"
+    )
+    http_retries: int = Field(
+        3, ge=0, description="retries (with backoff) of a failed call to Jellyseerr or Sonarr"
+    )
+    smtp_host: str = Field("", description="SMTP server that delivers the e-mails")
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port")
+    smtp_tls: str = Field("starttls", description="none, starttls or tls")
+    smtp_username: str = Field("", description="SMTP user name (empty: no login)")
+    smtp_password: str = Field("", description="SMTP password")
+    smtp_from: str = Field("Airdate <airdate@localhost>", description="From: address of the e-mails")
+    grouping_delay: float = Field(
+        300.0, ge=0, description="seconds after a user's newest pending item before a batch goes"
+    )
+    send_interval: float = Field(15.0, gt=0, description="seconds between two checks for batches to send")
+    send_attempts: int = Field(5, ge=1, description="attempts before a notification is marked failed")
     recount: bool = Field(False, description="rebuild the stats counters from the tables, then exit")
     storage_secret: str = Field("airdate-local", description="secret for NiceGUI's per-browser storage")
+
+    @field_validator("smtp_tls")
+    @classmethod
+    def _known_tls(cls, value: str) -> str:
+        mode = value.strip().lower()
+        if mode not in {"none", "starttls", "tls"}:
+            raise ValueError("must be none, starttls or tls")
+        return mode
 
     @field_validator("log_events_level")
     @classmethod

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
@@ -76,6 +76,7 @@ class Database:
         try:
             SQLModel.metadata.create_all(self.engine)
             with self.engine.begin() as connection:
+                _add_missing_columns(connection)
                 counters.install(connection)
                 changes.install(connection)
         except SQLAlchemyError as error:
@@ -127,6 +128,22 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _add_missing_columns(connection: Connection) -> None:
+    """Additive schema changes: a nullable column a newer Airdate added is added to an older database."""
+    inspector = inspect(connection)
+    for table in SQLModel.metadata.sorted_tables:
+        existing = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in existing:
+                continue
+            if not column.nullable:
+                raise DatabaseError(
+                    f"{table.name}.{column.name} is missing and cannot be added automatically"
+                )
+            kind = column.type.compile(dialect=connection.dialect)
+            connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

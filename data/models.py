@@ -51,6 +51,7 @@ class MediaRequest(SQLModel, table=True):
     media_type: str = Field(index=True)  # MediaType
     title: str
     tmdb_id: int = Field(index=True)
+    tvdb_id: int | None = Field(default=None, index=True)
     status: str = Field(default=RequestStatus.APPROVED, index=True)  # RequestStatus
     requester_id: int = Field(foreign_key="users.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
@@ -83,6 +84,8 @@ class Notification(SQLModel, table=True):
     status: str = Field(default=NotificationStatus.PENDING, index=True)  # NotificationStatus
     attempts: int = 0
     last_error: str | None = None
+    next_attempt_at: datetime | None = None  # set after a failed attempt (backoff)
+    claimed_at: datetime | None = None  # when a sender took it (status "sending")
     created_at: datetime = Field(default_factory=utcnow, index=True)
     sent_at: datetime | None = None
 

@@ -2,13 +2,19 @@
 
 from data import Database
 from live import StatsFeed
+from services.jobs import Jobs
+from standins.demo import DemoWorld
 
-from . import dashboard, listings
+from . import dashboard, listings, mailbox
+from .frame import PAGES
 
 
-def register_pages(database: Database, feed: StatsFeed) -> None:
-    dashboard.register(database, feed)
-    listings.register(database)
+def register_pages(database: Database, feed: StatsFeed, jobs: Jobs, world: DemoWorld | None) -> None:
+    nav = PAGES if world is None else (*PAGES, ("Mailbox", "/mailbox", "mail"))
+    dashboard.register(database, feed, jobs, nav)
+    listings.register(database, nav)
+    if world is not None:
+        mailbox.register(world, feed.hub, nav)
 
 
 __all__ = ["register_pages"]

@@ -4,8 +4,10 @@ from nicegui import run, ui
 
 from data import Database
 from live import StatsFeed
+from services.jobs import Jobs
 
-from .frame import frame
+from .actions import ActionPanel
+from .frame import Nav, frame
 from .live_view import LiveView
 from .log_viewer import LogViewer
 from .recent_notifications import RecentNotifications
@@ -13,10 +15,10 @@ from .stats_grid import StatsGrid
 from .time_text import TimeText
 
 
-def register(database: Database, feed: StatsFeed) -> None:
+def register(database: Database, feed: StatsFeed, jobs: Jobs, nav: Nav) -> None:
     @ui.page("/")
     async def dashboard() -> None:
-        with frame("Dashboard") as tools:
+        with frame("Dashboard", nav) as tools:
             view = LiveView(feed.hub)
             with tools:
                 with ui.row().classes("items-center gap-1 text-sm"):
@@ -24,6 +26,7 @@ def register(database: Database, feed: StatsFeed) -> None:
                     last_sync = TimeText().mark("last-sync")
                 LiveToggle(view)
             view.add(StatsGrid(feed, last_sync))
+            ActionPanel(jobs)
             with ui.grid().classes("w-full gap-4 grid-cols-1 lg:grid-cols-3"):
                 with ui.element("div").classes("lg:col-span-2"):
                     notifications = view.add(

@@ -4,7 +4,8 @@ from contextlib import contextmanager
 from nicegui import ui
 
 PRODUCT = "Airdate"
-PAGES = (  # (title, path, icon)
+Nav = tuple[tuple[str, str, str], ...]  # (title, path, icon) of every page in the menu
+PAGES: Nav = (
     ("Dashboard", "/", "dashboard"),
     ("Users", "/users", "group"),
     ("Requests", "/requests", "playlist_add"),
@@ -13,12 +14,12 @@ PAGES = (  # (title, path, icon)
 
 
 @contextmanager
-def frame(page_title: str) -> Iterator[ui.row]:
+def frame(page_title: str, nav: Nav = PAGES) -> Iterator[ui.row]:
     """The header and navigation every page shares; yields the header's row for page controls."""
     ui.page_title(f"{page_title} · {PRODUCT}")
     ui.colors(primary="#4f46e5")
     with ui.left_drawer(value=False).props("bordered") as drawer, ui.list().classes("w-full"):
-        for title, path, icon in PAGES:
+        for title, path, icon in nav:
             item = ui.item(on_click=lambda path=path: ui.navigate.to(path)).mark(f"nav-{title.lower()}")
             with item.props(f'clickable {"active" if title == page_title else ""} aria-label="{title}"'):
                 with ui.item_section().props("avatar"):

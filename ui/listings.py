@@ -5,7 +5,7 @@ from nicegui import run, ui
 from data import Database
 from data.queries import LISTINGS, page_of
 
-from .frame import frame
+from .frame import Nav, frame
 
 PAGES = {  # listing -> (page title, search hint)
     "users": ("Users", "Search name or e-mail"),
@@ -14,12 +14,12 @@ PAGES = {  # listing -> (page title, search hint)
 }
 
 
-def register(database: Database) -> None:
+def register(database: Database, nav: Nav) -> None:
     for listing, (title, hint) in PAGES.items():
 
         @ui.page(f"/{listing}")
         async def listing_page(listing: str = listing, title: str = title, hint: str = hint) -> None:
-            with frame(title):
+            with frame(title, nav):
                 table = ListingTable(database, listing, hint)
             await table.load()
 

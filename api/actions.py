@@ -1,0 +1,28 @@
+"""``POST /api/actions/{action}`` starts a job; ``GET /api/jobs/{id}`` tells how it is going."""
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import JSONResponse
+
+from services.jobs import Jobs
+
+
+def create_router(jobs: Jobs) -> APIRouter:
+    router = APIRouter()
+
+    @router.post("/api/actions/{action}", summary="Start an action (one run at a time per action)")
+    async def start(action: str) -> JSONResponse:
+        try:
+            job, started = jobs.start(action)
+        except KeyError:
+            raise HTTPException(404, f"no action {action!r}: choose from {', '.join(jobs.actions)}") from None
+        body = {"job_id": job.id, "started": started, **job.to_json()}
+        return JSONResponse(body, status_code=202 if started else 409)
+
+    @router.get("/api/jobs/{job_id}", summary="A job's status, progress and result")
+    async def status(job_id: str) -> JSONResponse:
+        job = jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"no job {job_id!r} (jobs are kept in memory until restart)")
+        return JSONResponse(job.to_json())
+
+    return router

@@ -1,0 +1,59 @@
+"""The four actions of the console and the REST API, wired to their services."""
+
+from dataclasses import dataclass
+
+from data import Database
+
+from .jellyseerr import sync_requests, sync_users
+from .jobs import Action
+from .mailer import Mailer
+from .progress import Progress
+from .sonarr import import_episodes
+from .upstream import Upstream
+
+ACTIONS = ("sync-users", "sync-requests", "import-episodes", "send-pending")
+
+
+@dataclass(frozen=True)
+class Upstreams:
+    jellyseerr_url: str
+    jellyseerr_api_key: str
+    sonarr_url: str
+    sonarr_api_key: str
+    timeout: float = 10.0
+    retries: int = 3
+
+    def jellyseerr(self) -> Upstream:
+        return Upstream(
+            "Jellyseerr",
+            self.jellyseerr_url,
+            self.jellyseerr_api_key,
+            timeout=self.timeout,
+            retries=self.retries,
+        )
+
+    def sonarr(self) -> Upstream:
+        return Upstream(
+            "Sonarr", self.sonarr_url, self.sonarr_api_key, timeout=self.timeout, retries=self.retries
+        )
+
+
+def build_actions(database: Database, upstreams: Upstreams, mailer: Mailer | None) -> dict[str, Action]:
+    async def users(progress: Progress) -> Progress:
+        async with upstreams.jellyseerr() as jellyseerr:
+            return await sync_users(database, jellyseerr, progress)
+
+    async def requests(progress: Progress) -> Progress:
+        async with upstreams.jellyseerr() as jellyseerr:
+            return await sync_requests(database, jellyseerr, progress)
+
+    async def episodes(progress: Progress) -> Progress:
+        async with upstreams.sonarr() as sonarr:
+            return await import_episodes(database, sonarr, progress)
+
+    async def send(progress: Progress) -> Progress:
+        if mailer is None:
+            raise ValueError("e-mail is not configured: set AIRDATE_SMTP_HOST")
+        return await mailer.send_due(progress, now_please=True)
+
+    return dict(zip(ACTIONS, (users, requests, episodes, send), strict=True))

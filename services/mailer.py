@@ -1,0 +1,138 @@
+"""Batched e-mail delivery: one e-mail per user with every episode that landed for them.
+
+A user's batch goes once their newest pending item is ``grouping_delay`` seconds old (like grouped
+"recently added" newsletters), so a season dropping at once becomes one e-mail, not twelve. See
+:mod:`data.outbox` for the claim → send → commit order that makes a crash lose nothing.
+"""
+
+import asyncio
+import html
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr
+
+import aiosmtplib
+
+from data import Database, outbox
+from data.outbox import Batch
+
+from .progress import Progress
+
+log = logging.getLogger("airdate.mailer")
+
+
+@dataclass(frozen=True)
+class Smtp:
+    host: str
+    port: int
+    tls: str  # none | starttls | tls
+    username: str
+    password: str
+    sender: str
+    timeout: float = 30.0
+
+
+class Mailer:
+    def __init__(
+        self, database: Database, smtp: Smtp, *, grouping_delay: float, attempts: int, backoff: float = 60.0
+    ) -> None:
+        self.database = database
+        self.smtp = smtp
+        self.grouping_delay = grouping_delay
+        self.attempts = attempts
+        self.backoff = backoff
+        self._lock = asyncio.Lock()
+
+    async def recover(self) -> None:
+        released = await asyncio.to_thread(outbox.release_stale, self.database)
+        if released:
+            log.warning(
+                "%d notifications were being sent when Airdate stopped; they will be sent again", released
+            )
+
+    async def send_due(self, progress: Progress | None = None, *, now_please: bool = False) -> Progress:
+        """Send every batch that is due (``now_please``: every user's pending items, delay or not)."""
+        progress = progress or Progress()
+        async with self._lock:  # the timer and the "Send pending" action never send side by side
+            delay = 0.0 if now_please else self.grouping_delay
+            users = await asyncio.to_thread(outbox.due_users, self.database, delay)
+            progress.total = len(users)
+            for user_id in users:
+                batch = await asyncio.to_thread(outbox.claim, self.database, user_id)
+                if batch is None:
+                    progress.step("nothing to send")
+                    continue
+                progress.step(await self._deliver(batch))
+                progress.counts["notifications"] += len(batch.items)
+        return progress
+
+    async def _deliver(self, batch: Batch) -> str:
+        try:
+            if not batch.email or "@" not in batch.email:
+                raise ValueError(f"user {batch.username} has no e-mail address")
+            await aiosmtplib.send(
+                compose(batch, self.smtp.sender),
+                hostname=self.smtp.host,
+                port=self.smtp.port,
+                username=self.smtp.username or None,
+                password=self.smtp.password or None,
+                use_tls=self.smtp.tls == "tls",
+                start_tls=self.smtp.tls == "starttls",
+                timeout=self.smtp.timeout,
+            )
+        except (aiosmtplib.SMTPException, OSError, TimeoutError, ValueError) as error:
+            reason = f"{type(error).__name__}: {error}"
+            retry = await asyncio.to_thread(
+                outbox.mark_failed_attempt,
+                self.database,
+                batch,
+                reason,
+                attempts=self.attempts,
+                backoff=self.backoff,
+            )
+            verb = "will retry" if retry else "gave up"
+            log.warning(
+                "e-mail to %s (%d items) failed, %s: %s", batch.username, len(batch.items), verb, reason
+            )
+            return "retrying" if retry else "failed"
+        await asyncio.to_thread(outbox.mark_sent, self.database, batch)
+        log.info("sent %s an e-mail with %d new episode(s)", batch.username, len(batch.items))
+        return "sent"
+
+
+def compose(batch: Batch, sender: str) -> EmailMessage:
+    """Plain text and HTML, episodes listed per show."""
+    shows: dict[str, list[outbox.Item]] = defaultdict(list)
+    for item in batch.items:
+        shows[item.show or item.subject].append(item)
+    count = len(batch.items)
+    names = ", ".join(shows)
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = formataddr((batch.username, batch.email))
+    message["Subject"] = batch.items[0].subject if count == 1 else f"{count} new episodes: {names}"
+    lines, parts = [f"Hi {batch.username},", "", "New episodes of shows you requested are ready:", ""], []
+    for show, items in shows.items():
+        lines.append(show)
+        entries = [_describe(item) for item in items]
+        lines += [f"  - {entry}" for entry in entries]
+        lines.append("")
+        rows = "".join(f"<li>{html.escape(entry)}</li>" for entry in entries)
+        parts.append(f"<h3>{html.escape(show)}</h3><ul>{rows}</ul>")
+    lines.append("Enjoy watching!")
+    message.set_content("\n".join(lines))
+    intro = f"<p>Hi {html.escape(batch.username)},</p><p>New episodes of shows you requested are ready:</p>"
+    message.add_alternative(
+        f"<html><body>{intro}{''.join(parts)}<p>Enjoy watching!</p></body></html>", "html"
+    )
+    return message
+
+
+def _describe(item: outbox.Item) -> str:
+    if item.season is None or item.number is None:
+        return item.body
+    title = f" \u201c{item.episode_title}\u201d" if item.episode_title else ""
+    aired = f" (aired {item.air_date.isoformat()})" if item.air_date else ""
+    return f"S{item.season:02d}E{item.number:02d}{title}{aired}"

@@ -1,0 +1,122 @@
+"""Sonarr → Airdate: the "episode imported" webhook, and importing the episodes Sonarr already has."""
+
+import asyncio
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, or_, select
+
+from data import Database
+from data.models import MediaRequest, MediaType, RequestStatus
+from data.writes import track_episode
+
+from .progress import Progress
+from .upstream import Upstream
+
+IMPORT_EVENTS = {"Download", "Import", "ImportComplete"}
+
+
+class WebhookSeries(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    title: str
+    tvdbId: int | None = None
+    tmdbId: int | None = None
+
+
+class WebhookEpisode(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    seasonNumber: int = Field(ge=0)
+    episodeNumber: int = Field(ge=0)
+    title: str = ""
+    airDateUtc: datetime | None = None
+
+
+class Webhook(BaseModel):
+    """The parts of Sonarr's webhook payload Airdate reads (Sonarr v3 and v4)."""
+
+    model_config = ConfigDict(extra="ignore")
+    eventType: str
+    series: WebhookSeries | None = None
+    episodes: list[WebhookEpisode] = []
+
+
+def record_import(
+    database: Database, series: WebhookSeries, episodes: list[WebhookEpisode]
+) -> dict[str, int]:
+    """Track each new episode of a requested show and queue one notification per requester."""
+    with database.session() as session:
+        tmdb_id = tracked_tmdb_id(session, series.tmdbId, series.tvdbId)
+        if tmdb_id is None:
+            return {"new": 0, "known": 0, "untracked": len(episodes)}
+        new = sum(
+            track_episode(
+                session, tmdb_id, series.title, e.seasonNumber, e.episodeNumber, e.title, _day(e.airDateUtc)
+            )
+            is not None
+            for e in episodes
+        )
+        session.commit()
+    return {"new": new, "known": len(episodes) - new, "untracked": 0}
+
+
+def tracked_tmdb_id(session: Session, tmdb_id: int | None, tvdb_id: int | None) -> int | None:
+    """The TMDB id of a show somebody is tracking, matched by TMDB or TVDB id."""
+    matches = [MediaRequest.tmdb_id == tmdb_id] if tmdb_id else []
+    matches += [MediaRequest.tvdb_id == tvdb_id] if tvdb_id else []
+    if not matches:
+        return None
+    return session.exec(
+        select(MediaRequest.tmdb_id).where(
+            or_(*matches),
+            MediaRequest.media_type == MediaType.TV,
+            MediaRequest.status == RequestStatus.APPROVED,
+        )
+    ).first()
+
+
+async def import_episodes(database: Database, upstream: Upstream, progress: Progress) -> Progress:
+    """Record the episodes Sonarr already has for tracked shows, without notifying anybody."""
+    series_list = await upstream.get("/api/v3/series")
+    progress.total = len(series_list)
+    for series in series_list:
+        tmdb_id = await asyncio.to_thread(_tracked, database, series.get("tmdbId"), series.get("tvdbId"))
+        if tmdb_id is None:
+            progress.step("series not tracked")
+            continue
+        episodes = await upstream.get("/api/v3/episode", seriesId=series["id"])
+        have = [e for e in episodes if e.get("hasFile")]
+        added = await asyncio.to_thread(_record_silently, database, tmdb_id, series.get("title", ""), have)
+        progress.counts["episodes recorded"] += added
+        progress.step("series imported")
+    return progress
+
+
+def _tracked(database: Database, tmdb_id: int | None, tvdb_id: int | None) -> int | None:
+    with database.session() as session:
+        return tracked_tmdb_id(session, tmdb_id, tvdb_id)
+
+
+def _record_silently(database: Database, tmdb_id: int, show: str, episodes: list[dict]) -> int:
+    with database.session() as session:
+        added = sum(
+            track_episode(
+                session,
+                tmdb_id,
+                show,
+                int(e["seasonNumber"]),
+                int(e["episodeNumber"]),
+                e.get("title") or "",
+                _day(e.get("airDateUtc")),
+                notify=False,
+            )
+            is not None
+            for e in episodes
+        )
+        session.commit()
+    return added
+
+
+def _day(moment: datetime | str | None) -> date | None:
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    return moment.date() if moment else None

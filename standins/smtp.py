@@ -1,0 +1,71 @@
+"""A local SMTP sink (aiosmtpd): keeps every mail it accepts, so the demo and the tests can read them."""
+
+import asyncio
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+
+@dataclass(frozen=True)
+class Received:
+    sender: str
+    recipients: list[str]
+    message: EmailMessage
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+    @property
+    def text(self) -> str:
+        return self.message.get_body(("plain",)).get_content()
+
+    @property
+    def html(self) -> str:
+        return self.message.get_body(("html",)).get_content()
+
+
+class Sink:
+    """Accepts every mail. ``before_accept`` may delay or refuse (raise) before the 250 reply;
+    ``after_accept`` runs once a mail is stored, before the reply reaches the sender."""
+
+    def __init__(self) -> None:
+        self.received: list[Received] = []
+        self.before_accept: Callable[[], None] | None = None
+        self.after_accept: Callable[[Received], None] | None = None
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.before_accept is not None:
+            await asyncio.to_thread(self.before_accept)
+        mail = Received(
+            envelope.mail_from,
+            list(envelope.rcpt_tos),
+            message_from_bytes(envelope.content, policy=policy.default),
+        )
+        with self._lock:
+            self.received.append(mail)
+        if self.after_accept is not None:
+            self.after_accept(mail)
+        return "250 Message accepted for delivery"
+
+
+def start_sink(port: int = 0) -> tuple[Sink, Controller]:
+    """Run a sink on 127.0.0.1 (a free port when ``port`` is 0) in its own thread."""
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port or _free_port())
+    controller.start()
+    return sink, controller
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

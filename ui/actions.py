@@ -1,0 +1,78 @@
+"""The console's action buttons: one run at a time per action, with progress, counts and a result."""
+
+from nicegui import ui
+
+from services.actions import ACTIONS
+from services.jobs import Job, Jobs
+
+LABELS = {
+    "sync-users": ("Sync users", "group_add"),
+    "sync-requests": ("Sync requests", "sync"),
+    "import-episodes": ("Import episodes", "download"),
+    "send-pending": ("Send pending", "send"),
+}
+
+
+class ActionButton(ui.column):
+    def __init__(self, jobs: Jobs, action: str) -> None:
+        super().__init__()
+        self.classes("gap-1 min-w-40")
+        self.jobs = jobs
+        self.action = action
+        self.mine: set[str] = set()  # jobs this viewer started: only they end in a notification here
+        title, icon = LABELS[action]
+        with self:
+            self.button = (
+                ui.button(title, icon=icon, on_click=self.start)
+                .props(f'no-caps aria-label="{title}"')
+                .mark(f"action-{action}")
+            )
+            self.bar = (
+                ui.linear_progress(value=0, show_value=False).props("instant-feedback").classes("w-full")
+            )
+            self.counts = ui.label("").classes("text-xs text-gray-500").mark(f"action-{action}-counts")
+        self.bar.set_visibility(False)
+        if (job := jobs.running(action)) is not None:
+            self.show(job)
+        stop = jobs.listen(self._on_job)
+        ui.context.client.on_delete(stop)
+
+    def start(self) -> None:
+        job, started = self.jobs.start(self.action)
+        if started:
+            self.mine.add(job.id)
+        else:
+            ui.notify(f"{LABELS[self.action][0]} is already running", type="info")
+
+    def show(self, job: Job) -> None:
+        progress = job.progress
+        self.button.set_enabled(not job.running)
+        self.bar.set_visibility(job.running)
+        self.bar.set_value(progress.done / progress.total if progress.total else 0)
+        total = f" of {progress.total}" if progress.total is not None else ""
+        detail = f"{progress.done}{total} · {progress.summary()}" if job.running else self._result(job)
+        self.counts.set_text(detail)
+
+    def _on_job(self, job: Job) -> None:
+        if job.action != self.action:
+            return
+        self.show(job)
+        if not job.running and job.id in self.mine:
+            self.mine.discard(job.id)
+            kind = "positive" if job.status == "succeeded" else "negative"
+            with self:  # this viewer's page, whatever task finished the job
+                ui.notify(f"{LABELS[job.action][0]}: {self._result(job)}", type=kind, multi_line=True)
+
+    @staticmethod
+    def _result(job: Job) -> str:
+        return job.progress.summary() if job.status == "succeeded" else f"failed: {job.error}"
+
+
+class ActionPanel(ui.card):
+    def __init__(self, jobs: Jobs) -> None:
+        super().__init__()
+        self.classes("w-full").mark("actions")
+        with self:
+            ui.label("Actions").classes("text-lg font-medium")
+            with ui.row().classes("w-full gap-4 items-start"):
+                self.buttons = {action: ActionButton(jobs, action) for action in ACTIONS}

@@ -1,0 +1,47 @@
+"""The demo's mailbox: every e-mail Airdate sent to the local SMTP sink, newest first."""
+
+from nicegui import ui
+
+from live import Event, Hub
+from live.hub import NOTIFICATION
+from standins.demo import DemoWorld
+
+from .frame import Nav, frame
+
+
+def register(world: DemoWorld, hub: Hub, nav: Nav) -> None:
+    @ui.page("/mailbox")
+    def mailbox() -> None:
+        with frame("Mailbox", nav):
+            ui.label("E-mails the demo's SMTP sink received from Airdate.").classes("text-gray-500")
+            Mailbox(world, hub)
+
+
+class Mailbox(ui.column):
+    def __init__(self, world: DemoWorld, hub: Hub) -> None:
+        super().__init__()
+        self.classes("w-full gap-2").mark("mailbox")
+        self.world = world
+        self.shown = -1
+        self.render()
+        stop = hub.listen(self._on_event)
+        ui.context.client.on_delete(stop)
+
+    def render(self) -> None:
+        received = list(self.world.sink.received) if self.world.sink else []
+        if len(received) == self.shown:
+            return
+        self.shown = len(received)
+        self.clear()
+        with self:
+            if not received:
+                ui.label("No e-mails yet.").classes("text-gray-500")
+            for mail in reversed(received[-100:]):
+                with ui.expansion(f"{mail.subject}", caption=f"to {', '.join(mail.recipients)}").classes(
+                    "w-full border rounded"
+                ):
+                    ui.label(mail.text).classes("whitespace-pre-wrap text-sm")
+
+    def _on_event(self, event: Event) -> None:
+        if event.kind == NOTIFICATION and event.payload.status == "sent":
+            self.render()
