@@ -75,8 +75,11 @@ async def test_demo_moves_numbers_on_its_own_file_and_leaves_the_real_database_a
         airdate_env, {**settings, "demo_database_url": f"sqlite:///{tmp_path}/demo.sqlite3"}
     ).start()
     try:
-        async with httpx.AsyncClient(base_url=demo.url) as client:
+        async with httpx.AsyncClient(base_url=demo.url) as client, asyncio.timeout(20):
             first = (await client.get("/api/stats")).json()
+            while first["users"] < 10:  # the simulator's first sync from the stand-in Jellyseerr
+                await asyncio.sleep(0.2)
+                first = (await client.get("/api/stats")).json()
             await asyncio.sleep(1.5)
             later = (await client.get("/api/stats")).json()
     finally:

@@ -27,7 +27,7 @@ async def test_the_seeds_notification_and_log_listeners_receive_events(
     await page.route(f"{demo.url}/seed-advanced.html", lambda route: route.fulfill(path=SEED_PAGE))
     await page.goto(f"{demo.url}/seed-advanced.html")
     await expect(page.locator("#logs li").first).to_have_text(
-        re.compile(r"Z INFO airdate\.demo "), timeout=8000
+        re.compile(r"Z INFO airdate\.\w+ "), timeout=8000
     )
     await expect(page.locator("#notifications li").first).to_have_text(
         re.compile(r"^\d+ \w+ (pending|sending|sent|failed) New episode: "), timeout=8000
@@ -42,4 +42,4 @@ async def test_the_dashboard_tables_fill_while_you_watch(demo: Server, browser: 
     first_row = rows.first.locator("td").first
     await expect(first_row).to_have_text(re.compile(r"now|seconds? ago|minutes? ago"))
     assert re.match(r"\d+/\d+/\d{4}, ", await first_row.locator("span").get_attribute("title"))
-    await expect(page.locator(".nicegui-log div").first).to_contain_text("airdate.demo")
+    await expect(page.locator(".nicegui-log div").first).to_contain_text("airdate.")
