@@ -1,5 +1,6 @@
 """A stand-in Jellyseerr: users, requests and media details, behind an API key, paged like the real one."""
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,8 @@ class JellyseerrWorld:
     users: list[dict] = field(default_factory=list)
     requests: list[dict] = field(default_factory=list)
     titles: dict[tuple[str, int], dict] = field(default_factory=dict)
+    failures: int = 0  # answer this many calls with 503 first (a restarting Jellyseerr)
+    delay: float = 0.0  # seconds each call takes (a slow Jellyseerr)
 
     def add_user(self, name: str) -> dict:
         user = {"id": len(self.users) + 1, "email": f"{name}@example.org", "displayName": name}
@@ -52,6 +55,11 @@ def create_app(world: JellyseerrWorld, api_key: str) -> FastAPI:
     app = FastAPI(title="Jellyseerr stand-in")
 
     def check(key: str | None) -> None:
+        if world.delay:
+            time.sleep(world.delay)  # served from a worker thread
+        if world.failures > 0:
+            world.failures -= 1
+            raise HTTPException(503, "Service Unavailable")
         if key != api_key:
             raise HTTPException(403, "Invalid API key")
 
