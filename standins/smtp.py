@@ -23,7 +23,7 @@ class Received:
 
     @property
     def text(self) -> str:
-        return self.message.get_body(("plain",)).get_content()
+        return self.message.get_body(("plain",)).get_content().replace("\r\n", "\n")
 
     @property
     def html(self) -> str:
@@ -38,11 +38,14 @@ class Sink:
         self.received: list[Received] = []
         self.before_accept: Callable[[], None] | None = None
         self.after_accept: Callable[[Received], None] | None = None
+        self.refuse_with: str | None = None  # e.g. "451 Try again later": refuse every mail
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.before_accept is not None:
             await asyncio.to_thread(self.before_accept)
+        if self.refuse_with is not None:
+            return self.refuse_with
         mail = Received(
             envelope.mail_from,
             list(envelope.rcpt_tos),

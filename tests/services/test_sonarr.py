@@ -44,5 +44,5 @@ async def test_import_records_existing_episodes_without_notifying(database: Data
 async def test_a_wrong_sonarr_key_says_so(database: Database) -> None:
     with serve(create_app(SonarrWorld(), "key")) as url:
         async with Upstream("Sonarr", url, "nope") as sonarr:
-            with pytest.raises(UpstreamError, match="^Sonarr rejected the API key"):
+            with pytest.raises(UpstreamError, match=r"^Sonarr rejected the API key"):
                 await import_episodes(database, sonarr, Progress())

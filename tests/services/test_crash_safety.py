@@ -1,0 +1,128 @@
+"""Killing the sending process at the worst moments, counting mails received against notifications.
+
+The server is a real process (SIGKILL, no clean shutdown); the SMTP server is aiosmtpd in this one.
+"""
+
+import asyncio
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from standins.smtp import Sink, start_sink
+
+from ..utils.server import Server
+
+USER = (
+    "INSERT INTO users (id, username, email, created_at) VALUES (1, 'ada', 'ada@example.org', '2026-01-01')"
+)
+THREE = (
+    "INSERT INTO notifications (user_id, subject, body, status, attempts, created_at) VALUES "
+    "(1, 'n1', 'b', 'pending', 0, '2026-01-01'), (1, 'n2', 'b', 'pending', 0, '2026-01-01'), "
+    "(1, 'n3', 'b', 'pending', 0, '2026-01-01')"
+)
+
+
+@pytest.fixture
+def sink() -> Iterator[tuple[Sink, int]]:
+    sink, controller = start_sink()
+    yield sink, controller.port
+    controller.stop()
+
+
+def sender(airdate_env: str, port: int) -> Server:
+    settings = {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": str(port),
+        "smtp_tls": "none",
+        "grouping_delay": "0",
+        "send_interval": "0.2",
+        "stats_interval": "0.2",
+    }
+    return Server(airdate_env, settings)
+
+
+def statuses(server: Server) -> list[str]:
+    connection = sqlite3.connect(server.database_url.removeprefix("sqlite:///"))
+    rows = [status for (status,) in connection.execute("SELECT status FROM notifications ORDER BY id")]
+    connection.close()
+    return rows
+
+
+async def wait_for(condition, within: float = 15) -> None:
+    deadline = time.monotonic() + within
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.05)
+
+
+def kill(server: Server) -> None:
+    server.process.kill()
+    server.process.wait(10)
+
+
+async def test_a_crash_before_the_server_accepts_loses_nothing(
+    airdate_env: str, sink: tuple[Sink, int]
+) -> None:
+    mailbox, port = sink
+    in_data, crashed = threading.Event(), threading.Event()
+
+    def hold_then_refuse() -> None:
+        in_data.set()
+        crashed.wait(10)
+        raise ConnectionResetError("the sender died before we accepted")
+
+    mailbox.before_accept = hold_then_refuse
+    first = sender(airdate_env, port).start()
+    first.sql(USER, THREE)
+    await wait_for(in_data.is_set)
+    assert statuses(first) == ["sending"] * 3, "claimed before sending"
+    kill(first)
+    crashed.set()
+    mailbox.before_accept = None
+
+    second = sender(airdate_env, port).start()
+    try:
+        await wait_for(lambda: statuses(second) == ["sent"] * 3)
+    finally:
+        second.stop()
+    assert len(mailbox.received) == 1, "the batch was sent once, after the restart"
+    assert [m.subject for m in mailbox.received] == ["3 new episodes: n1, n2, n3"]
+
+
+async def test_a_crash_after_acceptance_but_before_the_commit_sends_the_batch_twice(
+    airdate_env: str, sink: tuple[Sink, int]
+) -> None:
+    """The one documented duplicate: the server took the mail, Airdate died before recording it."""
+    mailbox, port = sink
+    first = sender(airdate_env, port).start()
+    mailbox.after_accept = lambda mail: kill(first)
+    first.sql(USER, THREE)
+    await wait_for(lambda: first.process.poll() is not None)
+    mailbox.after_accept = None
+    assert len(mailbox.received) == 1
+    assert statuses(first) == ["sending"] * 3
+
+    second = sender(airdate_env, port).start()
+    try:
+        await wait_for(lambda: statuses(second) == ["sent"] * 3)
+    finally:
+        second.stop()
+    assert len(mailbox.received) == 2
+
+
+async def test_a_crash_after_the_commit_sends_nothing_again(airdate_env: str, sink: tuple[Sink, int]) -> None:
+    mailbox, port = sink
+    first = sender(airdate_env, port).start()
+    first.sql(USER, THREE)
+    await wait_for(lambda: statuses(first) == ["sent"] * 3)
+    kill(first)
+    second = sender(airdate_env, port).start()
+    try:
+        await asyncio.sleep(1)  # five send intervals
+    finally:
+        second.stop()
+    assert len(mailbox.received) == 1
+    assert statuses(second) == ["sent"] * 3
