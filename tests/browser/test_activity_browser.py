@@ -14,7 +14,7 @@ SEED_PAGE = Path(__file__).with_name("seed_advanced.html")
 
 @pytest.fixture
 def demo(airdate_env: str, tmp_path: Path) -> Iterator[Server]:
-    settings = {"demo": "true", "demo_interval": "0.2", "stats_interval": "0.5"}
+    settings = {"demo": "true", "demo_interval": "0.2", "stats_interval": "0.5", "grouping_delay": "0"}
     running = Server(airdate_env, {**settings, "demo_database_url": f"sqlite:///{tmp_path}/demo.sqlite3"})
     yield running.start()
     running.stop()
@@ -43,3 +43,13 @@ async def test_the_dashboard_tables_fill_while_you_watch(demo: Server, browser: 
     await expect(first_row).to_have_text(re.compile(r"now|seconds? ago|minutes? ago"))
     assert re.match(r"\d+/\d+/\d{4}, ", await first_row.locator("span").get_attribute("title"))
     await expect(page.locator(".nicegui-log div").first).to_contain_text("airdate.")
+
+
+async def test_the_demo_mailbox_shows_the_emails_airdate_sent(demo: Server, browser: Browser) -> None:
+    page = await browser.new_page()
+    await page.goto(f"{demo.url}/mailbox")
+    first = page.locator(".q-expansion-item").first
+    await expect(first).to_contain_text(re.compile(r"New episode: |new episodes: "), timeout=15_000)
+    await expect(first).to_contain_text(re.compile(r"to \w+@example\.org"))
+    await first.click()
+    await expect(page.get_by_text("New episodes of shows you requested are ready:").first).to_be_visible()

@@ -1,0 +1,86 @@
+"""Actions as REST and in the dashboard: jobs, progress, the double-start guard, results."""
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from nicegui import app, ui
+from nicegui.testing import User
+
+from standins.jellyseerr import JellyseerrWorld, create_app
+
+from ..ui.test_dashboard import eventually, shown
+from ..utils.standins import serve
+
+
+@pytest.fixture
+def jellyseerr(monkeypatch: pytest.MonkeyPatch) -> Iterator[JellyseerrWorld]:
+    """A slow stand-in Jellyseerr with 30 users, and Airdate's settings pointing at it."""
+    world = JellyseerrWorld(delay=0.05)
+    for i in range(30):
+        world.add_user(f"viewer{i}")
+    with serve(create_app(world, "key")) as url:
+        monkeypatch.setenv("AIRDATE_JELLYSEERR_URL", url)
+        monkeypatch.setenv("AIRDATE_JELLYSEERR_API_KEY", "key")
+        yield world
+
+
+async def finished(user: User, job_id: str) -> dict:
+    """Poll GET /api/jobs/{id} as a REST client would, until the job ends."""
+    async with asyncio.timeout(10):
+        while (job := (await user.http_client.get(f"/api/jobs/{job_id}")).json())["status"] == "running":  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+    return job
+
+
+async def test_an_action_runs_as_a_job_once_at_a_time(jellyseerr: JellyseerrWorld, user: User) -> None:
+    first = await user.http_client.post("/api/actions/sync-users")
+    second = await user.http_client.post("/api/actions/sync-users")
+    assert first.status_code == 202 and first.json()["started"] is True
+    assert second.status_code == 409 and second.json()["job_id"] == first.json()["job_id"]
+
+    job = await finished(user, first.json()["job_id"])
+    assert job["status"] == "succeeded"
+    assert job["progress"] == {"done": 30, "total": 30}
+    assert job["counts"] == {"created": 30}
+    assert app.state.airdate["database"].read_stats().users == 30
+    third = await user.http_client.post("/api/actions/sync-users")
+    assert third.status_code == 202, "a finished action can run again"
+
+
+async def test_unknown_actions_and_jobs_are_404s(user: User) -> None:
+    response = await user.http_client.post("/api/actions/sync-everything")
+    assert response.status_code == 404
+    assert "choose from sync-users, sync-requests, import-episodes, send-pending" in response.json()["detail"]
+    assert (await user.http_client.get("/api/jobs/nope")).status_code == 404
+
+
+async def test_a_failing_action_reports_why(user: User) -> None:
+    response = await user.http_client.post("/api/actions/sync-users")
+    job = await finished(user, response.json()["job_id"])
+    assert job["status"] == "failed"
+    assert job["error"] == "Jellyseerr is not configured: set AIRDATE_JELLYSEERR_URL"
+
+
+async def test_the_sync_button_shows_progress_and_the_users_tile_moves(
+    jellyseerr: JellyseerrWorld, user: User
+) -> None:
+    await user.open("/")
+    await eventually(lambda: shown(user, "stat-users") == "0")
+    user.find(marker="action-sync-users").click()
+    (button,) = user.find(marker="action-sync-users").elements
+    await eventually(
+        lambda: not button.enabled
+    )  # disabled while running: a second click cannot start another
+    await eventually(lambda: shown(user, "stat-users") not in {"0"}, within=5)  # tiles move as the job writes
+    await eventually(lambda: button.enabled, within=10)
+    assert shown(user, "stat-users") == "30"
+    assert shown(user, "action-sync-users-counts") == "30 created"
+    await user.should_see("Sync users: 30 created")  # the result notification
+
+
+async def test_a_failed_action_is_a_negative_notification(user: User) -> None:
+    await user.open("/")
+    user.find(marker="action-import-episodes").click()
+    await user.should_see("Import episodes: failed: Sonarr is not configured: set AIRDATE_SONARR_URL")
+    assert user.find(ui.button).elements  # the page still works
