@@ -17,6 +17,8 @@ COPY data ./data
 COPY live ./live
 COPY api ./api
 COPY ui ./ui
+COPY services ./services
+COPY standins ./standins
 RUN pip install .
 
 USER airdate
