@@ -7,6 +7,7 @@ from nicegui import app, run, ui
 from nicegui.helpers import is_user_simulation
 
 from api import actions, create_router, webhooks
+from api.fast_path import serve_without_middleware
 from live import Hub, LogRelay, StatsFeed, hide_slow_reader_tracebacks, metrics
 from settings import load_settings
 from startup import build_services, demo_world, open_database, require_native_backend, start_simulator
@@ -42,6 +43,7 @@ app.include_router(
     )
 )
 register_pages(database, feed, jobs, world)
+serve_without_middleware(app, frozenset({"/sse/stats"}))
 
 app.on_startup(feed.start)
 app.on_startup(relay.attach)

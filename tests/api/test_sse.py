@@ -2,6 +2,8 @@
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
 
 import httpx
 
@@ -9,7 +11,7 @@ from ..utils.server import Server
 from ..utils.sse import Message, next_data, open_stream
 
 
-def stream(server: Server):
+def stream(server: Server) -> AbstractAsyncContextManager[tuple[httpx.Response, AsyncIterator[Message]]]:
     return open_stream(server.url)
 
 
@@ -107,3 +109,17 @@ async def test_the_server_stops_promptly_with_streams_open(server: Server) -> No
         await asyncio.to_thread(server.process.wait, 10)
         assert time.monotonic() - started < 4
     assert "airdate stopped" in server.stop()  # shut down cleanly, not killed
+
+
+async def test_an_idle_stream_costs_two_tasks_and_no_session(server: Server) -> None:
+    """Streams skip NiceGUI's HTTP middleware (which cost six more tasks each, and a cookie)."""
+    before = server.metric("airdate_event_loop_tasks")
+    held = []  # a dropped reader would be collected, which closes its connection
+    async with AsyncExitStack() as streams:
+        for _ in range(20):
+            response, events = await streams.enter_async_context(stream(server))
+            await next_data(events)
+            held.append(events)
+            assert "set-cookie" not in response.headers
+        assert server.metric("airdate_sse_subscribers") == 20
+        assert server.metric("airdate_event_loop_tasks") - before <= 2 * 20

@@ -13,7 +13,8 @@ async def test_sync_users_moves_the_users_tile(airdate_env: str, browser: Browse
     for i in range(25):
         world.add_user(f"viewer{i}")
     with serve(create_app(world, "key")) as url:
-        server = Server(airdate_env, {"jellyseerr_url": url, "jellyseerr_api_key": "key", "stats_interval": "1"})
+        settings = {"jellyseerr_url": url, "jellyseerr_api_key": "key", "stats_interval": "1"}
+        server = Server(airdate_env, settings)
         server.start()
         try:
             page = await browser.new_page()
