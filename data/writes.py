@@ -2,17 +2,15 @@
 
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from .models import (
     Episode,
     MediaRequest,
     MediaType,
     Notification,
-    NotificationStatus,
     RequestStatus,
     User,
-    utcnow,
 )
 
 
@@ -89,19 +87,3 @@ def tracking_requesters(session: Session, tmdb_id: int) -> list[int]:
         MediaRequest.status == RequestStatus.APPROVED,
     )
     return sorted(set(session.exec(query).all()))
-
-
-def mark_sent(session: Session, notification_ids: list[int]) -> int:
-    """Mark these notifications sent (one delivered batch); returns how many changed."""
-    rows = session.exec(
-        select(Notification).where(
-            col(Notification.id).in_(notification_ids), Notification.status != NotificationStatus.SENT
-        )
-    ).all()
-    now = utcnow()
-    for row in rows:
-        row.status = NotificationStatus.SENT
-        row.sent_at = now
-        row.attempts += 1
-    session.flush()
-    return len(rows)

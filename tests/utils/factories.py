@@ -1,10 +1,8 @@
 """Rows made through Airdate's own write paths."""
 
-from sqlmodel import select
-
-from data import Database
+from data import Database, outbox
 from data.models import MediaType, Notification, NotificationStatus, RequestStatus, User
-from data.writes import add_request, add_user, mark_sent, track_episode
+from data.writes import add_request, add_user, track_episode
 
 
 def make_users(database: Database, count: int, prefix: str = "user") -> list[int]:
@@ -34,13 +32,13 @@ def land_episode(database: Database, tmdb_id: int = 1, season: int = 1, number: 
 
 
 def send_all_pending(database: Database) -> int:
-    with database.session() as session:
-        ids = session.exec(
-            select(Notification.id).where(Notification.status == NotificationStatus.PENDING)
-        ).all()
-        count = mark_sent(session, list(ids))
-        session.commit()
-    return count
+    """Claim and mark sent every user's batch, as the mailer does once the SMTP server accepted it."""
+    sent = 0
+    for user_id in outbox.due_users(database, grouping_delay=0):
+        batch = outbox.claim(database, user_id)
+        outbox.mark_sent(database, batch)
+        sent += len(batch.items)
+    return sent
 
 
 def make_movie_request(
