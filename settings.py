@@ -3,8 +3,9 @@
 import argparse
 import sys
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,7 +27,9 @@ class Settings(BaseSettings):
     )
     replay_events: int = Field(1000, ge=0, description="events kept for readers that resume (Last-Event-ID)")
     replay_seconds: float = Field(900.0, ge=0, description="seconds events are kept for resuming readers")
-    log_events_level: str = Field("INFO", description="lowest level of log records sent as log events")
+    log_events_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "INFO", description="lowest level of log records sent as log events"
+    )
     shutdown_grace: float = Field(1.0, ge=0, description="seconds open streams get when stopping")
     jellyseerr_url: str = Field(
         "", description="Jellyseerr or Overseerr base URL, e.g. http://jellyseerr:5055"
@@ -45,7 +48,7 @@ class Settings(BaseSettings):
     )
     smtp_host: str = Field("", description="SMTP server that delivers the e-mails")
     smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port")
-    smtp_tls: str = Field("starttls", description="none, starttls or tls")
+    smtp_tls: Literal["none", "starttls", "tls"] = Field("starttls", description="none, starttls or tls")
     smtp_username: str = Field("", description="SMTP user name (empty: no login)")
     smtp_password: str = Field("", description="SMTP password")
     smtp_from: str = Field("Airdate <airdate@localhost>", description="From: address of the e-mails")
@@ -56,22 +59,6 @@ class Settings(BaseSettings):
     send_attempts: int = Field(5, ge=1, description="attempts before a notification is marked failed")
     recount: bool = Field(False, description="rebuild the stats counters from the tables, then exit")
     storage_secret: str = Field("airdate-local", description="secret for NiceGUI's per-browser storage")
-
-    @field_validator("smtp_tls")
-    @classmethod
-    def _known_tls(cls, value: str) -> str:
-        mode = value.strip().lower()
-        if mode not in {"none", "starttls", "tls"}:
-            raise ValueError("must be none, starttls or tls")
-        return mode
-
-    @field_validator("log_events_level")
-    @classmethod
-    def _known_level(cls, value: str) -> str:
-        level = value.strip().upper()
-        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
-        return level
 
     @property
     def effective_database_url(self) -> str:

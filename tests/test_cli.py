@@ -94,3 +94,8 @@ def test_demo_refuses_a_database_with_real_data(database: Database, airdate_env:
     make_users(database, 1)
     error = one_line_error(run_cli("--demo", demo_database_url=airdate_env))
     assert "is not a demo database" in error
+
+
+def test_a_setting_outside_its_choices_lists_them() -> None:
+    error = one_line_error(run_cli(smtp_tls="ssl"))
+    assert error == "airdate: AIRDATE_SMTP_TLS: Input should be 'none', 'starttls' or 'tls' (got 'ssl')"
