@@ -69,6 +69,7 @@ if __name__ in {"__main__", "__mp_main__"}:
         port=settings.port,
         title="Airdate",
         native=settings.native,
+        window_size=(1280, 860) if settings.native else None,
         reload=False,
         show=False,
         storage_secret=settings.storage_secret,
