@@ -83,6 +83,8 @@ class StatsFeed:
         self.hub = hub
         self.current: Event | None = None  # the latest stats event; its payload is a Snapshot
         self.error: str | None = None  # why the last read failed, while it keeps failing
+        self.last_read_at: datetime | None = None  # the last successful read (fresh values)
+        self._watchers: list[Callable[[], None]] = []
         self._cursor = changes_after  # the last notification change already published
         self._loop: asyncio.AbstractEventLoop | None = None
         self._refresh: asyncio.Task | None = None
@@ -92,6 +94,11 @@ class StatsFeed:
     @property
     def snapshot(self) -> Snapshot | None:
         return self.current.payload if self.current else None
+
+    def watch(self, watcher: Callable[[], None]) -> Callable[[], None]:
+        """Call ``watcher`` after every read attempt (see ``error`` and ``last_read_at``); returns the stop."""
+        self._watchers.append(watcher)
+        return lambda: self._watchers.remove(watcher) if watcher in self._watchers else None
 
     def start(self) -> None:
         """Bind to the running event loop (call from a startup hook)."""
@@ -130,6 +137,16 @@ class StatsFeed:
                 return
 
     async def _read_once(self) -> None:
+        try:
+            await self._read_and_publish()
+        finally:
+            for watcher in list(self._watchers):
+                try:
+                    watcher()
+                except Exception:
+                    log.exception("a feed watcher failed")
+
+    async def _read_and_publish(self) -> None:
         metrics.STATS_READS.inc()
         try:
             result = await asyncio.to_thread(self._read, self._cursor)
@@ -139,6 +156,7 @@ class StatsFeed:
                 log.warning("reading stats failed: %s", reason)
             self.error = reason
             return
+        self.last_read_at = datetime.now(UTC)
         if self.error is not None:
             log.info("reading stats works again")
             self.error = None

@@ -1,10 +1,15 @@
 """One viewer's subscription to the hub, shared by every live widget on that viewer's page."""
 
+import asyncio
 from typing import Protocol
 
-from nicegui import ui
+from nicegui import background_tasks, ui
 
 from live import Event, Hub
+
+# The refresh choices a viewer has: seconds between updates (0: as it happens, None: off / paused).
+MODES: dict[str, float | None] = {"live": 0, "5": 5, "10": 10, "30": 30, "60": 60, "off": None}
+MODE_LABELS = {"live": "Live", "5": "5 s", "10": "10 s", "30": "30 s", "60": "1 min", "off": "Off"}
 
 
 class LiveWidget(Protocol):
@@ -16,40 +21,76 @@ class LiveWidget(Protocol):
 
 
 class LiveView:
-    """Delivers hub events to this viewer's widgets. Pause freezes everything this viewer shows;
-    Resume replays what was missed from the hub's window (each event once), or reloads the widgets
-    when the pause outlasted the window. Other viewers are not affected either way.
+    """Delivers hub events to this viewer's widgets, as this viewer chose.
+
+    ``mode`` is how often: as it happens, every N seconds (the shared feed still reads once per tick;
+    only what this viewer is sent is throttled) or off (the same as Pause). A hidden browser tab gets
+    nothing until it is shown again. Whenever delivery resumes, what was missed is replayed from the
+    hub's window, each event once, or the widgets reload when the gap outgrew the window.
     """
 
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: Hub, mode: str = "live") -> None:
         self.hub = hub
         self.widgets: list[LiveWidget] = []
-        self.paused = False
+        self.mode = mode if mode in MODES else "live"
+        self.hidden = False
         self.last_seen = hub.last_id
+        self._last_delivery = 0.0
+        self._flush: asyncio.TimerHandle | None = None
         stop = hub.listen(self._on_event)
         ui.context.client.on_delete(stop)
+        ui.context.client.on_delete(self._cancel_flush)
+
+    @property
+    def paused(self) -> bool:
+        return MODES[self.mode] is None
+
+    @property
+    def active(self) -> bool:
+        return not self.paused and not self.hidden
 
     def add(self, widget: LiveWidget) -> LiveWidget:
         self.widgets.append(widget)
         return widget
 
-    def pause(self) -> None:
-        self.paused = True
+    def set_mode(self, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown refresh mode {mode!r}")
+        self.mode = mode
+        self._cancel_flush()
+        if self.active:
+            self.catch_up()
 
-    async def resume(self) -> None:
-        self.paused = False
+    def set_hidden(self, hidden: bool) -> None:
+        self.hidden = hidden
+        if self.active:
+            self.catch_up()
+
+    def catch_up(self) -> None:
+        """Deliver everything after the last event this viewer saw."""
+        self._cancel_flush()
+        self._last_delivery = asyncio.get_running_loop().time()
         missed = self.hub.events_after(self.last_seen)
         if missed is None:
             self.last_seen = self.hub.last_id
-            for widget in self.widgets:
-                await widget.reload()
+            background_tasks.create(self._reload_all(), name="reload live widgets")
             return
         for event in missed:
             self._deliver(event)
 
     def _on_event(self, event: Event) -> None:
-        if not self.paused:
+        if not self.active:
+            return
+        interval = MODES[self.mode] or 0
+        if not interval:
             self._deliver(event)
+            return
+        loop = asyncio.get_running_loop()
+        wait = self._last_delivery + interval - loop.time()
+        if wait <= 0:
+            self.catch_up()
+        elif self._flush is None:
+            self._flush = loop.call_later(wait, self.catch_up)
 
     def _deliver(self, event: Event) -> None:
         if event.id <= self.last_seen:
@@ -57,3 +98,12 @@ class LiveView:
         self.last_seen = event.id
         for widget in self.widgets:
             widget.take(event)
+
+    async def _reload_all(self) -> None:
+        for widget in self.widgets:
+            await widget.reload()
+
+    def _cancel_flush(self) -> None:
+        if self._flush is not None:
+            self._flush.cancel()
+            self._flush = None

@@ -4,7 +4,6 @@ from live import Event, Snapshot, StatsFeed
 from live.hub import STATS
 
 from .stat_card import StatCard
-from .time_text import TimeText
 
 CARDS = (  # (title, icon, key, Stats field)
     ("Users", "group", "users", "users"),
@@ -17,13 +16,12 @@ CARDS = (  # (title, icon, key, Stats field)
 
 
 class StatsGrid(ui.grid):
-    """The six stat cards; ``last_sync`` (placed by the page) shows when their values were read."""
+    """The six stat cards: six per row on a wide screen, two on a tablet, one on a phone."""
 
-    def __init__(self, feed: StatsFeed, last_sync: TimeText) -> None:
+    def __init__(self, feed: StatsFeed) -> None:
         super().__init__()
-        self.classes("w-full gap-4 grid-cols-1 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-6")
+        self.classes("w-full gap-4 grid-cols-1 sm:grid-cols-2 xl:grid-cols-6").mark("stat-cards")
         self.feed = feed
-        self.last_sync = last_sync
         with self:
             self.cards = {field: StatCard(title, icon, key) for title, icon, key, field in CARDS}
         if feed.snapshot is not None:
@@ -32,7 +30,6 @@ class StatsGrid(ui.grid):
     def show(self, snapshot: Snapshot) -> None:
         for field, card in self.cards.items():
             card.show(getattr(snapshot.stats, field))
-        self.last_sync.set_moment(snapshot.timestamp)
 
     def take(self, event: Event) -> None:
         if event.kind == STATS:

@@ -1,0 +1,119 @@
+"""The viewer's refresh choice, a hidden tab, and the stale-database banner."""
+
+import asyncio
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from nicegui import ElementFilter, app, storage, ui
+from nicegui.testing import User
+from nicegui.testing.user_interaction import UserInteraction
+
+from data import Database
+
+from ..utils.factories import make_users
+from .test_dashboard import airdate_database, airdate_feed, eventually, shown
+
+
+def pick(user: User, mode: str) -> None:
+    (select,) = user.find(marker="refresh").elements
+    storage.request_contextvar.set(user.client.request)  # as NiceGUI does for an event from this browser
+    with user.client:
+        select.set_value(mode)
+
+
+def element(user: User, marker: str) -> ui.element:
+    (found,) = user.find(marker=marker).elements
+    return found
+
+
+async def test_an_interval_throttles_one_viewer_only_and_is_remembered(
+    create_user: Callable[[], User],
+) -> None:
+    slow, fast = create_user(), create_user()
+    await airdate_feed().tick()
+    await slow.open("/")
+    await fast.open("/")
+    pick(slow, "5")
+    assert shown(slow, "live-indicator") == "Every 5 s"
+    await asyncio.sleep(0.1)
+    reads_before = airdate_feed().hub.last_id
+
+    make_users(airdate_database(), 1)
+    await eventually(lambda: shown(fast, "stat-users") == "1")
+    make_users(airdate_database(), 1, prefix="second")
+    await eventually(lambda: shown(fast, "stat-users") == "2")
+    assert airdate_feed().hub.last_id > reads_before
+    await asyncio.sleep(0.3)
+    assert shown(slow, "stat-users") == "0", "this viewer gets updates every 5 s"
+    await eventually(lambda: shown(slow, "stat-users") == "2", within=6)
+
+    await slow.open("/")  # the same browser, later
+    assert element(slow, "refresh").value == "5"
+    await fast.open("/")
+    assert element(fast, "refresh").value == "live"
+
+
+async def test_off_is_pause_and_resume_returns_to_the_chosen_interval(user: User) -> None:
+    await user.open("/")
+    pick(user, "10")
+    pick(user, "off")
+    await user.should_see("Resume live updates")
+    assert shown(user, "live-indicator") == "Paused"
+    user.find(marker="pause").click()
+    await user.should_see("Pause live updates")
+    assert element(user, "refresh").value == "10"
+    user.find(marker="pause").click()
+    assert element(user, "refresh").value == "off"
+
+
+async def test_a_hidden_tab_gets_nothing_and_catches_up_when_shown(user: User) -> None:
+    await user.open("/")
+    await eventually(lambda: shown(user, "stat-users") == "0")
+    tab = UserInteraction(user, {user.client.layout}, None)
+    tab.trigger("airdate_visibility", "hidden")
+    await asyncio.sleep(0.05)
+    make_users(airdate_database(), 4)
+    await asyncio.sleep(0.3)
+    assert shown(user, "stat-users") == "0"
+    tab.trigger("airdate_visibility", "visible")
+    await eventually(lambda: shown(user, "stat-users") == "4")
+
+
+@contextmanager
+def unplugged(database: Database) -> Iterator[None]:
+    """Make the SQLite file unreachable for real: a folder stands where the file was."""
+    path = Path(database.url.database)
+    database.engine.dispose()
+    moved = [(p, p.with_name(p.name + ".away")) for p in path.parent.glob(path.name + "*")]
+    for old, new in moved:
+        os.rename(old, new)
+    path.mkdir()
+    try:
+        yield
+    finally:
+        path.rmdir()
+        for old, new in moved:
+            os.rename(new, old)
+        database.engine.dispose()
+
+
+async def test_an_unreachable_database_shows_a_banner_and_keeps_the_last_values(user: User) -> None:
+    database = airdate_database()
+    make_users(database, 2)
+    await airdate_feed().tick()
+    await user.open("/")
+    with user.client:  # the banner is hidden, so user.find would not see it
+        (banner,) = ElementFilter(marker="stale-banner")
+    assert not banner.visible
+    with unplugged(database):
+        await airdate_feed().tick()
+        assert banner.visible
+        assert "The database is not answering" in banner.text
+        assert "opacity-50" in element(user, "stat-cards").classes
+        assert shown(user, "stat-users") == "2", "the last good values stay"
+    await airdate_feed().tick()
+    assert not banner.visible
+    assert "opacity-50" not in element(user, "stat-cards").classes
+    assert app.state.airdate["feed"].error is None
