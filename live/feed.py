@@ -96,7 +96,7 @@ class StatsFeed:
         return self.current.payload if self.current else None
 
     def watch(self, watcher: Callable[[], None]) -> Callable[[], None]:
-        """Call ``watcher`` after every read attempt (see ``error`` and ``last_read_at``); returns the stop."""
+        """Call ``watcher`` after every read attempt (see ``error``, ``last_read_at``); returns the stop."""
         self._watchers.append(watcher)
         return lambda: self._watchers.remove(watcher) if watcher in self._watchers else None
 

@@ -43,7 +43,7 @@ async def test_a_tile_changes_after_a_database_write(server: Server, browser: Br
     iso = await last_sync.get_attribute("title")
     tokyo = datetime.fromisoformat(iso).astimezone(ZoneInfo("Asia/Tokyo"))
     await expect(last_sync).to_have_text(en_us(tokyo))
-    await expect(page.get_by_text("Live", exact=True)).to_be_visible()
+    await expect(page.get_by_role("status")).to_have_text("Live")
 
     await page.get_by_role("button", name="Pause live updates").click()
     add_raw_users(server, 1)
