@@ -2,13 +2,16 @@
 
 import logging
 import sys
+from functools import partial
 
 from nicegui import app, run, ui
 from nicegui.helpers import is_user_simulation
 
 from api import actions, create_router, webhooks
 from api.fast_path import serve_without_middleware
+from data.history import stats_at
 from live import Hub, LogRelay, StatsFeed, hide_slow_reader_tracebacks, metrics
+from live.history import History
 from settings import load_settings
 from startup import build_services, demo_world, open_database, require_native_backend, start_simulator
 from ui import register_pages
@@ -29,7 +32,9 @@ hub = Hub(settings.sse_queue_size, settings.replay_events, settings.replay_secon
 feed = StatsFeed(database.read_live, hub, changes_after=database.last_change_id())
 database.on_commit(feed.request_refresh)
 relay = LogRelay(hub, settings.log_events_level)
-metrics.watch_viewers(lambda: hub.mailbox_count, lambda: hub.listener_count)
+history = History(seed=partial(stats_at, database))
+hub.listen(history.take, viewer=False)
+metrics.watch_viewers(lambda: hub.mailbox_count, lambda: hub.viewer_count)
 hide_slow_reader_tracebacks()
 
 app.include_router(
@@ -42,7 +47,7 @@ app.include_router(
         webhooks.WebhookAuth(settings.webhook_username, settings.webhook_password, settings.webhook_secret),
     )
 )
-register_pages(database, feed, jobs, world)
+register_pages(database, feed, history, jobs, world)
 serve_without_middleware(app, frozenset({"/sse/stats"}))
 
 app.on_startup(feed.start)

@@ -87,7 +87,7 @@ class Notification(SQLModel, table=True):
     next_attempt_at: datetime | None = None  # set after a failed attempt (backoff)
     claimed_at: datetime | None = None  # when a sender took it (status "sending")
     created_at: datetime = Field(default_factory=utcnow, index=True)
-    sent_at: datetime | None = None
+    sent_at: datetime | None = Field(default=None, index=True)
 
 
 class NotificationChange(SQLModel, table=True):

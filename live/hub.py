@@ -108,6 +108,7 @@ class Hub:
         self._recent: deque[Event] = deque(maxlen=replay_events)
         self._mailboxes: set[Mailbox] = set()
         self._listeners: list[Listener] = []
+        self._viewers: set[Listener] = set()
 
     @property
     def last_id(self) -> int:
@@ -118,8 +119,9 @@ class Hub:
         return len(self._mailboxes)
 
     @property
-    def listener_count(self) -> int:
-        return len(self._listeners)
+    def viewer_count(self) -> int:
+        """Listeners that are pages somebody looks at (not Airdate's own bookkeeping)."""
+        return len(self._viewers)
 
     def publish(self, kind: str, data: str, payload: Any = None) -> Event:
         self._last_id += 1
@@ -176,13 +178,16 @@ class Hub:
     def close_mailbox(self, mailbox: Mailbox) -> None:
         self._mailboxes.discard(mailbox)
 
-    def listen(self, listener: Listener) -> Callable[[], None]:
+    def listen(self, listener: Listener, *, viewer: bool = True) -> Callable[[], None]:
         """Call ``listener`` with every event from now on; returns the function that stops it."""
         self._listeners.append(listener)
+        if viewer:
+            self._viewers.add(listener)
 
         def stop() -> None:
             if listener in self._listeners:
                 self._listeners.remove(listener)
+            self._viewers.discard(listener)
 
         return stop
 

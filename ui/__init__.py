@@ -2,6 +2,7 @@
 
 from data import Database
 from live import StatsFeed
+from live.history import History
 from services.jobs import Jobs
 from standins.demo import DemoWorld
 
@@ -9,9 +10,11 @@ from . import dashboard, listings, mailbox
 from .frame import PAGES
 
 
-def register_pages(database: Database, feed: StatsFeed, jobs: Jobs, world: DemoWorld | None) -> None:
+def register_pages(
+    database: Database, feed: StatsFeed, history: History, jobs: Jobs, world: DemoWorld | None
+) -> None:
     nav = PAGES if world is None else (*PAGES, ("Mailbox", "/mailbox", "mail"))
-    dashboard.register(database, feed, jobs, nav)
+    dashboard.register(database, feed, history, jobs, nav)
     listings.register(database, nav)
     if world is not None:
         mailbox.register(world, feed.hub, nav)

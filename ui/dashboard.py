@@ -4,9 +4,11 @@ from nicegui import app, run, ui
 
 from data import Database
 from live import StatsFeed
+from live.history import History
 from services.jobs import Jobs
 
 from .actions import ActionPanel
+from .charts import ActivityChart
 from .frame import Nav, frame
 from .live_controls import STORAGE_KEY, Freshness, LiveControls
 from .live_view import LiveView
@@ -21,7 +23,7 @@ document.addEventListener("visibilitychange",
 </script>"""
 
 
-def register(database: Database, feed: StatsFeed, jobs: Jobs, nav: Nav) -> None:
+def register(database: Database, feed: StatsFeed, history: History, jobs: Jobs, nav: Nav) -> None:
     @ui.page("/")
     async def dashboard() -> None:
         with frame("Dashboard", nav) as tools:
@@ -31,8 +33,9 @@ def register(database: Database, feed: StatsFeed, jobs: Jobs, nav: Nav) -> None:
             with tools:
                 LiveControls(view, on_change=freshness.refresh)
             with content:
-                freshness.dim(view.add(StatsGrid(feed)))
+                freshness.dim(view.add(StatsGrid(feed, history)))
                 ActionPanel(jobs)
+                chart = view.add(ActivityChart(history, database))
                 with ui.grid().classes("w-full gap-4 grid-cols-1 lg:grid-cols-3"):
                     with ui.element("div").classes("lg:col-span-2 min-w-0"):
                         load = lambda: run.io_bound(database.recent_notifications)  # noqa: E731
@@ -47,3 +50,4 @@ def register(database: Database, feed: StatsFeed, jobs: Jobs, nav: Nav) -> None:
         ui.add_body_html(VISIBILITY_SCRIPT)
         ui.on("airdate_visibility", lambda event: visibility(event.args))
         await notifications.fill()
+        await chart.reload()

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from nicegui import ui
+from nicegui import app, ui
 
 PRODUCT = "Airdate"
 Nav = tuple[tuple[str, str, str], ...]  # (title, path, icon) of every page in the menu
@@ -13,11 +13,28 @@ PAGES: Nav = (
 )
 
 
+THEMES = {"auto": "Auto", "dark": "Dark", "light": "Light"}
+THEME_VALUES = {"auto": None, "dark": True, "light": False}  # for ui.dark_mode
+# NiceGUI's own "connection lost" notice, shown while the websocket is down, as a banner at the top.
+RECONNECT_BANNER_CSS = """
+#popup.nicegui-error-popup {
+  top: 0; bottom: auto; left: 0; right: 0; margin: 0; padding: 0.5em 1em; border-radius: 0;
+  flex-direction: row; justify-content: center; gap: 0.5em; font-weight: 500;
+  background-color: #fef3c7; color: #78350f;
+}
+"""
+RECONNECT_BANNER_ROLE = '<script>document.getElementById("popup")?.setAttribute("role", "alert");</script>'
+
+
 @contextmanager
 def frame(page_title: str, nav: Nav = PAGES) -> Iterator[ui.row]:
     """The header and navigation every page shares; yields the header's row for page controls."""
     ui.page_title(f"{page_title} · {PRODUCT}")
     ui.colors(primary="#4f46e5")
+    ui.add_css(RECONNECT_BANNER_CSS)
+    ui.add_body_html(RECONNECT_BANNER_ROLE)
+    theme = app.storage.user.get("theme", "auto")
+    dark = ui.dark_mode(THEME_VALUES.get(theme))
     with ui.left_drawer(value=False).props("bordered") as drawer, ui.list().classes("w-full"):
         for title, path, icon in nav:
             item = ui.item(on_click=lambda path=path: ui.navigate.to(path)).mark(f"nav-{title.lower()}")
@@ -25,6 +42,15 @@ def frame(page_title: str, nav: Nav = PAGES) -> Iterator[ui.row]:
                 with ui.item_section().props("avatar"):
                     ui.icon(icon)
                 ui.item_section(title)
+    with drawer, ui.column().classes("w-full px-4 py-2"):
+
+        def choose_theme(value: str) -> None:
+            app.storage.user["theme"] = value
+            dark.set_value(THEME_VALUES[value])
+
+        ui.select(THEMES, value=theme, label="Theme", on_change=lambda e: choose_theme(e.value)).props(
+            'outlined dense options-dense aria-label="Theme"'
+        ).classes("w-full").mark("theme")
     with ui.header().classes("items-center justify-between px-4 py-2 gap-2 flex-wrap"):
         with ui.row().classes("items-center gap-2"):
             ui.button(icon="menu", on_click=drawer.toggle).props(

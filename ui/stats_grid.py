@@ -1,6 +1,9 @@
+from datetime import UTC, datetime, timedelta
+
 from nicegui import ui
 
 from live import Event, Snapshot, StatsFeed
+from live.history import History
 from live.hub import STATS
 
 from .stat_card import StatCard
@@ -18,8 +21,9 @@ CARDS = (  # (title, icon, key, Stats field)
 class StatsGrid(ui.grid):
     """The six stat cards: six per row on a wide screen, two on a tablet, one on a phone."""
 
-    def __init__(self, feed: StatsFeed) -> None:
+    def __init__(self, feed: StatsFeed, history: History) -> None:
         super().__init__()
+        self.history = history
         self.classes("w-full gap-4 grid-cols-1 sm:grid-cols-2 xl:grid-cols-6").mark("stat-cards")
         self.feed = feed
         with self:
@@ -28,8 +32,14 @@ class StatsGrid(ui.grid):
             self.show(feed.snapshot)
 
     def show(self, snapshot: Snapshot) -> None:
+        hour_ago = datetime.now(UTC) - timedelta(hours=1)
         for field, card in self.cards.items():
-            card.show(getattr(snapshot.stats, field))
+            value = getattr(snapshot.stats, field)
+            card.show(
+                value,
+                self.history.series(field, hour_ago, 30),
+                self.history.change_since(field, value, hour_ago),
+            )
 
     def take(self, event: Event) -> None:
         if event.kind == STATS:

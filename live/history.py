@@ -1,0 +1,68 @@
+"""The shared feed's recent past, kept in memory (bounded) for sparklines, charts and "% vs 1 h ago"."""
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+
+from data import Stats
+
+from .feed import Snapshot
+from .hub import STATS, Event
+
+KEEP = timedelta(hours=6)
+MAX_POINTS = 5000
+
+
+class History:
+    """(moment, values) points, one per changed snapshot; seeded with the stats of one hour ago."""
+
+    def __init__(self, seed: Callable[[datetime], dict[str, int]] | None = None) -> None:
+        self.points: deque[tuple[datetime, dict[str, int]]] = deque(maxlen=MAX_POINTS)
+        self.started = datetime.now(UTC)
+        if seed is not None:
+            hour_ago = self.started - timedelta(hours=1)
+            self.points.append((hour_ago, seed(hour_ago)))
+
+    def take(self, event: Event) -> None:
+        """A hub listener: record every stats snapshot."""
+        if event.kind == STATS:
+            self.record(event.payload)
+
+    def record(self, snapshot: Snapshot) -> None:
+        self.points.append((snapshot.timestamp, _values(snapshot.stats)))
+        horizon = snapshot.timestamp - KEEP
+        while len(self.points) > 2 and self.points[1][0] < horizon:
+            self.points.popleft()
+
+    def value_at(self, field: str, when: datetime) -> int | None:
+        """The value ``field`` had at ``when``, if the history reaches back that far."""
+        found = None
+        for moment, values in self.points:
+            if moment > when:
+                break
+            found = values.get(field)
+        return found
+
+    def series(self, field: str, since: datetime, buckets: int = 60) -> list[tuple[datetime, int]]:
+        """At most ``buckets`` points since ``since``: the last value in each time slice."""
+        width = (datetime.now(UTC) - since) / buckets
+        sliced: dict[int, tuple[datetime, int]] = {}
+        start = self.value_at(field, since)
+        if start is not None:
+            sliced[-1] = (since, start)
+        for moment, values in self.points:
+            if moment >= since and field in values:
+                sliced[int((moment - since) / width)] = (moment, values[field])
+        return [sliced[key] for key in sorted(sliced)]
+
+    def change_since(self, field: str, current: int, when: datetime) -> float | None:
+        """Percent change from ``when`` to now; None when unknown or the old value was 0."""
+        old = self.value_at(field, when)
+        if not old:
+            return None
+        return (current - old) * 100.0 / old
+
+
+def _values(stats: Stats) -> dict[str, int]:
+    return asdict(stats)

@@ -1,0 +1,41 @@
+from datetime import UTC, datetime, timedelta
+
+from data import Stats
+from live.feed import Snapshot
+from live.history import MAX_POINTS, History
+
+
+def at(minutes_ago: float, **values: int) -> Snapshot:
+    return Snapshot(0, Stats(**values), datetime.now(UTC) - timedelta(minutes=minutes_ago))
+
+
+def test_the_series_grows_one_point_per_time_slice() -> None:
+    history = History()
+    since = datetime.now(UTC) - timedelta(hours=1)
+    counts = []
+    for minutes_ago, users in ((50.5, 1), (30.5, 2), (30.4, 3), (10.5, 4), (1.5, 5)):
+        history.record(at(minutes_ago, users=users))
+        counts.append(len(history.series("users", since)))
+    assert counts == [1, 2, 2, 3, 4], "two snapshots in the same minute share a point"
+    assert [value for _, value in history.series("users", since)] == [1, 3, 4, 5]
+
+
+def test_the_value_an_hour_ago_comes_from_the_seed_then_from_memory() -> None:
+    seeded = History(seed=lambda when: {"users": 10})
+    hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    assert seeded.change_since("users", 15, hour_ago + timedelta(seconds=1)) == 50.0
+    assert History().change_since("users", 15, hour_ago) is None, "no history that old: no percentage"
+    zero = History(seed=lambda when: {"users": 0})
+    assert zero.change_since("users", 3, hour_ago + timedelta(seconds=1)) is None
+
+
+def test_memory_stays_bounded() -> None:
+    history = History()
+    for i in range(MAX_POINTS + 100):
+        history.record(at(0, users=i))
+    assert len(history.points) == MAX_POINTS
+    old = History()
+    old.record(at(60 * 24, users=1))
+    old.record(at(60 * 23, users=2))
+    old.record(at(0, users=3))
+    assert len(old.points) == 2, "points older than six hours are dropped (one kept as the baseline)"

@@ -1,0 +1,73 @@
+"""Sparklines, the sent-vs-pending chart and "% vs 1 h ago", fed by the shared feed's history."""
+
+from datetime import timedelta
+
+import pytest
+from nicegui.testing import User
+from sqlmodel import select
+
+from data import Database
+from data.models import User as UserRow
+from data.models import utcnow
+from ui.charts import ActivityChart
+from ui.stat_card import StatCard
+
+from ..utils.factories import make_notifications, make_users, send_all_pending
+from .test_dashboard import airdate_database, airdate_feed, eventually, shown
+
+
+@pytest.fixture
+def two_hours_of_users(database: Database) -> None:
+    """Four users who signed up two hours ago (before the server started)."""
+    make_users(database, 4, prefix="early")
+    with database.session() as session:
+        for row in session.exec(select(UserRow)).all():
+            row.created_at = utcnow() - timedelta(hours=2)
+            session.add(row)
+        session.commit()
+
+
+def chart(user: User) -> ActivityChart:
+    (found,) = user.find(marker="activity-chart").elements
+    return found
+
+
+def card(user: User, key: str) -> StatCard:
+    (value,) = user.find(marker=f"stat-{key}").elements
+    return value.parent_slot.parent.parent_slot.parent
+
+
+async def test_percent_change_compares_with_one_hour_ago(two_hours_of_users: None, user: User) -> None:
+    await user.open("/")
+    make_users(airdate_database(), 2, prefix="new")
+    await eventually(lambda: shown(user, "stat-users") == "6")
+    assert shown(user, "change-users") == "▲ 50% vs 1 h ago"
+    assert shown(user, "change-pending") == "", "no value an hour ago: no percentage"
+
+
+async def test_sparklines_and_the_chart_follow_the_feed(user: User) -> None:
+    await user.open("/")
+    await eventually(lambda: shown(user, "stat-users") == "0")
+    ids = make_notifications(airdate_database(), 3)
+    await eventually(lambda: shown(user, "stat-pending") == "3")
+    assert chart(user).chart.options["series"][1]["data"][-1][1] == 3
+    send_all_pending(airdate_database())
+    await eventually(lambda: shown(user, "stat-sent") == "3")
+    await airdate_feed().tick()
+    sent = chart(user).chart.options["series"][0]["data"]
+    pending = chart(user).chart.options["series"][1]["data"]
+    assert sent[-1][1] == 3 and pending[-1][1] == 0
+    spark = card(user, "sent").spark.options["series"][0]["data"]
+    assert [value for _, value in spark][-1] == 3
+    assert len(ids) == 3
+
+
+async def test_longer_ranges_come_from_the_database(user: User) -> None:
+    make_notifications(airdate_database(), 2)
+    send_all_pending(airdate_database())
+    await user.open("/")
+    activity = chart(user)
+    activity.range.set_value("24h")
+    await eventually(lambda: activity.point_count == 25)
+    sent = activity.chart.options["series"][0]["data"]
+    assert sent[0][1] == 0 and sent[-1][1] == 2
