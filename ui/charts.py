@@ -12,6 +12,7 @@ from live.hub import STATS
 
 # Neutral greys read on a light and on a dark page alike; the page background shows through.
 MUTED = "#9ca3af"
+GRID = "rgba(156, 163, 175, 0.25)"
 SENT, PENDING = "#16a34a", "#f59e0b"
 RANGES = {"1h": "Last hour", "24h": "24 hours", "7d": "7 days"}
 
@@ -58,11 +59,16 @@ class ActivityChart(ui.card):
                     "animation": False,
                     "backgroundColor": "transparent",
                     "textStyle": {"color": MUTED},
-                    "legend": {"data": ["Sent", "Pending"], "textStyle": {"color": MUTED}},
+                    "legend": {"data": ["Sent", "Pending"], "top": 0, "textStyle": {"color": MUTED}},
                     "tooltip": {"trigger": "axis"},
                     "grid": {"left": 40, "right": 16, "top": 32, "bottom": 24},
                     "xAxis": {"type": "time", "axisLabel": {"color": MUTED}},
-                    "yAxis": {"type": "value", "minInterval": 1, "axisLabel": {"color": MUTED}},
+                    "yAxis": {
+                        "type": "value",
+                        "minInterval": 1,
+                        "axisLabel": {"color": MUTED},
+                        "splitLine": {"lineStyle": {"color": GRID}},
+                    },
                     "series": [
                         {
                             "name": "Sent",

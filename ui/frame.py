@@ -23,7 +23,10 @@ RECONNECT_BANNER_CSS = """
   background-color: #fef3c7; color: #78350f;
 }
 """
-RECONNECT_BANNER_ROLE = '<script>document.getElementById("popup")?.setAttribute("role", "alert");</script>'
+RECONNECT_BANNER_ROLE = """<script>
+window.addEventListener("DOMContentLoaded",
+  () => document.getElementById("popup")?.setAttribute("role", "alert"));
+</script>"""
 
 
 @contextmanager

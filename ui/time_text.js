@@ -30,7 +30,8 @@ export default {
     text() {
       if (!this.iso) return "—";
       if (this.mode !== "relative") return this.exact;
-      const seconds = Math.round((Date.parse(this.iso) - this.now) / 1000);
+      // never "in 1 second": the server's clock may run a little ahead of the browser's
+      const seconds = Math.min(0, Math.round((Date.parse(this.iso) - this.now) / 1000));
       const [, unit, size] = STEPS.find(([limit]) => Math.abs(seconds) < limit);
       return relative.format(Math.round(seconds / size), unit);
     },

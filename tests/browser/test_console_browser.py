@@ -1,0 +1,104 @@
+"""The console in a real Chromium: theme, layout breakpoints, reconnecting, hidden tabs."""
+
+from playwright.async_api import Browser, Locator, Page, expect
+
+from ..utils.server import Server
+
+
+def users_tile(page: Page) -> Locator:
+    return page.get_by_role("group", name="Users").locator(".text-3xl")
+
+
+def add_users(server: Server, count: int, prefix: str) -> None:
+    server.sql(
+        *(
+            f"INSERT INTO users (username, email, created_at) VALUES ('{prefix}{i}', 'x', '2026-01-01')"
+            for i in range(count)
+        )
+    )
+
+
+async def test_the_theme_is_remembered_per_browser(server: Server, browser: Browser) -> None:
+    context = await browser.new_context(color_scheme="light")
+    page = await context.new_page()
+    await page.goto(server.url)
+    await expect(page.locator("body.body--light")).to_have_count(1)
+    await page.get_by_role("button", name="Menu").click()
+    await page.get_by_role("combobox", name="Theme").click()
+    await page.get_by_role("option", name="Dark").click()
+    await expect(page.locator("body.body--dark")).to_have_count(1)
+    await page.reload()
+    await expect(page.locator("body.body--dark")).to_have_count(1)
+    other = await (await browser.new_context(color_scheme="light")).new_page()  # another browser
+    await other.goto(server.url)
+    await expect(other.locator("body.body--light")).to_have_count(1)
+    auto_dark = await (await browser.new_context(color_scheme="dark")).new_page()  # "Auto" follows the system
+    await auto_dark.goto(server.url)
+    await expect(auto_dark.locator("body.body--dark")).to_have_count(1)
+    await context.close()
+
+
+async def rows_of_cards(page: Page) -> list[int]:
+    """How many stat cards sit on each visual row."""
+    tops = [round((await card.bounding_box())["y"]) for card in await page.get_by_role("group").all()]
+    rows: dict[int, int] = {}
+    for top in tops:
+        rows[top] = rows.get(top, 0) + 1
+    return [rows[top] for top in sorted(rows)]
+
+
+async def test_cards_reflow_from_six_to_two_to_one_per_row(server: Server, browser: Browser) -> None:
+    for width, height, expected in ((1280, 800, [6]), (800, 900, [2, 2, 2]), (390, 844, [1] * 6)):
+        page = await browser.new_page(viewport={"width": width, "height": height})
+        await page.goto(server.url)
+        await expect(users_tile(page)).to_have_text("0")
+        assert await rows_of_cards(page) == expected, width
+        assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
+        await page.close()
+
+
+async def test_a_banner_says_reconnecting_while_the_server_is_away(
+    airdate_env: str, browser: Browser
+) -> None:
+    first = Server(airdate_env, {"stats_interval": "0.2"}).start()
+    page = await browser.new_page()
+    await page.goto(first.url)
+    await expect(users_tile(page)).to_have_text("0")
+    banner = page.locator("#popup")
+    await expect(banner).to_be_hidden()
+    first.stop()
+    await expect(banner).to_be_visible(timeout=10_000)
+    await expect(banner).to_contain_text("Connection lost")
+    await expect(banner).to_have_attribute("role", "alert")
+    add_users(first, 2, "while-away")
+    second = Server(airdate_env, {"stats_interval": "0.2"}, port=first.port).start()
+    try:
+        await expect(banner).to_be_hidden(timeout=15_000)
+        await expect(users_tile(page)).to_have_text("2", timeout=10_000)
+    finally:
+        second.stop()
+
+
+async def test_a_hidden_tab_stops_updating_and_catches_up_when_shown(
+    server: Server, browser: Browser
+) -> None:
+    page = await browser.new_page()
+    await page.goto(server.url)
+    await expect(users_tile(page)).to_have_text("0")
+
+    async def set_visibility(state: str) -> None:
+        await page.evaluate(
+            """state => {
+                Object.defineProperty(document, "visibilityState", {value: state, configurable: true});
+                document.dispatchEvent(new Event("visibilitychange"));
+            }""",
+            state,
+        )
+
+    await set_visibility("hidden")
+    await page.wait_for_timeout(200)
+    add_users(server, 3, "hidden")
+    await page.wait_for_timeout(1000)  # five ticks of the feed
+    await expect(users_tile(page)).to_have_text("0")
+    await set_visibility("visible")
+    await expect(users_tile(page)).to_have_text("3")
