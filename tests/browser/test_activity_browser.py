@@ -51,5 +51,7 @@ async def test_the_demo_mailbox_shows_the_emails_airdate_sent(demo: Server, brow
     first = page.locator(".q-expansion-item").first
     await expect(first).to_contain_text(re.compile(r"New episode: |new episodes: "), timeout=15_000)
     await expect(first).to_contain_text(re.compile(r"to \w+@example\.org"))
-    await first.click()
-    await expect(page.get_by_text("New episodes of shows you requested are ready:").first).to_be_visible()
+    recipient = re.search(r"to (\S+@example\.org)", await first.inner_text()).group(1)
+    mail = page.locator(".q-expansion-item").filter(has_text=f"to {recipient}").last  # new mails go on top
+    await mail.locator(".q-item").first.click()
+    await expect(mail.get_by_text("New episodes of shows you requested are ready:")).to_be_visible()
