@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench screenshots lint browser clean
+.PHONY: run test bench screenshots lint browser clean native test-native
 
 run: $(STAMP)
 	$(BIN)/python main.py --demo
@@ -36,6 +36,29 @@ browser:
 		echo "installing Debian's chromium for the browser tests"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The native window (`python main.py --native`): pywebview with Qt WebEngine, plus the Debian libraries
+# Qt loads (the same list as native.NATIVE_APT_PACKAGES); test-native adds the X tools its tests drive.
+NATIVE_APT      := libegl1 libgl1 libgbm1 libnss3 libasound2 libfontconfig1 libdbus-1-3 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxkbfile1
+NATIVE_TEST_APT := xvfb xauth imagemagick xdotool
+
+# Installs those of the Debian packages $(1) that are missing: apt-get as root, else through sudo.
+apt_install = missing=$$(for p in $(1); do dpkg-query -W -f='$${db:Status-Status}\n' $$p 2>/dev/null | grep -qx installed || echo $$p; done); \
+	if [ -z "$$missing" ]; then :; \
+	elif ! command -v apt-get >/dev/null; then echo "no apt-get here: install the equivalents of: $$missing"; \
+	else echo "installing $$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; fi
+
+native: $(STAMP)
+	@$(BIN)/python -c "import importlib.util as u, sys; \
+		sys.exit(not all(u.find_spec(m) for m in ('webview', 'qtpy', 'PyQt6.QtWebEngineWidgets')))" 2>/dev/null \
+		|| $(BIN)/pip install --quiet -e ".[native]"
+	@$(call apt_install,$(NATIVE_APT))
+
+test-native: native
+	@$(call apt_install,$(NATIVE_TEST_APT))
+	$(BIN)/python -m pytest -q -rs tests/native
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

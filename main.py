@@ -12,8 +12,9 @@ from api.fast_path import serve_without_middleware
 from data.history import stats_at
 from live import Hub, LogRelay, StatsFeed, hide_slow_reader_tracebacks, metrics
 from live.history import History
+from native import require_native_backend
 from settings import load_settings
-from startup import build_services, demo_world, open_database, require_native_backend, start_simulator
+from startup import build_services, demo_world, open_database, start_simulator
 from ui import register_pages
 
 log = logging.getLogger("airdate")

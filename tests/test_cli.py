@@ -44,11 +44,6 @@ def test_a_bad_setting_names_the_variable() -> None:
     assert "soon" in error
 
 
-def test_native_without_a_gui_backend_says_what_to_install() -> None:
-    error = one_line_error(run_cli("--native", timeout=20))
-    assert "pip install '.[native]'" in error
-
-
 def test_recount_rebuilds_and_prints_the_counters(database: Database, airdate_env: str) -> None:
     make_users(database, 3)
     with database.engine.begin() as connection:

@@ -58,18 +58,24 @@ class Xvfb:
             self.process.kill()
             self.process.wait()
 
-    def find_window(self, name: str, timeout: float) -> int | None:
-        """The id of a mapped window whose title is ``name``, once one shows up."""
+    def find_window(self, title: str, timeout: float) -> int | None:
+        """The id of a window whose title matches the regular expression ``title``, once one shows up."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            found = self._xdotool("search", "--onlyvisible", "--name", f"^{name}$")
+            found = self._xdotool("search", "--onlyvisible", "--name", title)
             if found:
                 return int(found.split()[0])
             time.sleep(0.2)
         return None
 
-    def window_ids(self, name: str) -> list[int]:
-        return [int(line) for line in self._xdotool("search", "--name", f"^{name}$").split()]
+    def window_ids(self, title: str) -> list[int]:
+        """Every window, mapped or not, whose title matches the regular expression ``title``."""
+        return [int(line) for line in self._xdotool("search", "--name", title).split()]
+
+    def window_names(self) -> list[str]:
+        """Every named window, visible or not (for messages)."""
+        ids = self._xdotool("search", "--name", ".").split()
+        return [self._xdotool("getwindowname", window).strip() for window in ids]
 
     def geometry(self, window: int) -> Geometry:
         values = dict(
