@@ -19,6 +19,7 @@ class History:
 
     def __init__(self, seed: Callable[[datetime], dict[str, int]] | None = None) -> None:
         self.points: deque[tuple[datetime, dict[str, int]]] = deque(maxlen=MAX_POINTS)
+        self._memo: dict[tuple, object] = {}  # what viewers ask for, computed once per snapshot
         self.started = datetime.now(UTC)
         if seed is not None:
             hour_ago = self.started - timedelta(hours=1)
@@ -30,10 +31,25 @@ class History:
             self.record(event.payload)
 
     def record(self, snapshot: Snapshot) -> None:
+        self._memo.clear()
         self.points.append((snapshot.timestamp, _values(snapshot.stats)))
         horizon = snapshot.timestamp - KEEP
         while len(self.points) > 2 and self.points[1][0] < horizon:
             self.points.popleft()
+
+    def last_hour(self, field: str, buckets: int = 60) -> list[tuple[datetime, int]]:
+        """``series`` over the last hour, computed once per snapshot however many viewers ask."""
+        key = ("last_hour", field, buckets)
+        if key not in self._memo:
+            self._memo[key] = self.series(field, datetime.now(UTC) - timedelta(hours=1), buckets)
+        return self._memo[key]  # type: ignore[return-value]
+
+    def change_in_last_hour(self, field: str, current: int) -> float | None:
+        """Percent change against one hour ago, computed once per snapshot."""
+        key = ("change", field, current)
+        if key not in self._memo:
+            self._memo[key] = self.change_since(field, current, datetime.now(UTC) - timedelta(hours=1))
+        return self._memo[key]  # type: ignore[return-value]
 
     def value_at(self, field: str, when: datetime) -> int | None:
         """The value ``field`` had at ``when``, if the history reaches back that far."""

@@ -109,6 +109,5 @@ class ActivityChart(ui.card):
         set_points(self.chart, 1, [(moment, pending) for moment, _, pending in rows])
 
     def _from_memory(self) -> None:
-        since = datetime.now(UTC) - timedelta(hours=1)
-        set_points(self.chart, 0, self.history.series("notifications_sent", since))
-        set_points(self.chart, 1, self.history.series("notifications_pending", since))
+        set_points(self.chart, 0, self.history.last_hour("notifications_sent"))
+        set_points(self.chart, 1, self.history.last_hour("notifications_pending"))

@@ -1,5 +1,3 @@
-from datetime import UTC, datetime, timedelta
-
 from nicegui import ui
 
 from live import Event, Snapshot, StatsFeed
@@ -32,13 +30,10 @@ class StatsGrid(ui.grid):
             self.show(feed.snapshot)
 
     def show(self, snapshot: Snapshot) -> None:
-        hour_ago = datetime.now(UTC) - timedelta(hours=1)
-        for field, card in self.cards.items():
+        for field, card in self.cards.items():  # the history computes these once for every viewer
             value = getattr(snapshot.stats, field)
             card.show(
-                value,
-                self.history.series(field, hour_ago, 30),
-                self.history.change_since(field, value, hour_ago),
+                value, self.history.last_hour(field, 30), self.history.change_in_last_hour(field, value)
             )
 
     def take(self, event: Event) -> None:
