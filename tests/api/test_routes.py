@@ -5,6 +5,7 @@ from nicegui.testing import User
 
 from live import StatsFeed
 
+from ..utils.database import unplugged
 from ..utils.factories import make_tracked_show
 
 
@@ -51,3 +52,13 @@ async def test_metrics_expose_stats_and_feed_cost(user: User) -> None:
 async def test_an_unknown_api_path_is_a_404_not_the_dashboard(user: User) -> None:
     response = await user.http_client.get("/api/nope")
     assert response.status_code == 404
+
+
+async def test_healthz_reports_an_unreachable_database(user: User) -> None:
+    assert (await user.http_client.get("/healthz")).status_code == 200
+    with unplugged(app.state.airdate["database"]):
+        response = await user.http_client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unhealthy"
+    assert "unable to open database file" in response.json()["database"]
+    assert (await user.http_client.get("/healthz")).status_code == 200

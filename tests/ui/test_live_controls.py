@@ -1,17 +1,13 @@
 """The viewer's refresh choice, a hidden tab, and the stale-database banner."""
 
 import asyncio
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 
 from nicegui import ElementFilter, app, storage, ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
-from data import Database
-
+from ..utils.database import unplugged
 from ..utils.factories import make_users
 from .test_dashboard import airdate_database, airdate_feed, eventually, shown
 
@@ -79,24 +75,6 @@ async def test_a_hidden_tab_gets_nothing_and_catches_up_when_shown(user: User) -
     assert shown(user, "stat-users") == "0"
     tab.trigger("airdate_visibility", "visible")
     await eventually(lambda: shown(user, "stat-users") == "4")
-
-
-@contextmanager
-def unplugged(database: Database) -> Iterator[None]:
-    """Make the SQLite file unreachable for real: a folder stands where the file was."""
-    path = Path(database.url.database)
-    database.engine.dispose()
-    moved = [(p, p.with_name(p.name + ".away")) for p in path.parent.glob(path.name + "*")]
-    for old, new in moved:
-        os.rename(old, new)
-    path.mkdir()
-    try:
-        yield
-    finally:
-        path.rmdir()
-        for old, new in moved:
-            os.rename(new, old)
-        database.engine.dispose()
 
 
 async def test_an_unreachable_database_shows_a_banner_and_keeps_the_last_values(user: User) -> None:
