@@ -100,8 +100,10 @@ def _merge_user(session: Session, item: dict) -> tuple[User, str]:
 
 def _upsert_request(database: Database, item: dict, detail: dict) -> str:
     media = item.get("media") or {}
+    if not (item.get("requestedBy") or {}).get("id"):
+        return "skipped (no requester)"  # nobody to notify; the other requests still sync
     with database.session() as session:
-        requester, _ = _merge_user(session, item.get("requestedBy") or {"id": -1})
+        requester, _ = _merge_user(session, item["requestedBy"])
         wanted = {
             "media_type": media.get("mediaType") or item.get("type"),
             "title": detail.get("title") or detail.get("name") or f"TMDB {media.get('tmdbId')}",

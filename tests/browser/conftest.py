@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, Page, async_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -39,3 +39,13 @@ async def browser(chromium_path: str) -> AsyncIterator[Browser]:
         chromium = await playwright.chromium.launch(executable_path=chromium_path, args=ARGS)
         yield chromium
         await chromium.close()
+
+
+async def open_test_page(browser: Browser, origin: str, page_file: Path) -> Page:
+    """Open a page of the tests' own on the app's origin: the browser serves it (route), so the app
+    ships no test page, yet the page's EventSource talks to the app same-origin."""
+    page = await browser.new_page()
+    url = f"{origin}/{page_file.name}"
+    await page.route(url, lambda route: route.fulfill(path=page_file))
+    await page.goto(url)
+    return page

@@ -8,6 +8,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from ..utils.server import Server
+from .conftest import open_test_page
 
 SEED_PAGE = Path(__file__).with_name("seed_advanced.html")
 
@@ -23,9 +24,7 @@ def demo(airdate_env: str, tmp_path: Path) -> Iterator[Server]:
 async def test_the_seeds_notification_and_log_listeners_receive_events(
     demo: Server, browser: Browser
 ) -> None:
-    page = await browser.new_page()
-    await page.route(f"{demo.url}/seed-advanced.html", lambda route: route.fulfill(path=SEED_PAGE))
-    await page.goto(f"{demo.url}/seed-advanced.html")
+    page = await open_test_page(browser, demo.url, SEED_PAGE)
     await expect(page.locator("#logs li").first).to_have_text(
         re.compile(r"Z INFO airdate\.\w+ "), timeout=8000
     )

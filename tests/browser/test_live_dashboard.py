@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from playwright.async_api import Browser, expect
 
 from ..utils.server import Server
+from .conftest import open_test_page
 
 SEED_PAGE = Path(__file__).with_name("seed_admin.html")
 
@@ -57,10 +58,7 @@ async def test_a_tile_changes_after_a_database_write(server: Server, browser: Br
 async def test_the_seeds_event_source_script_updates_the_seeds_elements(
     server: Server, browser: Browser
 ) -> None:
-    page = await browser.new_page()
-    # Served on the app's own origin by the browser itself, so the app ships no test page.
-    await page.route(f"{server.url}/seed-admin.html", lambda route: route.fulfill(path=SEED_PAGE))
-    await page.goto(f"{server.url}/seed-admin.html")
+    page = await open_test_page(browser, server.url, SEED_PAGE)
     await expect(page.locator("#totalUsers")).to_have_text("0")
     await expect(page.locator(".header p")).to_have_text(re.compile(r"^Last sync: \d"))
     add_raw_users(server, 2)

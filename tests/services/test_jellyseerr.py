@@ -69,9 +69,12 @@ async def test_request_statuses_map_to_airdates(
     caught_up["media"]["status"] = MEDIA_AVAILABLE
     movie = world.add_request(ada, "movie", 6, "A Film")
     movie["media"]["status"] = MEDIA_AVAILABLE
+    orphan = world.add_request(ada, "tv", 7, "Nobody's Show")
+    orphan["requestedBy"] = None  # e.g. the requesting user was deleted in Jellyseerr
     async with client(jellyseerr_url) as jellyseerr:
         progress = await sync_requests(database, jellyseerr, Progress())
     assert progress.counts["created"] == 6
+    assert progress.counts["skipped (no requester)"] == 1
     with database.session() as session:
         rows = {r.title: r for r in session.exec(select(MediaRequest)).all()}
     assert {title: row.status for title, row in rows.items()} == {
