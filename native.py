@@ -64,15 +64,9 @@ class NativeBackendError(Exception):
 
 
 def require_native_backend() -> None:
-    """For --native: exit at once, with one line naming what to install or set, unless a window can open;
+    """For --native: raise NativeBackendError, naming what to install or set, unless a window can open;
     then pin pywebview to the toolkit that works and tie the window's life to the server's."""
-    if _in_child_process():  # NiceGUI's window process re-imports main.py: the server checked already
-        native_lifecycle()
-        return
-    try:
-        gui = find_native_backend()
-    except NativeBackendError as error:
-        sys.exit(f"airdate: {error}")
+    gui = find_native_backend()
     if gui is not None:
         app.native.start_args["gui"] = gui
     if gui == "qt" and _is_root() and "QTWEBENGINE_DISABLE_SANDBOX" not in os.environ:

@@ -1,24 +1,38 @@
-"""Airdate's configuration: one typed Settings class (environment, prefix AIRDATE_) plus the CLI."""
+"""Airdate's configuration: one typed Settings class, read from the command line, the environment
+(prefix ``AIRDATE_``) and ``.env``, in that order of precedence (pydantic-settings does all three)."""
 
-import argparse
-import sys
-from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+
+
+class ConfigurationError(Exception):
+    """A setting or flag is wrong; the message is the one line the user reads."""
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="AIRDATE_", env_file=".env", extra="ignore")
+    """Airdate tells requesters when new episodes land. Flags can also be set as AIRDATE_<NAME> or in .env."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="AIRDATE_",
+        env_file=".env",
+        extra="ignore",
+        cli_prog_name="python main.py",
+        cli_kebab_case=True,
+        cli_implicit_flags=True,
+        cli_exit_on_error=False,
+        cli_show_env_vars=True,
+    )
 
     host: str = Field("127.0.0.1", description="address to listen on (0.0.0.0 for all interfaces)")
     port: int = Field(8080, ge=1, le=65535, description="HTTP port")
     database_url: str = Field("sqlite:///airdate.sqlite3", description="SQLAlchemy URL of the database")
-    demo: bool = Field(False, description="run the demo: its own database and a simulator")
+    demo: bool = Field(False, description="run the demo: its own database, stand-ins and a simulator")
     demo_database_url: str = Field("sqlite:///airdate-demo.sqlite3", description="database of the demo")
     demo_interval: float = Field(2.0, gt=0, description="seconds between two simulated events")
     native: bool = Field(False, description="open the dashboard in a native desktop window")
+    recount: bool = Field(False, description="rebuild the stats counters from the tables, print them, exit")
     stats_interval: float = Field(5.0, gt=0, description="seconds between two reads of the stats")
     sse_keepalive: float = Field(15.0, gt=0, description="seconds between keepalive comments on /sse")
     sse_queue_size: int = Field(256, ge=1, description="events a slow SSE reader may fall behind")
@@ -31,6 +45,10 @@ class Settings(BaseSettings):
         "INFO", description="lowest level of log records sent as log events"
     )
     shutdown_grace: float = Field(1.0, ge=0, description="seconds open streams get when stopping")
+    health_timeout: float = Field(5.0, gt=0, description="seconds /healthz waits for the database")
+    storage_path: str = Field(
+        ".nicegui", description="folder for per-browser choices (theme, refresh interval); must be writable"
+    )
     jellyseerr_url: str = Field(
         "", description="Jellyseerr or Overseerr base URL, e.g. http://jellyseerr:5055"
     )
@@ -57,63 +75,23 @@ class Settings(BaseSettings):
     )
     send_interval: float = Field(15.0, gt=0, description="seconds between two checks for batches to send")
     send_attempts: int = Field(5, ge=1, description="attempts before a notification is marked failed")
-    recount: bool = Field(False, description="rebuild the stats counters from the tables, then exit")
     storage_secret: str = Field("airdate-local", description="secret for NiceGUI's per-browser storage")
 
-    @property
-    def effective_database_url(self) -> str:
-        return self.demo_database_url if self.demo else self.database_url
 
+def load_settings(argv: list[str] | None = None) -> Settings:
+    """Settings from the environment and ``.env``, and from ``argv`` (flags win) unless it is None.
 
-def load_settings(argv: list[str] | None) -> Settings:
-    """Settings from the environment, overridden by command-line flags; exits with a one-line message."""
+    Raises ConfigurationError with one line naming the flag or variable; ``--help`` exits as usual."""
     try:
-        settings = Settings()
+        return Settings() if argv is None else Settings(_cli_parse_args=argv)
     except ValidationError as error:
-        sys.exit(f"airdate: {_describe(error)}")
-    if argv is None:
-        return settings
-    args = _parser(settings).parse_args(argv)
-    try:
-        return Settings.model_validate({**settings.model_dump(), **vars(args)})
-    except ValidationError as error:
-        sys.exit(f"airdate: {_describe(error)}")
+        raise ConfigurationError(describe(error)) from None
+    except SettingsError as error:
+        raise ConfigurationError(str(error).removeprefix("error parsing CLI: ")) from None
 
 
-def _parser(defaults: Settings) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=f"python {Path(sys.argv[0]).name}",
-        description="Airdate: e-mails requesters when new episodes of their TV shows land; "
-        "live admin console. Every flag can also be set as AIRDATE_<NAME> in the environment.",
-    )
-    parser.add_argument(
-        "--host", default=defaults.host, help=f"address to listen on (default {defaults.host})"
-    )
-    parser.add_argument(
-        "--port", type=int, default=defaults.port, help=f"HTTP port (default {defaults.port})"
-    )
-    parser.add_argument(
-        "--demo",
-        action=argparse.BooleanOptionalAction,
-        default=defaults.demo,
-        help=f"run the demo on its own SQLite file ({defaults.demo_database_url}) with a simulator",
-    )
-    parser.add_argument(
-        "--native",
-        action=argparse.BooleanOptionalAction,
-        default=defaults.native,
-        help="open the dashboard in a native desktop window (needs the 'native' extra)",
-    )
-    parser.add_argument(
-        "--recount",
-        action="store_true",
-        default=False,
-        help="rebuild the stats counters from the tables of the database, print them and exit",
-    )
-    return parser
-
-
-def _describe(error: ValidationError) -> str:
+def describe(error: ValidationError) -> str:
     problem = error.errors()[0]
-    name = "_".join(str(part) for part in problem["loc"]).upper()
-    return f"AIRDATE_{name}: {problem['msg']} (got {problem.get('input')!r})"
+    name = "_".join(str(part) for part in problem["loc"])
+    flag = "--" + name.replace("_", "-")
+    return f"AIRDATE_{name.upper()} ({flag}): {problem['msg']} (got {problem.get('input')!r})"

@@ -1,19 +1,17 @@
 """Routes for external programs: ``/sse/stats``, ``/api/stats``, ``/healthz`` and ``/metrics``."""
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from data import Database
-from live import KINDS, EventStream, StatsFeed, opening
+from live import KINDS, EventStream, LiveFeed, opening
 
-HEALTH_TIMEOUT = 5.0  # seconds; a health check must answer even when the database does not
+from .health import HealthProbe
 
 
-def create_router(database: Database, feed: StatsFeed, *, keepalive: float, send_timeout: float) -> APIRouter:
+def create_router(feed: LiveFeed, health: HealthProbe, *, keepalive: float, send_timeout: float) -> APIRouter:
     router = APIRouter()
     hub = feed.hub
 
@@ -28,13 +26,13 @@ def create_router(database: Database, feed: StatsFeed, *, keepalive: float, send
             await feed.refresh()
         resume_from = last_event_id_header if last_event_id_header is not None else last_event_id
         first = opening(hub, feed.current, resume_from, kinds)
-        mailbox = hub.open_mailbox(kinds)
+        queue = hub.open_reader(kinds)
         return EventStream(
-            mailbox,
+            queue,
             first=first,
             keepalive=keepalive,
             send_timeout=send_timeout,
-            on_close=lambda: hub.close_mailbox(mailbox),
+            on_close=lambda: hub.close_reader(queue),
         )
 
     @router.get("/api/stats", summary="The current stats snapshot")
@@ -47,14 +45,9 @@ def create_router(database: Database, feed: StatsFeed, *, keepalive: float, send
 
     @router.get("/healthz", summary="Liveness and database reachability")
     async def healthz() -> JSONResponse:
-        try:
-            await asyncio.wait_for(asyncio.to_thread(database.ping), HEALTH_TIMEOUT)
-        except TimeoutError:
-            reason = f"no answer within {HEALTH_TIMEOUT:g} s"
-            return JSONResponse({"status": "unhealthy", "database": reason}, status_code=503)
-        except Exception as error:
-            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-            return JSONResponse({"status": "unhealthy", "database": reason}, status_code=503)
+        problem = await health.problem()
+        if problem is not None:
+            return JSONResponse({"status": "unhealthy", "database": problem}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
     @router.get("/metrics", summary="Prometheus metrics")

@@ -1,7 +1,7 @@
 """The live feed's cost and speed: reads per tick with 1 vs 50 viewers, and write-to-viewer latency.
 
-* In process: a StatsFeed ticked by hand with 1 and then 50 subscribers (hub listeners plus as many
-  SSE mailboxes); reads are counted with the ``airdate_stats_reads_total`` Prometheus counter.
+* In process: a LiveFeed ticked by hand with 1 and then 50 subscribers (hub listeners plus as many
+  SSE queues); reads are counted with the ``airdate_stats_reads_total`` Prometheus counter.
 * A real server (``main.py`` as a subprocess, stats interval 0.1 s) with 1 and then 50 open
   ``/sse/stats`` streams; reads and ticks are taken from its ``/metrics``.
 * Latency from a commit made through Airdate's own code (``add_user`` in a worker thread) to the
@@ -19,7 +19,7 @@ from prometheus_client import REGISTRY
 
 from data import Database
 from data.writes import add_user
-from live import Event, Hub, StatsFeed
+from live import Event, Hub, LiveFeed
 from tests.utils.server import Server
 
 from .report import Section, median, ms, percentile, progress
@@ -52,7 +52,7 @@ def _raw_user(path: Path, tag: str) -> None:
 async def _ticks_in_process(path: Path, viewers: int) -> dict[str, float]:
     database = Database(f"sqlite:///{path}")
     hub = Hub()
-    feed = StatsFeed(database.read_live, hub)
+    feed = LiveFeed(database.read_live, hub)
     feed.start()
     received = [0] * viewers
 
@@ -64,7 +64,7 @@ async def _ticks_in_process(path: Path, viewers: int) -> dict[str, float]:
 
     for index in range(viewers):
         hub.listen(listener_for(index))
-    mailboxes = [hub.open_mailbox() for _ in range(viewers)]
+    queues = [hub.open_reader() for _ in range(viewers)]
     first_id = hub.last_id  # ids start from the clock
     reads, ticks = _sample(READS), _sample(TICKS_METRIC)
     durations = []
@@ -82,18 +82,18 @@ async def _ticks_in_process(path: Path, viewers: int) -> dict[str, float]:
         "reads": reads,
         "events": hub.last_id - first_id,
         "min_received": min(received),
-        "open_mailboxes": sum(not m.closed for m in mailboxes),
+        "open_queues": sum(not m.closed for m in queues),
         "tick_ms": median(durations),
     }
 
 
 def in_process(folder: Path) -> Section:
-    """Reads per tick of an in-process StatsFeed with 1 and with 50 subscribers."""
+    """Reads per tick of an in-process LiveFeed with 1 and with 50 subscribers."""
     path = folder / "feed.sqlite3"
     Database(f"sqlite:///{path}").create_schema()
     section = Section(
         "Feed reads per tick, in process",
-        f"A StatsFeed ticked {TICKS} times by hand, with N hub listeners and N SSE mailboxes open; a user is "
+        f"A LiveFeed ticked {TICKS} times by hand, with N hub listeners and N SSE queues open; a user is "
         f"inserted with raw SQL every {WRITE_EVERY} ticks so that snapshots change. Reads are the delta of "
         "`airdate_stats_reads_total`.",
         ["subscribers", "ticks", "reads", "reads / tick", "events published", "events / listener", "tick ms"],
@@ -112,10 +112,10 @@ def in_process(folder: Path) -> Section:
                 ms(r["tick_ms"]),
             ]
         )
-        if r["open_mailboxes"] != viewers:
-            raise AssertionError(f"only {r['open_mailboxes']} of {viewers} mailboxes stayed open")
+        if r["open_queues"] != viewers:
+            raise AssertionError(f"only {r['open_queues']} of {viewers} queues stayed open")
     section.notes.append(
-        "`tick ms` is the median wall time of one `await feed.tick()`; every mailbox stayed open (checked)."
+        "`tick ms` is the median wall time of one `await feed.tick()`; every queue stayed open (checked)."
     )
     return section
 
@@ -205,7 +205,7 @@ def real_server(folder: Path) -> Section:
     return section
 
 
-async def _latencies(database: Database, feed: StatsFeed) -> tuple[list[float], list[float]]:
+async def _latencies(database: Database, feed: LiveFeed) -> tuple[list[float], list[float]]:
     feed.start()
     users = database.read_stats().users
     arrived: dict[int, float] = {}
@@ -244,7 +244,7 @@ def latency(folder: Path) -> Section:
     progress(f"feed: write-to-viewer latency over {WRITES} writes")
     database = Database(f"sqlite:///{folder / 'latency.sqlite3'}")
     database.create_schema()
-    feed = StatsFeed(database.read_live, Hub())
+    feed = LiveFeed(database.read_live, Hub())
     database.on_commit(feed.request_refresh)
     committed, called = asyncio.run(_latencies(database, feed))
     database.dispose()

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, text
 
+from . import triggers
 from .models import utcnow
 
 KEEP_ROWS = 10_000  # the log only needs to cover the gap between two reads; keep plenty
@@ -71,44 +72,18 @@ def prune(connection: Connection, keep: int = KEEP_ROWS) -> None:
 
 
 def install(connection: Connection) -> None:
-    statements = {"sqlite": _sqlite, "postgresql": _postgresql}[connection.dialect.name]
-    for statement in statements():
+    for statement in triggers.create(connection.dialect.name, _triggers()):
         connection.execute(text(statement))
 
 
-_LOG_NEW = (
-    "INSERT INTO notification_changes (notification_id, status, changed_at) "
-    "VALUES (NEW.id, NEW.status, {now});"
-)
-
-
-def _sqlite() -> Iterable[str]:
-    log = _LOG_NEW.format(now="CURRENT_TIMESTAMP")
-    yield (
-        f"CREATE TRIGGER IF NOT EXISTS log_notifications_insert AFTER INSERT ON notifications BEGIN {log} END"
+def _triggers() -> Iterable[triggers.Trigger]:
+    log = (
+        "INSERT INTO notification_changes (notification_id, status, changed_at) "
+        "VALUES (NEW.id, NEW.status, CURRENT_TIMESTAMP);"
     )
-    yield (
-        "CREATE TRIGGER IF NOT EXISTS log_notifications_status AFTER UPDATE OF status ON notifications "
-        f"WHEN NEW.status IS NOT OLD.status BEGIN {log} END"
-    )
-
-
-def _postgresql() -> Iterable[str]:
-    log = _LOG_NEW.format(now="now()")
-    yield (
-        "CREATE OR REPLACE FUNCTION log_notification_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN {log} RETURN NULL; END $$"
-    )
-    yield "DROP TRIGGER IF EXISTS log_notifications_insert ON notifications"
-    yield (
-        "CREATE TRIGGER log_notifications_insert AFTER INSERT ON notifications "
-        "FOR EACH ROW EXECUTE FUNCTION log_notification_change()"
-    )
-    yield "DROP TRIGGER IF EXISTS log_notifications_status ON notifications"
-    yield (
-        "CREATE TRIGGER log_notifications_status AFTER UPDATE OF status ON notifications "
-        "FOR EACH ROW WHEN (NEW.status IS DISTINCT FROM OLD.status) "
-        "EXECUTE FUNCTION log_notification_change()"
+    yield triggers.Trigger("log_notifications_insert", "notifications", "INSERT", log)
+    yield triggers.Trigger(
+        "log_notifications_status", "notifications", "UPDATE OF status", log, only_if_changed="status"
     )
 
 

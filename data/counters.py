@@ -16,6 +16,9 @@ from itertools import groupby
 
 from sqlalchemy import Connection, text
 
+from . import triggers
+from .models import MediaType, NotificationStatus, RequestStatus
+
 
 @dataclass(frozen=True)
 class Counter:
@@ -27,18 +30,26 @@ class Counter:
         return self.predicate.format(row=row)
 
 
+def _is(column: str, value: str) -> str:
+    return f"{{row}}.{column} = '{value}'"
+
+
 COUNTERS: tuple[Counter, ...] = (
     Counter("users", "users", "1 = 1"),
     Counter("requests_total", "media_requests", "1 = 1"),
-    Counter("requests_movies", "media_requests", "{row}.media_type = 'movie'"),
-    Counter("requests_tv", "media_requests", "{row}.media_type = 'tv'"),
-    Counter("requests_tracking", "media_requests", "{row}.media_type = 'tv' AND {row}.status = 'approved'"),
+    Counter("requests_movies", "media_requests", _is("media_type", MediaType.MOVIE)),
+    Counter("requests_tv", "media_requests", _is("media_type", MediaType.TV)),
+    Counter(
+        "requests_tracking",
+        "media_requests",
+        f"{_is('media_type', MediaType.TV)} AND {_is('status', RequestStatus.APPROVED)}",
+    ),
     Counter("episodes_tracked", "episodes", "1 = 1"),
     Counter("notifications_total", "notifications", "1 = 1"),
-    Counter("notifications_pending", "notifications", "{row}.status = 'pending'"),
-    Counter("notifications_sending", "notifications", "{row}.status = 'sending'"),
-    Counter("notifications_sent", "notifications", "{row}.status = 'sent'"),
-    Counter("notifications_failed", "notifications", "{row}.status = 'failed'"),
+    *(
+        Counter(f"notifications_{status}", "notifications", _is("status", status))
+        for status in NotificationStatus
+    ),
 )
 
 # Columns an UPDATE must touch before a counter of that table can change.
@@ -85,22 +96,21 @@ def install(connection: Connection) -> bool:
     missing = [c.name for c in COUNTERS if c.name not in existing]
     for name in missing:
         connection.execute(text("INSERT INTO stats_counters (name, value) VALUES (:n, 0)"), {"n": name})
-    statements = {
-        "sqlite": _sqlite_triggers,
-        "postgresql": _postgresql_triggers,
-    }.get(connection.dialect.name)
-    if statements is None:
-        raise RuntimeError(f"database {connection.dialect.name!r} is not supported: use SQLite or PostgreSQL")
-    for statement in statements():
+    for statement in triggers.create(connection.dialect.name, _trigger_bodies()):
         connection.execute(text(statement))
     if missing:
         recount(connection)
     return bool(missing)
 
 
-def _by_table() -> Iterable[tuple[str, list[Counter]]]:
+def _trigger_bodies() -> Iterable[triggers.Trigger]:
     for table, counters in groupby(sorted(COUNTERS, key=lambda c: c.table), key=lambda c: c.table):
-        yield table, list(counters)
+        for operation, body in _adjustments(list(counters)).items():
+            if body:
+                event = operation
+                if operation == "UPDATE":
+                    event = f"UPDATE OF {', '.join(WATCHED_COLUMNS[table])}"
+                yield triggers.Trigger(f"count_{table}_{operation.lower()}", table, event, " ".join(body))
 
 
 def _adjustments(counters: list[Counter]) -> dict[str, list[str]]:
@@ -123,34 +133,3 @@ def _adjustments(counters: list[Counter]) -> dict[str, list[str]]:
             )
         ],
     }
-
-
-def _sqlite_triggers() -> Iterable[str]:
-    for table, counters in _by_table():
-        for operation, body in _adjustments(counters).items():
-            if not body:
-                continue
-            event = operation
-            if operation == "UPDATE":
-                event = f"UPDATE OF {', '.join(WATCHED_COLUMNS[table])}"
-            yield (
-                f"CREATE TRIGGER IF NOT EXISTS count_{table}_{operation.lower()} AFTER {event} ON {table} "
-                f"FOR EACH ROW BEGIN {' '.join(body)} END"
-            )
-
-
-def _postgresql_triggers() -> Iterable[str]:
-    for table, counters in _by_table():
-        for operation, body in _adjustments(counters).items():
-            if not body:
-                continue
-            name = f"count_{table}_{operation.lower()}"
-            event = operation
-            if operation == "UPDATE":
-                event = f"UPDATE OF {', '.join(WATCHED_COLUMNS[table])}"
-            yield (
-                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN {' '.join(body)} RETURN NULL; END $$"
-            )
-            yield f"DROP TRIGGER IF EXISTS {name} ON {table}"
-            yield f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"

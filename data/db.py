@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, event, inspect, text
+from sqlalchemy import URL, Connection, Engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
@@ -14,6 +14,9 @@ from sqlmodel import Session, SQLModel, create_engine
 from . import changes, counters, models  # models registers the tables
 from .changes import NotificationRow
 from .counters import Stats
+from .errors import first_line
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,23 +39,17 @@ class Database:
     """
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
-        try:
-            parsed = make_url(url)
-        except ArgumentError as error:
-            raise DatabaseError(f"AIRDATE_DATABASE_URL {url!r} is not a database URL ({error})") from None
+        parsed = parse_url(url)
         self.url = parsed
         connect_args: dict = {}
         if parsed.get_backend_name() == "sqlite":
             connect_args = {"check_same_thread": False, "timeout": 30}
-            if parsed.database and parsed.database != ":memory:":
-                try:
-                    Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-                except OSError as error:
-                    raise DatabaseError(f"cannot create the folder of {parsed.database}: {error}") from None
         try:
             self.engine: Engine = create_engine(parsed, echo=echo, connect_args=connect_args)
-        except (ArgumentError, ImportError) as error:
-            raise DatabaseError(f"cannot use database {parsed.render_as_string()}: {error}") from None
+        except ImportError as error:
+            raise DatabaseError(_missing_driver(parsed, error)) from None
+        except ArgumentError as error:
+            raise DatabaseError(f"cannot use database {self.describe()}: {error}") from None
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
@@ -80,7 +77,7 @@ class Database:
                 counters.install(connection)
                 changes.install(connection)
         except SQLAlchemyError as error:
-            raise DatabaseError(f"cannot open database {self.describe()}: {_reason(error)}") from None
+            raise DatabaseError(f"cannot open database {self.describe()}: {first_line(error)}") from None
         self.notify_commit()
 
     def read_stats(self) -> Stats:
@@ -154,5 +151,41 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _reason(error: SQLAlchemyError) -> str:
-    return str(getattr(error, "orig", None) or error).splitlines()[0]
+def parse_url(url: str) -> URL:
+    """A supported database URL, or a DatabaseError saying what is wrong with it.
+
+    ``postgresql://`` means psycopg 3 (SQLAlchemy's own default would be psycopg2). A SQLite file
+    must go into a folder that exists: a typo in the path is refused, not silently created.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise DatabaseError(f"AIRDATE_DATABASE_URL {url!r} is not a database URL ({error})") from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        raise DatabaseError(
+            f"database {backend!r} is not supported (AIRDATE_DATABASE_URL {parsed.render_as_string()}): "
+            "use sqlite:///path/to/file.sqlite3 or postgresql://user:password@host/database"
+        )
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
+        folder = Path(parsed.database).parent
+        if not folder.is_dir():
+            raise DatabaseError(
+                f"the folder {folder} of the SQLite database {parsed.database} does not exist: "
+                "create it, or point AIRDATE_DATABASE_URL somewhere else"
+            )
+    return parsed
+
+
+DRIVER_PACKAGES = {"psycopg": "psycopg[binary]", "psycopg2": "psycopg2-binary", "asyncpg": "asyncpg"}
+
+
+def _missing_driver(url: URL, error: ImportError) -> str:
+    driver = url.get_driver_name()
+    package = DRIVER_PACKAGES.get(driver, driver)
+    return (
+        f"the database driver {driver!r} for {url.render_as_string()} is not installed: "
+        f"pip install '{package}' ({error})"
+    )

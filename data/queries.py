@@ -20,9 +20,16 @@ class Listing:
     def query(self, search: str) -> Select:
         query = self.base
         if search.strip():
-            pattern = f"%{search.strip()}%"
-            query = query.where(or_(*(self.columns[name].ilike(pattern) for name in self.searchable)))
+            pattern = f"%{escape_like(search.strip())}%"
+            query = query.where(
+                or_(*(self.columns[name].ilike(pattern, escape="\\") for name in self.searchable))
+            )
         return query
+
+
+def escape_like(text: str) -> str:
+    """``text`` matched literally by LIKE: its own %, _ and \\ are not wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 LISTINGS: dict[str, Listing] = {

@@ -3,20 +3,22 @@
 Imports data, never ui or api.
 """
 
-from .feed import Snapshot, StatsFeed
-from .hub import KINDS, Event, Hub, Mailbox
+from .feed import LiveFeed, Snapshot
+from .hub import KINDS, Event, Hub, ReaderQueue
 from .logs import LogRelay
 from .sse import EventStream, hide_slow_reader_tracebacks, opening
+from .trends import Trends
 
 __all__ = [
     "KINDS",
     "Event",
     "EventStream",
     "Hub",
+    "LiveFeed",
     "LogRelay",
-    "Mailbox",
+    "ReaderQueue",
     "Snapshot",
-    "StatsFeed",
+    "Trends",
     "hide_slow_reader_tracebacks",
     "opening",
 ]

@@ -1,6 +1,6 @@
 """The one shared feed of stats and notification changes.
 
-One app-wide timer calls :meth:`StatsFeed.tick`; Airdate's own commits call :meth:`request_refresh`.
+One app-wide timer calls :meth:`LiveFeed.tick`; Airdate's own commits call :meth:`request_refresh`.
 Either way the database is read once, off the event loop: all stats plus the notification changes
 since the last read. Each change becomes a ``notification`` event, and a snapshot whose values
 changed becomes a stats event; both go through the hub to every viewer at the same moment, with the
@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from data import LiveRead, NotificationRow, Stats
 from data.changes import READ_LIMIT
+from data.errors import first_line
 
 from . import metrics
 from .hub import NOTIFICATION, STATS, Event, Hub
@@ -77,7 +78,7 @@ def dumps(value: dict) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
-class StatsFeed:
+class LiveFeed:
     def __init__(self, read: Callable[[int], LiveRead], hub: Hub, *, changes_after: int = 0) -> None:
         self._read = read
         self.hub = hub
@@ -120,6 +121,7 @@ class StatsFeed:
         if loop is None or loop.is_closed() or self._pending_wakeup.is_set():
             return  # not started, stopped, or a wake-up is already queued and will read after this
         self._pending_wakeup.set()
+        metrics.WRITE_WAKEUPS.inc()
         loop.call_soon_threadsafe(self._wake)
 
     def _wake(self) -> None:
@@ -151,7 +153,7 @@ class StatsFeed:
         try:
             result = await asyncio.to_thread(self._read, self._cursor)
         except Exception as error:  # the database is down or locked: keep the last good values
-            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+            reason = first_line(error)
             if self.error != reason:
                 log.warning("reading stats failed: %s", reason)
             self.error = reason

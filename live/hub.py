@@ -1,4 +1,4 @@
-"""The hub every live viewer subscribes to: one id sequence, events encoded once, bounded mailboxes.
+"""The hub every live viewer subscribes to: one id sequence, events encoded once, bounded queues.
 
 An event is turned into Server-Sent-Events bytes once, when it is published; every SSE reader gets
 that same ``bytes`` object. In-process viewers (NiceGUI pages) register a callback instead and
@@ -42,7 +42,7 @@ def encode(event_id: int | None, kind: str, data: str) -> bytes:
     return f"{line_id}{name}data: {data}\n\n".encode()
 
 
-class Mailbox:
+class ReaderQueue:
     """One SSE reader's bounded queue of encoded events of the kinds it asked for.
 
     A reader that falls more than ``limit`` events behind is closed rather than buffered without
@@ -63,7 +63,7 @@ class Mailbox:
         return self.closed_because is not None
 
     def put(self, chunk: bytes) -> bool:
-        """Queue a chunk; False if the mailbox is (now) closed."""
+        """Queue a chunk; False if the queue is (now) closed."""
         if self.closed:
             return False
         if len(self._items) >= self._limit:
@@ -99,24 +99,24 @@ Listener = Callable[[Event], None]
 
 
 class Hub:
-    def __init__(
-        self, mailbox_size: int = 256, replay_events: int = 1000, replay_seconds: float = 900
-    ) -> None:
-        self.mailbox_size = mailbox_size
+    def __init__(self, queue_size: int = 256, replay_events: int = 1000, replay_seconds: float = 900) -> None:
+        self.queue_size = queue_size
         self.replay_seconds = replay_seconds
         self._last_id = time.time_ns() // 1_000_000
         self._recent: deque[Event] = deque(maxlen=replay_events)
-        self._mailboxes: set[Mailbox] = set()
+        self._readers: set[ReaderQueue] = set()
         self._listeners: list[Listener] = []
         self._viewers: set[Listener] = set()
+        self._undelivered: deque[Event] = deque()
+        self._delivering = False
 
     @property
     def last_id(self) -> int:
         return self._last_id
 
     @property
-    def mailbox_count(self) -> int:
-        return len(self._mailboxes)
+    def reader_count(self) -> int:
+        return len(self._readers)
 
     @property
     def viewer_count(self) -> int:
@@ -124,23 +124,39 @@ class Hub:
         return len(self._viewers)
 
     def publish(self, kind: str, data: str, payload: Any = None) -> Event:
+        """Give the event the next id and deliver it to every reader and listener.
+
+        An event published *during* a delivery (a listener that logs, and the log relay publishing
+        that line) waits until the current event has reached everybody: every viewer sees events
+        in id order, and none is skipped as "older than what I have".
+        """
         self._last_id += 1
         wire = encode(self._last_id, kind, data)
         event = Event(self._last_id, kind, data, payload, wire, time.monotonic())
         self._recent.append(event)
-        for mailbox in list(self._mailboxes):
-            if kind in mailbox.kinds and not mailbox.put(wire):
-                self._mailboxes.discard(mailbox)
+        self._undelivered.append(event)
+        if not self._delivering:
+            self._delivering = True
+            try:
+                while self._undelivered:
+                    self._deliver(self._undelivered.popleft())
+            finally:
+                self._delivering = False
+        return event
+
+    def _deliver(self, event: Event) -> None:
+        for queue in list(self._readers):
+            if event.kind in queue.kinds and not queue.put(event.wire):
+                self._readers.discard(queue)
         for listener in list(self._listeners):
             try:
                 listener(event)
             except Exception:
                 log.exception("a live viewer failed to take event %s", event.id)
-        return event
 
     async def publish_all(self, items: list[tuple[str, str, Any]]) -> None:
         """Publish many events, letting readers drain between slices so a burst is no backlog."""
-        step = max(1, self.mailbox_size // 4)
+        step = max(1, self.queue_size // 4)
         for start in range(0, len(items), step):
             for kind, data, payload in items[start : start + step]:
                 self.publish(kind, data, payload)
@@ -170,13 +186,13 @@ class Hub:
                     break
         return found[::-1]
 
-    def open_mailbox(self, kinds: frozenset[str] = KINDS) -> Mailbox:
-        mailbox = Mailbox(self.mailbox_size, kinds)
-        self._mailboxes.add(mailbox)
-        return mailbox
+    def open_reader(self, kinds: frozenset[str] = KINDS) -> ReaderQueue:
+        queue = ReaderQueue(self.queue_size, kinds)
+        self._readers.add(queue)
+        return queue
 
-    def close_mailbox(self, mailbox: Mailbox) -> None:
-        self._mailboxes.discard(mailbox)
+    def close_reader(self, queue: ReaderQueue) -> None:
+        self._readers.discard(queue)
 
     def listen(self, listener: Listener, *, viewer: bool = True) -> Callable[[], None]:
         """Call ``listener`` with every event from now on; returns the function that stops it."""
@@ -192,9 +208,9 @@ class Hub:
         return stop
 
     def close_all(self, reason: str) -> None:
-        for mailbox in list(self._mailboxes):
-            mailbox.close(reason)
-        self._mailboxes.clear()
+        for queue in list(self._readers):
+            queue.close(reason)
+        self._readers.clear()
 
     def _forget_old(self) -> None:
         horizon = time.monotonic() - self.replay_seconds

@@ -1,7 +1,9 @@
 """Prometheus metrics: the stats as gauges, and the counters that show the feed's cost.
 
-``airdate_stats_reads_total`` divided by ``airdate_feed_ticks_total`` stays at one however many
-viewers are connected (plus one read per burst of Airdate's own writes).
+The feed reads the database once per tick of the app-wide timer (``airdate_feed_ticks_total``) and
+once per burst of Airdate's own writes (``airdate_feed_write_wakeups_total``; commits that arrive
+while a wake-up is queued join it). So ``airdate_stats_reads_total`` is at most ticks + wake-ups
+(plus a re-read when more than 1,000 notification changes wait), however many viewers are connected.
 """
 
 import asyncio
@@ -13,6 +15,7 @@ from data import Stats
 
 STATS_READS = Counter("airdate_stats_reads", "Reads of the stats counters from the database")
 FEED_TICKS = Counter("airdate_feed_ticks", "Ticks of the app-wide stats timer")
+WRITE_WAKEUPS = Counter("airdate_feed_write_wakeups", "Reads asked for by Airdate's own commits (coalesced)")
 SSE_SUBSCRIBERS = Gauge("airdate_sse_subscribers", "Open /sse/stats streams")
 DASHBOARD_CLIENTS = Gauge("airdate_dashboard_clients", "Browser or native pages subscribed to the feed")
 EVENT_LOOP_TASKS = Gauge("airdate_event_loop_tasks", "Tasks alive on the server's event loop")

@@ -1,11 +1,11 @@
-"""A lean Server-Sent-Events response that streams one hub mailbox, and what a new stream starts with.
+"""A lean Server-Sent-Events response that streams one hub queue, and what a new stream starts with.
 
 Why not ``StreamingResponse``: it cannot notice a client that went away while the stream is idle,
 and it allocates a task group per request. This response runs the stream in the request's own task
-plus one small task that waits for ``http.disconnect``; the moment it arrives the mailbox is closed,
+plus one small task that waits for ``http.disconnect``; the moment it arrives the queue is closed,
 the stream ends and the subscriber is forgotten. The bytes written are the hub's pre-encoded ones.
 
-A reader that stops reading cannot hold the server's memory: its mailbox is bounded, and a write
+A reader that stops reading cannot hold the server's memory: its queue is bounded, and a write
 that the client has not taken within ``send_timeout`` seconds aborts the connection.
 
 Server shutdown with streams open is bounded by uvicorn's ``timeout_graceful_shutdown`` (see
@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
-from .hub import Event, Hub, Mailbox, encode
+from .hub import Event, Hub, ReaderQueue, encode
 
 log = logging.getLogger("airdate.sse")
 
@@ -65,7 +65,7 @@ class EventStream(Response):
 
     def __init__(
         self,
-        mailbox: Mailbox,
+        queue: ReaderQueue,
         *,
         first: Iterable[bytes],
         keepalive: float,
@@ -76,7 +76,7 @@ class EventStream(Response):
         self.status_code = 200
         self.background = None
         self.init_headers({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-        self.mailbox = mailbox
+        self.queue = queue
         self.first = b"".join([f"retry: {retry_ms}\n\n".encode(), *first])
         self.keepalive = keepalive
         self.send_timeout = send_timeout
@@ -87,15 +87,15 @@ class EventStream(Response):
         try:
             await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
             await self._send(send, self.first)
-            while (chunk := await self.mailbox.get(self.keepalive)) is not None:
+            while (chunk := await self.queue.get(self.keepalive)) is not None:
                 await self._send(send, chunk or KEEPALIVE)
-            if self.mailbox.closed_because != "disconnected":
+            if self.queue.closed_because != "disconnected":
                 await self._send(send, b"", more=False)
         except OSError:  # the client went away while we were writing
             pass
         finally:
             watcher.cancel()
-            self.mailbox.close("disconnected")
+            self.queue.close("disconnected")
             self.on_close()
 
     async def _send(self, send: Send, body: bytes, *, more: bool = True) -> None:
@@ -110,7 +110,7 @@ class EventStream(Response):
     async def _close_on_disconnect(self, receive: Receive) -> None:
         while (await receive())["type"] != "http.disconnect":
             pass
-        self.mailbox.close("disconnected")
+        self.queue.close("disconnected")
 
 
 def hide_slow_reader_tracebacks() -> None:
@@ -128,10 +128,19 @@ class HideSlowReaderTraceback(logging.Filter):
 
 
 def _caused_by_slow_reader(error: BaseException | None) -> bool:
-    if error is None:
-        return False
-    if isinstance(error, ReaderTooSlow):
-        return True
-    if isinstance(error, BaseExceptionGroup):
-        return any(_caused_by_slow_reader(inner) for inner in error.exceptions)
-    return _caused_by_slow_reader(error.__cause__ or error.__context__)
+    """Whether ``error`` or anything in its cause/context chain or groups is a ReaderTooSlow.
+
+    Iterative, with a guard against cycles (``__context__`` chains can loop, and a RecursionError's
+    chain can be as deep as the stack that raised it)."""
+    pending, seen = [error], set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ReaderTooSlow):
+            return True
+        if isinstance(current, BaseExceptionGroup):
+            pending.extend(current.exceptions)
+        pending.extend((current.__cause__, current.__context__))
+    return False

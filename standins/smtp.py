@@ -10,6 +10,8 @@ from email.message import EmailMessage
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from .net import free_port
+
 
 @dataclass(frozen=True)
 class Received:
@@ -61,14 +63,6 @@ class Sink:
 def start_sink(port: int = 0) -> tuple[Sink, Controller]:
     """Run a sink on 127.0.0.1 (a free port when ``port`` is 0) in its own thread."""
     sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port or _free_port())
+    controller = Controller(sink, hostname="127.0.0.1", port=port or free_port())
     controller.start()
     return sink, controller
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

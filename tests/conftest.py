@@ -1,19 +1,24 @@
+"""Fixtures every test package shares: a database of its own per test, the app built through its
+factory (in-process, with NiceGUI's simulated users) and a real server process."""
+
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from nicegui.testing import User
 
+from application import Airdate
 from data import Database
+from settings import Settings
 
+from .utils.console import Console, simulated
 from .utils.server import Server
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(autouse=True)
 def airdate_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every test gets its own database file and fast, quiet settings (main.py reads them)."""
+    """Every test gets its own database file and fast, quiet settings (child servers read them)."""
     for name in [k for k in os.environ if k.startswith("AIRDATE_")]:
         monkeypatch.delenv(name)
     url = f"sqlite:///{tmp_path / 'airdate.sqlite3'}"
@@ -26,10 +31,42 @@ def airdate_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.fixture
 def database(airdate_env: str) -> Iterator[Database]:
+    """A second handle on the test's database, as another process would have."""
     db = Database(airdate_env)
     db.create_schema()
     yield db
     db.dispose()
+
+
+@pytest.fixture
+def settings(airdate_env: str) -> Settings:
+    """The in-process app's settings; a test module overrides this fixture to change them."""
+    return Settings()
+
+
+@pytest.fixture
+async def console(settings: Settings, caplog: pytest.LogCaptureFixture) -> AsyncIterator[Console]:
+    async with simulated(settings) as running:
+        yield running
+        errors = [record for record in caplog.get_records("call") if record.levelname == "ERROR"]
+        if errors:
+            pytest.fail(f"unexpected ERROR logs: {[r.getMessage() for r in errors]}", pytrace=False)
+
+
+@pytest.fixture
+def airdate(console: Console) -> Airdate:
+    """The app the simulated users see, built by ``create_app``."""
+    return console.app
+
+
+@pytest.fixture
+def user(console: Console) -> User:
+    return console.new_user()
+
+
+@pytest.fixture
+def create_user(console: Console) -> Callable[[], User]:
+    return console.new_user
 
 
 @pytest.fixture

@@ -40,8 +40,10 @@ def test_an_unopenable_database_exits_with_one_line(tmp_path: Path) -> None:
 
 def test_a_bad_setting_names_the_variable() -> None:
     error = one_line_error(run_cli(stats_interval="soon"))
-    assert error.startswith("airdate: AIRDATE_STATS_INTERVAL:")
+    assert error.startswith("airdate: AIRDATE_STATS_INTERVAL (--stats-interval):")
     assert "soon" in error
+    flag = one_line_error(run_cli("--stats-interval", "soon"))
+    assert flag == error
 
 
 def test_recount_rebuilds_and_prints_the_counters(database: Database, airdate_env: str) -> None:
@@ -52,6 +54,15 @@ def test_recount_rebuilds_and_prints_the_counters(database: Database, airdate_en
     assert result.returncode == 0, result.stderr
     assert "users=3" in result.stdout
     assert database.read_stats().users == 3
+
+
+def test_recount_can_be_asked_for_in_the_environment(database: Database, airdate_env: str) -> None:
+    make_users(database, 2)
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE stats_counters SET value = 0")
+    result = run_cli(database_url=airdate_env, recount="true")
+    assert result.returncode == 0, result.stderr
+    assert "users=2" in result.stdout
 
 
 def digest(path: Path) -> str:
@@ -93,4 +104,6 @@ def test_demo_refuses_a_database_with_real_data(database: Database, airdate_env:
 
 def test_a_setting_outside_its_choices_lists_them() -> None:
     error = one_line_error(run_cli(smtp_tls="ssl"))
-    assert error == "airdate: AIRDATE_SMTP_TLS: Input should be 'none', 'starttls' or 'tls' (got 'ssl')"
+    assert error == (
+        "airdate: AIRDATE_SMTP_TLS (--smtp-tls): Input should be 'none', 'starttls' or 'tls' (got 'ssl')"
+    )

@@ -1,14 +1,14 @@
-"""Sparklines for the stat cards and the notifications chart, drawn from the shared feed's history."""
+"""Sparklines for the stat cards and the notifications chart, drawn from the shared feed's trends."""
 
 from datetime import UTC, datetime, timedelta
 
 from nicegui import run, ui
 
 from data import Database
-from data.history import sent_and_pending
+from data.past_stats import sent_and_pending
 from live import Event
-from live.history import History
 from live.hub import STATS
+from live.trends import Trends
 
 # Neutral greys read on a light and on a dark page alike; the page background shows through.
 MUTED = "#9ca3af"
@@ -41,10 +41,10 @@ def set_points(chart: ui.echart, index: int, points: list[tuple[datetime, int]])
 class ActivityChart(ui.card):
     """Notifications sent vs pending over time: the last hour from memory, longer ranges from the database."""
 
-    def __init__(self, history: History, database: Database) -> None:
+    def __init__(self, trends: Trends, database: Database) -> None:
         super().__init__()
         self.classes("w-full").mark("activity-chart")
-        self.history = history
+        self.trends = trends
         self.database = database
         with self:
             with ui.row().classes("w-full items-center justify-between"):
@@ -109,5 +109,5 @@ class ActivityChart(ui.card):
         set_points(self.chart, 1, [(moment, pending) for moment, _, pending in rows])
 
     def _from_memory(self) -> None:
-        set_points(self.chart, 0, self.history.last_hour("notifications_sent"))
-        set_points(self.chart, 1, self.history.last_hour("notifications_pending"))
+        set_points(self.chart, 0, self.trends.last_hour("notifications_sent"))
+        set_points(self.chart, 1, self.trends.last_hour("notifications_pending"))

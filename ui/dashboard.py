@@ -3,8 +3,8 @@
 from nicegui import app, run, ui
 
 from data import Database
-from live import StatsFeed
-from live.history import History
+from live import LiveFeed
+from live.trends import Trends
 from services.jobs import Jobs
 
 from .actions import ActionPanel
@@ -23,7 +23,7 @@ document.addEventListener("visibilitychange",
 </script>"""
 
 
-def register(database: Database, feed: StatsFeed, history: History, jobs: Jobs, nav: Nav) -> None:
+def register(database: Database, feed: LiveFeed, trends: Trends, jobs: Jobs, nav: Nav) -> None:
     @ui.page("/")
     async def dashboard() -> None:
         with frame("Dashboard", nav) as tools:
@@ -33,9 +33,9 @@ def register(database: Database, feed: StatsFeed, history: History, jobs: Jobs, 
             with tools:
                 LiveControls(view, on_change=freshness.refresh)
             with content:
-                freshness.dim(view.add(StatsGrid(feed, history)))
+                freshness.dim(view.add(StatsGrid(feed, trends)))
                 ActionPanel(jobs)
-                chart = view.add(ActivityChart(history, database))
+                chart = view.add(ActivityChart(trends, database))
                 with ui.grid().classes("w-full gap-4 grid-cols-1 lg:grid-cols-3"):
                     with ui.element("div").classes("lg:col-span-2 min-w-0"):
                         load = lambda: run.io_bound(database.recent_notifications)  # noqa: E731

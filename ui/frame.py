@@ -4,8 +4,8 @@ from contextlib import contextmanager
 from nicegui import app, ui
 
 PRODUCT = "Airdate"
-Nav = tuple[tuple[str, str, str], ...]  # (title, path, icon) of every page in the menu
-PAGES: Nav = (
+Nav = list[tuple[str, str, str]]  # (title, path, icon) of every page in the menu
+PAGES = (
     ("Dashboard", "/", "dashboard"),
     ("Users", "/users", "group"),
     ("Requests", "/requests", "playlist_add"),
@@ -30,7 +30,7 @@ window.addEventListener("DOMContentLoaded",
 
 
 @contextmanager
-def frame(page_title: str, nav: Nav = PAGES) -> Iterator[ui.row]:
+def frame(page_title: str, nav: Nav) -> Iterator[ui.row]:
     """The header and navigation every page shares; yields the header's row for page controls."""
     ui.page_title(f"{page_title} · {PRODUCT}")
     ui.colors(primary="#4f46e5")

@@ -2,7 +2,7 @@
 
 from nicegui import app, ui
 
-from live import StatsFeed
+from live import LiveFeed
 
 from .live_view import MODE_LABELS, LiveView
 from .time_text import TimeText
@@ -63,7 +63,7 @@ class Freshness:
     Follows the viewer: frozen while paused or hidden, current again as soon as delivery resumes.
     """
 
-    def __init__(self, feed: StatsFeed, view: LiveView, tools: ui.row, banner_parent: ui.element) -> None:
+    def __init__(self, feed: LiveFeed, view: LiveView, tools: ui.row, banner_parent: ui.element) -> None:
         self.feed = feed
         self.view = view
         self.dimmed: list[ui.element] = []

@@ -1,8 +1,8 @@
 from nicegui import ui
 
-from live import Event, Snapshot, StatsFeed
-from live.history import History
+from live import Event, LiveFeed, Snapshot
 from live.hub import STATS
+from live.trends import Trends
 
 from .stat_card import StatCard
 
@@ -19,9 +19,9 @@ CARDS = (  # (title, icon, key, Stats field)
 class StatsGrid(ui.grid):
     """The six stat cards: six per row on a wide screen, two on a tablet, one on a phone."""
 
-    def __init__(self, feed: StatsFeed, history: History) -> None:
+    def __init__(self, feed: LiveFeed, trends: Trends) -> None:
         super().__init__()
-        self.history = history
+        self.trends = trends
         self.classes("w-full gap-4 grid-cols-1 sm:grid-cols-2 xl:grid-cols-6").mark("stat-cards")
         self.feed = feed
         with self:
@@ -30,11 +30,9 @@ class StatsGrid(ui.grid):
             self.show(feed.snapshot)
 
     def show(self, snapshot: Snapshot) -> None:
-        for field, card in self.cards.items():  # the history computes these once for every viewer
+        for field, card in self.cards.items():  # the trends compute these once for every viewer
             value = getattr(snapshot.stats, field)
-            card.show(
-                value, self.history.last_hour(field, 30), self.history.change_in_last_hour(field, value)
-            )
+            card.show(value, self.trends.last_hour(field, 30), self.trends.change_in_last_hour(field, value))
 
     def take(self, event: Event) -> None:
         if event.kind == STATS:

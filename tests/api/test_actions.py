@@ -4,9 +4,11 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
-from nicegui import app, ui
+from nicegui import ui
 from nicegui.testing import User
 
+from application import Airdate
+from settings import Settings
 from standins.jellyseerr import JellyseerrWorld, create_app
 
 from ..ui.test_dashboard import eventually, shown
@@ -14,14 +16,14 @@ from ..utils.standins import serve
 
 
 @pytest.fixture
-def jellyseerr(monkeypatch: pytest.MonkeyPatch) -> Iterator[JellyseerrWorld]:
-    """A slow stand-in Jellyseerr with 30 users, and Airdate's settings pointing at it."""
+def jellyseerr(settings: Settings) -> Iterator[JellyseerrWorld]:
+    """A slow stand-in Jellyseerr with 30 users, and Airdate's settings pointing at it (request this
+    before ``user``)."""
     world = JellyseerrWorld(delay=0.05)
     for i in range(30):
         world.add_user(f"viewer{i}")
     with serve(create_app(world, "key")) as url:
-        monkeypatch.setenv("AIRDATE_JELLYSEERR_URL", url)
-        monkeypatch.setenv("AIRDATE_JELLYSEERR_API_KEY", "key")
+        settings.jellyseerr_url, settings.jellyseerr_api_key = url, "key"
         yield world
 
 
@@ -33,7 +35,9 @@ async def finished(user: User, job_id: str) -> dict:
     return job
 
 
-async def test_an_action_runs_as_a_job_once_at_a_time(jellyseerr: JellyseerrWorld, user: User) -> None:
+async def test_an_action_runs_as_a_job_once_at_a_time(
+    jellyseerr: JellyseerrWorld, user: User, airdate: Airdate
+) -> None:
     first = await user.http_client.post("/api/actions/sync-users")
     second = await user.http_client.post("/api/actions/sync-users")
     assert first.status_code == 202 and first.json()["started"] is True
@@ -43,7 +47,7 @@ async def test_an_action_runs_as_a_job_once_at_a_time(jellyseerr: JellyseerrWorl
     assert job["status"] == "succeeded"
     assert job["progress"] == {"done": 30, "total": 30}
     assert job["counts"] == {"created": 30}
-    assert app.state.airdate["database"].read_stats().users == 30
+    assert airdate.database.read_stats().users == 30
     third = await user.http_client.post("/api/actions/sync-users")
     assert third.status_code == 202, "a finished action can run again"
 

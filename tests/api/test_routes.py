@@ -1,28 +1,23 @@
 """The JSON, health and metrics routes, through the app in-process."""
 
-from nicegui import app
 from nicegui.testing import User
 
-from live import StatsFeed
+from application import Airdate
 
 from ..utils.database import unplugged
 from ..utils.factories import make_tracked_show
 
 
-def airdate_feed() -> StatsFeed:
-    return app.state.airdate["feed"]
-
-
-async def test_api_stats_returns_the_current_snapshot_once(user: User) -> None:
-    make_tracked_show(app.state.airdate["database"], tmdb_id=4, requesters=2)
-    await airdate_feed().tick()
+async def test_api_stats_returns_the_current_snapshot_once(user: User, airdate: Airdate) -> None:
+    make_tracked_show(airdate.database, tmdb_id=4, requesters=2)
+    await airdate.feed.tick()
     response = await user.http_client.get("/api/stats")
     assert response.status_code == 200
     body = response.json()
     assert body["users"] == 2
     assert body["requests"] == {"total": 2, "tracking": 2, "movies": 0, "tv": 2}
-    assert body == airdate_feed().snapshot.to_json()
-    assert int(response.headers["x-event-id"]) == airdate_feed().snapshot.id
+    assert body == airdate.feed.snapshot.to_json()
+    assert int(response.headers["x-event-id"]) == airdate.feed.snapshot.id
 
 
 async def test_healthz_reports_the_database(user: User) -> None:
@@ -31,8 +26,8 @@ async def test_healthz_reports_the_database(user: User) -> None:
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
-async def test_metrics_expose_stats_and_feed_cost(user: User) -> None:
-    await airdate_feed().tick()
+async def test_metrics_expose_stats_and_feed_cost(user: User, airdate: Airdate) -> None:
+    await airdate.feed.tick()
     response = await user.http_client.get("/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
@@ -54,9 +49,9 @@ async def test_an_unknown_api_path_is_a_404_not_the_dashboard(user: User) -> Non
     assert response.status_code == 404
 
 
-async def test_healthz_reports_an_unreachable_database(user: User) -> None:
+async def test_healthz_reports_an_unreachable_database(user: User, airdate: Airdate) -> None:
     assert (await user.http_client.get("/healthz")).status_code == 200
-    with unplugged(app.state.airdate["database"]):
+    with unplugged(airdate.database):
         response = await user.http_client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "unhealthy"

@@ -3,12 +3,12 @@
 import base64
 
 import pytest
-from nicegui import app
 from nicegui.testing import User
 from sqlmodel import select
 
-from data import Database
+from application import Airdate
 from data.models import Episode, MediaRequest, Notification
+from settings import Settings
 
 from ..utils.factories import make_tracked_show
 
@@ -49,18 +49,15 @@ def download(*episodes: tuple[int, int], series: dict = SERIES) -> dict:
 
 
 @pytest.fixture
-def webhook_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AIRDATE_WEBHOOK_SECRET", SECRET)
-    monkeypatch.setenv("AIRDATE_WEBHOOK_USERNAME", "sonarr")
-    monkeypatch.setenv("AIRDATE_WEBHOOK_PASSWORD", "pw")
+def webhook_env(settings: Settings) -> None:
+    """Both ways Sonarr can authenticate are set up (request this before ``user``)."""
+    settings.webhook_secret = SECRET
+    settings.webhook_username = "sonarr"
+    settings.webhook_password = "pw"
 
 
-def database() -> Database:
-    return app.state.airdate["database"]
-
-
-def counts() -> tuple[int, int]:
-    with database().session() as session:
+def counts(airdate: Airdate) -> tuple[int, int]:
+    with airdate.database.session() as session:
         return len(session.exec(select(Episode)).all()), len(session.exec(select(Notification)).all())
 
 
@@ -69,29 +66,29 @@ async def post(user: User, body: object, **kwargs: object):
     return await user.http_client.post("/webhooks/sonarr", json=body, **kwargs)
 
 
-async def test_sonarrs_test_event_answers_200(webhook_env: None, user: User) -> None:
+async def test_sonarrs_test_event_answers_200(webhook_env: None, user: User, airdate: Airdate) -> None:
     response = await post(user, {"eventType": "Test", "series": SERIES, "episodes": []})
     assert response.status_code == 200
-    assert counts() == (0, 0)
+    assert counts(airdate) == (0, 0)
 
 
 async def test_a_download_of_a_tracked_show_notifies_each_requester_once(
-    webhook_env: None, user: User
+    webhook_env: None, user: User, airdate: Airdate
 ) -> None:
-    make_tracked_show(database(), tmdb_id=91003, requesters=3)
+    make_tracked_show(airdate.database, tmdb_id=91003, requesters=3)
     response = await post(user, download((1, 1), (1, 2)))
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "new": 2, "known": 0, "untracked": 0}
-    assert counts() == (2, 6)
+    assert counts(airdate) == (2, 6)
     again = await post(user, download((1, 1), (1, 2)))  # Sonarr retries
     assert again.json()["new"] == 0 and again.json()["known"] == 2
-    assert counts() == (2, 6)
-    assert database().read_stats().notifications_pending == 6
+    assert counts(airdate) == (2, 6)
+    assert airdate.database.read_stats().notifications_pending == 6
 
 
-async def test_a_show_is_matched_by_tvdb_id_too(webhook_env: None, user: User) -> None:
-    make_tracked_show(database(), tmdb_id=91003, requesters=1)
-    with database().session() as session:
+async def test_a_show_is_matched_by_tvdb_id_too(webhook_env: None, user: User, airdate: Airdate) -> None:
+    make_tracked_show(airdate.database, tmdb_id=91003, requesters=1)
+    with airdate.database.session() as session:
         for request in session.exec(select(MediaRequest)).all():
             request.tvdb_id = 81003
             session.add(request)
@@ -100,10 +97,10 @@ async def test_a_show_is_matched_by_tvdb_id_too(webhook_env: None, user: User) -
     assert response.json()["new"] == 1
 
 
-async def test_a_show_nobody_tracks_stores_nothing(webhook_env: None, user: User) -> None:
+async def test_a_show_nobody_tracks_stores_nothing(webhook_env: None, user: User, airdate: Airdate) -> None:
     response = await post(user, download((1, 1)))
     assert response.json() == {"status": "ok", "new": 0, "known": 0, "untracked": 1}
-    assert counts() == (0, 0)
+    assert counts(airdate) == (0, 0)
 
 
 @pytest.mark.parametrize(
@@ -117,13 +114,13 @@ async def test_a_show_nobody_tracks_stores_nothing(webhook_env: None, user: User
     ],
 )
 async def test_a_malformed_payload_is_a_422_with_the_reason(
-    webhook_env: None, user: User, body: object, reason: str
+    webhook_env: None, user: User, body: object, reason: str, airdate: Airdate
 ) -> None:
-    make_tracked_show(database(), tmdb_id=91003, requesters=1)
+    make_tracked_show(airdate.database, tmdb_id=91003, requesters=1)
     response = await post(user, body)
     assert response.status_code == 422
     assert reason in response.json()["detail"]
-    assert counts() == (0, 0)
+    assert counts(airdate) == (0, 0)
 
 
 async def test_a_body_that_is_not_json_is_a_422(webhook_env: None, user: User) -> None:
@@ -132,11 +129,13 @@ async def test_a_body_that_is_not_json_is_a_422(webhook_env: None, user: User) -
     assert "not JSON" in response.json()["detail"]
 
 
-async def test_other_events_are_acknowledged_and_ignored(webhook_env: None, user: User) -> None:
-    make_tracked_show(database(), tmdb_id=91003, requesters=1)
+async def test_other_events_are_acknowledged_and_ignored(
+    webhook_env: None, user: User, airdate: Airdate
+) -> None:
+    make_tracked_show(airdate.database, tmdb_id=91003, requesters=1)
     response = await post(user, {**download((1, 1)), "eventType": "Grab"})
     assert response.json() == {"status": "ignored", "eventType": "Grab"}
-    assert counts() == (0, 0)
+    assert counts(airdate) == (0, 0)
 
 
 async def test_credentials_are_required(webhook_env: None, user: User) -> None:

@@ -1,4 +1,6 @@
+import re
 import sqlite3
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, text
@@ -110,8 +112,20 @@ def test_tracking_means_an_approved_tv_request(database: Database) -> None:
 
 @pytest.mark.parametrize(
     ("url", "message"),
-    [("not a url", "is not a database URL"), ("nosuchdb://x", "cannot use database")],
+    [
+        ("not a url", "is not a database URL"),
+        ("nosuchdb://x", "database 'nosuchdb' is not supported"),
+        ("mysql://u@h/airdate", "database 'mysql' is not supported"),
+        ("postgresql+psycopg2://u@h/airdate", "is not installed: pip install 'psycopg2-binary'"),
+        ("sqlite:///no/such/folder/a.sqlite3", "the folder no/such/folder of the SQLite database"),
+    ],
 )
 def test_bad_database_url_is_a_clear_error(url: str, message: str) -> None:
-    with pytest.raises(DatabaseError, match=message):
+    with pytest.raises(DatabaseError, match=re.escape(message)):
         Database(url)
+
+
+def test_a_missing_sqlite_folder_is_not_created(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="does not exist: create it"):
+        Database(f"sqlite:///{tmp_path}/typo/airdate.sqlite3")
+    assert not (tmp_path / "typo").exists()

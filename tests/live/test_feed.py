@@ -5,7 +5,7 @@ import threading
 from prometheus_client import REGISTRY
 
 from data import Database, LiveRead
-from live import Event, Hub, StatsFeed
+from live import Event, Hub, LiveFeed
 
 from ..utils.factories import land_episode, make_tracked_show, make_users
 
@@ -18,15 +18,15 @@ def stats_events(box: list[Event]) -> list[Event]:
     return [e for e in box if e.kind == "stats"]
 
 
-async def run_feed(database: Database, viewers: int) -> tuple[StatsFeed, list[list[Event]], list]:
+async def run_feed(database: Database, viewers: int) -> tuple[LiveFeed, list[list[Event]], list]:
     hub = Hub()
-    feed = StatsFeed(database.read_live, hub)
+    feed = LiveFeed(database.read_live, hub)
     feed.start()
     received: list[list[Event]] = [[] for _ in range(viewers)]
     for box in received:
         hub.listen(box.append)
-    mailboxes = [hub.open_mailbox() for _ in range(viewers)]
-    return feed, received, mailboxes
+    queues = [hub.open_reader() for _ in range(viewers)]
+    return feed, received, queues
 
 
 async def test_one_read_per_tick_with_one_viewer(database: Database) -> None:
@@ -38,7 +38,7 @@ async def test_one_read_per_tick_with_one_viewer(database: Database) -> None:
 
 
 async def test_one_read_per_tick_with_fifty_viewers(database: Database) -> None:
-    feed, received, mailboxes = await run_feed(database, viewers=50)
+    feed, received, queues = await run_feed(database, viewers=50)
     before = reads()
     for i in range(10):
         make_users(database, 1, prefix=f"u{i}_")  # a change every tick (written behind the feed's back)
@@ -48,7 +48,7 @@ async def test_one_read_per_tick_with_fifty_viewers(database: Database) -> None:
     first_ids = {box[0].id for box in received}
     assert len(first_ids) == 1, "every viewer sees the same snapshot id"
     assert {box[-1].payload.stats.users for box in received} == {10}
-    assert len({id(mailbox._items[0]) for mailbox in mailboxes}) == 1, "the same bytes go to every reader"
+    assert len({id(queue._items[0]) for queue in queues}) == 1, "the same bytes go to every reader"
 
 
 async def test_unchanged_snapshot_is_not_sent_again(database: Database) -> None:
@@ -100,7 +100,7 @@ async def test_a_failing_read_keeps_the_last_values(database: Database) -> None:
             raise outage[0]
         return database.read_live(after)
 
-    feed = StatsFeed(read, Hub())
+    feed = LiveFeed(read, Hub())
     feed.start()
     await feed.tick()
     good = feed.current
@@ -117,7 +117,7 @@ async def test_a_failing_read_keeps_the_last_values(database: Database) -> None:
 
 def test_stats_event_has_the_seed_names(database: Database) -> None:
     hub = Hub()
-    feed = StatsFeed(database.read_live, hub)
+    feed = LiveFeed(database.read_live, hub)
     feed.publish(database.read_stats())
     wire = feed.current.wire.decode()
     assert wire.startswith(f"id: {feed.current.id}\ndata: ")
@@ -135,7 +135,7 @@ async def test_a_slow_read_waits_in_a_worker_thread_not_on_the_event_loop(databa
         released.wait(5)  # a database stuck behind another process's lock
         return database.read_live(after)
 
-    feed = StatsFeed(slow_read, Hub())
+    feed = LiveFeed(slow_read, Hub())
     feed.start()
     tick = asyncio.create_task(feed.tick())
     loop = asyncio.get_running_loop()

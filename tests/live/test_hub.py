@@ -41,40 +41,40 @@ def test_events_older_than_the_time_window_are_forgotten() -> None:
     assert hub.events_after(ids[0]) is None
 
 
-def test_a_mailbox_only_gets_the_kinds_it_asked_for() -> None:
+def test_a_reader_queue_only_gets_the_kinds_it_asked_for() -> None:
     hub = Hub()
-    mailbox = hub.open_mailbox(frozenset({LOG}))
+    queue = hub.open_reader(frozenset({LOG}))
     publish(hub, 2, NOTIFICATION)
     publish(hub, 1, LOG)
-    assert len(mailbox._items) == 1 and b"event: log" in mailbox._items[0]
+    assert len(queue._items) == 1 and b"event: log" in queue._items[0]
 
 
 async def test_a_burst_is_published_in_slices_that_readers_can_drain() -> None:
-    hub = Hub(mailbox_size=8)
-    mailbox = hub.open_mailbox()
+    hub = Hub(queue_size=8)
+    queue = hub.open_reader()
     drained: list[bytes] = []
 
     async def reader() -> None:
-        while (chunk := await mailbox.get(1)) is not None and len(drained) < 1000:
+        while (chunk := await queue.get(1)) is not None and len(drained) < 1000:
             drained.extend(chunk.split(b"\n\n")[:-1])
 
     task = asyncio.create_task(reader())
     await hub.publish_all([(NOTIFICATION, "{}", None)] * 100)
     await asyncio.sleep(0.01)
     task.cancel()
-    assert not mailbox.closed, "a reader that keeps up is never dropped by a burst"
+    assert not queue.closed, "a reader that keeps up is never dropped by a burst"
     assert len(drained) == 100
 
 
-def test_a_mailbox_that_falls_behind_is_closed_and_forgotten() -> None:
-    hub = Hub(mailbox_size=4)
-    mailbox = hub.open_mailbox()
+def test_a_reader_queue_that_falls_behind_is_closed_and_forgotten() -> None:
+    hub = Hub(queue_size=4)
+    queue = hub.open_reader()
     publish(hub, 4)
-    assert not mailbox.closed
+    assert not queue.closed
     publish(hub, 1)
-    assert mailbox.closed_because == "fell behind"
-    assert hub.mailbox_count == 0
-    assert len(mailbox._items) == 0, "a closed mailbox holds nothing"
+    assert queue.closed_because == "fell behind"
+    assert hub.reader_count == 0
+    assert len(queue._items) == 0, "a closed queue holds nothing"
 
 
 def test_a_fresh_stream_starts_with_the_snapshot_then_everything_after_it() -> None:

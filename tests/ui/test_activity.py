@@ -3,20 +3,15 @@
 import logging
 from collections.abc import Callable
 
-from nicegui import app
 from nicegui.testing import User
 
-from data import Database
+from application import Airdate
 from data.models import NotificationStatus
 from ui.log_viewer import LogViewer
 from ui.recent_notifications import RecentNotifications
 
 from ..utils.factories import make_notifications, set_status
 from .test_dashboard import eventually
-
-
-def airdate_database() -> Database:
-    return app.state.airdate["database"]
 
 
 def table(user: User) -> RecentNotifications:
@@ -34,27 +29,29 @@ def chip_text(user: User, notification_id: int) -> str:
     return line.chip.text
 
 
-async def test_new_notifications_are_prepended_and_the_table_keeps_fifty(user: User) -> None:
-    first = make_notifications(airdate_database(), 3)
+async def test_new_notifications_are_prepended_and_the_table_keeps_fifty(
+    user: User, airdate: Airdate
+) -> None:
+    first = make_notifications(airdate.database, 3)
     await user.open("/")
     await eventually(lambda: table(user).shown_ids == first[::-1])  # loaded, newest first
-    more = make_notifications(airdate_database(), 55, user_id=1)
+    more = make_notifications(airdate.database, 55, user_id=1)
     await eventually(lambda: table(user).shown_ids[:1] == [more[-1]])
     assert table(user).shown_ids == (first + more)[::-1][:50]
     await user.should_see("Note 54")
 
 
-async def test_a_status_change_updates_its_row_in_place(user: User) -> None:
-    (nid,) = make_notifications(airdate_database(), 1)
+async def test_a_status_change_updates_its_row_in_place(user: User, airdate: Airdate) -> None:
+    (nid,) = make_notifications(airdate.database, 1)
     await user.open("/")
     await eventually(lambda: table(user).shown_ids == [nid])
     assert chip_text(user, nid) == "pending"
-    set_status(airdate_database(), nid, NotificationStatus.SENT)
+    set_status(airdate.database, nid, NotificationStatus.SENT)
     await eventually(lambda: chip_text(user, nid) == "sent")
     assert table(user).shown_ids == [nid]
 
 
-async def test_log_lines_appear_and_the_level_filter_hides_lower_ones(user: User) -> None:
+async def test_log_lines_appear_and_the_level_filter_hides_lower_ones(user: User, airdate: Airdate) -> None:
     await user.open("/")
     logging.getLogger("airdate.test").info("an informative line")
     logging.getLogger("airdate.test").warning("a warning line")
@@ -71,17 +68,18 @@ async def test_log_lines_appear_and_the_level_filter_hides_lower_ones(user: User
 
 async def test_pause_freezes_the_tables_and_resume_catches_up_without_duplicates(
     create_user: Callable[[], User],
+    airdate: Airdate,
 ) -> None:
     paused, watching = create_user(), create_user()
-    first = make_notifications(airdate_database(), 2)
+    first = make_notifications(airdate.database, 2)
     await paused.open("/")
     await watching.open("/")
     await eventually(lambda: table(paused).shown_ids == first[::-1])
     paused.find(marker="pause").click()
     await paused.should_see("Resume live updates")
 
-    more = make_notifications(airdate_database(), 3, user_id=1)
-    set_status(airdate_database(), first[0], NotificationStatus.SENT)
+    more = make_notifications(airdate.database, 3, user_id=1)
+    set_status(airdate.database, first[0], NotificationStatus.SENT)
     logging.getLogger("airdate.test").warning("while paused")
     await eventually(lambda: table(watching).shown_ids == (first + more)[::-1])
     await eventually(lambda: chip_text(watching, first[0]) == "sent")

@@ -6,6 +6,7 @@ import pytest
 from nicegui.testing import User
 from sqlmodel import select
 
+from application import Airdate
 from data import Database
 from data.models import User as UserRow
 from data.models import utcnow
@@ -13,7 +14,7 @@ from ui.charts import ActivityChart
 from ui.stat_card import StatCard
 
 from ..utils.factories import make_notifications, make_users, send_all_pending
-from .test_dashboard import airdate_database, airdate_feed, eventually, shown
+from .test_dashboard import eventually, shown
 
 
 @pytest.fixture
@@ -37,23 +38,25 @@ def card(user: User, key: str) -> StatCard:
     return value.parent_slot.parent.parent_slot.parent
 
 
-async def test_percent_change_compares_with_one_hour_ago(two_hours_of_users: None, user: User) -> None:
+async def test_percent_change_compares_with_one_hour_ago(
+    two_hours_of_users: None, user: User, airdate: Airdate
+) -> None:
     await user.open("/")
-    make_users(airdate_database(), 2, prefix="new")
+    make_users(airdate.database, 2, prefix="new")
     await eventually(lambda: shown(user, "stat-users") == "6")
     assert shown(user, "change-users") == "▲ 50% vs 1 h ago"
     assert shown(user, "change-pending") == "", "no value an hour ago: no percentage"
 
 
-async def test_sparklines_and_the_chart_follow_the_feed(user: User) -> None:
+async def test_sparklines_and_the_chart_follow_the_feed(user: User, airdate: Airdate) -> None:
     await user.open("/")
     await eventually(lambda: shown(user, "stat-users") == "0")
-    ids = make_notifications(airdate_database(), 3)
+    ids = make_notifications(airdate.database, 3)
     await eventually(lambda: shown(user, "stat-pending") == "3")
     assert chart(user).chart.options["series"][1]["data"][-1][1] == 3
-    send_all_pending(airdate_database())
+    send_all_pending(airdate.database)
     await eventually(lambda: shown(user, "stat-sent") == "3")
-    await airdate_feed().tick()
+    await airdate.feed.tick()
     sent = chart(user).chart.options["series"][0]["data"]
     pending = chart(user).chart.options["series"][1]["data"]
     assert sent[-1][1] == 3 and pending[-1][1] == 0
@@ -62,9 +65,9 @@ async def test_sparklines_and_the_chart_follow_the_feed(user: User) -> None:
     assert len(ids) == 3
 
 
-async def test_longer_ranges_come_from_the_database(user: User) -> None:
-    make_notifications(airdate_database(), 2)
-    send_all_pending(airdate_database())
+async def test_longer_ranges_come_from_the_database(user: User, airdate: Airdate) -> None:
+    make_notifications(airdate.database, 2)
+    send_all_pending(airdate.database)
     await user.open("/")
     activity = chart(user)
     activity.range.set_value("24h")

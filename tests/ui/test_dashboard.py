@@ -3,24 +3,15 @@
 import asyncio
 from collections.abc import Callable
 
-from nicegui import app
 from nicegui.testing import User
 from prometheus_client import REGISTRY
 
+from application import Airdate
 from data import Database
-from live import StatsFeed
 
 from ..utils.factories import make_tracked_show, make_users
 
 CARD_KEYS = ("users", "requests", "tracking", "episodes", "sent", "pending")
-
-
-def airdate_database() -> Database:
-    return app.state.airdate["database"]
-
-
-def airdate_feed() -> StatsFeed:
-    return app.state.airdate["feed"]
 
 
 def shown(user: User, marker: str) -> str:
@@ -36,9 +27,9 @@ async def eventually(check: Callable[[], bool], within: float = 3.0) -> None:
         await asyncio.sleep(0.02)
 
 
-async def test_cards_show_the_database_values(user: User, database: Database) -> None:
+async def test_cards_show_the_database_values(user: User, database: Database, airdate: Airdate) -> None:
     make_tracked_show(database, tmdb_id=1, requesters=3)  # another handle, like another process
-    await airdate_feed().tick()
+    await airdate.feed.tick()
     await user.open("/")
     await user.should_see("Airdate")
     values = {key: shown(user, f"stat-{key}") for key in CARD_KEYS}
@@ -60,20 +51,22 @@ async def test_cards_show_the_database_values(user: User, database: Database) ->
     ):
         await user.should_see(title)
     (last_sync,) = user.find(marker="last-sync").elements
-    last_read = airdate_feed().last_read_at
+    last_read = airdate.feed.last_read_at
     assert last_sync.props["iso"] == last_read.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-async def test_cards_change_after_a_write_without_reload(user: User) -> None:
+async def test_cards_change_after_a_write_without_reload(user: User, airdate: Airdate) -> None:
     await user.open("/")
     await eventually(lambda: shown(user, "stat-users") == "0")  # the app-wide timer's first read
-    make_users(airdate_database(), 1200)
+    make_users(airdate.database, 1200)
     await eventually(lambda: shown(user, "stat-users") == "1,200")
 
 
-async def test_pause_freezes_one_viewer_while_another_keeps_updating(create_user: Callable[[], User]) -> None:
+async def test_pause_freezes_one_viewer_while_another_keeps_updating(
+    create_user: Callable[[], User], airdate: Airdate
+) -> None:
     paused, watching = create_user(), create_user()
-    await airdate_feed().tick()
+    await airdate.feed.tick()
     await paused.open("/")
     await watching.open("/")
     paused.find(marker="pause").click()
@@ -81,7 +74,7 @@ async def test_pause_freezes_one_viewer_while_another_keeps_updating(create_user
     assert shown(paused, "live-indicator") == "Paused"
     assert shown(watching, "live-indicator") == "Live"
 
-    make_users(airdate_database(), 2)
+    make_users(airdate.database, 2)
     await eventually(lambda: shown(watching, "stat-users") == "2")
     await asyncio.sleep(0.1)
     assert shown(paused, "stat-users") == "0"
@@ -90,7 +83,7 @@ async def test_pause_freezes_one_viewer_while_another_keeps_updating(create_user
     await paused.should_see("Pause live updates")
     assert shown(paused, "stat-users") == "2", "resume catches up at once"
     assert shown(paused, "live-indicator") == "Live"
-    make_users(airdate_database(), 1, prefix="later")
+    make_users(airdate.database, 1, prefix="later")
     await eventually(lambda: shown(paused, "stat-users") == "3")
 
 

@@ -1,7 +1,9 @@
 """Users, Requests and Episodes pages: server-side paging, sorting and search."""
 
-from nicegui import app, ui
+from nicegui import ui
 from nicegui.testing import User
+
+from application import Airdate
 
 from ..utils.factories import land_episode, make_tracked_show, make_users
 from .test_dashboard import eventually
@@ -12,8 +14,8 @@ def table(user: User, marker: str) -> ui.table:
     return element
 
 
-async def test_users_are_paged_by_the_database(user: User) -> None:
-    make_users(app.state.airdate["database"], 60)
+async def test_users_are_paged_by_the_database(user: User, airdate: Airdate) -> None:
+    make_users(airdate.database, 60)
     await user.open("/users")
     users = table(user, "users-table")
     assert len(users.rows) == 25
@@ -27,8 +29,8 @@ async def test_users_are_paged_by_the_database(user: User) -> None:
     assert [row["username"] for row in users.rows] == sorted(f"user{i}" for i in range(60))[50:]
 
 
-async def test_search_narrows_the_rows_and_starts_at_page_one(user: User) -> None:
-    make_users(app.state.airdate["database"], 30)
+async def test_search_narrows_the_rows_and_starts_at_page_one(user: User, airdate: Airdate) -> None:
+    make_users(airdate.database, 30)
     await user.open("/users")
     users = table(user, "users-table")
     user.find(marker="users-table").trigger(
@@ -42,8 +44,8 @@ async def test_search_narrows_the_rows_and_starts_at_page_one(user: User) -> Non
     assert {row["username"] for row in users.rows} <= {"user2", *(f"user2{i}" for i in range(10))}
 
 
-async def test_requests_and_episodes_pages_show_their_rows(user: User) -> None:
-    database = app.state.airdate["database"]
+async def test_requests_and_episodes_pages_show_their_rows(user: User, airdate: Airdate) -> None:
+    database = airdate.database
     make_tracked_show(database, tmdb_id=12, requesters=2)
     land_episode(database, 12, 1, 1)
     await user.open("/requests")

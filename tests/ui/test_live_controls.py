@@ -3,13 +3,15 @@
 import asyncio
 from collections.abc import Callable
 
-from nicegui import ElementFilter, app, storage, ui
+from nicegui import ElementFilter, storage, ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
+from application import Airdate
+
 from ..utils.database import unplugged
 from ..utils.factories import make_users
-from .test_dashboard import airdate_database, airdate_feed, eventually, shown
+from .test_dashboard import eventually, shown
 
 
 def pick(user: User, mode: str) -> None:
@@ -26,21 +28,22 @@ def element(user: User, marker: str) -> ui.element:
 
 async def test_an_interval_throttles_one_viewer_only_and_is_remembered(
     create_user: Callable[[], User],
+    airdate: Airdate,
 ) -> None:
     slow, fast = create_user(), create_user()
-    await airdate_feed().tick()
+    await airdate.feed.tick()
     await slow.open("/")
     await fast.open("/")
     pick(slow, "5")
     assert shown(slow, "live-indicator") == "Every 5 s"
     await asyncio.sleep(0.1)
-    reads_before = airdate_feed().hub.last_id
+    reads_before = airdate.feed.hub.last_id
 
-    make_users(airdate_database(), 1)
+    make_users(airdate.database, 1)
     await eventually(lambda: shown(fast, "stat-users") == "1")
-    make_users(airdate_database(), 1, prefix="second")
+    make_users(airdate.database, 1, prefix="second")
     await eventually(lambda: shown(fast, "stat-users") == "2")
-    assert airdate_feed().hub.last_id > reads_before
+    assert airdate.feed.hub.last_id > reads_before
     await asyncio.sleep(0.3)
     assert shown(slow, "stat-users") == "0", "this viewer gets updates every 5 s"
     await eventually(lambda: shown(slow, "stat-users") == "2", within=6)
@@ -64,34 +67,36 @@ async def test_off_is_pause_and_resume_returns_to_the_chosen_interval(user: User
     assert element(user, "refresh").value == "off"
 
 
-async def test_a_hidden_tab_gets_nothing_and_catches_up_when_shown(user: User) -> None:
+async def test_a_hidden_tab_gets_nothing_and_catches_up_when_shown(user: User, airdate: Airdate) -> None:
     await user.open("/")
     await eventually(lambda: shown(user, "stat-users") == "0")
     tab = UserInteraction(user, {user.client.layout}, None)
     tab.trigger("airdate_visibility", "hidden")
     await asyncio.sleep(0.05)
-    make_users(airdate_database(), 4)
+    make_users(airdate.database, 4)
     await asyncio.sleep(0.3)
     assert shown(user, "stat-users") == "0"
     tab.trigger("airdate_visibility", "visible")
     await eventually(lambda: shown(user, "stat-users") == "4")
 
 
-async def test_an_unreachable_database_shows_a_banner_and_keeps_the_last_values(user: User) -> None:
-    database = airdate_database()
+async def test_an_unreachable_database_shows_a_banner_and_keeps_the_last_values(
+    user: User, airdate: Airdate
+) -> None:
+    database = airdate.database
     make_users(database, 2)
-    await airdate_feed().tick()
+    await airdate.feed.tick()
     await user.open("/")
     with user.client:  # the banner is hidden, so user.find would not see it
         (banner,) = ElementFilter(marker="stale-banner")
     assert not banner.visible
     with unplugged(database):
-        await airdate_feed().tick()
+        await airdate.feed.tick()
         assert banner.visible
         assert "The database is not answering" in banner.text
         assert "opacity-50" in element(user, "stat-cards").classes
         assert shown(user, "stat-users") == "2", "the last good values stay"
-    await airdate_feed().tick()
+    await airdate.feed.tick()
     assert not banner.visible
     assert "opacity-50" not in element(user, "stat-cards").classes
-    assert app.state.airdate["feed"].error is None
+    assert airdate.feed.error is None

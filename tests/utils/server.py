@@ -2,23 +2,21 @@
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import httpx
 
+from standins.net import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+__all__ = ["ROOT", "Server", "airdate_env", "free_port", "run_cli"]
 
 
 def airdate_env(**settings: str) -> dict[str, str]:
@@ -45,6 +43,7 @@ class Server:
     settings: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    output: IO[str] | None = None  # what the server prints goes to a file: a pipe could fill and stall it
 
     @property
     def url(self) -> str:
@@ -52,25 +51,34 @@ class Server:
 
     def start(self, timeout: float = 30) -> "Server":
         env = airdate_env(database_url=self.database_url, port=str(self.port), **self.settings)
+        self.output = tempfile.TemporaryFile("w+", prefix="airdate-server-")  # noqa: SIM115  # closed with the object
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "main.py")],
             env=env,
             cwd=os.getcwd(),
-            stdout=subprocess.PIPE,
+            stdout=self.output,
             stderr=subprocess.STDOUT,
             text=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.stdout.read()}")
+                raise RuntimeError(f"server exited: {self.printed()}")
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     return self
             except httpx.TransportError:
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError("server did not become healthy")
+        raise RuntimeError(f"server did not become healthy: {self.printed()}")
+
+    def printed(self) -> str:
+        """Everything the server has printed so far."""
+        if self.output is None:
+            return ""
+        self.output.flush()
+        self.output.seek(0)
+        return self.output.read()
 
     def terminate(self) -> None:
         if self.process and self.process.poll() is None:
@@ -82,11 +90,11 @@ class Server:
             return ""
         self.terminate()
         try:
-            out, _ = self.process.communicate(timeout=10)
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            out, _ = self.process.communicate()
-        return out or ""
+            self.process.wait()
+        return self.printed()
 
     def sql(self, *statements: str) -> None:
         """Run statements on the server's SQLite file from outside, as another process would."""

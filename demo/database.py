@@ -1,6 +1,6 @@
 """The demo's database: a file of its own, marked as the demo's, so the demo never touches real data."""
 
-from .db import Database, DatabaseError
+from data import Database, DatabaseError
 
 DEMO_MARK = "demo"
 

@@ -7,10 +7,23 @@ start. Counts of rows created before a moment are exact; ``pending`` at a moment
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from .db import Database
 from .models import Episode, MediaRequest, MediaType, Notification, NotificationStatus, RequestStatus, User
+
+
+def _pending_at(moment: datetime) -> ColumnElement[bool]:
+    """Created by ``moment`` and not sent by then (a failed one counts as never pending)."""
+    return and_(
+        Notification.created_at <= moment,
+        or_(Notification.sent_at.is_(None), Notification.sent_at > moment),
+        Notification.status != NotificationStatus.FAILED,
+    )
+
+
+def _count_notifications(where: ColumnElement[bool]) -> Select:
+    return select(func.count()).select_from(Notification).where(where)
 
 
 def stats_at(database: Database, when: datetime) -> dict[str, int]:
@@ -32,18 +45,8 @@ def stats_at(database: Database, when: datetime) -> dict[str, int]:
             "episodes_tracked": count(
                 select(func.count()).select_from(Episode).where(Episode.created_at <= when)
             ),
-            "notifications_sent": count(
-                select(func.count()).select_from(Notification).where(Notification.sent_at <= when)
-            ),
-            "notifications_pending": count(
-                select(func.count())
-                .select_from(Notification)
-                .where(
-                    Notification.created_at <= when,
-                    or_(Notification.sent_at.is_(None), Notification.sent_at > when),
-                    Notification.status != NotificationStatus.FAILED,
-                )
-            ),
+            "notifications_sent": count(_count_notifications(Notification.sent_at <= when)),
+            "notifications_pending": count(_count_notifications(_pending_at(when))),
         }
 
 
@@ -56,19 +59,7 @@ def sent_and_pending(
     with database.engine.connect() as connection:
         rows = []
         for moment in moments:
-            sent = connection.execute(
-                select(func.count()).select_from(Notification).where(Notification.sent_at <= moment)
-            ).scalar_one()
-            pending = connection.execute(
-                select(func.count())
-                .select_from(Notification)
-                .where(
-                    and_(
-                        Notification.created_at <= moment,
-                        or_(Notification.sent_at.is_(None), Notification.sent_at > moment),
-                        Notification.status != NotificationStatus.FAILED,
-                    )
-                )
-            ).scalar_one()
+            sent = connection.execute(_count_notifications(Notification.sent_at <= moment)).scalar_one()
+            pending = connection.execute(_count_notifications(_pending_at(moment))).scalar_one()
             rows.append((moment, sent, pending))
     return rows

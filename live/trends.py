@@ -14,7 +14,7 @@ KEEP = timedelta(hours=6)
 MAX_POINTS = 5000
 
 
-class History:
+class Trends:
     """(moment, values) points, one per changed snapshot; seeded with the stats of one hour ago."""
 
     def __init__(self, seed: Callable[[datetime], dict[str, int]] | None = None) -> None:

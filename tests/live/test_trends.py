@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 from data import Stats
 from live.feed import Snapshot
-from live.history import MAX_POINTS, History
+from live.trends import MAX_POINTS, Trends
 
 
 def at(minutes_ago: float, **values: int) -> Snapshot:
@@ -10,7 +10,7 @@ def at(minutes_ago: float, **values: int) -> Snapshot:
 
 
 def test_the_series_grows_one_point_per_time_slice() -> None:
-    history = History()
+    history = Trends()
     since = datetime.now(UTC) - timedelta(hours=1)
     counts = []
     for minutes_ago, users in ((50.5, 1), (30.5, 2), (30.4, 3), (10.5, 4), (1.5, 5)):
@@ -21,20 +21,20 @@ def test_the_series_grows_one_point_per_time_slice() -> None:
 
 
 def test_the_value_an_hour_ago_comes_from_the_seed_then_from_memory() -> None:
-    seeded = History(seed=lambda when: {"users": 10})
+    seeded = Trends(seed=lambda when: {"users": 10})
     hour_ago = datetime.now(UTC) - timedelta(hours=1)
     assert seeded.change_since("users", 15, hour_ago + timedelta(seconds=1)) == 50.0
-    assert History().change_since("users", 15, hour_ago) is None, "no history that old: no percentage"
-    zero = History(seed=lambda when: {"users": 0})
+    assert Trends().change_since("users", 15, hour_ago) is None, "no history that old: no percentage"
+    zero = Trends(seed=lambda when: {"users": 0})
     assert zero.change_since("users", 3, hour_ago + timedelta(seconds=1)) is None
 
 
 def test_memory_stays_bounded() -> None:
-    history = History()
+    history = Trends()
     for i in range(MAX_POINTS + 100):
         history.record(at(0, users=i))
     assert len(history.points) == MAX_POINTS
-    old = History()
+    old = Trends()
     old.record(at(60 * 24, users=1))
     old.record(at(60 * 23, users=2))
     old.record(at(0, users=3))

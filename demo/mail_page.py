@@ -4,20 +4,22 @@ from nicegui import ui
 
 from live import Event, Hub
 from live.hub import NOTIFICATION
-from standins.demo import DemoWorld
+from ui import Nav, frame
 
-from .frame import Nav, frame
+from .world import DemoWorld
 
 
 def register(world: DemoWorld, hub: Hub, nav: Nav) -> None:
+    nav.append(("Mailbox", "/mailbox", "mail"))
+
     @ui.page("/mailbox")
     def mailbox() -> None:
         with frame("Mailbox", nav):
             ui.label("E-mails the demo's SMTP sink received from Airdate.").classes("text-gray-500")
-            Mailbox(world, hub)
+            ReceivedMails(world, hub)
 
 
-class Mailbox(ui.column):
+class ReceivedMails(ui.column):
     """Newest first; new mails are added on top, so a mail being read stays open."""
 
     def __init__(self, world: DemoWorld, hub: Hub) -> None:

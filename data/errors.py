@@ -1,0 +1,7 @@
+"""What a user reads when the database fails: one line, without SQLAlchemy's wrapping."""
+
+
+def first_line(error: BaseException) -> str:
+    """The driver's own message (SQLAlchemy wraps it in ``.orig``), first line only."""
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -1,0 +1,65 @@
+"""The demo's simulator: one believable event per step, delivered the way the real services would.
+
+It adds users and requests to the stand-in Jellyseerr and asks Airdate to sync (through Airdate's REST
+API), imports episodes into the stand-in Sonarr and sends Airdate Sonarr's webhook, all over real
+HTTP. Airdate's own mailer then sends the e-mails to the sink.
+"""
+
+import asyncio
+import logging
+
+import httpx
+
+from .world import FIRST_NAMES, WEBHOOK_SECRET, DemoWorld
+
+log = logging.getLogger("airdate.demo")
+
+
+class Simulator:
+    """One believable event per step, delivered to Airdate over HTTP as the real services would."""
+
+    def __init__(self, world: DemoWorld, airdate_url: str) -> None:
+        self.world = world
+        self.client = httpx.AsyncClient(base_url=airdate_url, timeout=10)
+
+    async def start(self) -> None:
+        """What an admin does first: sync users and requests, then import what Sonarr already has."""
+        for action in ("sync-users", "sync-requests", "import-episodes"):
+            await self.run(action)
+
+    async def run(self, action: str) -> dict:
+        """Start an action through Airdate's REST API and wait for its job to finish."""
+        job = (await self.client.post(f"/api/actions/{action}")).json()
+        while job["status"] == "running":
+            await asyncio.sleep(0.1)
+            job = (await self.client.get(f"/api/jobs/{job['id']}")).json()
+        return job
+
+    async def step(self) -> None:
+        if self.world.rng.random() < 0.3:
+            await self._new_request()
+        else:
+            await self._new_episode()
+
+    async def _new_request(self) -> None:
+        users = self.world.jellyseerr.users
+        if len(users) < len(FIRST_NAMES) and self.world.rng.random() < 0.3:
+            user = self.world.jellyseerr.add_user(FIRST_NAMES[len(users)])
+        else:
+            user = self.world.rng.choice(users)
+        title = self.world.request(user)
+        log.info("%s requested %s in Jellyseerr", user["displayName"], title)
+        await self.run("sync-users")
+        await self.run("sync-requests")
+
+    async def _new_episode(self) -> None:
+        series = self.world.rng.choice(self.world.sonarr.series)
+        existing = [e for e in self.world.sonarr.episodes if e["seriesId"] == series["id"]]
+        season, number = max((e["seasonNumber"], e["episodeNumber"]) for e in existing)
+        season, number = (season + 1, 1) if number >= 10 else (season, number + 1)
+        payload = self.world.sonarr.add_episode(series, season, number, self.world.episode_title())
+        response = await self.client.post("/webhooks/sonarr", params={"secret": WEBHOOK_SECRET}, json=payload)
+        response.raise_for_status()
+
+    async def close(self) -> None:
+        await self.client.aclose()

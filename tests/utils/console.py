@@ -1,0 +1,52 @@
+"""Airdate built through its factory, under NiceGUI's user simulation: pages and routes in-process."""
+
+import os
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import httpx
+from nicegui import core, ui
+from nicegui.functions.download import download
+from nicegui.functions.navigate import Navigate
+from nicegui.functions.notify import notify
+from nicegui.testing import User
+from nicegui.testing.general import nicegui_reset_globals
+
+from application import Airdate, Plugin, create_app, serve
+from settings import Settings
+
+
+@dataclass
+class Console:
+    """One Airdate app and the simulated browsers that use it."""
+
+    app: Airdate
+    clients: list[httpx.AsyncClient] = field(default_factory=list)
+
+    def new_user(self) -> User:
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url="http://test")
+        self.clients.append(client)
+        return User(client)
+
+
+@asynccontextmanager
+async def simulated(settings: Settings, plugins: Sequence[Plugin] = ()) -> AsyncIterator[Console]:
+    """What NiceGUI's ``user`` fixture does with a main file, with our factory instead."""
+    with nicegui_reset_globals():
+        os.environ["NICEGUI_USER_SIMULATION"] = "true"
+        try:
+            airdate = create_app(settings, plugins)
+            serve(airdate)  # under simulation: installs the session middleware, then returns
+            async with core.app.router.lifespan_context(core.app):
+                console = Console(airdate)
+                try:
+                    yield console
+                finally:
+                    for client in console.clients:
+                        await client.aclose()
+        finally:
+            os.environ.pop("NICEGUI_USER_SIMULATION", None)
+            ui.navigate = Navigate()
+            ui.notify = notify
+            ui.download = download
