@@ -7,19 +7,21 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     AIRDATE_HOST=0.0.0.0 \
     AIRDATE_PORT=8080 \
     AIRDATE_DATABASE_URL=sqlite:////data/airdate.sqlite3 \
-    AIRDATE_DEMO_DATABASE_URL=sqlite:////data/airdate-demo.sqlite3
+    AIRDATE_DEMO_DATABASE_URL=sqlite:////data/airdate-demo.sqlite3 \
+    AIRDATE_STORAGE_PATH=/data/nicegui
 
 RUN useradd --create-home --uid 10001 airdate && mkdir /data && chown airdate /data
 WORKDIR /app
 COPY pyproject.toml README.md ./
-COPY main.py settings.py startup.py native.py ./
+COPY main.py settings.py application.py native.py ./
 COPY data ./data
 COPY live ./live
 COPY api ./api
 COPY ui ./ui
 COPY services ./services
 COPY standins ./standins
-RUN pip install .
+COPY demo ./demo
+RUN pip install ".[demo]"
 
 USER airdate
 VOLUME ["/data"]

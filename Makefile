@@ -27,7 +27,7 @@ lint: $(STAMP)
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[demo,test]"
 	touch $(STAMP)
 
 # Real-browser tests drive Debian's Chromium (browsers cannot be downloaded here).

@@ -5,16 +5,19 @@ it; build one Airdate per process (tests build theirs inside NiceGUI's reset of 
 Plug-ins (the demo) adjust the settings before anything is built and add to the app afterwards.
 """
 
+import asyncio
 import logging
+import signal
 import socket
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Protocol
 
-from nicegui import app, run, ui
+from nicegui import app, helpers, run, ui
 from nicegui.storage import Storage
 
 from api import actions, create_router, webhooks
@@ -137,6 +140,28 @@ def serve(airdate: Airdate) -> None:
     )
 
 
+def close_streams_when_stopping(hub: Hub) -> None:
+    """End every open SSE stream the moment the server is told to stop (SIGTERM, Ctrl+C).
+
+    uvicorn waits ``timeout_graceful_shutdown`` for open responses, then cancels them with a
+    traceback each; an event stream never ends by itself, so every stop took that long. Our handler
+    runs before uvicorn's (which it then calls), so streams are finished when uvicorn starts waiting.
+    """
+    if helpers.is_user_simulation() or threading.current_thread() is not threading.main_thread():
+        return
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        previous = signal.getsignal(number)
+        if not callable(previous):
+            continue
+
+        def stopping(signum: int, frame: object, previous: Callable = previous) -> None:
+            loop.call_soon_threadsafe(hub.close_all, "server stopping")
+            previous(signum, frame)
+
+        signal.signal(number, stopping)
+
+
 def _services(settings: Settings, database: Database) -> tuple[Jobs, Mailer | None]:
     mailer = None
     if settings.smtp_host:
@@ -184,6 +209,7 @@ def _lifecycle(airdate: Airdate) -> None:
     hide_slow_reader_tracebacks()
     app.on_startup(feed.start)
     app.on_startup(relay.attach)
+    app.on_startup(lambda: close_streams_when_stopping(hub))
     app.timer(settings.stats_interval, feed.tick)
     app.timer(3600, lambda: run.io_bound(database.prune_changes))
     if airdate.mailer is not None:

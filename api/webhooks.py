@@ -14,6 +14,8 @@ from pydantic import ValidationError
 from data import Database
 from services.sonarr import IMPORT_EVENTS, Webhook, record_import
 
+from .bodies import read_json
+
 log = logging.getLogger("airdate.webhooks")
 
 
@@ -53,8 +55,8 @@ def create_router(database: Database, auth: WebhookAuth) -> APIRouter:
     @router.post("/webhooks/sonarr", dependencies=[Depends(authenticate)], summary="Sonarr's webhook")
     async def sonarr_webhook(request: Request) -> JSONResponse:
         try:
-            hook = Webhook.model_validate(await request.json())
-        except ValueError as error:
+            hook = Webhook.model_validate(await read_json(request))
+        except ValidationError as error:
             return JSONResponse({"detail": _reason(error)}, status_code=422)
         if hook.eventType == "Test":
             log.info("Sonarr's test webhook arrived")
@@ -79,9 +81,7 @@ def _same(credentials: HTTPBasicCredentials, auth: WebhookAuth) -> bool:
     )
 
 
-def _reason(error: ValueError) -> str:
-    if isinstance(error, ValidationError):
-        problem = error.errors()[0]
-        where = ".".join(str(part) for part in problem["loc"]) or "body"
-        return f"malformed Sonarr payload: {where}: {problem['msg']}"
-    return "malformed Sonarr payload: the body is not JSON"
+def _reason(error: ValidationError) -> str:
+    problem = error.errors()[0]
+    where = ".".join(str(part) for part in problem["loc"]) or "body"
+    return f"malformed Sonarr payload: {where}: {problem['msg']}"

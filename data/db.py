@@ -107,8 +107,9 @@ class Database:
         return stats
 
     def ping(self) -> None:
+        """Read a row, so that a locked or unreachable database does not pass for a healthy one."""
         with self.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+            connection.execute(text("SELECT value FROM stats_counters LIMIT 1"))
 
     def get_meta(self, key: str) -> str | None:
         with self.session() as session:

@@ -11,8 +11,9 @@ from application import Airdate
 from settings import Settings
 from standins.jellyseerr import JellyseerrWorld, create_app
 
-from ..ui.test_dashboard import eventually, shown
+from ..utils.pages import shown
 from ..utils.standins import serve
+from ..utils.waiting import eventually
 
 
 @pytest.fixture

@@ -1,11 +1,23 @@
 """The JSON, health and metrics routes, through the app in-process."""
 
+import asyncio
+from collections.abc import Awaitable, Callable
+
+import pytest
 from nicegui.testing import User
 
 from application import Airdate
+from settings import Settings
 
-from ..utils.database import unplugged
+from ..utils.database import locked, unplugged
 from ..utils.factories import make_tracked_show
+from ..utils.waiting import eventually
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    settings.health_timeout = 0.3
+    return settings
 
 
 async def test_api_stats_returns_the_current_snapshot_once(user: User, airdate: Airdate) -> None:
@@ -56,4 +68,25 @@ async def test_healthz_reports_an_unreachable_database(user: User, airdate: Aird
     assert response.status_code == 503
     assert response.json()["status"] == "unhealthy"
     assert "unable to open database file" in response.json()["database"]
-    assert (await user.http_client.get("/healthz")).status_code == 200
+    await eventually(healthy(user), what="healthy again once the file is back")
+
+
+async def test_a_hung_database_does_not_take_the_shared_thread_pool(user: User, airdate: Airdate) -> None:
+    """Regression: each timed-out probe left a thread of the default pool (which the feed, webhooks
+    and mailer use) waiting for the database; a few probes exhausted it."""
+    with locked(airdate.database):
+        answers = await asyncio.gather(*(user.http_client.get("/healthz") for _ in range(20)))
+        pool_still_free = await asyncio.wait_for(asyncio.to_thread(lambda: "free"), 2)
+    reasons = [answer.json()["database"] for answer in answers]
+    assert {answer.status_code for answer in answers} == {503}
+    assert sum("no answer within 0.3 s" in reason for reason in reasons) == 2, "two probe threads wait"
+    assert sum("still waiting" in reason for reason in reasons) == 18, "the others answer at once"
+    assert pool_still_free == "free"
+    await eventually(healthy(user), what="healthy again once the lock is gone")
+
+
+def healthy(user: User) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return (await user.http_client.get("/healthz")).status_code == 200
+
+    return check

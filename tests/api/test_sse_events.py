@@ -3,8 +3,7 @@
 import asyncio
 import random
 import socket
-import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -12,6 +11,7 @@ import pytest
 
 from ..utils.server import Server
 from ..utils.sse import messages, next_data, open_stream
+from ..utils.waiting import eventually
 
 USER = "INSERT INTO users (id, username, email, created_at) VALUES (1, 'ada', 'ada@x', '2026-01-01')"
 
@@ -197,11 +197,11 @@ async def test_a_stalled_reader_is_dropped_and_memory_stays_bounded(airdate_env:
         stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         stalled.connect(("127.0.0.1", busy.port))
         stalled.sendall(b"GET /sse/stats HTTP/1.1\r\nHost: x\r\n\r\n")  # ...and never reads
-        await _wait_for(lambda: busy.metric("airdate_sse_subscribers") == 1)
+        await eventually(lambda: busy.metric("airdate_sse_subscribers") == 1, within=15)
         for _ in range(10):  # 20,000 events of ~1 kB: far more than socket buffers hold
             busy.sql(notifications(2000, padding=1000))
             await asyncio.sleep(0.2)
-        await _wait_for(lambda: busy.metric("airdate_sse_subscribers") == 0)
+        await eventually(lambda: busy.metric("airdate_sse_subscribers") == 0, within=15)
         assert busy.metric("process_resident_memory_bytes") - memory_before < 40 * 2**20
         async with open_stream(busy.url) as (_, events):  # everyone else is fine
             assert (await next_data(events)).json()["notifications"]["pending"] == 20_000
@@ -210,10 +210,3 @@ async def test_a_stalled_reader_is_dropped_and_memory_stays_bounded(airdate_env:
         output = busy.stop()
     assert "dropped an SSE reader" in output
     assert "Traceback" not in output
-
-
-async def _wait_for(condition: Callable[[], bool], within: float = 15) -> None:
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.1)

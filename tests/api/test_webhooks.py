@@ -2,6 +2,7 @@
 
 import base64
 
+import httpx
 import pytest
 from nicegui.testing import User
 from sqlmodel import select
@@ -11,6 +12,7 @@ from data.models import Episode, MediaRequest, Notification
 from settings import Settings
 
 from ..utils.factories import make_tracked_show
+from ..utils.server import Server
 
 SECRET = "s3cret"
 SERIES = {
@@ -153,3 +155,27 @@ async def test_an_unconfigured_webhook_says_how_to_set_it_up(user: User) -> None
     response = await post(user, {"eventType": "Test"})
     assert response.status_code == 503
     assert "AIRDATE_WEBHOOK_SECRET" in response.json()["detail"]
+
+
+async def test_a_deeply_nested_body_is_a_prompt_422_not_a_hang(airdate_env: str) -> None:
+    """Regression: 200 KB nested 100,000 levels deep raised RecursionError; the log filter then
+    recursed through the exception chain too, no response was ever sent and the client hung."""
+    sonarr = Server(airdate_env, {"webhook_secret": SECRET}).start()
+    try:
+        async with httpx.AsyncClient(base_url=sonarr.url, timeout=10) as client:
+            deep = b"[" * 100_000 + b"]" * 100_000
+            nested = await client.post("/webhooks/sonarr", params={"secret": SECRET}, content=deep)
+            huge = await client.post(
+                "/webhooks/sonarr", params={"secret": SECRET}, content=b" " * (2 * 1024 * 1024)
+            )
+            after = await client.post(
+                "/webhooks/sonarr", params={"secret": SECRET}, json={"eventType": "Test"}
+            )
+    finally:
+        printed = sonarr.stop()
+    assert nested.status_code == 422
+    assert "nested too deeply" in nested.json()["detail"]
+    assert huge.status_code == 413
+    assert "larger than 1024 KiB" in huge.json()["detail"]
+    assert after.status_code == 200, "the server carries on"
+    assert "Traceback" not in printed

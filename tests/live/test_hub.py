@@ -1,8 +1,9 @@
 import asyncio
 import json
+import logging
 import time
 
-from live import Hub, opening
+from live import Event, Hub, LogRelay, opening
 from live.hub import LOG, NOTIFICATION, STATS
 
 
@@ -105,3 +106,30 @@ def test_an_unusable_last_event_id_gets_reset_then_a_fresh_start() -> None:
         assert b"id:" not in chunks[0]
         assert json.loads(chunks[0].split(b"data: ", 1)[1])["last_event_id"] == ids[-1]
         assert chunks[1] == stats.wire
+
+
+async def test_an_event_published_while_another_is_delivered_waits_its_turn() -> None:
+    """Regression: a viewer that raised made the log relay publish a ``log`` event inside the delivery
+    of a stats event; viewers later in the list saw the log's (higher) id first and then dropped the
+    stats event as old. Every viewer must get every event, in id order."""
+    hub = Hub()
+    relay = LogRelay(hub, logging.WARNING)
+    relay.attach()
+    try:
+
+        def broken(event: Event) -> None:
+            if event.kind == STATS:
+                raise RuntimeError("a viewer's page is gone")
+
+        seen: list[list[int]] = [[], []]
+        hub.listen(lambda event: seen[0].append(event.id))
+        hub.listen(broken)
+        hub.listen(lambda event: seen[1].append(event.id))
+        queue = hub.open_reader()
+        stats = hub.publish(STATS, "{}", None)
+    finally:
+        relay.detach()
+    log_event = hub.recent(LOG, 1)[0]
+    assert "a live viewer failed" in log_event.payload["message"]
+    assert seen == [[stats.id, log_event.id], [stats.id, log_event.id]]
+    assert list(queue._items) == [stats.wire, log_event.wire]

@@ -6,7 +6,6 @@ The server is a real process (SIGKILL, no clean shutdown); the SMTP server is ai
 import asyncio
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from standins.smtp import Sink, start_sink
 
 from ..utils.server import Server
+from ..utils.waiting import eventually
 
 USER = (
     "INSERT INTO users (id, username, email, created_at) VALUES (1, 'ada', 'ada@example.org', '2026-01-01')"
@@ -51,13 +51,6 @@ def statuses(server: Server) -> list[str]:
     return rows
 
 
-async def wait_for(condition, within: float = 15) -> None:
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
-
-
 def kill(server: Server) -> None:
     server.process.kill()
     server.process.wait(10)
@@ -77,7 +70,7 @@ async def test_a_crash_before_the_server_accepts_loses_nothing(
     mailbox.before_accept = hold_then_refuse
     first = sender(airdate_env, port).start()
     first.sql(USER, THREE)
-    await wait_for(in_data.is_set)
+    await eventually(in_data.is_set, within=15)
     assert statuses(first) == ["sending"] * 3, "claimed before sending"
     kill(first)
     crashed.set()
@@ -85,7 +78,7 @@ async def test_a_crash_before_the_server_accepts_loses_nothing(
 
     second = sender(airdate_env, port).start()
     try:
-        await wait_for(lambda: statuses(second) == ["sent"] * 3)
+        await eventually(lambda: statuses(second) == ["sent"] * 3, within=15)
     finally:
         second.stop()
     assert len(mailbox.received) == 1, "the batch was sent once, after the restart"
@@ -100,14 +93,14 @@ async def test_a_crash_after_acceptance_but_before_the_commit_sends_the_batch_tw
     first = sender(airdate_env, port).start()
     mailbox.after_accept = lambda mail: kill(first)
     first.sql(USER, THREE)
-    await wait_for(lambda: first.process.poll() is not None)
+    await eventually(lambda: first.process.poll() is not None, within=15)
     mailbox.after_accept = None
     assert len(mailbox.received) == 1
     assert statuses(first) == ["sending"] * 3
 
     second = sender(airdate_env, port).start()
     try:
-        await wait_for(lambda: statuses(second) == ["sent"] * 3)
+        await eventually(lambda: statuses(second) == ["sent"] * 3, within=15)
     finally:
         second.stop()
     assert len(mailbox.received) == 2
@@ -117,7 +110,7 @@ async def test_a_crash_after_the_commit_sends_nothing_again(airdate_env: str, si
     mailbox, port = sink
     first = sender(airdate_env, port).start()
     first.sql(USER, THREE)
-    await wait_for(lambda: statuses(first) == ["sent"] * 3)
+    await eventually(lambda: statuses(first) == ["sent"] * 3, within=15)
     kill(first)
     second = sender(airdate_env, port).start()
     try:

@@ -11,7 +11,7 @@ from ui.log_viewer import LogViewer
 from ui.recent_notifications import RecentNotifications
 
 from ..utils.factories import make_notifications, set_status
-from .test_dashboard import eventually
+from ..utils.waiting import eventually
 
 
 def table(user: User) -> RecentNotifications:

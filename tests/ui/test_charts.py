@@ -14,7 +14,8 @@ from ui.charts import ActivityChart
 from ui.stat_card import StatCard
 
 from ..utils.factories import make_notifications, make_users, send_all_pending
-from .test_dashboard import eventually, shown
+from ..utils.pages import shown
+from ..utils.waiting import eventually
 
 
 @pytest.fixture

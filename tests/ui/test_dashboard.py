@@ -10,21 +10,10 @@ from application import Airdate
 from data import Database
 
 from ..utils.factories import make_tracked_show, make_users
+from ..utils.pages import shown
+from ..utils.waiting import eventually
 
 CARD_KEYS = ("users", "requests", "tracking", "episodes", "sent", "pending")
-
-
-def shown(user: User, marker: str) -> str:
-    (element,) = user.find(marker=marker).elements
-    return element.text
-
-
-async def eventually(check: Callable[[], bool], within: float = 3.0) -> None:
-    deadline = asyncio.get_running_loop().time() + within
-    while not check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
 
 
 async def test_cards_show_the_database_values(user: User, database: Database, airdate: Airdate) -> None:

@@ -6,7 +6,7 @@ from nicegui.testing import User
 from application import Airdate
 
 from ..utils.factories import land_episode, make_tracked_show, make_users
-from .test_dashboard import eventually
+from ..utils.waiting import eventually
 
 
 def table(user: User, marker: str) -> ui.table:

@@ -11,7 +11,8 @@ from application import Airdate
 
 from ..utils.database import unplugged
 from ..utils.factories import make_users
-from .test_dashboard import eventually, shown
+from ..utils.pages import shown
+from ..utils.waiting import eventually
 
 
 def pick(user: User, mode: str) -> None:

@@ -1,6 +1,8 @@
 """Making the test database misbehave for real."""
 
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,3 +26,23 @@ def unplugged(database: Database) -> Iterator[None]:
         for old, new in moved:
             os.rename(new, old)
         database.engine.dispose()
+
+
+@contextmanager
+def locked(database: Database) -> Iterator[None]:
+    """Hold the SQLite file's exclusive lock from another connection, as a stuck process would:
+    every other connection waits for it (up to its busy timeout)."""
+    deadline = time.monotonic() + 10
+    while database.engine.pool.checkedout():  # a start-up read still running in a thread
+        assert time.monotonic() < deadline, "the app kept a database connection busy"
+        time.sleep(0.01)
+    database.engine.dispose()  # open connections would keep the lock from being taken
+    holder = sqlite3.connect(database.url.database, isolation_level=None, timeout=10)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("UPDATE stats_counters SET value = value WHERE name = 'users'")
+    try:
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

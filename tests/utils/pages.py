@@ -1,0 +1,9 @@
+"""Reading a page the way NiceGUI's simulated user sees it."""
+
+from nicegui.testing import User
+
+
+def shown(user: User, marker: str) -> str:
+    """The text of the one element carrying ``marker``."""
+    (element,) = user.find(marker=marker).elements
+    return element.text
