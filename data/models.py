@@ -4,14 +4,12 @@ Status and media type are stored as plain strings (see the ``*_VALUES`` tuples) 
 counter triggers in :mod:`data.counters` can compare them in SQL on every database.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from .clock import utcnow
 
 
 class MediaType(StrEnum):

@@ -4,8 +4,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, DateTime, Select, TypeDecorator, func, or_, select
+from sqlalchemy.types import TypeEngine
 
+from .clock import iso_utc
 from .db import Database
 from .models import Episode, MediaRequest, User
 
@@ -17,6 +19,11 @@ class Listing:
     base: Select
     default_sort: str = "id"
 
+    @property
+    def instants(self) -> tuple[str, ...]:
+        """Columns that hold a moment in time (sent as UTC ISO-8601, shown in the viewer's zone)."""
+        return tuple(name for name, column in self.columns.items() if _is_instant(column.type))
+
     def query(self, search: str) -> Select:
         query = self.base
         if search.strip():
@@ -25,6 +32,10 @@ class Listing:
                 or_(*(self.columns[name].ilike(pattern, escape="\\") for name in self.searchable))
             )
         return query
+
+
+def _is_instant(kind: TypeEngine) -> bool:
+    return isinstance(kind.impl if isinstance(kind, TypeDecorator) else kind, DateTime)
 
 
 def escape_like(text: str) -> str:
@@ -127,9 +138,9 @@ def page_of(
 
 
 def _plain(value: Any) -> Any:
-    """Values a browser table can show as they are."""
+    """Values a browser table can show; a moment as UTC ISO-8601, which the browser shows locally."""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return iso_utc(value)
     if isinstance(value, date):
         return value.isoformat()
     return value

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from data import LiveRead, NotificationRow, Stats
 from data.changes import READ_LIMIT
+from data.clock import iso_utc
 from data.errors import first_line
 
 from . import metrics
@@ -36,10 +37,7 @@ class Snapshot:
 
 
 def iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_utc(moment, "milliseconds")
 
 
 def stats_json(stats: Stats, timestamp: datetime) -> dict:

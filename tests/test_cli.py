@@ -1,16 +1,17 @@
 """`python main.py` as a user runs it: flags, configuration errors, --recount and --demo."""
 
-import asyncio
 import hashlib
+import socket
 import subprocess
 from pathlib import Path
 
-import httpx
+import pytest
 
 from data import Database
 
 from .utils.factories import make_users
 from .utils.server import Server, run_cli
+from .utils.waiting import eventually
 
 
 def one_line_error(result: subprocess.CompletedProcess) -> str:
@@ -80,18 +81,13 @@ async def test_demo_moves_numbers_on_its_own_file_and_leaves_the_real_database_a
     demo = Server(
         airdate_env, {**settings, "demo_database_url": f"sqlite:///{tmp_path}/demo.sqlite3"}
     ).start()
-    try:
-        async with httpx.AsyncClient(base_url=demo.url) as client, asyncio.timeout(20):
-            first = (await client.get("/api/stats")).json()
-            while first["users"] < 10:  # the simulator's first sync from the stand-in Jellyseerr
-                await asyncio.sleep(0.2)
-                first = (await client.get("/api/stats")).json()
-            await asyncio.sleep(1.5)
-            later = (await client.get("/api/stats")).json()
+    try:  # the simulator's first sync from the stand-in Jellyseerr, then its own events
+        await eventually(lambda: demo.stats()["users"] >= 10, within=20, what="a believable population")
+        first = demo.stats()
+        values = lambda stats: {k: v for k, v in stats.items() if k != "timestamp"}  # noqa: E731
+        await eventually(lambda: values(demo.stats()) != values(first), within=20, what="numbers move")
     finally:
         demo.stop()
-    assert first["users"] >= 10, "the demo starts with a believable population"
-    assert later != {**first, "timestamp": later["timestamp"]}, "the simulator keeps the numbers moving"
     assert digest(real) == before
     assert (tmp_path / "demo.sqlite3").exists()
 
@@ -107,3 +103,39 @@ def test_a_setting_outside_its_choices_lists_them() -> None:
     assert error == (
         "airdate: AIRDATE_SMTP_TLS (--smtp-tls): Input should be 'none', 'starttls' or 'tls' (got 'ssl')"
     )
+
+
+def test_a_port_in_use_is_refused_before_anything_is_created(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli(port=str(port), database_url=f"sqlite:///{tmp_path}/fresh.sqlite3")
+    error = one_line_error(result)
+    assert error == f"airdate: cannot listen on 127.0.0.1:{port}: Address already in use"
+    assert "ready to go" not in result.stdout + result.stderr
+    assert not (tmp_path / "fresh.sqlite3").exists()
+
+
+def test_an_unknown_host_is_refused_in_one_line(tmp_path: Path) -> None:
+    error = one_line_error(run_cli(host="no-such-host.invalid"))
+    assert error.startswith("airdate: cannot listen on no-such-host.invalid:8080: unknown address")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql://airdate@db/airdate", "database 'mysql' is not supported"),
+        ("postgresql+psycopg2://airdate@db/airdate", "pip install 'psycopg2-binary'"),
+        ("sqlite:///no/such/folder/airdate.sqlite3", "the folder no/such/folder of the SQLite database"),
+    ],
+)
+def test_a_database_url_airdate_cannot_use_is_one_line(url: str, expected: str) -> None:
+    assert expected in one_line_error(run_cli(database_url=url))
+
+
+def test_a_storage_folder_that_cannot_be_written_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "not-a-folder").write_text("")
+    error = one_line_error(run_cli(storage_path=str(tmp_path / "not-a-folder" / "nicegui")))
+    assert error.startswith(f"airdate: cannot keep per-browser settings in {tmp_path}/not-a-folder/nicegui")
+    assert error.endswith("set AIRDATE_STORAGE_PATH to a writable folder")

@@ -7,6 +7,11 @@ from data.queries import LISTINGS, page_of
 
 from .frame import Nav, frame
 
+ROWS_PER_PAGE = (10, 25, 50, 100)
+LOCAL_TIME_CELL = (
+    '<q-td :props="props" :title="props.value">'
+    '{{ props.value ? new Date(props.value).toLocaleString() : "—" }}</q-td>'
+)
 PAGES = {  # listing -> (page title, search hint)
     "users": ("Users", "Search name or e-mail"),
     "requests": ("Requests", "Search title, requester or status"),
@@ -33,13 +38,14 @@ class ListingTable(ui.column):
         columns = [
             {
                 "name": name,
-                "label": name.replace("_", " ").capitalize().replace("Tmdb", "TMDB").replace("Id", "ID"),
+                "label": label(name),
                 "field": name,
                 "sortable": True,
                 "align": "left",
             }
             for name in LISTINGS[listing].columns
         ]
+        pagination = {"page": 1, "rowsPerPage": per_page, "sortBy": "id", "descending": True, "rowsNumber": 0}
         with self:
             self.search = (
                 ui.input(placeholder=hint, on_change=self.load)
@@ -48,12 +54,13 @@ class ListingTable(ui.column):
                 .mark("search")
             )
             self.table = (
-                ui.table(columns=columns, rows=[], row_key="id")
-                .props("flat bordered")
+                ui.table(columns=columns, rows=[], row_key="id", pagination=pagination)
+                .props(f':rows-per-page-options="{list(ROWS_PER_PAGE)}" flat bordered')
                 .classes("w-full overflow-x-auto")
                 .mark(f"{listing}-table")
             )
-        self.table.pagination = {"page": 1, "rowsPerPage": per_page, "sortBy": "id", "descending": True}
+        for name in LISTINGS[listing].instants:  # shown in the viewer's own time zone, like every time
+            self.table.add_slot(f"body-cell-{name}", LOCAL_TIME_CELL)
         self.table.on("request", lambda e: self.load(e.args["pagination"]))
 
     async def load(self, pagination: dict | None = None) -> None:
@@ -76,3 +83,11 @@ class ListingTable(ui.column):
             return
         self.table.rows = page.rows
         self.table.pagination = {**wanted, "rowsNumber": page.total}
+
+
+def label(column: str) -> str:
+    """``jellyseerr_id`` → "Jellyseerr ID", ``tmdb_id`` → "TMDB ID", ``created_at`` → "Created at"."""
+    words = column.split("_")
+    words = [{"id": "ID", "tmdb": "TMDB"}.get(word, word) for word in words]
+    text = " ".join(words)
+    return text[0].upper() + text[1:]

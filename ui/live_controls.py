@@ -20,7 +20,6 @@ class LiveControls(ui.row):
         self.resume_to = view.mode if not view.paused else "live"
         self.classes("items-center gap-2 no-wrap")
         with self:
-            self.indicator = ui.badge("Live").mark("live-indicator")
             self.picker = (
                 ui.select(MODE_LABELS, value=view.mode, on_change=lambda e: self.choose(e.value))
                 .props('dense dark borderless options-dense aria-label="Refresh interval"')
@@ -50,11 +49,6 @@ class LiveControls(ui.row):
         self.button.set_text(label)
         self.button.props(f'icon={"play_arrow" if paused else "pause"} aria-label="{label}"')
         self.picker.set_value(self.view.mode)
-        mode = self.view.mode
-        self.indicator.set_text(
-            "Paused" if paused else "Live" if mode == "live" else f"Every {MODE_LABELS[mode]}"
-        )
-        self.indicator.props(f"color={'grey' if paused else 'positive'}")
 
 
 class Freshness:

@@ -6,12 +6,22 @@ from live import Event, Hub
 from live.hub import LOG
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-LEVEL_CLASSES = {"WARNING": "text-amber-600", "ERROR": "text-red-600", "CRITICAL": "text-red-700 font-bold"}
 
 
-def format_line(entry: dict) -> str:
-    """'21:14:03Z INFO    airdate.demo: message' (UTC, like the server's own log)."""
-    return f"{entry['ts'][11:19]}Z {entry['level']:<7} {entry['logger']}: {entry['message']}"
+class LogLines(ui.element, component="log_lines.js"):
+    """The lines themselves, rendered by the browser (in the viewer's time zone and locale)."""
+
+    def __init__(self, entries: list[dict], max_lines: int) -> None:
+        super().__init__()
+        self.props["entries"] = entries
+        self.props["max-lines"] = max_lines
+
+    def add(self, entry: dict) -> None:
+        self.run_method("add", entry)
+
+    def replace(self, entries: list[dict]) -> None:
+        self.props["entries"] = entries  # what a browser that connects later starts from
+        self.run_method("replace", entries)
 
 
 class LogViewer(ui.card):
@@ -21,48 +31,41 @@ class LogViewer(ui.card):
         super().__init__()
         self.classes("w-full gap-2").mark("logs")
         self.hub = hub
-        self.entries: deque[dict] = deque(maxlen=max_lines)
+        self.entries: deque[dict] = deque(self._remembered(max_lines), maxlen=max_lines)
         with self:
             with ui.row().classes("w-full items-center justify-between"):
                 ui.label("Logs").classes("text-lg font-medium")
                 self.level = (
-                    ui.select(list(LEVELS), value="INFO", label="Level", on_change=self._render)
+                    ui.select(list(LEVELS), value="INFO", label="Level", on_change=self._filter)
                     .props('dense outlined options-dense aria-label="Lowest log level shown"')
                     .classes("w-32")
                     .mark("log-level")
                 )
-            self.log = ui.log(max_lines=max_lines).classes("airdate-log h-72 text-xs").mark("log-lines")
-        self._refill()
-        ui.add_css(".airdate-log .q-scrollarea__content { white-space: pre-wrap; overflow-wrap: anywhere; }")
+            self.view = LogLines(list(self.entries), max_lines).classes("h-72 text-xs").mark("log-lines")
+        self._filter()
 
     @property
     def lines(self) -> list[str]:
-        return [child.text for child in self.log.default_slot.children]
+        """What the viewer sees, minus the time (which the browser renders): 'LEVEL   logger: message'."""
+        return [f"{e['level']:<7} {e['logger']}: {e['message']}" for e in self.entries if self._shown(e)]
 
     def take(self, event: Event) -> None:
-        if event.kind != LOG:
-            return
-        self.entries.append(event.payload)
-        if self._shown(event.payload):
-            self.log.push(format_line(event.payload), classes=LEVEL_CLASSES.get(event.payload["level"], ""))
+        if event.kind == LOG:
+            self.entries.append(event.payload)
+            self.view.add(event.payload)
 
     async def reload(self) -> None:
-        self._refill()
-
-    def _refill(self) -> None:
         self.entries.clear()
-        self.entries.extend(event.payload for event in self.hub.recent(LOG, self.entries.maxlen or 200))
-        self._render()
+        self.entries.extend(self._remembered(self.entries.maxlen or 200))
+        self.view.replace(list(self.entries))
 
-    def _render(self) -> None:
-        self.log.clear()
-        for entry in self.entries:
-            if self._shown(entry):
-                self.log.push(format_line(entry), classes=LEVEL_CLASSES.get(entry["level"], ""))
+    def _remembered(self, limit: int) -> list[dict]:
+        return [event.payload for event in self.hub.recent(LOG, limit)]
+
+    def _filter(self) -> None:
+        self.view.props["min-level"] = self.level.value
+        self.view.update()
 
     def _shown(self, entry: dict) -> bool:
-        return (
-            LEVELS.index(entry["level"]) >= LEVELS.index(self.level.value)
-            if entry["level"] in LEVELS
-            else True
-        )
+        level = entry["level"]
+        return level not in LEVELS or LEVELS.index(level) >= LEVELS.index(self.level.value)

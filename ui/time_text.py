@@ -1,7 +1,9 @@
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 from nicegui import ui
+
+from data.clock import iso_utc
 
 
 class TimeText(ui.element, component="time_text.js"):
@@ -20,7 +22,6 @@ class TimeText(ui.element, component="time_text.js"):
 
     def set_moment(self, moment: datetime | str | None) -> None:
         if isinstance(moment, datetime):
-            moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-            moment = moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+            moment = iso_utc(moment)
         if moment != self.iso:
             self.props["iso"] = moment

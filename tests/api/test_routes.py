@@ -90,3 +90,12 @@ def healthy(user: User) -> Callable[[], Awaitable[bool]]:
         return (await user.http_client.get("/healthz")).status_code == 200
 
     return check
+
+
+@pytest.mark.parametrize("path", ["/", "/healthz", "/api/stats", "/users", "/metrics"])
+async def test_head_is_answered_like_get_without_a_body(user: User, path: str) -> None:
+    """Uptime checkers send HEAD; it was a 405."""
+    get, head = await user.http_client.get(path), await user.http_client.head(path)
+    assert head.status_code == get.status_code == 200
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.content == b""

@@ -41,7 +41,9 @@ async def test_the_dashboard_tables_fill_while_you_watch(demo: Server, browser: 
     first_row = rows.first.locator("td").first
     await expect(first_row).to_have_text(re.compile(r"now|seconds? ago|minutes? ago"))
     assert re.match(r"\d+/\d+/\d{4}, ", await first_row.locator("span").get_attribute("title"))
-    await expect(page.locator(".nicegui-log div").first).to_contain_text("airdate.")
+    first_line = page.get_by_role("log").locator("div").first
+    await expect(first_line).to_contain_text("airdate.")
+    await expect(first_line).to_have_text(re.compile(r"^\d+/\d+/\d{4}, \d+:\d\d:\d\d [AP]M (INFO|WARNING) "))
 
 
 async def test_the_demo_mailbox_shows_the_emails_airdate_sent(demo: Server, browser: Browser) -> None:

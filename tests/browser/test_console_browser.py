@@ -1,5 +1,7 @@
 """The console in a real Chromium: theme, layout breakpoints, reconnecting, hidden tabs."""
 
+from pathlib import Path
+
 from playwright.async_api import Browser, Locator, Page, expect
 
 from ..utils.server import Server
@@ -36,6 +38,36 @@ async def test_the_theme_is_remembered_per_browser(server: Server, browser: Brow
     await auto_dark.goto(server.url)
     await expect(auto_dark.locator("body.body--dark")).to_have_count(1)
     await context.close()
+
+
+async def test_choices_survive_a_restart_in_the_storage_folder(
+    airdate_env: str, tmp_path: Path, browser: Browser
+) -> None:
+    """Regression: in the container NiceGUI could not create ``.nicegui`` in the read-only app folder,
+    so choices were never saved. They go to AIRDATE_STORAGE_PATH (the data volume there)."""
+    state = tmp_path / "volume" / "nicegui"
+    first = Server(airdate_env, {"storage_path": str(state)}).start()
+    context = await browser.new_context(color_scheme="light")
+    page = await context.new_page()
+    await page.goto(first.url)
+    await page.get_by_role("button", name="Menu").click()
+    await page.get_by_role("combobox", name="Theme").click()
+    await page.get_by_role("option", name="Dark").click()
+    await page.get_by_role("combobox", name="Refresh interval").click()
+    await page.get_by_role("option", name="30 s").click()
+    await expect(page.get_by_role("combobox", name="Refresh interval")).to_have_value("30 s")
+    first.stop()
+    assert any(state.glob("storage-user-*.json")), "kept in the storage folder"
+    assert not (tmp_path / ".nicegui").exists(), "not in the working folder"
+
+    second = Server(airdate_env, {"storage_path": str(state)}, port=first.port).start()
+    try:
+        await page.goto(second.url)
+        await expect(page.locator("body.body--dark")).to_have_count(1)
+        await expect(page.get_by_role("combobox", name="Refresh interval")).to_have_value("30 s")
+    finally:
+        second.stop()
+        await context.close()
 
 
 async def rows_of_cards(page: Page) -> list[int]:
@@ -82,9 +114,10 @@ async def test_a_banner_says_reconnecting_while_the_server_is_away(
 async def test_a_hidden_tab_stops_updating_and_catches_up_when_shown(
     server: Server, browser: Browser
 ) -> None:
-    page = await browser.new_page()
-    await page.goto(server.url)
-    await expect(users_tile(page)).to_have_text("0")
+    page, other = await browser.new_page(), await browser.new_page()
+    for viewer in (page, other):
+        await viewer.goto(server.url)
+        await expect(users_tile(viewer)).to_have_text("0")
 
     async def set_visibility(state: str) -> None:
         await page.evaluate(
@@ -96,9 +129,11 @@ async def test_a_hidden_tab_stops_updating_and_catches_up_when_shown(
         )
 
     await set_visibility("hidden")
-    await page.wait_for_timeout(200)
+    # a round trip on the same socket after it: once the menu has opened, the server has the "hidden"
+    await page.get_by_role("button", name="Menu").click()
+    await expect(page.get_by_role("combobox", name="Theme")).to_be_visible()
     add_users(server, 3, "hidden")
-    await page.wait_for_timeout(1000)  # five ticks of the feed
-    await expect(users_tile(page)).to_have_text("0")
+    await expect(users_tile(other)).to_have_text("3")  # the feed read the write and sent it out...
+    await expect(users_tile(page)).to_have_text("0")  # ...to every viewer but the hidden one
     await set_visibility("visible")
     await expect(users_tile(page)).to_have_text("3")

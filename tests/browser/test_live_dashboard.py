@@ -44,12 +44,17 @@ async def test_a_tile_changes_after_a_database_write(server: Server, browser: Br
     iso = await last_sync.get_attribute("title")
     tokyo = datetime.fromisoformat(iso).astimezone(ZoneInfo("Asia/Tokyo"))
     await expect(last_sync).to_have_text(en_us(tokyo))
-    await expect(page.get_by_role("status")).to_have_text("Live")
+    await expect(page.get_by_role("combobox", name="Refresh interval")).to_have_value("Live")
+    await expect(page.locator("header").get_by_text("Live", exact=True)).to_have_count(1)
 
+    other = await context.new_page()  # a second viewer that stays live
+    await other.goto(server.url)
+    others = other.get_by_role("group", name="Users").locator(".text-3xl")
+    await expect(others).to_have_text("3")
     await page.get_by_role("button", name="Pause live updates").click()
     add_raw_users(server, 1)
-    await page.wait_for_timeout(800)  # four ticks of the feed
-    await expect(users).to_have_text("3")
+    await expect(others).to_have_text("4")  # the feed read the write and delivered it...
+    await expect(users).to_have_text("3")  # ...but not to the paused viewer
     await page.get_by_role("button", name="Resume live updates").click()
     await expect(users).to_have_text("4")
     await context.close()

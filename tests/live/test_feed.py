@@ -8,10 +8,15 @@ from data import Database, LiveRead
 from live import Event, Hub, LiveFeed
 
 from ..utils.factories import land_episode, make_tracked_show, make_users
+from ..utils.waiting import eventually
 
 
 def reads() -> float:
     return REGISTRY.get_sample_value("airdate_stats_reads_total") or 0.0
+
+
+def wakeups() -> float:
+    return REGISTRY.get_sample_value("airdate_feed_write_wakeups_total") or 0.0
 
 
 def stats_events(box: list[Event]) -> list[Event]:
@@ -68,28 +73,42 @@ async def test_a_commit_through_airdate_pushes_without_waiting_for_a_tick(databa
     feed, received, _ = await run_feed(database, viewers=1)
     database.on_commit(feed.request_refresh)
     await feed.tick()
-    arrived = asyncio.Event()
-    feed.hub.listen(lambda e: arrived.set())
-
     thread = threading.Thread(target=make_tracked_show, args=(database,), kwargs={"tmdb_id": 5})
-    thread.start()
-    await asyncio.wait_for(arrived.wait(), timeout=5)
+    thread.start()  # a webhook's commit, made in a worker thread; no tick follows
+    await eventually(lambda: stats_events(received[0])[-1].payload.stats.users == 2)
     thread.join()
-    await asyncio.sleep(0.05)
-    assert stats_events(received[0])[-1].payload.stats.users == 2
 
 
-async def test_a_burst_of_commits_costs_few_reads(database: Database) -> None:
-    feed, received, _ = await run_feed(database, viewers=1)
+async def test_commits_made_during_a_read_cost_one_more_read_not_one_each(database: Database) -> None:
+    """While a read is under way, any number of commits (from any thread) queue exactly one more."""
+    reading, release = threading.Event(), threading.Event()
+
+    def slow_first_read(after: int) -> LiveRead:
+        if not release.is_set():
+            reading.set()
+            release.wait(5)  # the first read is stuck behind another process's lock
+        return database.read_live(after)
+
+    feed = LiveFeed(slow_first_read, Hub())
+    feed.start()
+    received: list[Event] = []
+    feed.hub.listen(received.append)
     database.on_commit(feed.request_refresh)
-    await feed.tick()
-    before = reads()
-    make_tracked_show(database, tmdb_id=9, requesters=1)
-    for number in range(1, 21):
-        land_episode(database, 9, 1, number)
-    await asyncio.sleep(0.2)
-    assert reads() - before <= 3, "commits made in one go coalesce into a read or two"
-    assert stats_events(received[0])[-1].payload.stats.episodes_tracked == 20
+    reads_before, wakeups_before = reads(), wakeups()
+
+    def burst() -> None:
+        make_tracked_show(database, tmdb_id=9, requesters=1)  # starts the (stuck) read
+        reading.wait(5)
+        for number in range(1, 21):
+            land_episode(database, 9, 1, number)
+        release.set()
+
+    thread = threading.Thread(target=burst)
+    thread.start()
+    await eventually(lambda: received and stats_events(received)[-1].payload.stats.episodes_tracked == 20)
+    thread.join()
+    assert reads() - reads_before == 2, "the stuck read, then one read for the 20 commits made meanwhile"
+    assert wakeups() - wakeups_before <= 21
 
 
 async def test_a_failing_read_keeps_the_last_values(database: Database) -> None:
@@ -129,20 +148,18 @@ def test_stats_event_has_the_seed_names(database: Database) -> None:
 
 
 async def test_a_slow_read_waits_in_a_worker_thread_not_on_the_event_loop(database: Database) -> None:
-    released = threading.Event()
+    reading, released = threading.Event(), threading.Event()
 
     def slow_read(after: int) -> LiveRead:
+        reading.set()
         released.wait(5)  # a database stuck behind another process's lock
         return database.read_live(after)
 
     feed = LiveFeed(slow_read, Hub())
     feed.start()
     tick = asyncio.create_task(feed.tick())
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    await asyncio.sleep(0.05)  # other viewers' work still runs while the read waits
-    assert loop.time() - started < 1
-    assert not tick.done()
+    await eventually(reading.is_set, within=2)  # the loop keeps serving others meanwhile...
+    assert not tick.done()  # ...while the read is still waiting
     released.set()
     await tick
     assert feed.snapshot is not None

@@ -6,6 +6,8 @@ import time
 from live import Event, Hub, LogRelay, opening
 from live.hub import LOG, NOTIFICATION, STATS
 
+from ..utils.waiting import eventually
+
 
 def publish(hub: Hub, count: int, kind: str = NOTIFICATION) -> list[int]:
     return [hub.publish(kind, json.dumps({"n": i}), {"n": i}).id for i in range(count)]
@@ -61,7 +63,7 @@ async def test_a_burst_is_published_in_slices_that_readers_can_drain() -> None:
 
     task = asyncio.create_task(reader())
     await hub.publish_all([(NOTIFICATION, "{}", None)] * 100)
-    await asyncio.sleep(0.01)
+    await eventually(lambda: len(drained) == 100)
     task.cancel()
     assert not queue.closed, "a reader that keeps up is never dropped by a burst"
     assert len(drained) == 100

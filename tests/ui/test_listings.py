@@ -62,3 +62,15 @@ async def test_the_menu_reaches_every_page(user: User) -> None:
     for title in ("Users", "Requests", "Episodes", "Dashboard"):
         user.find(marker=f"nav-{title.lower()}").click()
         await user.should_see(f"· {title}")
+
+
+async def test_an_unknown_page_has_the_console_around_it_and_a_way_back(user: User) -> None:
+    response = await user.http_client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert "There is no page here." in response.text
+    assert "Back to the dashboard" in response.text
+    api = await user.http_client.get("/api/no-such-thing", headers={"Accept": "text/html"})
+    assert api.status_code == 404
+    assert api.json() == {"detail": "Not Found"}
+    program = await user.http_client.get("/no-such-page", headers={"Accept": "application/json"})
+    assert program.json() == {"detail": "Not Found"}

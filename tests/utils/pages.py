@@ -7,3 +7,9 @@ def shown(user: User, marker: str) -> str:
     """The text of the one element carrying ``marker``."""
     (element,) = user.find(marker=marker).elements
     return element.text
+
+
+def refresh_choice(user: User) -> str:
+    """The viewer's refresh interval as the header's picker shows it ("live", "5", … "off")."""
+    (picker,) = user.find(marker="refresh").elements
+    return picker.value

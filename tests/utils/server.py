@@ -103,6 +103,10 @@ class Server:
             connection.execute(statement)
         connection.close()
 
+    def stats(self) -> dict:
+        """The current snapshot, as ``GET /api/stats`` answers it."""
+        return httpx.get(f"{self.url}/api/stats").json()
+
     def metric(self, name: str) -> float:
         for line in httpx.get(f"{self.url}/metrics").text.splitlines():
             if line.startswith(name + " ") or line.startswith(name + "{"):
