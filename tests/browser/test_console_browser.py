@@ -56,12 +56,14 @@ async def test_choices_survive_a_restart_in_the_storage_folder(
     await page.get_by_role("combobox", name="Refresh interval").click()
     await page.get_by_role("option", name="30 s").click()
     await expect(page.get_by_role("combobox", name="Refresh interval")).to_have_value("30 s")
+    await page.close()  # the browser (its cookie) stays; the tab would reload itself on reconnect
     first.stop()
     assert any(state.glob("storage-user-*.json")), "kept in the storage folder"
     assert not (tmp_path / ".nicegui").exists(), "not in the working folder"
 
     second = Server(airdate_env, {"storage_path": str(state)}, port=first.port).start()
     try:
+        page = await context.new_page()
         await page.goto(second.url)
         await expect(page.locator("body.body--dark")).to_have_count(1)
         await expect(page.get_by_role("combobox", name="Refresh interval")).to_have_value("30 s")
