@@ -13,9 +13,8 @@ import socket
 import time
 from pathlib import Path
 
-import httpx
-
 from tests.utils.server import Server
+from tests.utils.sse import connect_and_leave
 
 from .report import Section, progress
 
@@ -26,15 +25,6 @@ BIG = (
     "SELECT 1, 'episode ' || x || hex(zeroblob(500)), 'body', 'pending', 0, '2026-11-28 10:00:00' FROM n"
 )
 MiB = 2**20
-
-
-async def _cycles(url: str, count: int) -> None:
-    async with httpx.AsyncClient(timeout=10) as client:
-        for _ in range(count):
-            async with client.stream("GET", f"{url}/sse/stats") as response:
-                async for line in response.aiter_lines():
-                    if line.startswith("data:"):
-                        break
 
 
 def _wait(server: Server, name: str, value: float, within: float = 30) -> None:
@@ -48,15 +38,15 @@ def _wait(server: Server, name: str, value: float, within: float = 30) -> None:
 def _churn(folder: Path) -> list[str]:
     server = Server(f"sqlite:///{folder / 'churn.sqlite3'}", {"stats_interval": "1"}).start()
     try:
-        asyncio.run(_cycles(server.url, 100))
+        asyncio.run(connect_and_leave(server.url, 100))
         _wait(server, "airdate_sse_subscribers", 0)
         time.sleep(1)
         rss, tasks = server.metric("process_resident_memory_bytes"), server.metric("airdate_event_loop_tasks")
 
-        async def all_cycles() -> None:
-            await asyncio.gather(*(_cycles(server.url, 250) for _ in range(4)))
+        async def churn_from_four_clients() -> None:
+            await asyncio.gather(*(connect_and_leave(server.url, 250) for _ in range(4)))
 
-        asyncio.run(all_cycles())
+        asyncio.run(churn_from_four_clients())
         _wait(server, "airdate_sse_subscribers", 0)
         time.sleep(1)
         rss_after = server.metric("process_resident_memory_bytes")

@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack
 import httpx
 
 from ..utils.server import Server
-from ..utils.sse import Message, next_data, open_stream
+from ..utils.sse import Message, connect_and_leave, next_data, open_stream
 from ..utils.waiting import eventually
 
 
@@ -87,18 +87,10 @@ async def test_a_disconnected_client_is_forgotten_at_once(server: Server) -> Non
 
 
 async def test_a_thousand_connect_disconnect_cycles_leave_nothing_behind(server: Server) -> None:
-    async def cycles(count: int) -> None:
-        async with httpx.AsyncClient(timeout=10) as client:
-            for _ in range(count):
-                async with client.stream("GET", f"{server.url}/sse/stats") as response:
-                    async for line in response.aiter_lines():
-                        if line.startswith("data:"):
-                            break
-
-    await cycles(100)  # warm up allocator and caches
+    await connect_and_leave(server.url, 100)  # warm up allocator and caches
     await eventually(lambda: server.metric("airdate_sse_subscribers") == 0)
     tasks_before = server.metric("airdate_event_loop_tasks")
-    await asyncio.gather(*(cycles(250) for _ in range(4)))
+    await asyncio.gather(*(connect_and_leave(server.url, 250) for _ in range(4)))
     await eventually(lambda: server.metric("airdate_sse_subscribers") == 0)
     await tasks_settle(server, at_most=tasks_before)  # (memory: bench/subscribers.py measures it)
 

@@ -62,3 +62,13 @@ async def next_data(events: AsyncIterator[Message], within: float = 5) -> Messag
             if message.data:
                 return message
     raise AssertionError("stream ended")
+
+
+async def connect_and_leave(url: str, times: int) -> None:
+    """Open ``/sse/stats``, read up to its first event and hang up, ``times`` times in a row."""
+    async with httpx.AsyncClient(timeout=10) as client:
+        for _ in range(times):
+            async with client.stream("GET", f"{url}/sse/stats") as response:
+                async for line in response.aiter_lines():
+                    if line.startswith("data:"):
+                        break
