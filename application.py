@@ -1,31 +1,32 @@
-"""The app factory: one Settings in, a composed Airdate out — database, live feed, services, routes, pages.
+"""The app factory: one Settings in, a composed Airdate out — database, access control, live feed,
+services, routes and pages.
 
 NiceGUI keeps one process-wide app, so ``create_app`` registers routes, pages and lifecycle hooks on
 it; build one Airdate per process (tests build theirs inside NiceGUI's reset of its globals).
 Plug-ins (the demo) adjust the settings before anything is built and add to the app afterwards.
 """
 
-import asyncio
 import logging
-import signal
-import socket
-import tempfile
-import threading
-from collections.abc import Callable, Sequence
+import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 from typing import Protocol
 
-from nicegui import app, helpers, run, ui
-from nicegui.storage import Storage
+from nicegui import app, run
 
 from api import actions, create_router, webhooks
 from api.fast_path import install_outer_layers
+from api.guard import Guard, TrustedProxies
 from api.health import HealthProbe
+from api.identities import Identities
+from api.openapi import describe_api
+from api.policy import AccessPolicy, Need
+from api.revocation import RevokedStreams
 from data import Database, DatabaseError
 from data.past_stats import stats_at
 from live import Hub, LiveFeed, LogRelay, Trends, hide_slow_reader_tracebacks, metrics
+from services.access import Access, AccessError
 from services.actions import Upstreams, build_actions
 from services.jobs import Jobs
 from services.mailer import Mailer, Smtp
@@ -34,6 +35,7 @@ from ui import Nav, register_pages
 from ui.frame import PAGES
 
 log = logging.getLogger("airdate")
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
 
 class StartupError(Exception):
@@ -49,6 +51,9 @@ class Airdate:
     trends: Trends
     jobs: Jobs
     mailer: Mailer | None
+    access: Access
+    policy: AccessPolicy
+    identities: Identities
     nav: Nav = field(default_factory=lambda: list(PAGES))
 
 
@@ -64,15 +69,18 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
     for plugin in plugins:
         settings = plugin.configure(settings)
     database = open_database(settings.database_url)
+    access = _access(settings, database)
     hub = Hub(settings.sse_queue_size, settings.replay_events, settings.replay_seconds)
     feed = LiveFeed(database.read_live, hub, changes_after=database.last_change_id())
     database.on_commit(feed.request_refresh)
     trends = Trends(seed=partial(stats_at, database))
     hub.listen(trends.take, viewer=False)
     jobs, mailer = _services(settings, database)
-    airdate = Airdate(settings, database, hub, feed, trends, jobs, mailer)
+    policy = AccessPolicy()
+    identities = _identities(settings, access)
+    airdate = Airdate(settings, database, hub, feed, trends, jobs, mailer, access, policy, identities)
     _routes(airdate)
-    register_pages(database, feed, trends, jobs, airdate.nav)
+    register_pages(database, feed, trends, jobs, access, identities, policy, airdate.nav)
     _lifecycle(airdate)
     for plugin in plugins:
         plugin.install(airdate)
@@ -90,76 +98,55 @@ def open_database(url: str) -> Database:
     return database
 
 
-def check_address(host: str, port: int) -> None:
-    """Raise StartupError unless ``host:port`` can be listened on (checked before anything is created)."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except socket.gaierror as error:
-        raise StartupError(f"cannot listen on {host}:{port}: unknown address ({error.strerror})") from None
-    family, kind, proto, _, address = infos[0]
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+def _access(settings: Settings, database: Database) -> Access:
+    """Accounts and sessions; the refusal to be exposed without them; the cookie-signing secret."""
+    access = Access(database, session_hours=settings.session_hours)
+    if settings.admin_user or settings.admin_password:
+        if not (settings.admin_user and settings.admin_password):
+            raise StartupError("set both AIRDATE_ADMIN_USER and AIRDATE_ADMIN_PASSWORD, or neither")
         try:
-            probe.bind(address)
-        except OSError as error:
-            raise StartupError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
-
-
-def prepare_storage(path: str) -> None:
-    """Keep NiceGUI's per-browser storage (theme, refresh interval) in ``path``, which must be writable.
-
-    NiceGUI's default is ``.nicegui`` in the working directory, which a container's read-only app
-    folder does not allow: choices would silently never be saved. Refuse to start instead."""
-    folder = Path(path).resolve()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".airdate-write-test-"):
-            pass
-    except OSError as error:
+            access.ensure_admin(settings.admin_user, settings.admin_password)
+        except AccessError as error:
+            raise StartupError(f"AIRDATE_ADMIN_USER / AIRDATE_ADMIN_PASSWORD: {error}") from None
+    if settings.auth == "none":
+        log.warning(
+            "AIRDATE_AUTH=none: nobody signs in; anyone who can reach %s can do anything", settings.host
+        )
+    elif settings.host not in LOOPBACK_HOSTS and not access.has_accounts():
         raise StartupError(
-            f"cannot keep per-browser settings in {folder}: {error.strerror or error}; "
-            "set AIRDATE_STORAGE_PATH to a writable folder"
-        ) from None
-    Storage.path = folder
-    app.storage = Storage()
+            f"refusing to listen on {settings.host} without an account: add one with "
+            "`python main.py accounts add NAME --role admin` (or AIRDATE_ADMIN_USER and "
+            "AIRDATE_ADMIN_PASSWORD), or set AIRDATE_AUTH=none to accept the risk"
+        )
+    if not settings.storage_secret:
+        settings.storage_secret = _kept_secret(database)
+    return access
 
 
-def serve(airdate: Airdate) -> None:
-    """Run the server until it is stopped (under NiceGUI's test simulation: set up, then return)."""
-    settings = airdate.settings
-    ui.run(
-        host=settings.host,
-        port=settings.port,
-        title="Airdate",
-        native=settings.native,
-        window_size=(1280, 860) if settings.native else None,
-        reload=False,
-        show=False,
-        storage_secret=settings.storage_secret,
-        timeout_graceful_shutdown=settings.shutdown_grace,
+def _kept_secret(database: Database) -> str:
+    """The cookie-signing secret: made once, at random, and kept in the database (replicas share it)."""
+    secret = database.get_meta("storage_secret")
+    if secret is None:
+        database.set_meta("storage_secret", secrets.token_urlsafe(32))
+        secret = database.get_meta("storage_secret")
+    return secret or ""
+
+
+def _identities(settings: Settings, access: Access) -> Identities:
+    try:
+        proxies = TrustedProxies(settings.trusted_proxies)
+    except ValueError as error:
+        raise StartupError(str(error)) from None
+    if settings.auth_header and not proxies.networks:
+        raise StartupError(
+            "AIRDATE_AUTH_HEADER needs AIRDATE_TRUSTED_PROXIES: whose header would it believe?"
+        )
+    return Identities(
+        access,
+        proxies=proxies,
+        auth_header=settings.auth_header,
+        auth_none=settings.auth == "none",
     )
-
-
-def close_streams_when_stopping(hub: Hub) -> None:
-    """End every open SSE stream the moment the server is told to stop (SIGTERM, Ctrl+C).
-
-    uvicorn waits ``timeout_graceful_shutdown`` for open responses, then cancels them with a
-    traceback each; an event stream never ends by itself, so every stop took that long. Our handler
-    runs before uvicorn's (which it then calls), so streams are finished when uvicorn starts waiting.
-    """
-    if helpers.is_user_simulation() or threading.current_thread() is not threading.main_thread():
-        return
-    loop = asyncio.get_running_loop()
-    for number in (signal.SIGINT, signal.SIGTERM):
-        previous = signal.getsignal(number)
-        if not callable(previous):
-            continue
-
-        def stopping(signum: int, frame: object, previous: Callable = previous) -> None:
-            loop.call_soon_threadsafe(hub.close_all, "server stopping")
-            previous(signum, frame)
-
-        signal.signal(number, stopping)
 
 
 def _services(settings: Settings, database: Database) -> tuple[Jobs, Mailer | None]:
@@ -188,30 +175,40 @@ def _services(settings: Settings, database: Database) -> tuple[Jobs, Mailer | No
 
 
 def _routes(airdate: Airdate) -> None:
-    settings = airdate.settings
+    settings, policy = airdate.settings, airdate.policy
     health = HealthProbe(airdate.database.ping, settings.health_timeout)
     app.on_shutdown(health.close)
-    app.include_router(
-        create_router(
-            airdate.feed, health, keepalive=settings.sse_keepalive, send_timeout=settings.sse_send_timeout
-        )
+    live = create_router(
+        airdate.feed,
+        health,
+        policy,
+        keepalive=settings.sse_keepalive,
+        send_timeout=settings.sse_send_timeout,
+        metrics_public=settings.metrics_public,
     )
-    app.include_router(actions.create_router(airdate.jobs))
+    app.include_router(live)
+    app.include_router(actions.create_router(airdate.jobs, policy))
     auth = webhooks.WebhookAuth(settings.webhook_username, settings.webhook_password, settings.webhook_secret)
-    app.include_router(webhooks.create_router(airdate.database, auth))
-    install_outer_layers(app, fast_paths=frozenset({"/sse/stats"}))
+    app.include_router(webhooks.create_router(airdate.database, auth, policy))
+    describe_api(app, policy)
+    policy.allow("/_nicegui/", Need.OPEN, why="the console's scripts and styles")
+    policy.allow("/_nicegui_ws/", Need.OPEN, why="the websocket of a page that was loaded signed in")
+    guard = partial(Guard, policy=policy, identities=airdate.identities, proxies=airdate.identities.proxies)
+    install_outer_layers(app, fast_paths=frozenset({"/sse/stats"}), guard=guard)
 
 
 def _lifecycle(airdate: Airdate) -> None:
     settings, database, feed, hub = airdate.settings, airdate.database, airdate.feed, airdate.hub
     relay = LogRelay(hub, settings.log_events_level)
+    revoked = RevokedStreams(hub, airdate.access)
     metrics.watch_viewers(lambda: hub.reader_count, lambda: hub.viewer_count)
     hide_slow_reader_tracebacks()
     app.on_startup(feed.start)
     app.on_startup(relay.attach)
-    app.on_startup(lambda: close_streams_when_stopping(hub))
     app.timer(settings.stats_interval, feed.tick)
+    app.timer(1.0, revoked.check)
     app.timer(3600, lambda: run.io_bound(database.prune_changes))
+    app.timer(3600, lambda: run.io_bound(airdate.access.prune))
     if airdate.mailer is not None:
         app.on_startup(airdate.mailer.recover)
         app.timer(settings.send_interval, airdate.mailer.send_due, immediate=False)

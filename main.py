@@ -3,15 +3,20 @@
 import logging
 import sys
 
-from application import StartupError, check_address, create_app, open_database, prepare_storage, serve
+from application import StartupError, create_app, open_database
+from commands import run_command
 from native import NativeBackendError, native_lifecycle, require_native_backend
-from settings import ConfigurationError, Settings, load_settings
+from server import check_address, prepare_storage, serve
+from services.access import AccessError
+from settings import CommandLine, ConfigurationError, Settings, load_settings
 
 
 def main(argv: list[str]) -> int:
     try:
         settings = load_settings(argv)
         configure_logging()
+        if isinstance(settings, CommandLine) and (command := settings.command()) is not None:
+            return run_command(settings.database_url, settings.session_hours, *command)
         if settings.recount:
             return recount(settings)
         if settings.native:
@@ -19,7 +24,7 @@ def main(argv: list[str]) -> int:
         check_address(settings.host, settings.port)
         prepare_storage(settings.storage_path)
         airdate = create_app(settings, plugins=demo_plugins(settings))
-    except (ConfigurationError, StartupError, NativeBackendError) as error:
+    except (ConfigurationError, StartupError, NativeBackendError, AccessError) as error:
         print(f"airdate: {error}", file=sys.stderr)
         return 2
     serve(airdate)
@@ -28,6 +33,7 @@ def main(argv: list[str]) -> int:
 
 def configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("airdate.audit").setLevel(logging.INFO)
     for chatty in ("httpx", "mail.log"):  # a line per request / SMTP command
         logging.getLogger(chatty).setLevel(logging.WARNING)
 

@@ -3,12 +3,64 @@
 
 from typing import Literal
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+from pydantic import BaseModel, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    CliPositionalArg,
+    CliSubCommand,
+    SettingsConfigDict,
+    SettingsError,
+    get_subcommand,
+)
 
 
 class ConfigurationError(Exception):
     """A setting or flag is wrong; the message is the one line the user reads."""
+
+
+class AccountAdd(BaseModel):
+    """Add an account: the password is asked for twice, or read as one line from standard input."""
+
+    name: CliPositionalArg[str] = Field(description="user name")
+    role: Literal["admin", "viewer"] = Field("viewer", description="admin or viewer")
+
+
+class AccountName(BaseModel):
+    name: CliPositionalArg[str] = Field(description="user name")
+
+
+class Nothing(BaseModel):
+    pass
+
+
+class AccountsCommand(BaseModel):
+    """Console accounts (the server may be running)."""
+
+    add: CliSubCommand[AccountAdd] = Field(description="add an account")
+    list_: CliSubCommand[Nothing] = Field(alias="list", description="list the accounts")
+    remove: CliSubCommand[AccountName] = Field(description="remove an account (and end its sessions)")
+    passwd: CliSubCommand[AccountName] = Field(description="set an account's password")
+
+
+class TokenAdd(BaseModel):
+    """Create an API token and print it; it is shown this once."""
+
+    name: CliPositionalArg[str] = Field(description="what the token is for, e.g. grafana")
+    scope: Literal["read", "admin"] = Field(
+        "read", description="read: streams, stats, jobs, metrics; admin: also actions"
+    )
+
+
+class TokenName(BaseModel):
+    name: CliPositionalArg[str] = Field(description="the token's name")
+
+
+class TokensCommand(BaseModel):
+    """API tokens for programs (the server may be running; a revoked token's streams end within 1 s)."""
+
+    add: CliSubCommand[TokenAdd] = Field(description="create a token")
+    list_: CliSubCommand[Nothing] = Field(alias="list", description="list the tokens")
+    revoke: CliSubCommand[TokenName] = Field(description="revoke a token")
 
 
 class Settings(BaseSettings):
@@ -75,7 +127,44 @@ class Settings(BaseSettings):
     )
     send_interval: float = Field(15.0, gt=0, description="seconds between two checks for batches to send")
     send_attempts: int = Field(5, ge=1, description="attempts before a notification is marked failed")
-    storage_secret: str = Field("airdate-local", description="secret for NiceGUI's per-browser storage")
+    storage_secret: str = Field(
+        "", description="secret that signs browser cookies (empty: generated once and kept in the database)"
+    )
+    auth: Literal["accounts", "none"] = Field(
+        "accounts", description="none: no sign-in at all, even when reachable from other machines (risky)"
+    )
+    session_hours: float = Field(12.0, gt=0, description="hours a sign-in lasts")
+    admin_user: str = Field(
+        "", description="create or update this admin at start (with AIRDATE_ADMIN_PASSWORD)"
+    )
+    admin_password: str = Field("", description="password of AIRDATE_ADMIN_USER")
+    trusted_proxies: str = Field(
+        "",
+        description="addresses of reverse proxies whose X-Forwarded-* headers are believed (comma-separated)",
+    )
+    auth_header: str = Field(
+        "", description="header a trusted authenticating proxy sets to the signed-in user, e.g. Remote-User"
+    )
+    metrics_public: bool = Field(False, description="serve /metrics without credentials (private networks)")
+
+
+class CommandLine(Settings):
+    """Airdate tells requesters when new episodes land. Flags can also be set as AIRDATE_<NAME> or in .env."""
+
+    accounts: CliSubCommand[AccountsCommand] = Field(description="manage console accounts")
+    tokens: CliSubCommand[TokensCommand] = Field(description="manage API tokens")
+
+    def command(self) -> tuple[str, str, BaseModel] | None:
+        """(group, action, arguments) of a subcommand such as ``accounts add alice``; None to serve."""
+        group = get_subcommand(self, is_required=False)
+        if group is None:
+            return None
+        name = next(key for key in type(self).model_fields if getattr(self, key) is group)
+        action = get_subcommand(group, is_required=False)
+        if action is None:
+            raise ConfigurationError(f"{name}: say what to do ({', '.join(_actions(group))}); see --help")
+        verb = next(key for key in type(group).model_fields if getattr(group, key) is action)
+        return name, verb.rstrip("_"), action
 
 
 def load_settings(argv: list[str] | None = None) -> Settings:
@@ -83,15 +172,23 @@ def load_settings(argv: list[str] | None = None) -> Settings:
 
     Raises ConfigurationError with one line naming the flag or variable; ``--help`` exits as usual."""
     try:
-        return Settings() if argv is None else Settings(_cli_parse_args=argv)
+        return Settings() if argv is None else CommandLine(_cli_parse_args=argv)
     except ValidationError as error:
         raise ConfigurationError(describe(error)) from None
     except SettingsError as error:
         raise ConfigurationError(str(error).removeprefix("error parsing CLI: ")) from None
 
 
+def _actions(group: BaseModel) -> list[str]:
+    return [field.alias or name for name, field in type(group).model_fields.items()]
+
+
 def describe(error: ValidationError) -> str:
     problem = error.errors()[0]
-    name = "_".join(str(part) for part in problem["loc"])
+    where = [str(part) for part in problem["loc"]]
+    if where[0] in CommandLine.model_fields and where[0] not in Settings.model_fields:  # a subcommand option
+        command = " ".join(part.rstrip("_") for part in where[:-1])
+        return f"{command} --{where[-1].replace('_', '-')}: {problem['msg']} (got {problem.get('input')!r})"
+    name = "_".join(where)
     flag = "--" + name.replace("_", "-")
     return f"AIRDATE_{name.upper()} ({flag}): {problem['msg']} (got {problem.get('input')!r})"

@@ -1,18 +1,27 @@
 """``POST /api/actions/{action}`` starts a job; ``GET /api/jobs/{id}`` tells how it is going."""
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from services.jobs import Jobs
 
+from .policy import AccessPolicy, Need
 
-def create_router(jobs: Jobs) -> APIRouter:
-    router = APIRouter()
 
-    @router.post("/api/actions/{action}", summary="Start an action (one run at a time per action)")
-    async def start(action: str) -> JSONResponse:
+def create_router(jobs: Jobs, policy: AccessPolicy) -> APIRouter:
+    router = APIRouter(tags=["actions"])
+    policy.allow("/api/actions/", Need.ADMIN, tokens=True)
+    policy.allow("/api/jobs/", Need.VIEWER, tokens=True)
+
+    @router.post(
+        "/api/actions/{action}",
+        summary="Start an action (one run at a time per action)",
+        status_code=202,
+        responses={404: {"description": "no such action"}, 409: {"description": "already running"}},
+    )
+    async def start(action: str, request: Request) -> JSONResponse:
         try:
-            job, started = jobs.start(action)
+            job, started = jobs.start(action, started_by=request.state.principal.who)
         except KeyError:
             raise HTTPException(404, f"no action {action!r}: choose from {', '.join(jobs.actions)}") from None
         body = {"job_id": job.id, "started": started, **job.to_json()}

@@ -8,12 +8,16 @@ import json
 from typing import Any
 
 from fastapi import HTTPException, Request
+from pydantic import BaseModel
 
 MAX_BODY_BYTES = 1024 * 1024
 
 
 async def read_json(request: Request, *, limit: int = MAX_BODY_BYTES) -> Any:
     """The body parsed as JSON, or an HTTPException that says what is wrong with it."""
+    kind = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if kind != "application/json" and not kind.endswith("+json"):
+        raise HTTPException(415, f"send JSON (Content-Type: application/json), not {kind or 'nothing'}")
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
@@ -32,3 +36,21 @@ async def read_json(request: Request, *, limit: int = MAX_BODY_BYTES) -> Any:
 
 def _too_large(limit: int) -> HTTPException:
     return HTTPException(413, f"the body is larger than {limit // 1024} KiB")
+
+
+def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema with its ``$defs`` written in place, for an OpenAPI document (where
+    ``#/$defs/...`` would not resolve)."""
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return inline(definitions[node["$ref"].rsplit("/", 1)[-1]])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    return inline(schema)

@@ -1,5 +1,5 @@
-"""The app's outermost ASGI layers: HEAD answered like GET, and long-lived streams that skip the
-app's HTTP middleware.
+"""The app's outermost ASGI layers: HEAD answered like GET, the request guard, and long-lived streams
+that skip the app's HTTP middleware.
 
 NiceGUI wraps every request in three ``BaseHTTPMiddleware`` layers (request tracking, prefix
 redirects, cache headers), plus a session cookie and gzip. For a page that costs nothing noticeable;
@@ -13,6 +13,7 @@ went out).
 """
 
 import asyncio
+from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.middleware.asyncexitstack import AsyncExitStackMiddleware
@@ -20,7 +21,10 @@ from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-def install_outer_layers(app: FastAPI, *, fast_paths: frozenset[str]) -> None:
+def install_outer_layers(
+    app: FastAPI, *, fast_paths: frozenset[str], guard: Callable[[ASGIApp], ASGIApp] = lambda inner: inner
+) -> None:
+    """HEAD as GET, then ``guard`` (access control for every request), then the fast path or the app."""
     build = getattr(app.build_middleware_stack, "full_stack_builder", app.build_middleware_stack)
 
     def build_with_outer_layers() -> ASGIApp:
@@ -34,7 +38,7 @@ def install_outer_layers(app: FastAPI, *, fast_paths: frozenset[str]) -> None:
             else:
                 await full(scope, receive, send)
 
-        return HeadAsGet(dispatch)
+        return HeadAsGet(guard(dispatch))
 
     build_with_outer_layers.full_stack_builder = build  # type: ignore[attr-defined]  # re-applying never nests
     app.build_middleware_stack = build_with_outer_layers  # type: ignore[method-assign]

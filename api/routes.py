@@ -1,22 +1,47 @@
 """Routes for external programs: ``/sse/stats``, ``/api/stats``, ``/healthz`` and ``/metrics``."""
 
+import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Query, Response
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from live import KINDS, EventStream, LiveFeed, opening
 
 from .health import HealthProbe
+from .policy import AccessPolicy, Need
+
+log = logging.getLogger("airdate.health")
 
 
-def create_router(feed: LiveFeed, health: HealthProbe, *, keepalive: float, send_timeout: float) -> APIRouter:
-    router = APIRouter()
+def create_router(
+    feed: LiveFeed,
+    health: HealthProbe,
+    policy: AccessPolicy,
+    *,
+    keepalive: float,
+    send_timeout: float,
+    metrics_public: bool = False,
+) -> APIRouter:
+    router = APIRouter(tags=["live"])
     hub = feed.hub
+    policy.allow("/sse/stats", Need.VIEWER, tokens=True)
+    policy.allow("/api/stats", Need.VIEWER, tokens=True)
+    policy.allow("/healthz", Need.OPEN, why="says only ok or unavailable")
+    if metrics_public:
+        policy.allow("/metrics", Need.OPEN, why="AIRDATE_METRICS_PUBLIC=true")
+    else:
+        policy.allow("/metrics", Need.VIEWER, tokens=True)
 
-    @router.get("/sse/stats", response_class=EventStream, summary="Live stats, notifications and logs (SSE)")
+    @router.get(
+        "/sse/stats",
+        response_class=EventStream,
+        status_code=200,
+        summary="Live stats, notifications and logs (Server-Sent Events)",
+    )
     async def sse_stats(
+        request: Request,
         events: Annotated[str | None, Query(description="comma-separated: stats,notification,log")] = None,
         last_event_id: Annotated[str | None, Query(description="resume after this event id")] = None,
         last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
@@ -26,7 +51,7 @@ def create_router(feed: LiveFeed, health: HealthProbe, *, keepalive: float, send
             await feed.refresh()
         resume_from = last_event_id_header if last_event_id_header is not None else last_event_id
         first = opening(hub, feed.current, resume_from, kinds)
-        queue = hub.open_reader(kinds)
+        queue = hub.open_reader(kinds, owner=request.state.principal)
         return EventStream(
             queue,
             first=first,
@@ -43,12 +68,13 @@ def create_router(feed: LiveFeed, health: HealthProbe, *, keepalive: float, send
             return JSONResponse({"detail": f"stats are not available yet: {feed.error}"}, status_code=503)
         return JSONResponse(feed.snapshot.to_json(), headers={"X-Event-Id": str(feed.snapshot.id)})
 
-    @router.get("/healthz", summary="Liveness and database reachability")
+    @router.get("/healthz", summary="Liveness and database reachability (open: says only ok or unavailable)")
     async def healthz() -> JSONResponse:
         problem = await health.problem()
         if problem is not None:
-            return JSONResponse({"status": "unhealthy", "database": problem}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+            log.warning("health check: the database is unavailable: %s", problem)
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
 
     @router.get("/metrics", summary="Prometheus metrics")
     async def metrics() -> Response:

@@ -14,9 +14,24 @@ from pydantic import ValidationError
 from data import Database
 from services.sonarr import IMPORT_EVENTS, Webhook, record_import
 
-from .bodies import read_json
+from .bodies import inline_schema, read_json
+from .policy import AccessPolicy, Need
 
 log = logging.getLogger("airdate.webhooks")
+
+
+WEBHOOK_DOCUMENTATION = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": inline_schema(Webhook)}}},
+    "parameters": [
+        {
+            "name": "secret",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "AIRDATE_WEBHOOK_SECRET (or send it as X-Airdate-Secret, or use basic auth)",
+        }
+    ],
+}
 
 
 @dataclass(frozen=True)
@@ -30,21 +45,24 @@ class WebhookAuth:
         return bool(self.secret or (self.username and self.password))
 
 
-def create_router(database: Database, auth: WebhookAuth) -> APIRouter:
-    router = APIRouter()
+def create_router(database: Database, auth: WebhookAuth, policy: AccessPolicy) -> APIRouter:
+    router = APIRouter(tags=["webhooks"])
     basic = HTTPBasic(auto_error=False)
+    policy.allow("/webhooks/sonarr", Need.OPEN, why="its own secret or basic auth")
 
     def authenticate(
         request: Request, credentials: Annotated[HTTPBasicCredentials | None, Depends(basic)]
     ) -> None:
         if not auth.configured:
+            if is_loopback(request.state.peer):
+                return  # a Sonarr on this machine, and nobody else can reach us without a proxy
             raise HTTPException(
                 503,
-                "the Sonarr webhook is not set up: set AIRDATE_WEBHOOK_SECRET, "
+                "the Sonarr webhook is not set up for other machines: set AIRDATE_WEBHOOK_SECRET, "
                 "or AIRDATE_WEBHOOK_USERNAME and AIRDATE_WEBHOOK_PASSWORD",
             )
         given = request.query_params.get("secret") or request.headers.get("X-Airdate-Secret") or ""
-        if auth.secret and secrets.compare_digest(given, auth.secret):
+        if auth.secret and _equal(given, auth.secret):
             return
         if auth.username and credentials is not None and _same(credentials, auth):
             return
@@ -52,7 +70,12 @@ def create_router(database: Database, auth: WebhookAuth) -> APIRouter:
             401, "wrong or missing webhook credentials", headers={"WWW-Authenticate": "Basic"}
         )
 
-    @router.post("/webhooks/sonarr", dependencies=[Depends(authenticate)], summary="Sonarr's webhook")
+    @router.post(
+        "/webhooks/sonarr",
+        dependencies=[Depends(authenticate)],
+        summary="Sonarr's webhook (On Import; the Test button too)",
+        openapi_extra=WEBHOOK_DOCUMENTATION,
+    )
     async def sonarr_webhook(request: Request) -> JSONResponse:
         try:
             hook = Webhook.model_validate(await read_json(request))
@@ -76,9 +99,16 @@ def create_router(database: Database, auth: WebhookAuth) -> APIRouter:
 
 
 def _same(credentials: HTTPBasicCredentials, auth: WebhookAuth) -> bool:
-    return secrets.compare_digest(credentials.username, auth.username) & secrets.compare_digest(
-        credentials.password, auth.password
-    )
+    return _equal(credentials.username, auth.username) & _equal(credentials.password, auth.password)
+
+
+def _equal(given: str, expected: str) -> bool:
+    """Constant-time, and for any text (``compare_digest`` refuses non-ASCII ``str``: that was a 500)."""
+    return secrets.compare_digest(given.encode(), expected.encode())
+
+
+def is_loopback(address: str) -> bool:
+    return address.startswith(("127.", "::1")) or address == "localhost"
 
 
 def _reason(error: ValidationError) -> str:

@@ -116,3 +116,64 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # everything, including actions and managing accounts and tokens
+    VIEWER = "viewer"  # dashboard, tables, charts and streams; no actions; e-mail addresses masked
+
+
+class Scope(StrEnum):
+    READ = "read"  # /sse/stats, /api/stats, /api/jobs, /metrics
+    ADMIN = "admin"  # also the actions
+
+
+class Account(SQLModel, table=True):
+    """A person who signs in to the console."""
+
+    __tablename__ = "accounts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True)
+    password_hash: str  # argon2id, never the password
+    role: str = Field(default=Role.VIEWER)  # Role
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None
+
+
+class ApiToken(SQLModel, table=True):
+    """A program's credential. Only a hash is kept: the token is shown once, when it is made."""
+
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    scope: str = Field(default=Scope.READ)  # Scope
+    token_hash: str = Field(unique=True, index=True)  # SHA-256 of a 256-bit random token
+    created_by: str
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+
+
+class LoginSession(SQLModel, table=True):
+    """A signed-in browser; the cookie holds a random token whose hash is kept here."""
+
+    __tablename__ = "login_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, index=True)
+    account_id: int = Field(foreign_key="accounts.id", index=True, ondelete="CASCADE")
+    address: str
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+
+
+class LoginFailure(SQLModel, table=True):
+    """A wrong password (or an unknown name) tried at the login form; counted for the lockout."""
+
+    __tablename__ = "login_failures"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True)
+    address: str = Field(index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)

@@ -24,13 +24,13 @@ class Listing:
         """Columns that hold a moment in time (sent as UTC ISO-8601, shown in the viewer's zone)."""
         return tuple(name for name, column in self.columns.items() if _is_instant(column.type))
 
-    def query(self, search: str) -> Select:
+    def query(self, search: str, hidden: tuple[str, ...] = ()) -> Select:
+        """The rows matching ``search``; ``hidden`` columns (that the viewer may not see) are not searched."""
         query = self.base
-        if search.strip():
+        columns = [name for name in self.searchable if name not in hidden]
+        if search.strip() and columns:
             pattern = f"%{escape_like(search.strip())}%"
-            query = query.where(
-                or_(*(self.columns[name].ilike(pattern, escape="\\") for name in self.searchable))
-            )
+            query = query.where(or_(*(self.columns[name].ilike(pattern, escape="\\") for name in columns)))
         return query
 
 
@@ -115,19 +115,22 @@ def page_of(
     descending: bool = True,
     page: int = 1,
     per_page: int = 25,
+    hidden: tuple[str, ...] = (),
 ) -> Page:
-    """One page of a listing; raises ValueError for a listing or sort column that does not exist."""
+    """One page of a listing; raises ValueError for a listing or sort column that does not exist.
+
+    ``hidden`` columns are neither searched nor sorted by (their order would tell what they hold)."""
     if listing not in LISTINGS:
         raise ValueError(f"no listing {listing!r}: choose from {', '.join(LISTINGS)}")
     spec = LISTINGS[listing]
-    sort_name = sort_by or spec.default_sort
+    sort_name = spec.default_sort if not sort_by or sort_by in hidden else sort_by
     if sort_name not in spec.columns:
         raise ValueError(f"cannot sort {listing} by {sort_name!r}: choose from {', '.join(spec.columns)}")
     if page < 1 or not 1 <= per_page <= 500:
         raise ValueError("page must be at least 1 and per_page between 1 and 500")
     column: ColumnElement = spec.columns[sort_name]
     order = [column.desc() if descending else column.asc(), spec.columns["id"].desc()]
-    query = spec.query(search)
+    query = spec.query(search, hidden)
     with database.engine.connect() as connection:
         total = connection.execute(select(func.count()).select_from(query.subquery())).scalar_one()
         result = connection.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page))

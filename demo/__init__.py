@@ -4,8 +4,10 @@ never imports this package; ``main.py`` plugs it in for ``--demo``."""
 
 from nicegui import app
 
+from api.policy import Need
 from application import Airdate, StartupError
 from data import DatabaseError
+from data.models import Scope
 from settings import Settings
 from standins import jellyseerr, sonarr
 from standins.net import free_port
@@ -15,6 +17,8 @@ from . import mail_page
 from .database import claim_demo_database
 from .simulator import Simulator
 from .world import API_KEY, WEBHOOK_SECRET, DemoWorld
+
+SIMULATOR_TOKEN = "demo-simulator"
 
 
 class Demo:
@@ -48,12 +52,22 @@ class Demo:
         self.world.populate()
         app.mount("/demo/jellyseerr", jellyseerr.create_app(self.world.jellyseerr, API_KEY))
         app.mount("/demo/sonarr", sonarr.create_app(self.world.sonarr, API_KEY))
+        for service in ("jellyseerr", "sonarr"):
+            airdate.policy.allow(f"/demo/{service}/", Need.OPEN, why="the stand-in's own API key")
         app.on_startup(self._start_mail_sink)
         mail_page.register(self.world, airdate.hub, airdate.nav)
-        simulator = Simulator(self.world, f"http://127.0.0.1:{airdate.settings.port}")
+        simulator = Simulator(self.world, f"http://127.0.0.1:{airdate.settings.port}", self._token(airdate))
         app.timer(1.0, simulator.start, once=True)  # once the server answers HTTP
         app.timer(airdate.settings.demo_interval, simulator.step, immediate=False)
         app.on_shutdown(simulator.close)
+
+    @staticmethod
+    def _token(airdate: Airdate) -> str:
+        """The simulator acts through the REST API like any program: with an admin token of its own."""
+        for token in airdate.access.tokens():
+            if token.name == SIMULATOR_TOKEN:
+                airdate.access.revoke_token(SIMULATOR_TOKEN, by="the demo")
+        return airdate.access.mint_token(SIMULATOR_TOKEN, Scope.ADMIN, by="the demo")
 
     def _start_mail_sink(self) -> None:
         self.world.sink, controller = start_sink(self.sink_port)

@@ -5,12 +5,13 @@ from nicegui import ui
 from live import Event, Hub
 from live.hub import NOTIFICATION
 from ui import Nav, frame
+from ui.frame import NavEntry
 
 from .world import DemoWorld
 
 
 def register(world: DemoWorld, hub: Hub, nav: Nav) -> None:
-    nav.append(("Mailbox", "/mailbox", "mail"))
+    nav.append(NavEntry("Mailbox", "/mailbox", "mail", admin=True))
 
     @ui.page("/mailbox")
     def mailbox() -> None:

@@ -18,9 +18,11 @@ log = logging.getLogger("airdate.demo")
 class Simulator:
     """One believable event per step, delivered to Airdate over HTTP as the real services would."""
 
-    def __init__(self, world: DemoWorld, airdate_url: str) -> None:
+    def __init__(self, world: DemoWorld, airdate_url: str, token: str) -> None:
         self.world = world
-        self.client = httpx.AsyncClient(base_url=airdate_url, timeout=10)
+        self.client = httpx.AsyncClient(
+            base_url=airdate_url, timeout=10, headers={"Authorization": f"Bearer {token}"}
+        )
 
     async def start(self) -> None:
         """What an admin does first: sync users and requests, then import what Sonarr already has."""

@@ -49,13 +49,14 @@ class ReaderQueue:
     bound; it reconnects and resumes from its last event id.
     """
 
-    __slots__ = ("_items", "_limit", "_wakeup", "closed_because", "kinds")
+    __slots__ = ("_items", "_limit", "_wakeup", "closed_because", "kinds", "owner")
 
-    def __init__(self, limit: int, kinds: frozenset[str] = KINDS) -> None:
+    def __init__(self, limit: int, kinds: frozenset[str] = KINDS, owner: Any = None) -> None:
         self._items: deque[bytes] = deque()
         self._limit = limit
         self._wakeup = asyncio.Event()
         self.kinds = kinds
+        self.owner = owner  # whose credentials opened it (closed when they are revoked)
         self.closed_because: str | None = None
 
     @property
@@ -186,8 +187,8 @@ class Hub:
                     break
         return found[::-1]
 
-    def open_reader(self, kinds: frozenset[str] = KINDS) -> ReaderQueue:
-        queue = ReaderQueue(self.queue_size, kinds)
+    def open_reader(self, kinds: frozenset[str] = KINDS, owner: Any = None) -> ReaderQueue:
+        queue = ReaderQueue(self.queue_size, kinds, owner)
         self._readers.add(queue)
         return queue
 
@@ -206,6 +207,10 @@ class Hub:
             self._viewers.discard(listener)
 
         return stop
+
+    @property
+    def readers(self) -> list[ReaderQueue]:
+        return list(self._readers)
 
     def close_all(self, reason: str) -> None:
         for queue in list(self._readers):

@@ -22,6 +22,7 @@ class Job:
     id: str
     action: str
     progress: Progress
+    started_by: str = ""
     status: str = "running"  # running | succeeded | failed
     error: str | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -36,6 +37,7 @@ class Job:
         return {
             "id": self.id,
             "action": self.action,
+            "started_by": self.started_by,
             "status": self.status,
             "progress": {"done": self.progress.done, "total": self.progress.total},
             "counts": dict(self.progress.counts),
@@ -52,13 +54,13 @@ class Jobs:
         self._listeners: list[Callable[[Job], None]] = []
         self._tasks: set[asyncio.Task] = set()
 
-    def start(self, action: str) -> tuple[Job, bool]:
+    def start(self, action: str, *, started_by: str) -> tuple[Job, bool]:
         """Start ``action`` unless it is already running; returns the job and whether it is new."""
         if action not in self.actions:
             raise KeyError(action)
         if (current := self.running(action)) is not None:
             return current, False
-        job = Job(uuid.uuid4().hex[:12], action, Progress())
+        job = Job(uuid.uuid4().hex[:12], action, Progress(), started_by)
         job.progress.on_change = lambda: self._changed(job)
         self._jobs[job.id] = job
         while len(self._jobs) > KEEP_JOBS:
@@ -66,7 +68,7 @@ class Jobs:
         task = asyncio.create_task(self._run(job))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        log.info("%s started", action)
+        log.info("%s started by %s", action, started_by)
         self._changed(job)
         return job, True
 

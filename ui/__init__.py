@@ -1,17 +1,34 @@
 """NiceGUI pages and components. No SQL here: pages listen to the live hub and call data queries."""
 
+from api.identities import Identities
+from api.policy import AccessPolicy
 from data import Database
 from live import LiveFeed, Trends
+from services.access import Access
 from services.jobs import Jobs
 
-from . import dashboard, listings, not_found
+from . import accounts, dashboard, listings, login, not_found, tokens
 from .frame import Nav, frame
 
 
-def register_pages(database: Database, feed: LiveFeed, trends: Trends, jobs: Jobs, nav: Nav) -> None:
-    """The console's pages; ``nav`` is the menu they share (plug-ins may add their pages to it)."""
-    dashboard.register(database, feed, trends, jobs, nav)
-    listings.register(database, nav)
+def register_pages(
+    database: Database,
+    feed: LiveFeed,
+    trends: Trends,
+    jobs: Jobs,
+    access: Access,
+    identities: Identities,
+    policy: AccessPolicy,
+    nav: Nav,
+) -> None:
+    """The console's pages; ``nav`` is the menu they share (plug-ins may add their pages to it).
+
+    Each page says who may see it (``policy``); a page that says nothing is for admins only."""
+    login.register(access, identities, policy)
+    dashboard.register(database, feed, trends, jobs, policy, nav)
+    listings.register(database, policy, nav)
+    accounts.register(access, identities, nav)
+    tokens.register(access, identities, nav)
     not_found.register(nav)
 
 

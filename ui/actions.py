@@ -2,6 +2,7 @@
 
 from nicegui import ui
 
+from services.access import LOCAL
 from services.actions import ACTIONS
 from services.jobs import Job, Jobs
 
@@ -14,11 +15,12 @@ LABELS = {
 
 
 class ActionButton(ui.column):
-    def __init__(self, jobs: Jobs, action: str) -> None:
+    def __init__(self, jobs: Jobs, action: str, started_by: str) -> None:
         super().__init__()
         self.classes("gap-1 min-w-40")
         self.jobs = jobs
         self.action = action
+        self.started_by = started_by
         self.mine: set[str] = set()  # jobs this viewer started: only they end in a notification here
         title, icon = LABELS[action]
         with self:
@@ -38,7 +40,7 @@ class ActionButton(ui.column):
         ui.context.client.on_delete(stop)
 
     def start(self) -> None:
-        job, started = self.jobs.start(self.action)
+        job, started = self.jobs.start(self.action, started_by=self.started_by)
         if started:
             self.mine.add(job.id)
         else:
@@ -51,7 +53,8 @@ class ActionButton(ui.column):
         self.bar.set_value(progress.done / progress.total if progress.total else 0)
         total = f" of {progress.total}" if progress.total is not None else ""
         detail = f"{progress.done}{total} · {progress.summary()}" if job.running else self._result(job)
-        self.counts.set_text(detail)
+        by = f" · by {job.started_by}" if job.started_by not in ("", LOCAL.who) else ""
+        self.counts.set_text(detail + by)
 
     def _on_job(self, job: Job) -> None:
         if job.action != self.action:
@@ -69,10 +72,10 @@ class ActionButton(ui.column):
 
 
 class ActionPanel(ui.card):
-    def __init__(self, jobs: Jobs) -> None:
+    def __init__(self, jobs: Jobs, started_by: str) -> None:
         super().__init__()
         self.classes("w-full").mark("actions")
         with self:
             ui.label("Actions").classes("text-lg font-medium")
             with ui.row().classes("w-full gap-4 items-start"):
-                self.buttons = {action: ActionButton(jobs, action) for action in ACTIONS}
+                self.buttons = {action: ActionButton(jobs, action, started_by) for action in ACTIONS}

@@ -2,6 +2,7 @@
 
 from nicegui import app, run, ui
 
+from api.policy import AccessPolicy, Need
 from data import Database
 from live import LiveFeed
 from live.trends import Trends
@@ -13,6 +14,7 @@ from .frame import Nav, frame
 from .live_controls import STORAGE_KEY, Freshness, LiveControls
 from .live_view import LiveView
 from .log_viewer import LogViewer
+from .principal import principal_of
 from .recent_notifications import RecentNotifications
 from .stats_grid import StatsGrid
 
@@ -23,9 +25,14 @@ document.addEventListener("visibilitychange",
 </script>"""
 
 
-def register(database: Database, feed: LiveFeed, trends: Trends, jobs: Jobs, nav: Nav) -> None:
+def register(
+    database: Database, feed: LiveFeed, trends: Trends, jobs: Jobs, policy: AccessPolicy, nav: Nav
+) -> None:
+    policy.allow("/", Need.VIEWER)
+
     @ui.page("/")
     async def dashboard() -> None:
+        principal = principal_of(ui.context.client)
         with frame("Dashboard", nav) as tools:
             view = LiveView(feed.hub, app.storage.user.get(STORAGE_KEY, "live"))
             content = ui.column().classes("w-full gap-4")
@@ -34,7 +41,8 @@ def register(database: Database, feed: LiveFeed, trends: Trends, jobs: Jobs, nav
                 LiveControls(view, on_change=freshness.refresh)
             with content:
                 freshness.dim(view.add(StatsGrid(feed, trends)))
-                ActionPanel(jobs)
+                if principal is not None and principal.is_admin:  # viewers see, but do not act
+                    ActionPanel(jobs, started_by=principal.who)
                 chart = view.add(ActivityChart(trends, database))
                 with ui.grid().classes("w-full gap-4 grid-cols-1 lg:grid-cols-3"):
                     with ui.element("div").classes("lg:col-span-2 min-w-0"):

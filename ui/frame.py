@@ -1,15 +1,37 @@
+"""The header, menu and banners every console page shares."""
+
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from nicegui import app, ui
 
+from services.access import Principal
+
+from .principal import principal_of
+
 PRODUCT = "Airdate"
-Nav = list[tuple[str, str, str]]  # (title, path, icon) of every page in the menu
+
+
+class NavEntry(NamedTuple):
+    title: str
+    path: str
+    icon: str
+    admin: bool = False  # shown to admins only
+
+
+Nav = list[NavEntry]  # every page in the menu; plug-ins may add theirs
 PAGES = (
-    ("Dashboard", "/", "dashboard"),
-    ("Users", "/users", "group"),
-    ("Requests", "/requests", "playlist_add"),
-    ("Episodes", "/episodes", "movie"),
+    NavEntry("Dashboard", "/", "dashboard"),
+    NavEntry("Users", "/users", "group"),
+    NavEntry("Requests", "/requests", "playlist_add"),
+    NavEntry("Episodes", "/episodes", "movie"),
+    NavEntry("Accounts", "/accounts", "manage_accounts", admin=True),
+    NavEntry("Access tokens", "/tokens", "key", admin=True),
+)
+OPEN_CONSOLE = (
+    "No accounts — anyone on this machine can use the console. "
+    "Add one to require signing in: python main.py accounts add NAME --role admin"
 )
 
 
@@ -32,28 +54,12 @@ window.addEventListener("DOMContentLoaded",
 @contextmanager
 def frame(page_title: str, nav: Nav) -> Iterator[ui.row]:
     """The header and navigation every page shares; yields the header's row for page controls."""
+    principal = principal_of(ui.context.client)
     ui.page_title(f"{page_title} · {PRODUCT}")
     ui.colors(primary="#4f46e5")
     ui.add_css(RECONNECT_BANNER_CSS)
     ui.add_body_html(RECONNECT_BANNER_ROLE)
-    theme = app.storage.user.get("theme", "auto")
-    dark = ui.dark_mode(THEME_VALUES.get(theme))
-    with ui.left_drawer(value=False).props("bordered") as drawer, ui.list().classes("w-full"):
-        for title, path, icon in nav:
-            item = ui.item(on_click=lambda path=path: ui.navigate.to(path)).mark(f"nav-{title.lower()}")
-            with item.props(f'clickable {"active" if title == page_title else ""} aria-label="{title}"'):
-                with ui.item_section().props("avatar"):
-                    ui.icon(icon)
-                ui.item_section(title)
-    with drawer, ui.column().classes("w-full px-4 py-2"):
-
-        def choose_theme(value: str) -> None:
-            app.storage.user["theme"] = value
-            dark.set_value(THEME_VALUES[value])
-
-        ui.select(THEMES, value=theme, label="Theme", on_change=lambda e: choose_theme(e.value)).props(
-            'outlined dense options-dense aria-label="Theme"'
-        ).classes("w-full").mark("theme")
+    drawer = _menu(page_title, nav, principal)
     with ui.header().classes("items-center justify-between px-4 py-2 gap-2 flex-wrap"):
         with ui.row().classes("items-center gap-2"):
             ui.button(icon="menu", on_click=drawer.toggle).props(
@@ -62,5 +68,50 @@ def frame(page_title: str, nav: Nav) -> Iterator[ui.row]:
             ui.label(PRODUCT).classes("text-xl font-bold").mark("product-name")
             ui.label(f"· {page_title}").classes("text-lg opacity-80 max-sm:hidden")
         tools = ui.row().classes("items-center gap-3 flex-wrap")
+        if principal is not None and principal.kind != "local":
+            ui.label(f"signed in as {principal.describe()}").classes("text-sm opacity-90").mark(
+                "signed-in-as"
+            )
     with ui.column().classes("w-full max-w-screen-2xl mx-auto p-4 gap-4"):
+        if principal is not None and principal.kind == "local":
+            ui.label(OPEN_CONSOLE).props('role="status"').classes(
+                "w-full rounded px-4 py-2 bg-sky-100 text-sky-900"
+            ).mark("open-console-banner")
         yield tools
+
+
+def _menu(page_title: str, nav: Nav, principal: Principal | None) -> ui.left_drawer:
+    is_admin = principal is not None and principal.is_admin
+    with ui.left_drawer(value=False).props("bordered") as drawer, ui.list().classes("w-full"):
+        for entry in nav:
+            if entry.admin and not is_admin:
+                continue
+            item = ui.item(on_click=lambda path=entry.path: ui.navigate.to(path)).mark(
+                f"nav-{entry.path.strip('/') or 'dashboard'}"
+            )
+            active = "active" if entry.title == page_title else ""
+            with item.props(f'clickable {active} aria-label="{entry.title}"'):
+                with ui.item_section().props("avatar"):
+                    ui.icon(entry.icon)
+                ui.item_section(entry.title)
+    with drawer, ui.column().classes("w-full px-4 py-2 gap-4"):
+        _theme_choice()
+        if principal is not None and principal.kind == "account":
+            with ui.element("form").props('method="post" action="/logout"').classes("w-full"):
+                ui.button("Sign out", icon="logout").props("type=submit flat no-caps").classes("w-full").mark(
+                    "sign-out"
+                )
+    return drawer
+
+
+def _theme_choice() -> None:
+    theme = app.storage.user.get("theme", "auto")
+    dark = ui.dark_mode(THEME_VALUES.get(theme))
+
+    def choose_theme(value: str) -> None:
+        app.storage.user["theme"] = value
+        dark.set_value(THEME_VALUES[value])
+
+    ui.select(THEMES, value=theme, label="Theme", on_change=lambda e: choose_theme(e.value)).props(
+        'outlined dense options-dense aria-label="Theme"'
+    ).classes("w-full").mark("theme")

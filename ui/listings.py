@@ -2,16 +2,20 @@
 
 from nicegui import run, ui
 
+from api.policy import AccessPolicy, Need
 from data import Database
 from data.queries import LISTINGS, page_of
+from services.access import mask_email
 
 from .frame import Nav, frame
+from .principal import principal_of
 
 ROWS_PER_PAGE = (10, 25, 50, 100)
 LOCAL_TIME_CELL = (
     '<q-td :props="props" :title="props.value">'
     '{{ props.value ? new Date(props.value).toLocaleString() : "—" }}</q-td>'
 )
+PRIVATE_COLUMNS = ("email",)  # shown masked to viewers
 PAGES = {  # listing -> (page title, search hint)
     "users": ("Users", "Search name or e-mail"),
     "requests": ("Requests", "Search title, requester or status"),
@@ -19,22 +23,28 @@ PAGES = {  # listing -> (page title, search hint)
 }
 
 
-def register(database: Database, nav: Nav) -> None:
+def register(database: Database, policy: AccessPolicy, nav: Nav) -> None:
     for listing, (title, hint) in PAGES.items():
+        policy.allow(f"/{listing}", Need.VIEWER)
 
         @ui.page(f"/{listing}")
         async def listing_page(listing: str = listing, title: str = title, hint: str = hint) -> None:
+            principal = principal_of(ui.context.client)
+            masked = () if principal is not None and principal.is_admin else PRIVATE_COLUMNS
             with frame(title, nav):
-                table = ListingTable(database, listing, hint)
+                table = ListingTable(database, listing, hint, masked=masked)
             await table.load()
 
 
 class ListingTable(ui.column):
-    def __init__(self, database: Database, listing: str, hint: str, per_page: int = 25) -> None:
+    def __init__(
+        self, database: Database, listing: str, hint: str, per_page: int = 25, masked: tuple[str, ...] = ()
+    ) -> None:
         super().__init__()
         self.classes("w-full gap-2")
         self.database = database
         self.listing = listing
+        self.masked = masked  # columns this viewer sees masked (e-mail addresses, for viewers)
         columns = [
             {
                 "name": name,
@@ -77,11 +87,18 @@ class ListingTable(ui.column):
                 descending=bool(wanted.get("descending")),
                 page=int(wanted["page"]),
                 per_page=int(wanted["rowsPerPage"]) or 25,
+                hidden=self.masked,
             )
         except ValueError as error:
             ui.notify(str(error), type="warning")
             return
-        self.table.rows = page.rows
+        self.table.rows = [
+            {
+                name: mask_email(value) if name in self.masked and value else value
+                for name, value in row.items()
+            }
+            for row in page.rows
+        ]
         self.table.pagination = {**wanted, "rowsNumber": page.total}
 
 

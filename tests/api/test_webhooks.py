@@ -11,6 +11,7 @@ from application import Airdate
 from data.models import Episode, MediaRequest, Notification
 from settings import Settings
 
+from ..utils.console import Console
 from ..utils.factories import make_tracked_show
 from ..utils.server import Server
 
@@ -151,10 +152,21 @@ async def test_credentials_are_required(webhook_env: None, user: User) -> None:
     assert denied.status_code == 401
 
 
-async def test_an_unconfigured_webhook_says_how_to_set_it_up(user: User) -> None:
-    response = await post(user, {"eventType": "Test"})
+async def test_an_unconfigured_webhook_serves_this_machine_only(user: User, console: Console) -> None:
+    """Without a secret, a Sonarr on this machine may post; any other address is told how to set one."""
+    assert (await post(user, {"eventType": "Test"}, params={})).status_code == 200
+    elsewhere = console.http_client("192.0.2.7")
+    response = await elsewhere.post("/webhooks/sonarr", json={"eventType": "Test"})
     assert response.status_code == 503
     assert "AIRDATE_WEBHOOK_SECRET" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("secret", ["sécret", "秘密", "\u0000"])
+async def test_a_non_ascii_secret_is_a_401_not_a_500(webhook_env: None, user: User, secret: str) -> None:
+    assert (await post(user, {"eventType": "Test"}, params={"secret": secret})).status_code == 401
+    basic = base64.b64encode(f"sönarr:{secret}".encode()).decode()
+    headers = {"Authorization": f"Basic {basic}"}
+    assert (await post(user, {"eventType": "Test"}, params={}, headers=headers)).status_code == 401
 
 
 async def test_a_deeply_nested_body_is_a_prompt_422_not_a_hang(airdate_env: str) -> None:

@@ -13,7 +13,8 @@ from nicegui.functions.notify import notify
 from nicegui.testing import User
 from nicegui.testing.general import nicegui_reset_globals
 
-from application import Airdate, Plugin, create_app, serve
+from application import Airdate, Plugin, create_app
+from server import serve
 from settings import Settings
 
 
@@ -25,9 +26,14 @@ class Console:
     clients: list[httpx.AsyncClient] = field(default_factory=list)
 
     def new_user(self) -> User:
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url="http://test")
+        return User(self.http_client())
+
+    def http_client(self, address: str = "127.0.0.1") -> httpx.AsyncClient:
+        """A program calling the app from ``address`` (loopback unless said otherwise)."""
+        transport = httpx.ASGITransport(core.app, client=(address, 50123))
+        client = httpx.AsyncClient(transport=transport, base_url="http://test")
         self.clients.append(client)
-        return User(client)
+        return client
 
 
 @asynccontextmanager

@@ -26,11 +26,15 @@ def airdate_env(**settings: str) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, timeout: float = 60, **settings: str) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, timeout: float = 60, input: str | None = None, **settings: str
+) -> subprocess.CompletedProcess:
+    """``python main.py ARGS`` with AIRDATE_* ``settings``; ``input`` is what it reads on stdin."""
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *args],
         env=airdate_env(**settings),
         cwd=os.getcwd(),
+        input=input if input is not None else "",
         capture_output=True,
         text=True,
         timeout=timeout,

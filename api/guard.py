@@ -1,0 +1,198 @@
+"""The check every request passes: who is asking (cookie, token, trusted proxy), and may they.
+
+It is the app's outermost layer (before NiceGUI's middleware, and inside the SSE fast path too), so no
+route escapes it. Unauthenticated browsers are sent to ``/login``; programs get 401 with a JSON reason
+and ``WWW-Authenticate: Bearer``; the wrong role or scope gets 403. It also answers what every
+response needs: security headers, cookie flags, a body size limit, and refusing cross-site writes.
+"""
+
+import json
+from urllib.parse import quote, urlsplit
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+from services.access import Principal
+
+from .identities import Identities, TrustedProxies
+from .policy import AccessPolicy, Need
+
+MAX_BODY = 1024 * 1024
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+)
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class Guard:
+    def __init__(
+        self,
+        app: ASGIApp,
+        policy: AccessPolicy,
+        identities: Identities,
+        proxies: TrustedProxies,
+    ) -> None:
+        self.policy = policy
+        self.identities = identities
+        self.proxies = proxies
+        self.app = app
+        # X-Forwarded-For / -Proto, but only from the proxies we were told about (uvicorn's own, off)
+        self.forwarded = ProxyHeadersMiddleware(self._checked, trusted_hosts=proxies.spec or [])
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        peer = (scope.get("client") or ("", 0))[0]
+        scope = {**scope, "state": {**scope.get("state", {}), "peer": peer}}
+        await self.forwarded(scope, receive, send)
+
+    async def _checked(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = Headers(scope=scope)
+        rule = self.policy.rule_for(scope["path"])
+        principal, how = None, "none"
+        if rule.identify:
+            principal, how = await self.identities.resolve(scope, headers, tokens=rule.tokens)
+        scope["state"]["principal"] = principal
+        scope["state"]["credential"] = how
+        if scope["type"] == "http":
+            send = with_security_headers(send, https=scope.get("scheme") == "https")
+        refusal = self._refusal(scope, headers, rule.need, principal, how)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        if scope["type"] == "http" and scope["method"] in WRITES:
+            receive = await limited_body(scope, headers, receive, send)
+            if receive is None:
+                return
+        await self.app(scope, receive, send)
+
+    def _refusal(
+        self, scope: Scope, headers: Headers, need: Need, principal: Principal | None, how: str
+    ) -> ASGIApp | None:
+        if how == "proxy-unknown" and need != Need.OPEN:
+            return problem(403, "the authenticating proxy vouches for a user who has no Airdate account")
+        if need != Need.OPEN and principal is None:
+            if scope["type"] == "http" and _wants_page(scope, headers):
+                return redirect(f"/login?next={quote(_path_with_query(scope), safe='/')}")
+            return problem(401, "sign in, or send an API token: Authorization: Bearer <token>", bearer=True)
+        if need == Need.ADMIN and principal is not None and not principal.is_admin:
+            return problem(403, f"{principal.describe()} may not do this: it needs an admin")
+        if how == "bearer" and need != Need.OPEN and not self.policy.rule_for(scope["path"]).tokens:
+            return problem(403, "API tokens are for the API; sign in to use the console")
+        writes = scope["type"] == "http" and scope["method"] in WRITES and how in ("cookie", "local")
+        if writes and not same_origin(headers, allow_missing=how == "local"):
+            return problem(403, "cross-site request refused: it must come from the console's own pages")
+        return None
+
+
+def same_origin(headers: Headers, *, allow_missing: bool) -> bool:
+    """A browser says where a request comes from (Origin, Sec-Fetch-Site); a write must come from here."""
+    site = headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return False
+    origin = headers.get("origin")
+    if origin is None or origin == "null":
+        return site is not None or allow_missing
+    return urlsplit(origin).netloc == headers.get("host", "")
+
+
+def _wants_page(scope: Scope, headers: Headers) -> bool:
+    return scope["method"] in ("GET", "HEAD") and "text/html" in headers.get("accept", "")
+
+
+def _path_with_query(scope: Scope) -> str:
+    query = scope.get("query_string", b"").decode("latin-1")
+    return scope["path"] + (f"?{query}" if query else "")
+
+
+def redirect(location: str) -> ASGIApp:
+    async def respond(scope: Scope, receive: Receive, send: Send) -> None:
+        await send(
+            {"type": "http.response.start", "status": 303, "headers": [(b"location", location.encode())]}
+        )
+        await send({"type": "http.response.body", "body": b""})
+
+    return respond
+
+
+def problem(
+    status: int, detail: str, *, bearer: bool = False, headers: dict[str, str] | None = None
+) -> ASGIApp:
+    """A JSON ``{"detail": ...}`` answer (the shape FastAPI gives every error)."""
+    body = json.dumps({"detail": detail}).encode()
+    extra = {**(headers or {}), **({"www-authenticate": "Bearer"} if bearer else {})}
+
+    async def respond(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008, "reason": detail[:120]})
+            return
+        raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        raw += [(name.encode(), value.encode()) for name, value in extra.items()]
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        await send({"type": "http.response.body", "body": body})
+
+    return respond
+
+
+def with_security_headers(send: Send, *, https: bool) -> Send:
+    """Every response: no sniffing, no framing, no referrer to other sites; cookies HttpOnly, Lax and,
+    over HTTPS, Secure."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableHeaders(scope=message)
+            for name, value in SECURITY_HEADERS:
+                if name.decode() not in headers:
+                    headers.raw.append((name, value))
+            headers.raw[:] = [
+                (name, _cookie_flags(value, https) if name == b"set-cookie" else value)
+                for name, value in headers.raw
+            ]
+        await send(message)
+
+    return sending
+
+
+def _cookie_flags(cookie: bytes, https: bool) -> bytes:
+    lowered = cookie.lower()
+    extra = b"".join(
+        flag
+        for flag, present in (
+            (b"; HttpOnly", b"httponly" in lowered),
+            (b"; SameSite=Lax", b"samesite" in lowered),
+            (b"; Secure", b"secure" in lowered or not https),
+        )
+        if not present
+    )
+    return cookie + extra
+
+
+async def limited_body(scope: Scope, headers: Headers, receive: Receive, send: Send) -> Receive | None:
+    """``receive`` for a body of at most MAX_BODY bytes; None after answering 413 for a larger one."""
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) <= MAX_BODY:
+        return receive  # the server stops at the declared length
+    if declared.isdigit():
+        await problem(413, f"the body is larger than {MAX_BODY // 1024} KiB")(scope, receive, send)
+        return None
+    chunks, size, more = [], 0, True
+    while more:  # no length given (chunked): read it, up to the limit, before the app does
+        message = await receive()
+        if message["type"] != "http.request":
+            return receive
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        more = message.get("more_body", False)
+        if size > MAX_BODY:
+            await problem(413, f"the body is larger than {MAX_BODY // 1024} KiB")(scope, receive, send)
+            return None
+    replay: list[Message] = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+
+    async def replayed() -> Message:
+        return replay.pop() if replay else await receive()
+
+    return replayed

@@ -1,0 +1,33 @@
+"""Streams end when the credentials that opened them stop holding: a revoked token, a session that was
+signed out or expired, an account that was removed — also when another process (the command line)
+did it. One check a second for all streams, and only while credentialed streams are open."""
+
+import asyncio
+
+from live import Hub
+from services.access import Access
+
+
+class RevokedStreams:
+    def __init__(self, hub: Hub, access: Access) -> None:
+        self.hub = hub
+        self.access = access
+
+    async def check(self) -> int:
+        """End the streams whose credentials are gone; how many were ended."""
+        owned = [(queue, queue.owner) for queue in self.hub.readers if queue.owner is not None]
+        owned = [(queue, owner) for queue, owner in owned if owner.session_id or owner.token_id]
+        if not owned:
+            return 0
+        sessions = {owner.session_id for _, owner in owned if owner.session_id}
+        tokens = {owner.token_id for _, owner in owned if owner.token_id}
+        live_sessions, live_tokens = await asyncio.to_thread(self.access.still_valid, sessions, tokens)
+        ended = 0
+        for queue, owner in owned:
+            if (owner.session_id and owner.session_id not in live_sessions) or (
+                owner.token_id and owner.token_id not in live_tokens
+            ):
+                queue.close("credentials revoked")
+                self.hub.close_reader(queue)
+                ended += 1
+        return ended

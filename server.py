@@ -1,0 +1,111 @@
+"""Running the server process: checks made before anything is created, and what uvicorn needs from us."""
+
+import asyncio
+import logging
+import re
+import signal
+import socket
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from nicegui import app, helpers, ui
+from nicegui.storage import Storage
+
+from application import Airdate, StartupError
+from live import Hub
+
+
+def check_address(host: str, port: int) -> None:
+    """Raise StartupError unless ``host:port`` can be listened on (checked before anything is created)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        raise StartupError(f"cannot listen on {host}:{port}: unknown address ({error.strerror})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise StartupError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
+def prepare_storage(path: str) -> None:
+    """Keep NiceGUI's per-browser storage (theme, refresh interval) in ``path``, which must be writable.
+
+    NiceGUI's default is ``.nicegui`` in the working directory, which a container's read-only app
+    folder does not allow: choices would silently never be saved. Refuse to start instead."""
+    folder = Path(path).resolve()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".airdate-write-test-"):
+            pass
+    except OSError as error:
+        raise StartupError(
+            f"cannot keep per-browser settings in {folder}: {error.strerror or error}; "
+            "set AIRDATE_STORAGE_PATH to a writable folder"
+        ) from None
+    Storage.path = folder
+    app.storage = Storage()
+
+
+def serve(airdate: Airdate) -> None:
+    """Run the server until it is stopped (under NiceGUI's test simulation: set up, then return)."""
+    settings = airdate.settings
+    app.on_startup(lambda: close_streams_when_stopping(airdate.hub))
+    redact_access_tokens()
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        title="Airdate",
+        native=settings.native,
+        window_size=(1280, 860) if settings.native else None,
+        reload=False,
+        show=False,
+        storage_secret=settings.storage_secret,
+        timeout_graceful_shutdown=settings.shutdown_grace,
+        proxy_headers=False,  # the request guard believes X-Forwarded-* from AIRDATE_TRUSTED_PROXIES only
+    )
+
+
+def close_streams_when_stopping(hub: Hub) -> None:
+    """End every open SSE stream the moment the server is told to stop (SIGTERM, Ctrl+C).
+
+    uvicorn waits ``timeout_graceful_shutdown`` for open responses, then cancels them with a
+    traceback each; an event stream never ends by itself, so every stop took that long. Our handler
+    runs before uvicorn's (which it then calls), so streams are finished when uvicorn starts waiting.
+    """
+    if helpers.is_user_simulation() or threading.current_thread() is not threading.main_thread():
+        return
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        previous = signal.getsignal(number)
+        if not callable(previous):
+            continue
+
+        def stopping(signum: int, frame: object, previous: Callable = previous) -> None:
+            loop.call_soon_threadsafe(hub.close_all, "server stopping")
+            previous(signum, frame)
+
+        signal.signal(number, stopping)
+
+
+def redact_access_tokens() -> None:
+    """``?access_token=`` (for EventSource, which cannot send headers) never reaches a log line."""
+    logger = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactAccessToken) for f in logger.filters):
+        logger.addFilter(RedactAccessToken())
+
+
+class RedactAccessToken(logging.Filter):
+    PATTERN = re.compile(r"(access_token=)[^&\s\"]*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                self.PATTERN.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args
+            )
+        record.msg = self.PATTERN.sub(r"\1***", str(record.msg))
+        return True

@@ -1,0 +1,270 @@
+"""Who may see and do what, through the app in-process: every route, roles, tokens, lockout, CSRF."""
+
+import re
+
+import httpx
+import pytest
+from starlette.routing import Mount
+
+from application import Airdate
+from data import Database
+from services.access import Access
+from settings import Settings
+
+from ..utils.console import Console
+from ..utils.factories import make_users
+
+OPEN = {  # the routes anyone may call; a new route must not join this list by accident
+    "/login",
+    "/logout",
+    "/healthz",
+    "/webhooks/sonarr",
+    "/_nicegui/",
+    "/_nicegui_ws/",
+}
+PASSWORDS = {"alice": "alice-password", "vic": "viewer-password"}
+ELSEWHERE = "198.51.100.23"  # not this machine: no "anyone local" mode
+
+
+@pytest.fixture
+def tokens(database: Database) -> dict[str, str]:
+    """Alice (admin), Vic (viewer) and two tokens, made before the app starts."""
+    access = Access(database)
+    access.add_account("alice", PASSWORDS["alice"], "admin", by="test")
+    access.add_account("vic", PASSWORDS["vic"], "viewer", by="test")
+    make_users(database, 2, prefix="lena")
+    return {scope: access.mint_token(f"{scope}-token", scope, by="test") for scope in ("read", "admin")}
+
+
+@pytest.fixture
+def settings(settings: Settings, tokens: dict[str, str]) -> Settings:
+    return settings
+
+
+def client(console: Console, address: str = ELSEWHERE) -> httpx.AsyncClient:
+    return console.http_client(address)
+
+
+async def signed_in(console: Console, name: str, address: str = ELSEWHERE) -> httpx.AsyncClient:
+    browser = client(console, address)
+    response = await browser.post("/login", data={"username": name, "password": PASSWORDS[name], "next": "/"})
+    assert response.status_code == 303, response.text
+    return browser
+
+
+def concrete(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "x", path)
+
+
+def every_route(airdate: Airdate) -> list[tuple[str, str]]:
+    """(method, path) of every route the app has, mounts included."""
+    from nicegui import app
+
+    found = []
+    routes = list(app.routes)
+    while routes:
+        route = routes.pop(0)
+        if hasattr(route, "original_router"):  # FastAPI keeps an included router as one lazy route
+            routes.extend(route.original_router.routes)
+            continue
+        if isinstance(route, Mount):
+            found.append(("GET", route.path.rstrip("/") + "/anything"))
+            continue
+        for method in sorted(getattr(route, "methods", None) or {"GET"}):
+            if method != "HEAD":
+                found.append((method, concrete(route.path)))
+    return found
+
+
+def is_open(path: str) -> bool:
+    return path in OPEN or any(path.startswith(prefix) for prefix in OPEN if prefix.endswith("/"))
+
+
+async def test_every_route_outside_the_open_list_is_closed_without_credentials(
+    console: Console, airdate: Airdate
+) -> None:
+    anonymous = client(console)
+    routes = every_route(airdate)
+    assert len(routes) > 15
+    for method, path in routes:
+        if is_open(path):
+            continue
+        for accept in ("application/json", "text/html"):
+            response = await anonymous.request(method, path, headers={"Accept": accept})
+            assert response.status_code in (401, 403, 303), (method, path, accept, response.status_code)
+            if response.status_code == 303:
+                assert response.headers["location"].startswith("/login?next="), (method, path)
+            else:
+                assert "detail" in response.json(), (method, path)
+
+
+VIEWER_MAY = {"/", "/users", "/requests", "/episodes", "/sse/stats", "/api/stats", "/api/jobs/x", "/metrics"}
+VIEWER_MAY |= {"/openapi.json"}
+
+
+async def test_a_viewer_reaches_only_the_viewer_routes(console: Console, airdate: Airdate) -> None:
+    vic = await signed_in(console, "vic")
+    for method, path in every_route(airdate):
+        if is_open(path) or path == "/sse/stats":  # (a stream does not end: tested with a real server)
+            continue
+        response = await vic.request(
+            method, path, headers={"Accept": "application/json", "Origin": "http://test"}
+        )
+        if path in VIEWER_MAY:
+            assert response.status_code in (200, 404), (method, path, response.status_code)
+        else:
+            assert response.status_code == 403, (method, path, response.status_code)
+
+
+async def test_programs_get_401_with_a_reason_and_browsers_the_sign_in_page(console: Console) -> None:
+    anonymous = client(console)
+    api = await anonymous.get("/api/stats")
+    assert api.status_code == 401
+    assert api.headers["www-authenticate"] == "Bearer"
+    assert "Authorization: Bearer" in api.json()["detail"]
+    page = await anonymous.get("/users", headers={"Accept": "text/html"})
+    assert (page.status_code, page.headers["location"]) == (303, "/login?next=/users")
+    for garbage in ("", "Bearer", "Bearer ", "Bearer nonsense", "Bearer adt_forged", "Basic YWxpY2U6eA=="):
+        refused = await anonymous.get("/api/stats", headers={"Authorization": garbage})
+        assert refused.status_code == 401, garbage
+
+
+async def test_open_routes_answer_without_credentials(console: Console) -> None:
+    anonymous = client(console)
+    assert (await anonymous.get("/healthz")).json() == {"status": "ok"}
+    assert (await anonymous.get("/login")).status_code == 200
+
+
+async def test_a_viewer_sees_but_cannot_act_and_sees_addresses_masked(console: Console) -> None:
+    vic = await signed_in(console, "vic")
+    assert (await vic.get("/")).status_code == 200
+    assert (await vic.get("/api/stats")).status_code == 200
+    acting = await vic.post("/api/actions/sync-users", headers={"Origin": "http://test"})
+    assert acting.status_code == 403
+    assert "vic (viewer) may not do this" in acting.json()["detail"]
+    assert (await vic.get("/accounts", headers={"Accept": "text/html"})).status_code == 403
+    users = await vic.get("/users")
+    assert "l***@example.org" in users.text
+    assert "lena0@example.org" not in users.text
+
+
+async def test_an_admin_sees_addresses_and_acts(console: Console) -> None:
+    alice = await signed_in(console, "alice")
+    assert "lena0@example.org" in (await alice.get("/users")).text
+    started = await alice.post("/api/actions/sync-users", headers={"Origin": "http://test"})
+    assert started.status_code == 202
+    assert started.json()["started_by"] == "alice"
+    assert (await alice.get(f"/api/jobs/{started.json()['job_id']}")).json()["started_by"] == "alice"
+    assert (await alice.get("/accounts")).status_code == 200
+
+
+async def test_a_read_token_reads_and_an_admin_token_also_acts(
+    console: Console, tokens: dict[str, str]
+) -> None:
+    program = client(console)
+    read = {"Authorization": f"Bearer {tokens['read']}"}
+    admin = {"Authorization": f"Bearer {tokens['admin']}"}
+    for path in ("/api/stats", "/metrics", "/openapi.json"):
+        assert (await program.get(path, headers=read)).status_code == 200, path
+    assert (await program.post("/api/actions/sync-users", headers=read)).status_code == 403
+    started = await program.post("/api/actions/sync-users", headers=admin)  # no Origin needed: not a cookie
+    assert started.status_code == 202
+    assert started.json()["started_by"] == "token admin-token"
+    pages = await program.get("/", headers=read)
+    assert pages.status_code == 403
+    assert "tokens are for the API" in pages.json()["detail"]
+
+
+async def test_a_cross_site_write_with_a_session_is_refused(console: Console) -> None:
+    alice = await signed_in(console, "alice")
+    forged = await alice.post("/api/actions/sync-users", headers={"Origin": "https://evil.example"})
+    assert forged.status_code == 403
+    assert "cross-site" in forged.json()["detail"]
+    other_site = await alice.post("/api/actions/sync-users", headers={"Sec-Fetch-Site": "cross-site"})
+    assert other_site.status_code == 403
+    assert (await alice.post("/api/actions/sync-users", headers={"Origin": "http://test"})).status_code == 202
+
+
+async def test_five_wrong_passwords_lock_the_name_with_the_same_answer_for_unknown_names(
+    console: Console,
+) -> None:
+    answers = {}
+    for name in ("alice", "nobody"):
+        browser = client(console, f"203.0.113.{len(answers) + 1}")
+        for _ in range(5):
+            wrong = await browser.post("/login", data={"username": name, "password": "not it!"})
+            assert wrong.status_code == 401
+            assert "wrong user name or password" in wrong.text
+        locked = await browser.post("/login", data={"username": name, "password": PASSWORDS.get(name, "x")})
+        answers[name] = (locked.status_code, re.findall(r"too many attempts, wait \d+ minutes?", locked.text))
+    assert answers["alice"] == answers["nobody"] == (429, ["too many attempts, wait 15 minutes"])
+    from_elsewhere = await client(console, "203.0.113.99").post(
+        "/login", data={"username": "alice", "password": PASSWORDS["alice"]}
+    )
+    assert from_elsewhere.status_code == 429, "the name is locked wherever the next try comes from"
+
+
+async def test_five_failures_from_one_address_lock_that_address(console: Console) -> None:
+    prober = client(console, "203.0.113.50")
+    for name in ("a", "b", "c", "d", "e"):
+        assert (
+            await prober.post("/login", data={"username": name, "password": "guess-guess"})
+        ).status_code == 401
+    blocked = await prober.post("/login", data={"username": "vic", "password": PASSWORDS["vic"]})
+    assert blocked.status_code == 429
+    assert (await signed_in(console, "vic", "203.0.113.51")).cookies.get("airdate_session")
+
+
+async def test_signing_out_ends_the_session(console: Console) -> None:
+    alice = await signed_in(console, "alice")
+    assert (await alice.get("/api/stats")).status_code == 200
+    out = await alice.post("/logout", headers={"Origin": "http://test"})
+    assert (out.status_code, out.headers["location"]) == (303, "/login")
+    assert (await alice.get("/api/stats")).status_code == 401
+
+
+async def test_every_answer_carries_the_security_headers(console: Console, tokens: dict[str, str]) -> None:
+    alice = await signed_in(console, "alice")
+    for response in (
+        await alice.get("/"),
+        await alice.get("/api/stats"),
+        await client(console).get("/api/stats"),
+        await client(console).get("/healthz"),
+    ):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["referrer-policy"] == "same-origin"
+
+
+async def test_cookies_are_http_only_lax_and_secure_behind_a_trusted_https_proxy(
+    console: Console, airdate: Airdate
+) -> None:
+    plain = await client(console).post("/login", data={"username": "alice", "password": PASSWORDS["alice"]})
+    cookie = plain.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "samesite=lax" in cookie.lower() and "Secure" not in cookie
+    spoofed = await client(console).post(  # not a trusted proxy: its X-Forwarded-Proto is ignored
+        "/login",
+        data={"username": "alice", "password": PASSWORDS["alice"]},
+        headers={"X-Forwarded-Proto": "https"},
+    )
+    assert "Secure" not in spoofed.headers["set-cookie"]
+
+
+async def test_bodies_too_large_and_unknown_actions_are_clear_4xx(
+    console: Console, tokens: dict[str, str]
+) -> None:
+    program = client(console)
+    admin = {"Authorization": f"Bearer {tokens['admin']}"}
+    huge = await program.post("/api/actions/sync-users", headers=admin, content=b"x" * (2 * 1024 * 1024))
+    assert huge.status_code == 413
+    assert "larger than 1024 KiB" in huge.json()["detail"]
+    unknown = await program.post("/api/actions/make-coffee", headers=admin)
+    assert unknown.status_code == 404
+    assert "choose from sync-users, sync-requests, import-episodes, send-pending" in unknown.json()["detail"]
+    form = await client(console, "127.0.0.1").post(  # a Sonarr on this machine may post without a secret
+        "/webhooks/sonarr",
+        content=b"eventType=Test",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert form.status_code == 415
+    assert "send JSON" in form.json()["detail"]

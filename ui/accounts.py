@@ -1,0 +1,136 @@
+"""The Accounts page (admins only): who may sign in, with which role; add, remove, reset a password."""
+
+from nicegui import run, ui
+
+from api.identities import Identities
+from data.clock import iso_utc
+from data.models import Role
+from services.access import Access, AccessError
+
+from .frame import Nav, frame
+from .listings import LOCAL_TIME_CELL
+from .principal import principal_of
+
+COLUMNS = [
+    {"name": "username", "label": "User name", "field": "username", "align": "left"},
+    {"name": "role", "label": "Role", "field": "role", "align": "left"},
+    {"name": "created_at", "label": "Created", "field": "created_at", "align": "left"},
+    {"name": "last_login_at", "label": "Last sign-in", "field": "last_login_at", "align": "left"},
+    {"name": "actions", "label": "", "field": "username", "align": "right"},
+]
+ROW_ACTIONS = """
+<q-td :props="props">
+  <q-btn flat dense no-caps icon="password" label="Reset password"
+         :aria-label="'Reset the password of ' + props.row.username"
+         @click="() => $parent.$emit('reset', props.row.username)" />
+  <q-btn flat dense no-caps icon="person_remove" color="negative" label="Remove"
+         :aria-label="'Remove ' + props.row.username"
+         @click="() => $parent.$emit('remove', props.row.username)" />
+</q-td>
+"""
+
+
+def register(access: Access, identities: Identities, nav: Nav) -> None:
+    @ui.page("/accounts")
+    async def accounts_page() -> None:
+        principal = principal_of(ui.context.client)
+        with frame("Accounts", nav):
+            panel = AccountsPanel(access, identities, by=principal.who if principal else "?")
+        await panel.refresh()
+
+
+class AccountsPanel(ui.column):
+    def __init__(self, access: Access, identities: Identities, *, by: str) -> None:
+        super().__init__()
+        self.classes("w-full gap-4").mark("accounts")
+        self.access = access
+        self.identities = identities
+        self.by = by
+        with self:
+            self.table = ui.table(columns=COLUMNS, rows=[], row_key="username").props("flat bordered")
+            self.table.classes("w-full overflow-x-auto").mark("accounts-table")
+            for name in ("created_at", "last_login_at"):
+                self.table.add_slot(f"body-cell-{name}", LOCAL_TIME_CELL)
+            self.table.add_slot("body-cell-actions", ROW_ACTIONS)
+            self.table.on("reset", lambda e: self.ask_password(e.args))
+            self.table.on("remove", lambda e: self.confirm_removal(e.args))
+            with ui.card().classes("w-full max-w-xl gap-2"):
+                ui.label("Add an account").classes("text-lg font-medium")
+                self.name = ui.input("User name").props('outlined dense aria-label="New user name"')
+                self.role = ui.select(
+                    {r.value: r.value.capitalize() for r in Role}, value=Role.VIEWER, label="Role"
+                )
+                self.role.props('outlined dense aria-label="Role"')
+                self.password = ui.input("Password", password=True).props(
+                    'outlined dense aria-label="Password"'
+                )
+                self.again = ui.input("The same again", password=True).props(
+                    'outlined dense aria-label="Password again"'
+                )
+                ui.button("Add account", icon="person_add", on_click=self.add).props("unelevated no-caps")
+
+    async def refresh(self) -> None:
+        accounts = await run.io_bound(self.access.accounts)
+        self.table.rows = [
+            {
+                "username": a.username,
+                "role": a.role,
+                "created_at": iso_utc(a.created_at),
+                "last_login_at": iso_utc(a.last_login_at),
+            }
+            for a in accounts
+        ]
+
+    async def add(self) -> None:
+        if self.password.value != self.again.value:
+            ui.notify("The two passwords differ.", type="warning")
+            return
+        name = (self.name.value or "").strip()
+        if await self._do(self.access.add_account, name, self.password.value, self.role.value, by=self.by):
+            ui.notify(f"Added {name} ({self.role.value}).", type="positive")
+            self.name.value = self.password.value = self.again.value = ""
+
+    def ask_password(self, username: str) -> None:
+        with ui.dialog() as dialog, ui.card().classes("gap-2"):
+            ui.label(f"New password for {username}").classes("text-lg")
+            first = ui.input("Password", password=True).props('outlined dense aria-label="New password"')
+            second = ui.input("The same again", password=True).props(
+                'outlined dense aria-label="New password again"'
+            )
+
+            async def save() -> None:
+                if first.value != second.value:
+                    ui.notify("The two passwords differ.", type="warning")
+                elif await self._do(self.access.set_password, username, first.value, by=self.by):
+                    ui.notify(f"Changed the password of {username}.", type="positive")
+                    dialog.close()
+
+            with ui.row():
+                ui.button("Save", on_click=save).props("unelevated no-caps")
+                ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
+        dialog.open()
+
+    def confirm_removal(self, username: str) -> None:
+        with ui.dialog() as dialog, ui.card().classes("gap-2"):
+            ui.label(f"Remove {username}? Their sessions end at once.").classes("text-lg")
+
+            async def remove() -> None:
+                if await self._do(self.access.remove_account, username, by=self.by):
+                    self.identities.forget()
+                    ui.notify(f"Removed {username}.", type="positive")
+                dialog.close()
+
+            with ui.row():
+                ui.button("Remove", color="negative", on_click=remove).props("unelevated no-caps")
+                ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
+        dialog.open()
+
+    async def _do(self, change: object, *args: object, **kwargs: object) -> bool:
+        """Run an account change off the event loop; a refusal becomes a notice. True if it was done."""
+        try:
+            await run.io_bound(change, *args, **kwargs)
+        except AccessError as error:
+            ui.notify(str(error), type="negative")
+            return False
+        await self.refresh()
+        return True
