@@ -24,7 +24,9 @@ class Rule:
     def describe(self) -> str:
         if self.need == Need.OPEN:
             return f"open ({self.why})" if self.why else "open"
-        return f"{self.need.value}{' or a token with that scope' if self.tokens else ' (signed in)'}"
+        if self.need == Need.VIEWER:
+            return "any signed-in account, or any token" if self.tokens else "any signed-in account"
+        return "a signed-in admin, or an admin token" if self.tokens else "a signed-in admin"
 
 
 CLOSED = Rule(Need.ADMIN)

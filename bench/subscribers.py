@@ -22,7 +22,7 @@ import httpx
 
 from live import KINDS, Hub, opening
 from live.hub import NOTIFICATION
-from tests.utils.server import Server
+from tests.utils.server import Server, run_cli
 from tests.utils.sse import Message, messages
 
 from .report import Section, median, ms, percentile, progress
@@ -71,10 +71,11 @@ async def _wait_for(client: httpx.AsyncClient, name: str, value: float, within: 
     return time.monotonic() - started
 
 
-async def _open_idle(port: int) -> Stream:
+async def _open_idle(port: int, token: str = "") -> Stream:
     """An idle ``/sse/stats`` stream on a raw socket: request sent, headers and first event read."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(f"GET /sse/stats HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    credentials = f"Authorization: Bearer {token}\r\n" if token else ""
+    writer.write(f"GET /sse/stats HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{credentials}\r\n".encode())
     received = b""
     while (start := received.find(b"data: ")) < 0 or received.find(b"\n\n", start) < 0:
         chunk = await reader.read(65536)
@@ -88,12 +89,12 @@ async def _open_idle(port: int) -> Stream:
     return reader, writer
 
 
-async def _open_many(port: int, count: int, streams: list[Stream]) -> None:
+async def _open_many(port: int, count: int, streams: list[Stream], token: str) -> None:
     gate = asyncio.Semaphore(AT_ONCE)
 
     async def one() -> None:
         async with gate:
-            streams.append(await asyncio.wait_for(_open_idle(port), 30))
+            streams.append(await asyncio.wait_for(_open_idle(port, token), 30))
 
     async with asyncio.TaskGroup() as group:
         for _ in range(count):
@@ -107,22 +108,23 @@ async def _close(streams: list[Stream]) -> None:
     streams.clear()
 
 
-async def _memory(server: Server) -> tuple[list[tuple[str, list[float]]], list[float], float]:
+async def _memory(server: Server, token: str) -> tuple[list[tuple[str, list[float]]], list[float], float]:
     """(label, [subscribers, rss, tasks]) at each step, seconds to open each step, seconds to close."""
     observed: list[tuple[str, list[float]]] = []
     opened: list[float] = []
     streams: list[Stream] = []
-    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with httpx.AsyncClient(base_url=server.url, timeout=30, headers=headers) as client:
         try:
             for _ in range(WARM_UP):
-                await _close([await _open_idle(server.port)])
+                await _close([await _open_idle(server.port, token)])
             await _wait_for(client, GAUGE, 0)
             await asyncio.sleep(SETTLE)
             observed.append(("warm baseline", await _scrape(client, GAUGE, RSS, TASKS)))
             for count in SUBSCRIBERS:
                 progress(f"subscribers: opening {count:,} idle SSE streams")
                 started = time.perf_counter()
-                await _open_many(server.port, count - len(streams), streams)
+                await _open_many(server.port, count - len(streams), streams, token)
                 opened.append(time.perf_counter() - started)
                 await _wait_for(client, GAUGE, count)
                 await asyncio.sleep(SETTLE)
@@ -135,40 +137,63 @@ async def _memory(server: Server) -> tuple[list[tuple[str, list[float]]], list[f
     return observed, opened, closing
 
 
-def memory(folder: Path) -> Section:
-    """RSS and event-loop tasks of a real server per idle SSE subscriber, at 100 and 1,000."""
-    progress("subscribers: memory per idle stream (server starting)")
-    server = Server(f"sqlite:///{folder / 'memory.sqlite3'}", {"stats_interval": "1", "sse_keepalive": "15"})
+CREDENTIALS = {
+    "none (no account: this machine's own console)": False,
+    "a read token (`Authorization: Bearer`), accounts exist": True,
+}
+
+
+def _measure(folder: Path, with_token: bool) -> tuple[list[tuple[str, list[float]]], list[float], float]:
+    url = f"sqlite:///{folder / f'memory-{with_token}.sqlite3'}"
+    token = ""
+    if with_token:
+        run_cli("accounts", "add", "bench", "--role", "admin", input="bench-password", database_url=url)
+        token = run_cli("tokens", "add", "bench", "--scope", "read", database_url=url).stdout.strip()
+    server = Server(url, {"stats_interval": "1", "sse_keepalive": "15"})
     try:
-        observed, opened, closing = asyncio.run(_memory(server.start()))
+        return asyncio.run(_memory(server.start(), token))
     finally:
         server.stop()
+
+
+def memory(folder: Path) -> Section:
+    """RSS and event-loop tasks of a real server per idle SSE subscriber, at 100 and 1,000, without and
+    with credentials (the request guard's cost)."""
     section = Section(
         "Memory per idle SSE subscriber",
         "`main.py` as a subprocess (`AIRDATE_STATS_INTERVAL=1`, `AIRDATE_SSE_KEEPALIVE=15`), warmed up with "
         f"{WARM_UP} connect/disconnect cycles, then holding N idle `/sse/stats` streams opened from the "
         "benchmark process on raw asyncio sockets (request, headers and first event read, then nothing). "
         f"RSS is `{RSS}`, tasks `{TASKS}`, both read {SETTLE:.0f} s after `{GAUGE}` reached N; "
-        "per subscriber = (value at N - warm baseline) / N.",
-        MEMORY_COLUMNS,
+        "per subscriber = (value at N - warm baseline) / N. Once with no credentials on a server that has "
+        "no account, once with a read token on a server that has accounts (each stream passes the request "
+        "guard).",
+        ["credentials", *MEMORY_COLUMNS],
     )
-    _, base_rss, base_tasks = observed[0][1]
-    for label, (subscribers, rss, tasks) in observed:
-        n = int(subscribers)  # the baseline and the closed state have no per-subscriber share
-        delta = rss - base_rss
-        shares = [f"{delta / 1024 / n:.1f}", f"{tasks:.0f}", f"{(tasks - base_tasks) / n:.2f}"] if n else []
-        shares = shares or ["-", f"{tasks:.0f}", "-"]
-        section.rows.append([label, f"{n:,}", f"{rss / 2**20:.1f}", f"{delta / 2**20:+.1f}", *shares])
-    if observed[-1][1][0] != 0:
-        raise AssertionError("the subscriber gauge did not return to 0")
-    section.notes += [
-        f"Streams were opened {AT_ONCE} at a time and cumulatively (the 1,000 include the first 100); "
-        f"opening the first {SUBSCRIBERS[0]:,} took {opened[0]:.2f} s, the next "
-        f"{SUBSCRIBERS[1] - SUBSCRIBERS[0]:,} {opened[1]:.2f} s.",
-        f"After closing all sockets `{GAUGE}` was back at 0 within {closing:.2f} s (checked); the "
-        f"`all closed` row is read {SETTLE:.0f} s later. CPython keeps freed memory in its allocator, so RSS "
-        "need not fall back to the baseline.",
-    ]
+    for credentials, with_token in CREDENTIALS.items():
+        progress(f"subscribers: memory per idle stream, credentials: {credentials}")
+        observed, opened, closing = _measure(folder, with_token)
+        _, base_rss, base_tasks = observed[0][1]
+        for label, (subscribers, rss, tasks) in observed:
+            n = int(subscribers)  # the baseline and the closed state have no per-subscriber share
+            delta = rss - base_rss
+            shares = (
+                [f"{delta / 1024 / n:.1f}", f"{tasks:.0f}", f"{(tasks - base_tasks) / n:.2f}"] if n else []
+            )
+            shares = shares or ["-", f"{tasks:.0f}", "-"]
+            row = [label, f"{n:,}", f"{rss / 2**20:.1f}", f"{delta / 2**20:+.1f}", *shares]
+            section.rows.append([credentials if label == "warm baseline" else "", *row])
+        if observed[-1][1][0] != 0:
+            raise AssertionError("the subscriber gauge did not return to 0")
+        section.notes.append(
+            f"{credentials}: opening the first {SUBSCRIBERS[0]:,} streams ({AT_ONCE} at a time) took "
+            f"{opened[0]:.2f} s, the next {SUBSCRIBERS[1] - SUBSCRIBERS[0]:,} {opened[1]:.2f} s; after "
+            f"closing them `{GAUGE}` was back at 0 within {closing:.2f} s (checked)."
+        )
+    section.notes.append(
+        f"The `all closed` rows are read {SETTLE:.0f} s after the last close. CPython keeps freed memory in "
+        "its allocator, so RSS need not fall back to the baseline. Target: ≤ 30 KiB per idle subscriber."
+    )
     return section
 
 
