@@ -1,6 +1,8 @@
 """Who may see and do what, through the app in-process: every route, roles, tokens, lockout, CSRF."""
 
+import logging
 import re
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -8,11 +10,13 @@ from starlette.routing import Mount
 
 from application import Airdate
 from data import Database
+from server import RedactAccessToken
 from services.access import Access
 from settings import Settings
 
 from ..utils.console import Console
 from ..utils.factories import make_users
+from ..utils.waiting import eventually
 
 OPEN = {  # the routes anyone may call; a new route must not join this list by accident
     "/login",
@@ -268,3 +272,24 @@ async def test_bodies_too_large_and_unknown_actions_are_clear_4xx(
     )
     assert form.status_code == 415
     assert "send JSON" in form.json()["detail"]
+
+
+async def test_a_sign_in_expires_after_its_hours(console: Console, airdate: Airdate) -> None:
+    airdate.access.session_length = timedelta(seconds=1)  # AIRDATE_SESSION_HOURS, shortened
+    alice = await signed_in(console, "alice")
+    assert (await alice.get("/api/stats")).status_code == 200
+
+    async def refused() -> bool:
+        return (await alice.get("/api/stats")).status_code == 401
+
+    await eventually(refused, within=5, what="the session expired")
+
+
+def test_an_access_token_in_a_query_never_reaches_the_access_log() -> None:
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5", "GET", "/sse/stats?events=log&access_token=adt_secret123&x=1", "1.1", 200), None,
+    )  # fmt: skip
+    RedactAccessToken().filter(record)
+    assert "adt_secret123" not in record.getMessage()
+    assert "access_token=***&x=1" in record.getMessage()

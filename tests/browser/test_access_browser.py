@@ -90,6 +90,15 @@ async def test_an_admin_adds_an_account_and_makes_and_revokes_a_token(
     await page.get_by_role("textbox", name="Password again").fill("viewer-password")
     await page.get_by_role("button", name="Add account").click()
     await expect(page.get_by_role("cell", name="vic", exact=True)).to_be_visible()
+    await page.get_by_role("button", name="Reset the password of vic").click()
+    await page.get_by_role("textbox", name="New password", exact=True).fill("another-password")
+    await page.get_by_role("textbox", name="New password again").fill("another-password")
+    await page.get_by_role("button", name="Save").click()
+    await expect(page.get_by_text("Changed the password of vic.")).to_be_visible()
+    await page.get_by_role("button", name="Remove vic").click()
+    await page.get_by_role("button", name="Remove", exact=True).click()
+    await expect(page.get_by_role("cell", name="vic", exact=True)).to_have_count(0)
+    assert "vic" not in run_cli("accounts", "list").stdout
 
     await page.goto(f"{guarded.url}/tokens")
     await page.get_by_role("textbox", name="Token name").fill("grafana")
@@ -98,6 +107,7 @@ async def test_an_admin_adds_an_account_and_makes_and_revokes_a_token(
     await expect(shown).to_have_value(re.compile(r"^adt_[\w-]{40,}$"))
     token = await shown.input_value()
     await page.get_by_role("button", name="Done").click()
+    await expect(shown).to_have_count(0)
     await expect(page.get_by_role("cell", name="grafana", exact=True)).to_be_visible()
     assert token not in await page.content(), "shown once, then only its name"
 
