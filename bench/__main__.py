@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import churn, feed, shutdown, stats_read, subscribers
+from . import churn, feed, revocation, shutdown, stats_read, subscribers
 from .report import document, progress
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="airdate-bench-") as temporary:
         folder = Path(temporary)
-        for name in ("stats", "feed", "subscribers", "churn", "shutdown"):
+        for name in ("stats", "feed", "subscribers", "churn", "shutdown", "revocation"):
             (folder / name).mkdir()
         sections = [
             stats_read.run(folder / "stats", sizes),
@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
             *subscribers.run(folder / "subscribers"),
             *churn.run(folder / "churn"),
             *shutdown.run(folder / "shutdown"),
+            *revocation.run(folder / "revocation"),
         ]
     command = "python -m bench" + (" --quick" if args.quick else "")
     report = document(sections, command=command, seconds=time.perf_counter() - started)
