@@ -70,7 +70,13 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
         settings = plugin.configure(settings)
     database = open_database(settings.database_url)
     access = _access(settings, database)
-    hub = Hub(settings.sse_queue_size, settings.replay_events, settings.replay_seconds)
+    hub = Hub(
+        settings.sse_queue_size,
+        settings.replay_events,
+        settings.replay_seconds,
+        keepalive=settings.sse_keepalive,
+        send_timeout=settings.sse_send_timeout,
+    )
     feed = LiveFeed(database.read_live, hub, changes_after=database.last_change_id())
     database.on_commit(feed.request_refresh)
     trends = Trends(seed=partial(stats_at, database))
@@ -182,7 +188,6 @@ def _routes(airdate: Airdate) -> None:
         airdate.feed,
         health,
         policy,
-        keepalive=settings.sse_keepalive,
         send_timeout=settings.sse_send_timeout,
         metrics_public=settings.metrics_public,
     )
@@ -207,6 +212,7 @@ def _lifecycle(airdate: Airdate) -> None:
     app.on_startup(relay.attach)
     app.timer(settings.stats_interval, feed.tick)
     app.timer(1.0, revoked.check)
+    app.timer(hub.readers.tend_interval, hub.readers.tend)
     app.timer(3600, lambda: run.io_bound(database.prune_changes))
     app.timer(3600, lambda: run.io_bound(airdate.access.prune))
     if airdate.mailer is not None:

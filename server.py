@@ -1,6 +1,7 @@
 """Running the server process: checks made before anything is created, and what uvicorn needs from us."""
 
 import asyncio
+import gc
 import logging
 import re
 import signal
@@ -55,6 +56,7 @@ def serve(airdate: Airdate) -> None:
     """Run the server until it is stopped (under NiceGUI's test simulation: set up, then return)."""
     settings = airdate.settings
     app.on_startup(lambda: close_streams_when_stopping(airdate.hub))
+    app.on_startup(tune_garbage_collection)
     redact_access_tokens()
     ui.run(
         host=settings.host,
@@ -90,6 +92,20 @@ def close_streams_when_stopping(hub: Hub) -> None:
             previous(signum, frame)
 
         signal.signal(number, stopping)
+
+
+def tune_garbage_collection() -> None:
+    """Collect cyclic garbage less often, and never scan what start-up created (it lives forever).
+
+    With thousands of streams every published event allocates a few objects per reader, and CPython's
+    default (a young-generation collection every 700 allocations) spent about a third of the server's
+    CPU collecting while fanning out (measured with 10,000 readers: 0.26 → 0.16 s of CPU per event,
+    the same spread; ``bench/fanout``). Memory is unaffected: what these objects hold is freed by
+    reference counting; only cycles wait a little longer.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 100)
 
 
 def redact_access_tokens() -> None:

@@ -13,6 +13,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from live.sse import BODY_SEND
 from services.access import Principal
 
 from .identities import Identities, TrustedProxies
@@ -59,6 +60,7 @@ class Guard:
         scope["state"]["principal"] = principal
         scope["state"]["credential"] = how
         if scope["type"] == "http":
+            scope["state"][BODY_SEND] = send  # a started stream's events skip the wrappers below
             send = with_security_headers(send, https=scope.get("scheme") == "https")
         refusal = self._refusal(scope, headers, rule.need, principal, how)
         if refusal is not None:

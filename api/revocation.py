@@ -15,8 +15,7 @@ class RevokedStreams:
 
     async def check(self) -> int:
         """End the streams whose credentials are gone; how many were ended."""
-        owned = [(queue, queue.owner) for queue in self.hub.readers if queue.owner is not None]
-        owned = [(queue, owner) for queue, owner in owned if owner.session_id or owner.token_id]
+        owned = [(queue, queue.owner) for queue in self.hub.readers.owned()]
         if not owned:
             return 0
         sessions = {owner.session_id for _, owner in owned if owner.session_id}
@@ -27,7 +26,6 @@ class RevokedStreams:
             if (owner.session_id and owner.session_id not in live_sessions) or (
                 owner.token_id and owner.token_id not in live_tokens
             ):
-                queue.close("credentials revoked")
-                self.hub.close_reader(queue)
+                self.hub.close_reader(queue, "credentials revoked")
                 ended += 1
         return ended

@@ -20,7 +20,6 @@ def create_router(
     health: HealthProbe,
     policy: AccessPolicy,
     *,
-    keepalive: float,
     send_timeout: float,
     metrics_public: bool = False,
 ) -> APIRouter:
@@ -55,7 +54,6 @@ def create_router(
         return EventStream(
             queue,
             first=first,
-            keepalive=keepalive,
             send_timeout=send_timeout,
             on_close=lambda: hub.close_reader(queue),
         )

@@ -4,8 +4,9 @@ Imports data, never ui or api.
 """
 
 from .feed import LiveFeed, Snapshot
-from .hub import KINDS, Event, Hub, ReaderQueue
+from .hub import KINDS, Event, Hub
 from .logs import LogRelay
+from .readers import ReaderQueue
 from .sse import EventStream, hide_slow_reader_tracebacks, opening
 from .trends import Trends
 

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .readers import ReaderQueue, Readers
+
 log = logging.getLogger("airdate.hub")
 
 STATS = "stats"  # sent as the default "message" event, as the seed's onmessage handler expects
@@ -42,70 +44,24 @@ def encode(event_id: int | None, kind: str, data: str) -> bytes:
     return f"{line_id}{name}data: {data}\n\n".encode()
 
 
-class ReaderQueue:
-    """One SSE reader's bounded queue of encoded events of the kinds it asked for.
-
-    A reader that falls more than ``limit`` events behind is closed rather than buffered without
-    bound; it reconnects and resumes from its last event id.
-    """
-
-    __slots__ = ("_items", "_limit", "_wakeup", "closed_because", "kinds", "owner")
-
-    def __init__(self, limit: int, kinds: frozenset[str] = KINDS, owner: Any = None) -> None:
-        self._items: deque[bytes] = deque()
-        self._limit = limit
-        self._wakeup = asyncio.Event()
-        self.kinds = kinds
-        self.owner = owner  # whose credentials opened it (closed when they are revoked)
-        self.closed_because: str | None = None
-
-    @property
-    def closed(self) -> bool:
-        return self.closed_because is not None
-
-    def put(self, chunk: bytes) -> bool:
-        """Queue a chunk; False if the queue is (now) closed."""
-        if self.closed:
-            return False
-        if len(self._items) >= self._limit:
-            self.close("fell behind")
-            return False
-        self._items.append(chunk)
-        self._wakeup.set()
-        return True
-
-    def close(self, reason: str) -> None:
-        if not self.closed:
-            self.closed_because = reason
-            self._items.clear()
-            self._wakeup.set()
-
-    async def get(self, idle: float) -> bytes | None:
-        """Everything queued, as one chunk; b"" after ``idle`` seconds without any; None once closed."""
-        if not self._items and not self.closed:
-            self._wakeup.clear()
-            try:
-                async with asyncio.timeout(idle):
-                    await self._wakeup.wait()
-            except TimeoutError:
-                return b""
-        if self.closed:
-            return None
-        chunk = b"".join(self._items)
-        self._items.clear()
-        return chunk
-
-
 Listener = Callable[[Event], None]
 
 
 class Hub:
-    def __init__(self, queue_size: int = 256, replay_events: int = 1000, replay_seconds: float = 900) -> None:
+    def __init__(
+        self,
+        queue_size: int = 256,
+        replay_events: int = 1000,
+        replay_seconds: float = 900,
+        *,
+        keepalive: float = 15.0,
+        send_timeout: float = 30.0,
+    ) -> None:
         self.queue_size = queue_size
         self.replay_seconds = replay_seconds
+        self.readers = Readers(queue_size, keepalive=keepalive, send_timeout=send_timeout)
         self._last_id = time.time_ns() // 1_000_000
         self._recent: deque[Event] = deque(maxlen=replay_events)
-        self._readers: set[ReaderQueue] = set()
         self._listeners: list[Listener] = []
         self._viewers: set[Listener] = set()
         self._undelivered: deque[Event] = deque()
@@ -117,7 +73,7 @@ class Hub:
 
     @property
     def reader_count(self) -> int:
-        return len(self._readers)
+        return len(self.readers)
 
     @property
     def viewer_count(self) -> int:
@@ -146,9 +102,7 @@ class Hub:
         return event
 
     def _deliver(self, event: Event) -> None:
-        for queue in list(self._readers):
-            if event.kind in queue.kinds and not queue.put(event.wire):
-                self._readers.discard(queue)
+        self.readers.deliver(event.kind, event.wire)
         for listener in list(self._listeners):
             try:
                 listener(event)
@@ -188,12 +142,10 @@ class Hub:
         return found[::-1]
 
     def open_reader(self, kinds: frozenset[str] = KINDS, owner: Any = None) -> ReaderQueue:
-        queue = ReaderQueue(self.queue_size, kinds, owner)
-        self._readers.add(queue)
-        return queue
+        return self.readers.open(kinds, owner)
 
-    def close_reader(self, queue: ReaderQueue) -> None:
-        self._readers.discard(queue)
+    def close_reader(self, queue: ReaderQueue, reason: str | None = None) -> None:
+        self.readers.close(queue, reason)
 
     def listen(self, listener: Listener, *, viewer: bool = True) -> Callable[[], None]:
         """Call ``listener`` with every event from now on; returns the function that stops it."""
@@ -208,14 +160,8 @@ class Hub:
 
         return stop
 
-    @property
-    def readers(self) -> list[ReaderQueue]:
-        return list(self._readers)
-
     def close_all(self, reason: str) -> None:
-        for queue in list(self._readers):
-            queue.close(reason)
-        self._readers.clear()
+        self.readers.close_all(reason)
 
     def _forget_old(self) -> None:
         horizon = time.monotonic() - self.replay_seconds

@@ -58,7 +58,7 @@ async def test_a_burst_is_published_in_slices_that_readers_can_drain() -> None:
     drained: list[bytes] = []
 
     async def reader() -> None:
-        while (chunk := await queue.get(1)) is not None and len(drained) < 1000:
+        while (chunk := await queue.get()) is not None and len(drained) < 1000:
             drained.extend(chunk.split(b"\n\n")[:-1])
 
     task = asyncio.create_task(reader())

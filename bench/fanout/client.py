@@ -1,0 +1,82 @@
+"""The load client: holds N ``/sse/stats`` streams on raw sockets and records, for every event id,
+when the first and the last of them received it.
+
+Run as ``python -m bench.fanout.client HOST PORT N [HEADER]``. It prints ``READY`` once every stream
+has its first event, then records until its standard input closes, then prints one JSON line:
+``{"events": {id: [first, last, count]}, "connected": N}`` (times from ``time.monotonic``).
+"""
+
+import asyncio
+import json
+import sys
+import time
+
+import uvloop
+
+AT_ONCE = 200
+
+
+class Subscriber(asyncio.Protocol):
+    recording = False  # set for all once every stream is open: what came before is not measured
+
+    def __init__(self, request: bytes, arrivals: dict[int, list[float]], ready: asyncio.Event) -> None:
+        self.request = request
+        self.arrivals = arrivals
+        self.ready = ready
+        self.pending = b""  # the start of an "id: " line cut by a chunk boundary
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        transport.write(self.request)  # type: ignore[attr-defined]
+
+    def data_received(self, data: bytes) -> None:
+        now = time.monotonic()
+        if not Subscriber.recording:
+            self.ready.set()  # the response has started
+            return
+        data = self.pending + data if self.pending else data
+        start = data.find(b"id: ")
+        while start >= 0:  # every complete "id: N" line in this chunk
+            end = data.find(b"\n", start)
+            if end < 0:
+                break
+            event_id = int(data[start + 4 : end])
+            seen = self.arrivals.get(event_id)
+            if seen is None:
+                self.arrivals[event_id] = [now, now, 1]
+            else:
+                seen[1] = now
+                seen[2] += 1
+            start = data.find(b"id: ", end)
+        self.pending = data[start:] if start >= 0 else b""
+
+
+async def main(host: str, port: int, count: int, header: str) -> None:
+    extra = f"{header}\r\n" if header else ""
+    request = f"GET /sse/stats HTTP/1.1\r\nHost: {host}:{port}\r\n{extra}\r\n".encode()
+    arrivals: dict[int, list[float]] = {}
+    loop = asyncio.get_running_loop()
+    gate = asyncio.Semaphore(AT_ONCE)
+    transports = []
+
+    async def connect() -> None:
+        async with gate:
+            ready = asyncio.Event()
+            transport, _ = await loop.create_connection(
+                lambda: Subscriber(request, arrivals, ready), host, port
+            )
+            transports.append(transport)
+            await asyncio.wait_for(ready.wait(), 60)
+
+    await asyncio.gather(*(connect() for _ in range(count)))
+    await asyncio.sleep(1)  # what the connections brought (snapshots, replays) has arrived
+    Subscriber.recording = True
+    print("READY", flush=True)
+    await loop.run_in_executor(None, sys.stdin.read)  # until the driver closes our stdin
+    print(json.dumps({"events": arrivals, "connected": len(transports)}), flush=True)
+    for transport in transports:
+        transport.close()
+
+
+if __name__ == "__main__":
+    host, port, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    uvloop.run(main(host, port, count, sys.argv[4] if len(sys.argv) > 4 else ""))

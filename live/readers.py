@@ -1,0 +1,162 @@
+"""The SSE readers' queues, and the one timer that tends all of them.
+
+Each reader has a bounded queue of pre-encoded events. Nothing here arms a timer per reader: with
+10,000 readers, a keepalive timeout per wait and a send timeout per write meant 20,000 timer-heap
+operations per published event, which made up most of the fan-out time (profiled with py-spy; see
+``bench/fanout``). Instead one app-wide timer calls :meth:`Readers.tend`, which queues a keepalive for
+readers that were idle for a keepalive period and gives up on writes that a reader has not taken for
+``send_timeout`` seconds.
+"""
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Iterator
+from typing import Any
+
+KEEPALIVE = b": keepalive\n\n"
+STALLED = "took nothing for too long"
+
+
+class ReaderQueue:
+    """One SSE reader's bounded queue of encoded events of the kinds it asked for.
+
+    A reader that falls more than ``limit`` events behind is closed rather than buffered without
+    bound; it reconnects and resumes from its last event id.
+    """
+
+    __slots__ = (
+        "_items",
+        "_limit",
+        "_waiter",
+        "closed_because",
+        "kinds",
+        "last_put",
+        "owner",
+        "writer",
+        "writing_since",
+    )
+
+    def __init__(self, limit: int, kinds: frozenset[str], owner: Any = None) -> None:
+        self._items: deque[bytes] = deque()
+        self._limit = limit
+        self._waiter: asyncio.Future | None = None
+        self.kinds = kinds
+        self.owner = owner  # whose credentials opened it (closed when they are revoked)
+        self.closed_because: str | None = None
+        self.last_put = time.monotonic()
+        self.writer: asyncio.Task | None = None  # the task that writes this queue to its client
+        self.writing_since: float | None = None  # set while a write waits for the client
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_because is not None
+
+    def put(self, chunk: bytes) -> bool:
+        """Queue a chunk; False if the queue is (now) closed."""
+        if self.closed:
+            return False
+        if len(self._items) >= self._limit:
+            self.close("fell behind")
+            return False
+        self._items.append(chunk)
+        self.last_put = time.monotonic()
+        self._wake()
+        return True
+
+    def close(self, reason: str) -> None:
+        if not self.closed:
+            self.closed_because = reason
+            self._items.clear()
+            self._wake()
+
+    async def get(self) -> bytes | None:
+        """Everything queued, as one chunk (waiting for some); None once closed."""
+        while not self._items and not self.closed:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        if self.closed:
+            return None
+        chunk = b"".join(self._items)
+        self._items.clear()
+        return chunk
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+
+class Readers:
+    """Every open reader queue: delivery to all of them, and their keepalives and stalls."""
+
+    def __init__(self, limit: int = 256, *, keepalive: float = 15.0, send_timeout: float = 30.0) -> None:
+        self.limit = limit
+        self.keepalive = keepalive
+        self.send_timeout = send_timeout
+        self._queues: set[ReaderQueue] = set()
+        self._leaving: set[ReaderQueue] = set()  # closed, but their writer may still be stuck in a write
+        self._owned: set[ReaderQueue] = set()  # opened with credentials that can be revoked
+
+    def __len__(self) -> int:
+        return len(self._queues)
+
+    def __iter__(self) -> Iterator[ReaderQueue]:
+        return iter(list(self._queues))
+
+    def open(self, kinds: frozenset[str], owner: Any = None) -> ReaderQueue:
+        queue = ReaderQueue(self.limit, kinds, owner)
+        self._queues.add(queue)
+        if getattr(owner, "session_id", None) or getattr(owner, "token_id", None):
+            self._owned.add(queue)
+        return queue
+
+    def owned(self) -> list[ReaderQueue]:
+        """The open queues whose owner has a session or a token (which may be revoked)."""
+        return list(self._owned)
+
+    def close(self, queue: ReaderQueue, reason: str | None = None) -> None:
+        if reason is not None:
+            queue.close(reason)
+        self._forget(queue)
+
+    def deliver(self, kind: str, wire: bytes) -> None:
+        for queue in list(self._queues):
+            if kind in queue.kinds and not queue.put(wire):
+                self._forget(queue)
+
+    def close_all(self, reason: str) -> None:
+        for queue in list(self._queues):
+            queue.close(reason)
+            self._forget(queue)
+
+    @property
+    def tend_interval(self) -> float:
+        """How often :meth:`tend` should run: often enough for both promises it keeps."""
+        return max(0.05, min(self.keepalive, self.send_timeout) / 2)
+
+    def tend(self) -> None:
+        """Keepalive for readers idle for a keepalive period; give up on writes stalled too long."""
+        now = time.monotonic()
+        quiet_since, stalled_since = now - self.keepalive, now - self.send_timeout
+        for queue in [*self._queues, *self._leaving]:
+            since = queue.writing_since
+            if since is not None and since < stalled_since and queue.writer is not None:
+                queue.close(STALLED)
+                queue.closed_because = STALLED  # whatever closed it before: this is why it ends now
+                self._queues.discard(queue)
+                self._leaving.discard(queue)
+                queue.writer.cancel()  # the writer turns this into ReaderTooSlow
+            elif queue in self._leaving:
+                if since is None:
+                    self._leaving.discard(queue)
+            elif queue.last_put < quiet_since:
+                queue.put(KEEPALIVE)
+
+    def _forget(self, queue: ReaderQueue) -> None:
+        self._queues.discard(queue)
+        self._owned.discard(queue)
+        if queue.writing_since is not None:
+            self._leaving.add(queue)
