@@ -10,10 +10,10 @@ import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Protocol
 
 from nicegui import app, run
+from starlette.types import ASGIApp
 
 from api import actions, create_router, webhooks
 from api.fast_path import install_outer_layers
@@ -21,11 +21,13 @@ from api.guard import Guard, TrustedProxies
 from api.health import HealthProbe
 from api.identities import Identities
 from api.openapi import describe_api
+from api.page_gate import PageGate
 from api.policy import AccessPolicy, Need
 from api.revocation import RevokedStreams
 from data import Database, DatabaseError
-from data.past_stats import stats_at
-from live import Hub, LiveFeed, LogRelay, Trends, hide_slow_reader_tracebacks, metrics
+from live import Hub, LiveFeed, LiveSources, LogRelay, Trends, hide_slow_reader_tracebacks, metrics
+from live.latest import LatestNotifications
+from live.samples import Samples
 from services.access import Access, AccessError
 from services.actions import Upstreams, build_actions
 from services.jobs import Jobs
@@ -46,15 +48,21 @@ class StartupError(Exception):
 class Airdate:
     settings: Settings
     database: Database
-    hub: Hub
-    feed: LiveFeed
-    trends: Trends
+    live: LiveSources
     jobs: Jobs
     mailer: Mailer | None
     access: Access
     policy: AccessPolicy
     identities: Identities
     nav: Nav = field(default_factory=lambda: list(PAGES))
+
+    @property
+    def feed(self) -> LiveFeed:
+        return self.live.feed
+
+    @property
+    def hub(self) -> Hub:
+        return self.live.hub
 
 
 class Plugin(Protocol):
@@ -79,14 +87,13 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
     )
     feed = LiveFeed(database.read_live, hub, changes_after=database.last_change_id())
     database.on_commit(feed.request_refresh)
-    trends = Trends(seed=partial(stats_at, database))
-    hub.listen(trends.take, viewer=False)
+    live = _live_sources(database, feed)
     jobs, mailer = _services(settings, database)
     policy = AccessPolicy()
     identities = _identities(settings, access)
-    airdate = Airdate(settings, database, hub, feed, trends, jobs, mailer, access, policy, identities)
+    airdate = Airdate(settings, database, live, jobs, mailer, access, policy, identities)
     _routes(airdate)
-    register_pages(database, feed, trends, jobs, access, identities, policy, airdate.nav)
+    register_pages(database, live, jobs, access, identities, policy, airdate.nav)
     _lifecycle(airdate)
     for plugin in plugins:
         plugin.install(airdate)
@@ -102,6 +109,16 @@ def open_database(url: str) -> Database:
         raise StartupError(str(error)) from None
     log.info("database: %s", database.describe())
     return database
+
+
+def _live_sources(database: Database, feed: LiveFeed) -> LiveSources:
+    """What pages read: listeners registered before any page's, so they are current when a page asks."""
+    trends = Trends()
+    feed.hub.listen(trends.take, viewer=False)
+    latest = LatestNotifications(database.recent_notifications)
+    latest.fill()
+    feed.hub.listen(latest.take, viewer=False)
+    return LiveSources(feed, trends, Samples(database, feed), latest)
 
 
 def _access(settings: Settings, database: Database) -> Access:
@@ -198,8 +215,11 @@ def _routes(airdate: Airdate) -> None:
     describe_api(app, policy)
     policy.allow("/_nicegui/", Need.OPEN, why="the console's scripts and styles")
     policy.allow("/_nicegui_ws/", Need.OPEN, why="the websocket of a page that was loaded signed in")
-    guard = partial(Guard, policy=policy, identities=airdate.identities, proxies=airdate.identities.proxies)
-    install_outer_layers(app, fast_paths=frozenset({"/sse/stats"}), guard=guard)
+
+    def guarded(inner: ASGIApp) -> ASGIApp:  # who may, then (for pages) how many at once
+        return Guard(PageGate(inner), policy, airdate.identities, airdate.identities.proxies)
+
+    install_outer_layers(app, fast_paths=frozenset({"/sse/stats"}), guard=guarded)
 
 
 def _lifecycle(airdate: Airdate) -> None:
@@ -214,6 +234,9 @@ def _lifecycle(airdate: Airdate) -> None:
     app.timer(1.0, revoked.check)
     app.timer(hub.readers.tend_interval, hub.readers.tend)
     app.timer(3600, lambda: run.io_bound(database.prune_changes))
+    app.timer(60, airdate.live.samples.write, immediate=False)
+    app.timer(3600, airdate.live.samples.thin)
+    app.timer(1.0, airdate.live.warm_up, once=True)
     app.timer(3600, lambda: run.io_bound(airdate.access.prune))
     if airdate.mailer is not None:
         app.on_startup(airdate.mailer.recover)

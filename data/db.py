@@ -2,7 +2,8 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import URL, Connection, Engine, event, inspect, text
@@ -11,8 +12,9 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, SQLModel, create_engine
 
-from . import changes, counters, models  # models registers the tables
+from . import changes, counters, models, rollup  # models registers the tables
 from .changes import NotificationRow
+from .clock import utcnow
 from .counters import Stats
 from .errors import first_line
 
@@ -99,6 +101,31 @@ class Database:
     def prune_changes(self) -> None:
         with self.engine.begin() as connection:
             changes.prune(connection)
+
+    def record_sample(self, at: datetime, stats: Stats) -> None:
+        with self.engine.begin() as connection:
+            rollup.record(connection, at, stats)
+
+    def sample_series(
+        self, since: datetime, until: datetime, fields: tuple[str, ...], points: int
+    ) -> list[tuple[datetime, dict[str, int]]]:
+        with self.engine.connect() as connection:
+            return rollup.series(connection, since, until, fields, points)
+
+    def sample_at(self, when: datetime) -> dict[str, int] | None:
+        with self.engine.connect() as connection:
+            return rollup.value_at(connection, when)
+
+    def thin_samples(self) -> None:
+        with self.engine.begin() as connection:
+            rollup.thin(connection)
+
+    def backfill_samples(self) -> int:
+        """Rebuild a week of hourly samples from the tables, if there are none yet (the first start of a
+        database made before them); how many were written."""
+        with self.engine.begin() as connection:
+            has_rows = any(astuple(counters.read_stats(connection)))
+            return rollup.backfill(connection, utcnow()) if has_rows and rollup.is_empty(connection) else 0
 
     def recount(self) -> Stats:
         with self.engine.begin() as connection:

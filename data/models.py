@@ -177,3 +177,17 @@ class LoginFailure(SQLModel, table=True):
     username: str = Field(index=True)
     address: str = Field(index=True)
     at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class StatsSample(SQLModel, table=True):
+    """The stats at the end of one minute (recent) or one hour (older), for the charts' longer ranges."""
+
+    __tablename__ = "stats_samples"
+
+    at: datetime = Field(primary_key=True)
+    users: int = 0
+    requests_total: int = 0
+    requests_tracking: int = 0
+    episodes_tracked: int = 0
+    notifications_sent: int = 0
+    notifications_pending: int = 0

@@ -7,6 +7,7 @@ from .feed import LiveFeed, Snapshot
 from .hub import KINDS, Event, Hub
 from .logs import LogRelay
 from .readers import ReaderQueue
+from .sources import LiveSources
 from .sse import EventStream, hide_slow_reader_tracebacks, opening
 from .trends import Trends
 
@@ -16,6 +17,7 @@ __all__ = [
     "EventStream",
     "Hub",
     "LiveFeed",
+    "LiveSources",
     "LogRelay",
     "ReaderQueue",
     "Snapshot",

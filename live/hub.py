@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import metrics
 from .readers import ReaderQueue, Readers
 
 log = logging.getLogger("airdate.hub")
@@ -88,6 +89,7 @@ class Hub:
         in id order, and none is skipped as "older than what I have".
         """
         self._last_id += 1
+        metrics.EVENTS_PUBLISHED.inc()
         wire = encode(self._last_id, kind, data)
         event = Event(self._last_id, kind, data, payload, wire, time.monotonic())
         self._recent.append(event)

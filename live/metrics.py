@@ -15,10 +15,12 @@ from data import Stats
 
 STATS_READS = Counter("airdate_stats_reads", "Reads of the stats counters from the database")
 FEED_TICKS = Counter("airdate_feed_ticks", "Ticks of the app-wide stats timer")
+EVENTS_PUBLISHED = Counter("airdate_events_published", "Events published to every viewer and stream")
 WRITE_WAKEUPS = Counter("airdate_feed_write_wakeups", "Reads asked for by Airdate's own commits (coalesced)")
 SSE_SUBSCRIBERS = Gauge("airdate_sse_subscribers", "Open /sse/stats streams")
 DASHBOARD_CLIENTS = Gauge("airdate_dashboard_clients", "Browser or native pages subscribed to the feed")
 EVENT_LOOP_TASKS = Gauge("airdate_event_loop_tasks", "Tasks alive on the server's event loop")
+PAGES_TURNED_AWAY = Counter("airdate_pages_turned_away", "Page requests answered 503 because too many waited")
 
 USERS = Gauge("airdate_users", "Users")
 REQUESTS = Gauge("airdate_requests", "Media requests", ["kind"])

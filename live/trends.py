@@ -1,7 +1,6 @@
 """The shared feed's recent past, kept in memory (bounded) for sparklines, charts and "% vs 1 h ago"."""
 
 from collections import deque
-from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
@@ -15,15 +14,18 @@ MAX_POINTS = 5000
 
 
 class Trends:
-    """(moment, values) points, one per changed snapshot; seeded with the stats of one hour ago."""
+    """(moment, values) points, one per changed snapshot, and the sample of an hour before the start."""
 
-    def __init__(self, seed: Callable[[datetime], dict[str, int]] | None = None) -> None:
+    def __init__(self) -> None:
         self.points: deque[tuple[datetime, dict[str, int]]] = deque(maxlen=MAX_POINTS)
         self._memo: dict[tuple, object] = {}  # what viewers ask for, computed once per snapshot
         self.started = datetime.now(UTC)
-        if seed is not None:
-            hour_ago = self.started - timedelta(hours=1)
-            self.points.append((hour_ago, seed(hour_ago)))
+
+    def seed(self, moment: datetime, values: dict[str, int]) -> None:
+        """What the stats were at ``moment`` before this process started (from the samples table)."""
+        if not self.points or moment < self.points[0][0]:
+            self.points.appendleft((moment, values))
+            self._memo.clear()
 
     def take(self, event: Event) -> None:
         """A hub listener: record every stats snapshot."""
@@ -49,6 +51,34 @@ class Trends:
         key = ("change", field, current)
         if key not in self._memo:
             self._memo[key] = self.change_since(field, current, datetime.now(UTC) - timedelta(hours=1))
+        return self._memo[key]  # type: ignore[return-value]
+
+    def tiles(self, snapshot: Snapshot, fields: tuple[str, ...], points: int) -> dict:
+        """What the stat cards show for ``snapshot``: values, % change and sparkline points (epoch
+        seconds, value) — one dict for every viewer, computed once per snapshot."""
+        key = ("tiles", snapshot.id, fields, points)
+        if key not in self._memo:
+            values = {field: getattr(snapshot.stats, field) for field in fields}
+            self._memo[key] = {
+                "values": values,
+                "changes": {field: self.change_in_last_hour(field, values[field]) for field in fields},
+                "sparks": {
+                    field: [
+                        [int(moment.timestamp()), value] for moment, value in self.last_hour(field, points)
+                    ]
+                    for field in fields
+                },
+            }
+        return self._memo[key]  # type: ignore[return-value]
+
+    def chart_last_hour(self, fields: tuple[str, ...], points: int = 60) -> list[list[list[int]]]:
+        """One (epoch milliseconds, value) series per field over the last hour, for the chart."""
+        key = ("chart", fields, points)
+        if key not in self._memo:
+            self._memo[key] = [
+                [[int(moment.timestamp() * 1000), value] for moment, value in self.last_hour(field, points)]
+                for field in fields
+            ]
         return self._memo[key]  # type: ignore[return-value]
 
     def value_at(self, field: str, when: datetime) -> int | None:

@@ -3,7 +3,7 @@
 from api.identities import Identities
 from api.policy import AccessPolicy
 from data import Database
-from live import LiveFeed, Trends
+from live import LiveSources
 from services.access import Access
 from services.jobs import Jobs
 
@@ -13,8 +13,7 @@ from .frame import Nav, frame
 
 def register_pages(
     database: Database,
-    feed: LiveFeed,
-    trends: Trends,
+    live: LiveSources,
     jobs: Jobs,
     access: Access,
     identities: Identities,
@@ -25,7 +24,7 @@ def register_pages(
 
     Each page says who may see it (``policy``); a page that says nothing is for admins only."""
     login.register(access, identities, policy)
-    dashboard.register(database, feed, trends, jobs, policy, nav)
+    dashboard.register(live, jobs, policy, nav)
     listings.register(database, policy, nav)
     accounts.register(access, identities, nav)
     tokens.register(access, identities, nav)

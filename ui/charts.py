@@ -1,51 +1,31 @@
-"""Sparklines for the stat cards and the notifications chart, drawn from the shared feed's trends."""
+"""Notifications sent vs pending over time: the last hour from the feed's memory, 24 hours and 7 days
+from the minute samples (:mod:`live.samples`). A new snapshot changes only the chart's data: the
+browser gets the two series, not the whole chart again."""
 
-from datetime import UTC, datetime, timedelta
+from nicegui import ui
 
-from nicegui import run, ui
-
-from data import Database
-from data.past_stats import sent_and_pending
-from live import Event
+from live import Event, Trends
 from live.hub import STATS
-from live.trends import Trends
+from live.samples import Samples
 
 # Neutral greys read on a light and on a dark page alike; the page background shows through.
 MUTED = "#9ca3af"
 GRID = "rgba(156, 163, 175, 0.25)"
 SENT, PENDING = "#16a34a", "#f59e0b"
 RANGES = {"1h": "Last hour", "24h": "24 hours", "7d": "7 days"}
+FIELDS = ("notifications_sent", "notifications_pending")
 
 
-def sparkline(color: str = "#4f46e5") -> ui.echart:
-    return ui.echart(
-        {
-            "animation": False,
-            "backgroundColor": "transparent",
-            "grid": {"left": 0, "right": 0, "top": 2, "bottom": 2},
-            "xAxis": {"type": "time", "show": False},
-            "yAxis": {"type": "value", "show": False, "scale": True},
-            "series": [
-                {"type": "line", "data": [], "showSymbol": False, "lineStyle": {"color": color, "width": 1.5}}
-            ],
-            "tooltip": {"show": False},
-        }
-    ).classes("h-8 w-full")
-
-
-def set_points(chart: ui.echart, index: int, points: list[tuple[datetime, int]]) -> None:
-    chart.options["series"][index]["data"] = [[moment.isoformat(), value] for moment, value in points]
-    chart.update()
+def _series(name: str, color: str) -> dict:
+    return {"name": name, "type": "line", "step": "end", "data": [], "color": color, "showSymbol": False}
 
 
 class ActivityChart(ui.card):
-    """Notifications sent vs pending over time: the last hour from memory, longer ranges from the database."""
-
-    def __init__(self, trends: Trends, database: Database) -> None:
+    def __init__(self, trends: Trends, samples: Samples) -> None:
         super().__init__()
         self.classes("w-full").mark("activity-chart")
         self.trends = trends
-        self.database = database
+        self.samples = samples
         with self:
             with ui.row().classes("w-full items-center justify-between"):
                 ui.label("Notifications sent vs pending").classes("text-lg font-medium")
@@ -69,26 +49,10 @@ class ActivityChart(ui.card):
                         "axisLabel": {"color": MUTED},
                         "splitLine": {"lineStyle": {"color": GRID}},
                     },
-                    "series": [
-                        {
-                            "name": "Sent",
-                            "type": "line",
-                            "step": "end",
-                            "data": [],
-                            "color": SENT,
-                            "showSymbol": False,
-                        },
-                        {
-                            "name": "Pending",
-                            "type": "line",
-                            "step": "end",
-                            "data": [],
-                            "color": PENDING,
-                            "showSymbol": False,
-                        },
-                    ],
+                    "series": [_series("Sent", SENT), _series("Pending", PENDING)],
                 }
             ).classes("w-full h-64")
+        self._show(self.trends.chart_last_hour(FIELDS), push=False)
 
     @property
     def point_count(self) -> int:
@@ -96,18 +60,17 @@ class ActivityChart(ui.card):
 
     def take(self, event: Event) -> None:
         if event.kind == STATS and self.range.value == "1h":
-            self._from_memory()
+            self._show(self.trends.chart_last_hour(FIELDS))
 
     async def reload(self) -> None:
         if self.range.value == "1h":
-            self._from_memory()
+            self._show(self.trends.chart_last_hour(FIELDS))
             return
-        until = datetime.now(UTC)
-        since = until - (timedelta(days=1) if self.range.value == "24h" else timedelta(days=7))
-        rows = await run.io_bound(sent_and_pending, self.database, since, until, 25)
-        set_points(self.chart, 0, [(moment, sent) for moment, sent, _ in rows])
-        set_points(self.chart, 1, [(moment, pending) for moment, _, pending in rows])
+        points = await self.samples.series(self.range.value, FIELDS)
+        self._show([[[int(at.timestamp() * 1000), values[f]] for at, values in points] for f in FIELDS])
 
-    def _from_memory(self) -> None:
-        set_points(self.chart, 0, self.trends.last_hour("notifications_sent"))
-        set_points(self.chart, 1, self.trends.last_hour("notifications_pending"))
+    def _show(self, series: list[list[list[int]]], *, push: bool = True) -> None:
+        for index, data in enumerate(series):
+            self.chart.options["series"][index]["data"] = data  # what a newly rendered page starts from
+        if push:
+            self.chart.run_chart_method("setOption", {"series": [{"data": data} for data in series]})

@@ -1,11 +1,14 @@
-"""The dashboard: live stat cards, actions, recent notifications and the log, fed by the shared hub."""
+"""The dashboard: live stat cards, actions, the chart, recent notifications and the log.
 
-from nicegui import app, run, ui
+A page is built from what the shared feed already holds (no query of its own), answered at once, and
+subscribes to the hub only when its browser has connected: a page that never opens its websocket holds
+no subscription and receives nothing.
+"""
+
+from nicegui import app, ui
 
 from api.policy import AccessPolicy, Need
-from data import Database
-from live import LiveFeed
-from live.trends import Trends
+from live import LiveSources
 from services.jobs import Jobs
 
 from .actions import ActionPanel
@@ -25,30 +28,27 @@ document.addEventListener("visibilitychange",
 </script>"""
 
 
-def register(
-    database: Database, feed: LiveFeed, trends: Trends, jobs: Jobs, policy: AccessPolicy, nav: Nav
-) -> None:
+def register(live: LiveSources, jobs: Jobs, policy: AccessPolicy, nav: Nav) -> None:
     policy.allow("/", Need.VIEWER)
 
     @ui.page("/")
     async def dashboard() -> None:
         principal = principal_of(ui.context.client)
         with frame("Dashboard", nav) as tools:
-            view = LiveView(feed.hub, app.storage.user.get(STORAGE_KEY, "live"))
+            view = LiveView(live.hub, app.storage.user.get(STORAGE_KEY, "live"))
             content = ui.column().classes("w-full gap-4")
-            freshness = Freshness(feed, view, tools, content)
+            freshness = view.add(Freshness(live.feed, view, tools, content))
             with tools:
                 LiveControls(view, on_change=freshness.refresh)
             with content:
-                freshness.dim(view.add(StatsGrid(feed, trends)))
+                freshness.dim(view.add(StatsGrid(live.feed, live.trends)))
                 if principal is not None and principal.is_admin:  # viewers see, but do not act
                     ActionPanel(jobs, started_by=principal.who)
-                chart = view.add(ActivityChart(trends, database))
+                view.add(ActivityChart(live.trends, live.samples))
                 with ui.grid().classes("w-full gap-4 grid-cols-1 lg:grid-cols-3"):
                     with ui.element("div").classes("lg:col-span-2 min-w-0"):
-                        load = lambda: run.io_bound(database.recent_notifications)  # noqa: E731
-                        notifications = view.add(RecentNotifications(load))
-                    view.add(LogViewer(feed.hub))
+                        view.add(RecentNotifications(live.latest))
+                    view.add(LogViewer(live.hub))
 
         def visibility(state: str) -> None:
             view.set_hidden(state == "hidden")
@@ -57,5 +57,7 @@ def register(
 
         ui.add_body_html(VISIBILITY_SCRIPT)
         ui.on("airdate_visibility", lambda event: visibility(event.args))
-        await notifications.fill()
-        await chart.reload()
+        await ui.context.client.connected()  # the page is answered; from here on it is live
+        if not ui.context.client.is_deleted:  # (a page that never connected is deleted after a while)
+            view.start()
+            freshness.start()

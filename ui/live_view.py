@@ -34,12 +34,17 @@ class LiveView:
         self.widgets: list[LiveWidget] = []
         self.mode = mode if mode in MODES else "live"
         self.hidden = False
-        self.last_seen = hub.last_id
+        self.last_seen = hub.last_id  # the widgets were built from the state after this event
         self._last_delivery = 0.0
         self._flush: asyncio.TimerHandle | None = None
-        stop = hub.listen(self._on_event)
+
+    def start(self) -> None:
+        """Subscribe (once the browser is connected) and deliver what happened since the page was built."""
+        stop = self.hub.listen(self._on_event)
         ui.context.client.on_delete(stop)
         ui.context.client.on_delete(self._cancel_flush)
+        if self.active:
+            self.catch_up()
 
     @property
     def paused(self) -> bool:

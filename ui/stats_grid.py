@@ -1,10 +1,13 @@
+"""The six stat cards: values, "% vs 1 h ago" and sparklines, drawn by the browser (``live_tiles.js``).
+
+Per changed snapshot every viewer is sent the same small payload, which :class:`live.Trends` computes
+once for all of them; the browser does the drawing.
+"""
+
 from nicegui import ui
 
-from live import Event, LiveFeed, Snapshot
+from live import Event, LiveFeed, Trends
 from live.hub import STATS
-from live.trends import Trends
-
-from .stat_card import StatCard
 
 CARDS = (  # (title, icon, key, Stats field)
     ("Users", "group", "users", "users"),
@@ -14,30 +17,35 @@ CARDS = (  # (title, icon, key, Stats field)
     ("Notifications sent", "mark_email_read", "sent", "notifications_sent"),
     ("Notifications pending", "schedule_send", "pending", "notifications_pending"),
 )
+FIELDS = tuple(field for *_, field in CARDS)
+SPARK_POINTS = 30
 
 
-class StatsGrid(ui.grid):
-    """The six stat cards: six per row on a wide screen, two on a tablet, one on a phone."""
+class StatsGrid(ui.element, component="live_tiles.js"):
+    """Six per row on a wide screen, two on a tablet, one on a phone."""
 
     def __init__(self, feed: LiveFeed, trends: Trends) -> None:
         super().__init__()
-        self.trends = trends
-        self.classes("w-full gap-4 grid-cols-1 sm:grid-cols-2 xl:grid-cols-6").mark("stat-cards")
         self.feed = feed
-        with self:
-            self.cards = {field: StatCard(title, icon, key) for title, icon, key, field in CARDS}
-        if feed.snapshot is not None:
-            self.show(feed.snapshot)
+        self.trends = trends
+        self.props["cards"] = [{"title": t, "icon": i, "key": k, "field": f} for t, i, k, f in CARDS]
+        self.props["payload"] = trends.tiles(feed.snapshot, FIELDS, SPARK_POINTS) if feed.snapshot else None
+        self.classes("w-full").mark("stat-cards")
 
-    def show(self, snapshot: Snapshot) -> None:
-        for field, card in self.cards.items():  # the trends compute these once for every viewer
-            value = getattr(snapshot.stats, field)
-            card.show(value, self.trends.last_hour(field, 30), self.trends.change_in_last_hour(field, value))
+    def value(self, key: str) -> int | None:
+        """The number a card shows (what the page was last sent), by its key (``users``, ``sent``…)."""
+        field = next(f for _, _, k, f in CARDS if k == key)
+        payload = self.props["payload"]
+        return payload["values"][field] if payload else None
 
     def take(self, event: Event) -> None:
         if event.kind == STATS:
-            self.show(event.payload)
+            self._show(self.trends.tiles(event.payload, FIELDS, SPARK_POINTS))
 
     async def reload(self) -> None:
         if self.feed.snapshot is not None:
-            self.show(self.feed.snapshot)
+            self._show(self.trends.tiles(self.feed.snapshot, FIELDS, SPARK_POINTS))
+
+    def _show(self, payload: dict) -> None:
+        self.props["payload"] = payload  # what a browser that renders the page anew starts from
+        self.run_method("show", payload)

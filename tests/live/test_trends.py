@@ -21,11 +21,15 @@ def test_the_series_grows_one_point_per_time_slice() -> None:
 
 
 def test_the_value_an_hour_ago_comes_from_the_seed_then_from_memory() -> None:
-    seeded = Trends(seed=lambda when: {"users": 10})
     hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    seeded = Trends()
+    seeded.record(at(1, users=12))
+    seeded.seed(hour_ago, {"users": 10})  # arrives after the first snapshot: it still goes first
+    assert seeded.points[0] == (hour_ago, {"users": 10})
     assert seeded.change_since("users", 15, hour_ago + timedelta(seconds=1)) == 50.0
     assert Trends().change_since("users", 15, hour_ago) is None, "no history that old: no percentage"
-    zero = Trends(seed=lambda when: {"users": 0})
+    zero = Trends()
+    zero.seed(hour_ago, {"users": 0})
     assert zero.change_since("users", 3, hour_ago + timedelta(seconds=1)) is None
 
 

@@ -10,7 +10,7 @@ from application import Airdate
 
 from ..utils.database import unplugged
 from ..utils.factories import make_users
-from ..utils.pages import refresh_choice, shown
+from ..utils.pages import refresh_choice, stat
 from ..utils.waiting import eventually
 
 
@@ -38,11 +38,11 @@ async def test_an_interval_throttles_one_viewer_only_and_is_remembered(
     assert refresh_choice(slow) == "5"
 
     make_users(airdate.database, 1)
-    await eventually(lambda: shown(fast, "stat-users") == "1")
+    await eventually(lambda: stat(fast, "users") == 1)
     make_users(airdate.database, 1, prefix="second")
-    await eventually(lambda: shown(fast, "stat-users") == "2")  # both events reached every viewer...
-    assert shown(slow, "stat-users") == "0", "...but this one is sent updates every 5 s"
-    await eventually(lambda: shown(slow, "stat-users") == "2", within=6)
+    await eventually(lambda: stat(fast, "users") == 2)  # both events reached every viewer...
+    assert stat(slow, "users") == 0, "...but this one is sent updates every 5 s"
+    await eventually(lambda: stat(slow, "users") == 2, within=6)
 
     await slow.open("/")  # the same browser, later
     assert element(slow, "refresh").value == "5"
@@ -69,14 +69,14 @@ async def test_a_hidden_tab_gets_nothing_and_catches_up_when_shown(
     hidden, visible = create_user(), create_user()
     for viewer in (hidden, visible):
         await viewer.open("/")
-        await eventually(lambda viewer=viewer: shown(viewer, "stat-users") == "0")
+        await eventually(lambda viewer=viewer: stat(viewer, "users") == 0)
     tab = UserInteraction(hidden, {hidden.client.layout}, None)
     tab.trigger("airdate_visibility", "hidden")  # what the page's script sends when the tab is hidden
     make_users(airdate.database, 4)
-    await eventually(lambda: shown(visible, "stat-users") == "4")  # the feed delivered the write...
-    assert shown(hidden, "stat-users") == "0"  # ...but not to the hidden tab
+    await eventually(lambda: stat(visible, "users") == 4)  # the feed delivered the write...
+    assert stat(hidden, "users") == 0  # ...but not to the hidden tab
     tab.trigger("airdate_visibility", "visible")
-    await eventually(lambda: shown(hidden, "stat-users") == "4")
+    await eventually(lambda: stat(hidden, "users") == 4)
 
 
 async def test_an_unreachable_database_shows_a_banner_and_keeps_the_last_values(
@@ -94,7 +94,7 @@ async def test_an_unreachable_database_shows_a_banner_and_keeps_the_last_values(
         assert banner.visible
         assert "The database is not answering" in banner.text
         assert "opacity-50" in element(user, "stat-cards").classes
-        assert shown(user, "stat-users") == "2", "the last good values stay"
+        assert stat(user, "users") == 2, "the last good values stay"
     await airdate.feed.tick()
     assert not banner.visible
     assert "opacity-50" not in element(user, "stat-cards").classes

@@ -13,3 +13,15 @@ def refresh_choice(user: User) -> str:
     """The viewer's refresh interval as the header's picker shows it ("live", "5", … "off")."""
     (picker,) = user.find(marker="refresh").elements
     return picker.value
+
+
+def stat(user: User, key: str) -> int | None:
+    """The number a stat card shows this viewer (``users``, ``requests``, ``sent``, ``pending``…)."""
+    (grid,) = user.find(marker="stat-cards").elements
+    return grid.value(key)
+
+
+def tiles(user: User) -> dict:
+    """Everything the stat cards were last sent: values, changes and sparkline points, by Stats field."""
+    (grid,) = user.find(marker="stat-cards").elements
+    return grid.props["payload"]

@@ -1,0 +1,122 @@
+"""Dashboards under load: many viewers on one process (socket.io clients doing NiceGUI's handshake),
+the cost of building the page, and what an open dashboard costs a real browser."""
+
+from pathlib import Path
+
+from bench.report import Section, progress
+
+from . import browser
+from .run import dashboard_viewers, page_loads
+
+COUNTS = (1, 50, 200)
+MiB = 2**20
+
+
+def _viewers_section(folder: Path) -> Section:
+    section = Section(
+        "Dashboard viewers on one process",
+        "N viewers, each a socket.io client that loads `/` with its own cookies and connects the way "
+        "NiceGUI's page script does (`bench/viewers/client.py`, its own process); the stats change every "
+        "5 s (a user inserted with raw SQL; the feed reads every 0.2 s), 12 times. CPU is the server's "
+        "over those 60 s; latency is from the insert to a viewer receiving the new numbers; spread, from "
+        "the first to the last viewer; messages are what each viewer received per change.",
+        [
+            "viewers",
+            "server CPU (of one core)",
+            "CPU ms / change",
+            "MiB / viewer",
+            "latency p50 ms",
+            "latency p99 ms",
+            "spread p99 ms",
+            "messages / viewer / change",
+            "arrived",
+        ],
+    )
+    for count in COUNTS:
+        progress(f"viewers: {count} dashboard viewers")
+        r = dashboard_viewers(folder, count)
+        messages = ", ".join(f"{kind} {n:.2f}" for kind, n in r.messages.items()) or "-"
+        section.rows.append(
+            [
+                str(count),
+                f"{r.cpu_share * 100:.1f} %",
+                f"{r.cpu_per_change * 1000:.0f}",
+                f"{r.rss_per_viewer / MiB:.2f}",
+                f"{r.latency_p50 * 1000:.0f}",
+                f"{r.latency_p99 * 1000:.0f}",
+                f"{r.spread_p99 * 1000:.0f}",
+                messages,
+                f"{r.complete}/{count * r.changes}",
+            ]
+        )
+    section.notes.append(
+        "Targets at 200 viewers: ≤ 20 % of one core on average, every change at every viewer within "
+        "500 ms (p99). Per viewer and change the server sends the stat cards' payload (`run_method`, "
+        "computed once per snapshot for all), the chart's two series (`run_method`) and the header's "
+        "time (`update`)."
+    )
+    return section
+
+
+def _pages_section(folder: Path) -> Section:
+    progress("viewers: 300 plain page loads, 8 at a time (demo running)")
+    r = page_loads(folder)
+    section = Section(
+        "The cost of a page",
+        "The demo running (~4 events a second); 300 plain `GET /` (no websocket, as a crawler or a "
+        "health check would), 8 at a time, from the benchmark process. CPU is the server's per page; "
+        f"RSS at the start, right after, and {r.wait:.0f} s later (NiceGUI lets a page that never "
+        "connected go after a minute).",
+        [
+            "pages",
+            "pages / s",
+            "p50 ms",
+            "p99 ms",
+            "answers",
+            "server CPU ms / page",
+            "RSS start MiB",
+            "RSS peak MiB",
+            f"RSS {r.wait:.0f} s later MiB",
+        ],
+        [
+            [
+                f"{r.pages}",
+                f"{r.per_second:.1f}",
+                f"{r.latency_p50 * 1000:.0f}",
+                f"{r.latency_p99 * 1000:.0f}",
+                ", ".join(f"{status}: {n}" for status, n in sorted(r.statuses.items())),
+                f"{r.cpu_per_page * 1000:.1f}",
+                f"{r.rss_start / MiB:.0f}",
+                f"{r.rss_peak / MiB:.0f}",
+                f"{r.rss_after / MiB:.0f}",
+            ]
+        ],
+    )
+    section.notes.append(
+        "Targets: ≤ 30 ms of server CPU per page, zero errors (503 with Retry-After under overload, never "
+        "500), back within 50 MiB of the start a minute later."
+    )
+    return section
+
+
+def _browser_section(folder: Path) -> Section:
+    progress("viewers: headless Chromium on the demo's dashboard (and 8 tabs for 5 minutes)")
+    r = browser.measure(folder)
+    return Section(
+        "What an open dashboard costs the browser",
+        f"Headless Chromium (Debian's, through Playwright), 1280 by 800, the demo running at "
+        f"{r['events_per_second']:.1f} events a second. CPU of all of Chromium's processes over 60 s, as a "
+        f"share of one core; then {r['tabs']} dashboard tabs for {r['reload_seconds'] / 60:.0f} minutes, "
+        "counting pages that reloaded themselves (a lost handshake makes NiceGUI's page reload).",
+        ["measure", "value", "target"],
+        [
+            ["one dashboard tab", f"{r['dashboard'] * 100:.1f} % of a core", "≤ 5 %"],
+            ["one Users tab (static, for comparison)", f"{r['users'] * 100:.1f} % of a core", ""],
+            [f"{r['tabs']} tabs, self-reloads", str(r["reloads"]), "0"],
+            [f"{r['tabs']} tabs, lost connections logged", str(r["lost"]), "0"],
+        ],
+    )
+
+
+def run(folder: Path) -> list[Section]:
+    return [_viewers_section(folder), _pages_section(folder), _browser_section(folder)]

@@ -1,0 +1,77 @@
+// The newest notifications, newest first. The server sends one row per change (upsert); a known row
+// changes in place, a new one goes on top. Times read "2 minutes ago" (one timer for the whole table)
+// with the exact local time on hover. Changes wait for the next animation frame.
+const COLORS = { pending: "orange", sending: "blue", sent: "positive", failed: "negative" };
+const RELATIVE = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+const STEPS = [
+  [60, "second", 1],
+  [3600, "minute", 60],
+  [86400, "hour", 3600],
+  [Infinity, "day", 86400],
+];
+
+export default {
+  template: `
+    <div>
+      <q-markup-table flat dense wrap-cells class="w-full overflow-x-auto">
+        <thead><tr>
+          <th class="text-left">When</th><th class="text-left">User</th>
+          <th class="text-left">Subject</th><th class="text-left">Status</th>
+        </tr></thead>
+        <tbody>
+          <tr v-for="row in rows" :key="row.id" :data-notification="row.id">
+            <td><span :title="exact(row.created_at)">{{ ago(row.created_at) }}</span></td>
+            <td class="font-medium">{{ row.user }}</td>
+            <td class="whitespace-normal">{{ row.subject }}</td>
+            <td><q-chip dense square text-color="white" :color="colors[row.status] || 'grey'">{{ row.status }}</q-chip></td>
+          </tr>
+        </tbody>
+      </q-markup-table>
+      <div v-if="!rows.length" class="px-4 py-3 text-gray-500">No notifications yet.</div>
+    </div>`,
+  props: {
+    initial: Array,
+    limit: { type: Number, default: 50 },
+  },
+  data() {
+    return { rows: [...(this.initial || [])], now: Date.now(), colors: COLORS, queued: [], frame: 0 };
+  },
+  mounted() {
+    this.timer = setInterval(() => (this.now = Date.now()), 5000);
+  },
+  unmounted() {
+    clearInterval(this.timer);
+    cancelAnimationFrame(this.frame);
+  },
+  methods: {
+    upsert(row) {
+      this.queued.push(row);
+      if (!this.frame) this.frame = requestAnimationFrame(() => this.apply());
+    },
+    replace(rows) {
+      this.queued = [];
+      this.rows = [...rows];
+    },
+    apply() {
+      this.frame = 0;
+      const rows = [...this.rows];
+      for (const row of this.queued) {
+        const at = rows.findIndex((known) => known.id === row.id);
+        if (at >= 0) rows[at] = row;
+        else rows.unshift(row);
+      }
+      this.queued = [];
+      this.rows = rows.slice(0, this.limit);
+    },
+    exact(iso) {
+      return iso ? new Date(iso).toLocaleString() : "";
+    },
+    ago(iso) {
+      if (!iso) return "—";
+      // never "in 1 second": the server's clock may run a little ahead of the browser's
+      const seconds = Math.min(0, Math.round((Date.parse(iso) - this.now) / 1000));
+      const [, unit, size] = STEPS.find(([limit]) => Math.abs(seconds) < limit);
+      return RELATIVE.format(Math.round(seconds / size), unit);
+    },
+  },
+};
