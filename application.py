@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from nicegui import app, run
+from nicegui.client import Client
 from starlette.types import ASGIApp
 
 from api import actions, create_router, webhooks
@@ -227,6 +228,7 @@ def _lifecycle(airdate: Airdate) -> None:
     relay = LogRelay(hub, settings.log_events_level)
     revoked = RevokedStreams(hub, airdate.access)
     metrics.watch_viewers(lambda: hub.reader_count, lambda: hub.viewer_count)
+    metrics.PAGES_HELD.set_function(lambda: len(Client.instances))
     hide_slow_reader_tracebacks()
     app.on_startup(feed.start)
     app.on_startup(relay.attach)

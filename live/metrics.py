@@ -19,6 +19,9 @@ EVENTS_PUBLISHED = Counter("airdate_events_published", "Events published to ever
 WRITE_WAKEUPS = Counter("airdate_feed_write_wakeups", "Reads asked for by Airdate's own commits (coalesced)")
 SSE_SUBSCRIBERS = Gauge("airdate_sse_subscribers", "Open /sse/stats streams")
 DASHBOARD_CLIENTS = Gauge("airdate_dashboard_clients", "Browser or native pages subscribed to the feed")
+PAGES_HELD = Gauge(
+    "airdate_pages_held", "Console pages the server holds (connected, or built and not yet let go)"
+)
 EVENT_LOOP_TASKS = Gauge("airdate_event_loop_tasks", "Tasks alive on the server's event loop")
 PAGES_TURNED_AWAY = Counter("airdate_pages_turned_away", "Page requests answered 503 because too many waited")
 

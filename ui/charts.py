@@ -70,7 +70,9 @@ class ActivityChart(ui.card):
         self._show([[[int(at.timestamp() * 1000), values[f]] for at, values in points] for f in FIELDS])
 
     def _show(self, series: list[list[list[int]]], *, push: bool = True) -> None:
-        for index, data in enumerate(series):
-            self.chart.options["series"][index]["data"] = data  # what a newly rendered page starts from
+        with self.chart.props.suspend_updates():  # kept for a page rendered anew, not sent as a whole
+            for index, data in enumerate(series):
+                self.chart.options["series"][index]["data"] = data
         if push:
-            self.chart.run_chart_method("setOption", {"series": [{"data": data} for data in series]})
+            update = {"series": [{"data": data} for data in series]}
+            self.chart.run_chart_method("setOption", update, {"lazyUpdate": True})  # at the next frame

@@ -14,7 +14,10 @@ export default {
     maxLines: { type: Number, default: 200 },
   },
   data() {
-    return { lines: [], counter: 0, classes: CLASSES };
+    return { lines: [], counter: 0, classes: CLASSES, queued: [], frame: 0 };
+  },
+  unmounted() {
+    cancelAnimationFrame(this.frame);
   },
   created() {
     this.replace(this.entries || []);
@@ -30,10 +33,16 @@ export default {
       return `${new Date(entry.ts).toLocaleString()} ${entry.level.padEnd(7)} ${entry.logger}: ${entry.message}`;
     },
     add(entry) {
+      this.queued.push(entry); // lines that arrive together are drawn together, at the next frame
+      if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+    },
+    flush() {
+      this.frame = 0;
       const box = this.$refs.box;
       const atBottom = !box || box.scrollHeight - box.scrollTop - box.clientHeight < 8;
-      this.lines.push({ ...entry, n: this.counter++ });
-      if (this.lines.length > this.maxLines) this.lines.splice(0, this.lines.length - this.maxLines);
+      const lines = [...this.lines, ...this.queued.map((entry) => ({ ...entry, n: this.counter++ }))];
+      this.queued = [];
+      this.lines = lines.slice(-this.maxLines);
       if (atBottom) this.$nextTick(() => box && (box.scrollTop = box.scrollHeight));
     },
     replace(entries) {

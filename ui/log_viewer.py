@@ -20,7 +20,8 @@ class LogLines(ui.element, component="log_lines.js"):
         self.run_method("add", entry)
 
     def replace(self, entries: list[dict]) -> None:
-        self.props["entries"] = entries  # what a browser that connects later starts from
+        with self.props.suspend_updates():  # for a page rendered anew; sent below, not as a prop
+            self.props["entries"] = entries
         self.run_method("replace", entries)
 
 

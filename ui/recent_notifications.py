@@ -36,13 +36,18 @@ class NotificationTable(ui.element, component="notification_table.js"):
             self.rows = [row, *self.rows][: self.limit]
         else:
             self.rows = [*self.rows[:at], row, *self.rows[at + 1 :]]
-        self.props["initial"] = self.rows
+        self._keep()
         self.run_method("upsert", row)
 
     async def reload(self) -> None:
         self.rows = self.latest.newest()[: self.limit]
-        self.props["initial"] = self.rows
+        self._keep()
         self.run_method("replace", self.rows)
+
+    def _keep(self) -> None:
+        """For a page rendered anew; the browser already has it (the message above), not as a prop."""
+        with self.props.suspend_updates():
+            self.props["initial"] = self.rows
 
 
 class RecentNotifications(ui.card):

@@ -47,5 +47,6 @@ class StatsGrid(ui.element, component="live_tiles.js"):
             self._show(self.trends.tiles(self.feed.snapshot, FIELDS, SPARK_POINTS))
 
     def _show(self, payload: dict) -> None:
-        self.props["payload"] = payload  # what a browser that renders the page anew starts from
+        with self.props.suspend_updates():  # kept for a page rendered anew; sent below, not as a prop
+            self.props["payload"] = payload
         self.run_method("show", payload)

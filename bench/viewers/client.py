@@ -19,6 +19,7 @@ import socketio
 import uvloop
 
 QUERY = re.compile(r"query: (\{.*?\}),\n")
+USERS = re.compile(r'"values":\{"users":(\d+)')
 
 
 class Viewer:
@@ -47,11 +48,9 @@ class Viewer:
     async def _any(self, event: str, data: object = None) -> None:
         now = time.time()
         self.messages[event] += 1
-        if event == "run_method" and isinstance(data, dict) and data.get("name") == "show":
-            payload = data.get("args", [{}])[0]
-            users = (payload.get("values") or {}).get("users")
-            if users is not None:
-                self.users_seen.setdefault(users, now)
+        code = data.get("code", "") if isinstance(data, dict) else ""
+        if event == "run_javascript" and '"show"' in code and (found := USERS.search(code)):
+            self.users_seen.setdefault(int(found.group(1)), now)  # the stat cards got new numbers
 
 
 async def main(url: str, count: int) -> None:
