@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in ("stats", "feed", "subscribers", "fanout", "churn", "shutdown", "revocation"):
             (folder / name).mkdir()
         sections = [
-            stats_read.run(folder / "stats", sizes),
+            *stats_read.run(folder / "stats", sizes),
             *feed.run(folder / "feed"),
             *subscribers.run(folder / "subscribers"),
             *fanout.run(folder / "fanout"),

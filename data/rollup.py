@@ -11,7 +11,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import ColumnElement, Connection, delete, func, select
 
 from .clock import utcnow
 from .counters import Stats
@@ -62,13 +62,13 @@ def series(
         select(*columns).where(StatsSample.at > since, StatsSample.at <= until).order_by(StatsSample.at)
     ).all()
     width = (until - since) / max(1, points)
-    sliced: dict[int, tuple[datetime, dict[str, int]]] = {}
+    kept: dict[int, tuple] = {}
     if before is not None:
-        sliced[-1] = (since, dict(zip(fields, before[1:], strict=True)))
-    for at, *values in rows:
-        at = at if at.tzinfo else at.replace(tzinfo=UTC)
-        sliced[min(points - 1, int((at - since) / width))] = (at, dict(zip(fields, values, strict=True)))
-    return [sliced[key] for key in sorted(sliced)]
+        kept[-1] = (since, *before[1:])
+    for row in rows:  # the last sample in each slice wins; only those become dicts
+        at = _moment(row[0])
+        kept[min(points - 1, int((at - since) / width))] = (at, *row[1:])
+    return [(kept[key][0], dict(zip(fields, kept[key][1:], strict=True))) for key in sorted(kept)]
 
 
 def value_at(connection: Connection, when: datetime) -> dict[str, int] | None:
@@ -99,40 +99,48 @@ def is_empty(connection: Connection) -> bool:
 
 
 def backfill(connection: Connection, now: datetime, hours: int = 7 * 24) -> int:
-    """Hourly samples for the last ``hours``, rebuilt from the tables' timestamps in one pass each:
-    the first start of a version with this table still shows a week of history. Counts of rows made
-    by a moment are exact; "pending at a moment" is a reconstruction (made by then, not sent by then,
-    never failed). Returns how many samples were written."""
+    """Hourly samples for the last ``hours``, rebuilt from the tables' timestamps: the first start of a
+    database made before this table still shows a week of history. For each number, one COUNT of the
+    rows made before the week and the timestamps of the rows made within it (not the whole table).
+    Counts of rows made by a moment are exact; "pending at a moment" is a reconstruction (made by then,
+    not sent by then, never failed). Returns how many samples were written."""
     since = now - timedelta(hours=hours)
     moments = [since + timedelta(hours=i + 1) for i in range(hours)]
     tracking = (MediaRequest.media_type == MediaType.TV) & (MediaRequest.status == RequestStatus.APPROVED)
-    tables = {
-        "users": select(User.created_at),
-        "requests_total": select(MediaRequest.created_at),
-        "requests_tracking": select(MediaRequest.created_at).where(tracking),
-        "episodes_tracked": select(Episode.created_at),
-        "notifications_sent": select(Notification.sent_at).where(Notification.sent_at.is_not(None)),
+    timelines = {  # a timestamp column, and which rows count
+        "users": (User.created_at, None),
+        "requests_total": (MediaRequest.created_at, None),
+        "requests_tracking": (MediaRequest.created_at, tracking),
+        "episodes_tracked": (Episode.created_at, None),
+        "notifications_sent": (Notification.sent_at, None),
+        "made": (Notification.created_at, Notification.status != NotificationStatus.FAILED),
     }
-    timelines = {field: _sorted_moments(connection.execute(query)) for field, query in tables.items()}
-    created = _sorted_moments(
-        connection.execute(
-            select(Notification.created_at).where(Notification.status != NotificationStatus.FAILED)
-        )
-    )
+    counted = {
+        name: _counted_by(connection, column, where, since) for name, (column, where) in timelines.items()
+    }
     for moment in moments:
-        made = bisect_right(created, moment)
-        sent = bisect_right(timelines["notifications_sent"], moment)
-        stats = {field: bisect_right(timelines[field], moment) for field in tables}
-        stats["notifications_pending"] = max(0, made - sent)
+        stats = {name: base + bisect_right(recent, moment) for name, (base, recent) in counted.items()}
+        stats["notifications_pending"] = max(0, stats.pop("made") - stats["notifications_sent"])
         upsert(connection, StatsSample.__table__, {"at": moment, **stats}, keys=("at",))
     return len(moments)
 
 
+def _counted_by(
+    connection: Connection, column: ColumnElement, where: ColumnElement | None, since: datetime
+) -> tuple[int, list[datetime]]:
+    """How many rows were made by ``since``, and the sorted timestamps of those made after it."""
+    table = column.table
+    before = select(func.count()).select_from(table).where(column <= since)
+    after = select(column).where(column > since)
+    if where is not None:
+        before, after = before.where(where), after.where(where)
+    return connection.execute(before).scalar_one(), _sorted_moments(connection.execute(after))
+
+
+def _moment(value: datetime | str) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _sorted_moments(rows: Iterable) -> list[datetime]:
-    found = []
-    for (moment,) in rows:
-        if isinstance(moment, str):
-            moment = datetime.fromisoformat(moment)
-        found.append(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
-    found.sort()
-    return found
+    return sorted(_moment(moment) for (moment,) in rows)
