@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import churn, fanout, feed, revocation, shutdown, stats_read, subscribers
+from . import churn, fanout, feed, revocation, shutdown, stats_read, subscribers, viewers, wire
 from .report import document, progress
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -28,13 +28,25 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="airdate-bench-") as temporary:
         folder = Path(temporary)
-        for name in ("stats", "feed", "subscribers", "fanout", "churn", "shutdown", "revocation"):
+        for name in (
+            "stats",
+            "feed",
+            "subscribers",
+            "fanout",
+            "viewers",
+            "wire",
+            "churn",
+            "shutdown",
+            "revocation",
+        ):
             (folder / name).mkdir()
         sections = [
             *stats_read.run(folder / "stats", sizes),
             *feed.run(folder / "feed"),
             *subscribers.run(folder / "subscribers"),
             *fanout.run(folder / "fanout"),
+            *viewers.run(folder / "viewers"),
+            *wire.run(folder / "wire"),
             *churn.run(folder / "churn"),
             *shutdown.run(folder / "shutdown"),
             *revocation.run(folder / "revocation"),

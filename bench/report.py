@@ -4,9 +4,11 @@ import os
 import platform
 import sqlite3
 import statistics
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import metadata
 
 
 @dataclass
@@ -60,13 +62,37 @@ def ms(seconds: float) -> str:
 
 def machine_facts() -> list[str]:
     """Facts needed to compare this report with one from another machine."""
+    packages = ("nicegui", "fastapi", "starlette", "uvicorn", "sqlalchemy", "python-socketio", "playwright")
+    versions = ", ".join(f"{name} {_version(name)}" for name in packages)
     return [
         f"date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"python: {sys.version.split()[0]} ({platform.python_implementation()})",
         f"sqlite: {sqlite3.sqlite_version}",
+        f"packages: {versions}",
+        f"chromium: {_chromium()}",
         f"platform: {platform.platform()}",
-        f"cpu count: {os.cpu_count()}",
+        f"cpu count: {os.cpu_count()}, memory: {_memory_gib():.0f} GiB",
     ]
+
+
+def _memory_gib() -> float:
+    return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def _chromium() -> str:
+    try:
+        return subprocess.run(
+            ["/usr/bin/chromium", "--version"], capture_output=True, text=True, timeout=20
+        ).stdout.strip()
+    except OSError:
+        return "not installed"
 
 
 def document(sections: list[Section], *, command: str, seconds: float) -> str:

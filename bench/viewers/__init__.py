@@ -3,12 +3,13 @@ the cost of building the page, and what an open dashboard costs a real browser."
 
 from pathlib import Path
 
-from bench.report import Section, progress
+from bench.report import Section, median, progress
 
 from . import browser
 from .run import dashboard_viewers, page_loads
 
 COUNTS = (1, 50, 200)
+RUNS = 3
 MiB = 2**20
 
 
@@ -17,9 +18,10 @@ def _viewers_section(folder: Path) -> Section:
         "Dashboard viewers on one process",
         "N viewers, each a socket.io client that loads `/` with its own cookies and connects the way "
         "NiceGUI's page script does (`bench/viewers/client.py`, its own process); the stats change every "
-        "5 s (a user inserted with raw SQL; the feed reads every 0.2 s), 12 times. CPU is the server's "
-        "over those 60 s; latency is from the insert to a viewer receiving the new numbers; spread, from "
-        "the first to the last viewer; messages are what each viewer received per change.",
+        "5 s (a user inserted with raw SQL; the feed reads every 0.2 s), 6 times a run. CPU is the "
+        "server's over those 30 s; latency is from the insert to a viewer receiving the new numbers; "
+        f"spread, from the first to the last viewer; messages are what each viewer received per change. "
+        f"Medians of {RUNS} runs.",
         [
             "viewers",
             "server CPU (of one core)",
@@ -33,20 +35,27 @@ def _viewers_section(folder: Path) -> Section:
         ],
     )
     for count in COUNTS:
-        progress(f"viewers: {count} dashboard viewers")
-        r = dashboard_viewers(folder, count)
-        messages = ", ".join(f"{kind} {n:.2f}" for kind, n in r.messages.items()) or "-"
+        runs = []
+        for run in range(RUNS):
+            progress(f"viewers: {count} dashboard viewers, run {run + 1} of {RUNS}")
+            runs.append(dashboard_viewers(folder, count, changes=6))
+
+        def mid(field: str, runs: list = runs) -> float:
+            return median([getattr(r, field) for r in runs])
+
+        kinds = sorted({kind for r in runs for kind in r.messages})
+        messages = ", ".join(f"{k} {median([r.messages.get(k, 0) for r in runs]):.2f}" for k in kinds)
         section.rows.append(
             [
                 str(count),
-                f"{r.cpu_share * 100:.1f} %",
-                f"{r.cpu_per_change * 1000:.0f}",
-                f"{r.rss_per_viewer / MiB:.2f}",
-                f"{r.latency_p50 * 1000:.0f}",
-                f"{r.latency_p99 * 1000:.0f}",
-                f"{r.spread_p99 * 1000:.0f}",
-                messages,
-                f"{r.complete}/{count * r.changes}",
+                f"{mid('cpu_share') * 100:.1f} %",
+                f"{mid('cpu_per_change') * 1000:.0f}",
+                f"{mid('rss_per_viewer') / MiB:.2f}",
+                f"{mid('latency_p50') * 1000:.0f}",
+                f"{mid('latency_p99') * 1000:.0f}",
+                f"{mid('spread_p99') * 1000:.0f}",
+                messages or "-",
+                f"{sum(r.complete for r in runs)}/{count * sum(r.changes for r in runs)}",
             ]
         )
     section.notes.append(
@@ -59,14 +68,25 @@ def _viewers_section(folder: Path) -> Section:
 
 
 def _pages_section(folder: Path) -> Section:
-    progress("viewers: 300 plain page loads, 8 at a time (demo running)")
-    r = page_loads(folder)
+    runs = []
+    for run in range(RUNS):
+        progress(f"viewers: 300 plain page loads, 8 at a time (demo running), run {run + 1} of {RUNS}")
+        runs.append(page_loads(folder))
+    r = runs[0]
+
+    def mid(field: str) -> float:
+        return median([getattr(one, field) for one in runs])
+
+    statuses: dict[int, int] = {}
+    for one in runs:
+        for status, n in one.statuses.items():
+            statuses[status] = statuses.get(status, 0) + n
     section = Section(
         "The cost of a page",
         "The demo running (~4 events a second); 300 plain `GET /` (no websocket, as a crawler or a "
         "health check would), 8 at a time, from the benchmark process. CPU is the server's per page; "
         f"RSS at the start, right after, and {r.wait:.0f} s later (NiceGUI lets a page that never "
-        "connected go after a minute).",
+        f"connected go after a minute). Medians of {RUNS} runs (answers: all runs together).",
         [
             "pages",
             "pages / s",
@@ -81,14 +101,14 @@ def _pages_section(folder: Path) -> Section:
         [
             [
                 f"{r.pages}",
-                f"{r.per_second:.1f}",
-                f"{r.latency_p50 * 1000:.0f}",
-                f"{r.latency_p99 * 1000:.0f}",
-                ", ".join(f"{status}: {n}" for status, n in sorted(r.statuses.items())),
-                f"{r.cpu_per_page * 1000:.1f}",
-                f"{r.rss_start / MiB:.0f}",
-                f"{r.rss_peak / MiB:.0f}",
-                f"{r.rss_after / MiB:.0f}",
+                f"{mid('per_second'):.1f}",
+                f"{mid('latency_p50') * 1000:.0f}",
+                f"{mid('latency_p99') * 1000:.0f}",
+                ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items())),
+                f"{mid('cpu_per_page') * 1000:.1f}",
+                f"{mid('rss_start') / MiB:.0f}",
+                f"{mid('rss_peak') / MiB:.0f}",
+                f"{mid('rss_after') / MiB:.0f}",
             ]
         ],
     )
@@ -101,13 +121,14 @@ def _pages_section(folder: Path) -> Section:
 
 def _browser_section(folder: Path) -> Section:
     progress("viewers: headless Chromium on the demo's dashboard (and 8 tabs for 5 minutes)")
-    r = browser.measure(folder)
+    r = browser.measure(folder, runs=RUNS)
     return Section(
         "What an open dashboard costs the browser",
         f"Headless Chromium (Debian's, through Playwright), 1280 by 800, the demo running at "
-        f"{r['events_per_second']:.1f} events a second. CPU of all of Chromium's processes over 60 s, as a "
-        f"share of one core; then {r['tabs']} dashboard tabs for {r['reload_seconds'] / 60:.0f} minutes, "
-        "counting pages that reloaded themselves (a lost handshake makes NiceGUI's page reload).",
+        f"{r['events_per_second']:.1f} events a second. CPU of all of Chromium's processes over 30 s, as a "
+        f"share of one core, median of {RUNS} runs; then {r['tabs']} dashboard tabs for "
+        f"{r['reload_seconds'] / 60:.0f} minutes, counting pages that reloaded themselves (a lost "
+        "handshake makes NiceGUI's page reload).",
         ["measure", "value", "target"],
         [
             ["one dashboard tab", f"{r['dashboard'] * 100:.1f} % of a core", "≤ 5 %"],

@@ -41,7 +41,7 @@ async def test_stream_starts_with_retry_and_the_current_snapshot(server: Server)
         data = snapshot.json()
         assert data["users"] == 1
         assert set(data) == {"users", "requests", "episodes_tracked", "notifications", "timestamp"}
-        assert set(data["requests"]) == {"total", "tracking", "movies", "tv"}
+        assert set(data["requests"]) == {"total", "tracking"}
         assert set(data["notifications"]) == {"total", "sent", "pending", "failed"}
         assert data["timestamp"].endswith("Z")
 

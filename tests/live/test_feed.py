@@ -142,7 +142,7 @@ def test_stats_event_has_the_seed_names(database: Database) -> None:
     assert wire.startswith(f"id: {feed.current.id}\ndata: ")
     data = json.loads(wire.split("data: ", 1)[1])
     assert set(data) == {"users", "requests", "episodes_tracked", "notifications", "timestamp"}
-    assert set(data["requests"]) == {"total", "tracking", "movies", "tv"}
+    assert set(data["requests"]) == {"total", "tracking"}
     assert set(data["notifications"]) == {"total", "sent", "pending", "failed"}
     assert data["timestamp"].endswith("Z")
 
