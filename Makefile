@@ -4,12 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench screenshots lint browser clean native test-native
+.PHONY: run test bench screenshots lint browser postgres clean native test-native
 
 run: $(STAMP)
 	$(BIN)/python main.py --demo
 
-test: $(STAMP) browser
+test: $(STAMP) browser postgres
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
@@ -36,6 +36,10 @@ browser:
 		echo "installing Debian's chromium for the browser tests"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# PostgreSQL tests start their own throwaway cluster from Debian's server binaries (standins/postgres.py).
+postgres:
+	@$(call apt_install,postgresql)
 
 # The native window (`python main.py --native`): pywebview with Qt WebEngine, plus the Debian libraries
 # Qt loads (the same list as native.NATIVE_APT_PACKAGES); test-native adds the X tools its tests drive.

@@ -25,7 +25,7 @@ from api.openapi import describe_api
 from api.page_gate import PageGate
 from api.policy import AccessPolicy, Need
 from api.revocation import RevokedStreams
-from data import Database, DatabaseError
+from data import Database, DatabaseError, schema
 from live import Hub, LiveFeed, LiveSources, LogRelay, Trends, hide_slow_reader_tracebacks, metrics
 from live.latest import LatestNotifications
 from live.samples import Samples
@@ -102,12 +102,14 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
 
 
 def open_database(url: str) -> Database:
-    """Open (and if needed create) the database, or raise StartupError saying why not."""
+    """Open the database and migrate it to this code's schema, or raise StartupError saying why not."""
     try:
         database = Database(url)
-        database.create_schema()
+        before, after = schema.upgrade(database)
     except DatabaseError as error:
         raise StartupError(str(error)) from None
+    if before != after:
+        log.info("database migrated from %s to %s", before or "nothing", after)
     log.info("database: %s", database.describe())
     return database
 
@@ -185,7 +187,11 @@ def _services(settings: Settings, database: Database) -> tuple[Jobs, Mailer | No
             settings.smtp_from,
         )
         mailer = Mailer(
-            database, smtp, grouping_delay=settings.grouping_delay, attempts=settings.send_attempts
+            database,
+            smtp,
+            grouping_delay=settings.grouping_delay,
+            attempts=settings.send_attempts,
+            lease=settings.claim_lease,
         )
     upstreams = Upstreams(
         settings.jellyseerr_url,

@@ -1,4 +1,4 @@
-"""``python main.py accounts …`` and ``tokens …``: manage who may use Airdate from the command line.
+"""``python main.py accounts …``, ``tokens …`` and ``db …``: manage who may use Airdate, and its schema.
 
 They work on the configured database while the server runs: a new account can sign in at once, a
 removed one is signed out, and a revoked token's open streams end within a second.
@@ -10,7 +10,8 @@ from typing import TextIO
 
 from pydantic import BaseModel
 
-from application import open_database
+from application import StartupError, open_database
+from data import Database, DatabaseError, schema
 from services.access import Access, AccessError
 
 BY = "the command line"
@@ -25,7 +26,9 @@ def run_command(
     *,
     stdin: TextIO = sys.stdin,
 ) -> int:
-    """Run one subcommand; raises AccessError (one line) when it cannot be done."""
+    """Run one subcommand; raises AccessError or StartupError (one line) when it cannot be done."""
+    if group == "db":
+        return run_database_command(database_url, verb, arguments)
     access = Access(open_database(database_url), session_hours=session_hours)
     name = getattr(arguments, "name", "")
     if (group, verb) == ("accounts", "add"):
@@ -81,3 +84,30 @@ def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]], *, empty: str)
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
     for row in (headers, *rows):
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def run_database_command(database_url: str, verb: str, arguments: BaseModel) -> int:
+    """``db upgrade|current|downgrade REV|history``: what was done, in one line each."""
+    try:
+        database = Database(database_url)
+        try:
+            if verb == "upgrade":
+                before, after = schema.upgrade(database)
+                done = "already at" if before == after else f"migrated from {before or 'nothing'} to"
+                print(f"airdate: {done} {after} ({database.describe()})")
+            elif verb == "downgrade":
+                before, after = schema.downgrade(database, arguments.revision)
+                print(f"airdate: migrated from {before or 'nothing'} down to {after or 'base (no tables)'}")
+            elif verb == "current":
+                revision = schema.current(database)
+                newest = schema.head()
+                state = "up to date" if revision == newest else f"the newest is {newest}"
+                print(f"{revision or 'none (empty, or made before migrations)'} ({state})")
+            elif verb == "history":
+                for revision, title in schema.history():
+                    print(f"{revision}  {title}")
+        finally:
+            database.dispose()
+    except DatabaseError as error:
+        raise StartupError(str(error)) from None
+    return 0

@@ -55,6 +55,21 @@ class TokenName(BaseModel):
     name: CliPositionalArg[str] = Field(description="the token's name")
 
 
+class Revision(BaseModel):
+    revision: CliPositionalArg[str] = Field(description="a revision (see `db history`), or base")
+
+
+class DatabaseCommand(BaseModel):
+    """Migrate the configured database (the server upgrades it at start by itself)."""
+
+    upgrade: CliSubCommand[Nothing] = Field(description="migrate to the newest revision")
+    current: CliSubCommand[Nothing] = Field(description="show the revision the database is at")
+    downgrade: CliSubCommand[Revision] = Field(
+        description="migrate down to REVISION (base: drop every table)"
+    )
+    history: CliSubCommand[Nothing] = Field(description="list the revisions, oldest first")
+
+
 class TokensCommand(BaseModel):
     """API tokens for programs (the server may be running; a revoked token's streams end within 1 s)."""
 
@@ -127,6 +142,11 @@ class Settings(BaseSettings):
     )
     send_interval: float = Field(15.0, gt=0, description="seconds between two checks for batches to send")
     send_attempts: int = Field(5, ge=1, description="attempts before a notification is marked failed")
+    claim_lease: float = Field(
+        600.0,
+        gt=0,
+        description="seconds before a batch claimed by a sender that never finished is sent again",
+    )
     storage_secret: str = Field(
         "", description="secret that signs browser cookies (empty: generated once and kept in the database)"
     )
@@ -153,6 +173,7 @@ class CommandLine(Settings):
 
     accounts: CliSubCommand[AccountsCommand] = Field(description="manage console accounts")
     tokens: CliSubCommand[TokensCommand] = Field(description="manage API tokens")
+    db: CliSubCommand[DatabaseCommand] = Field(description="migrate the database")
 
     def command(self) -> tuple[str, str, BaseModel] | None:
         """(group, action, arguments) of a subcommand such as ``accounts add alice``; None to serve."""

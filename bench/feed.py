@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 from prometheus_client import REGISTRY
 
-from data import Database
+from data import Database, schema
 from data.writes import add_user
 from live import Event, Hub, LiveFeed
 from tests.utils.server import Server
@@ -90,7 +90,7 @@ async def _ticks_in_process(path: Path, viewers: int) -> dict[str, float]:
 def in_process(folder: Path) -> Section:
     """Reads per tick of an in-process LiveFeed with 1 and with 50 subscribers."""
     path = folder / "feed.sqlite3"
-    Database(f"sqlite:///{path}").create_schema()
+    schema.upgrade(Database(f"sqlite:///{path}"))
     section = Section(
         "Feed reads per tick, in process",
         f"A LiveFeed ticked {TICKS} times by hand, with N hub listeners and N SSE queues open; a user is "
@@ -243,7 +243,7 @@ def latency(folder: Path) -> Section:
     """Time from a commit through Airdate's own code to a hub listener holding the new stats."""
     progress(f"feed: write-to-viewer latency over {WRITES} writes")
     database = Database(f"sqlite:///{folder / 'latency.sqlite3'}")
-    database.create_schema()
+    schema.upgrade(database)
     feed = LiveFeed(database.read_live, Hub())
     database.on_commit(feed.request_refresh)
     committed, called = asyncio.run(_latencies(database, feed))

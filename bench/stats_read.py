@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, text
 
-from data import Database
+from data import Database, schema
 from data.counters import Stats, read_stats
 
 from . import charts
@@ -170,7 +170,7 @@ def run(folder: Path, sizes: tuple[int, ...] = SIZES, runs_a: int = 100) -> list
     the start-up: :mod:`bench.charts`)."""
     path = folder / "stats.sqlite3"
     database = Database(f"sqlite:///{path}")
-    database.create_schema()
+    schema.upgrade(database)
     rng = random.Random(2024)
     fill_base(path, rng)
     section = Section(

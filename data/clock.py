@@ -14,3 +14,10 @@ def iso_utc(moment: datetime | None, timespec: Literal["seconds", "milliseconds"
         return None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec=timespec).replace("+00:00", "Z")
+
+
+def as_utc(value: datetime | str) -> datetime:
+    """An aware UTC datetime from what a driver hands back: SQLite gives text from raw SELECTs, and
+    PostgreSQL gives ``timestamptz`` in the session's time zone, which need not be UTC."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -7,9 +7,11 @@ inside the writing transaction. Writes from another process or from raw SQL ther
 reading all stats is one small statement whatever the table sizes.
 
 Every counter is defined once, as a table plus a predicate over one of its rows; the triggers and
-:func:`recount` (which rebuilds the counters from the tables) are both generated from that.
+:func:`recount` (which rebuilds the counters from the tables) are both generated from that. The
+migrations create the triggers from the definitions of their own time (``data/migrations``).
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
@@ -52,9 +54,6 @@ COUNTERS: tuple[Counter, ...] = (
     ),
 )
 
-# Columns an UPDATE must touch before a counter of that table can change.
-WATCHED_COLUMNS = {"media_requests": ("media_type", "status"), "notifications": ("status",)}
-
 
 @dataclass(frozen=True)
 class Stats:
@@ -83,34 +82,43 @@ def read_stats(connection: Connection) -> Stats:
 def recount(connection: Connection) -> Stats:
     """Rebuild every counter from the tables (for a database that had rows before its triggers)."""
     for counter in COUNTERS:
-        count = f"SELECT COUNT(*) FROM {counter.table} WHERE {counter.where(counter.table)}"
-        connection.execute(
-            text(f"UPDATE stats_counters SET value = ({count}) WHERE name = :name"), {"name": counter.name}
-        )
+        _count(connection, counter)
     return read_stats(connection)
 
 
-def install(connection: Connection) -> bool:
-    """Create the counter rows and triggers if missing; True if the counters were (re)built."""
+def _count(connection: Connection, counter: Counter) -> None:
+    count = f"SELECT COUNT(*) FROM {counter.table} WHERE {counter.where(counter.table)}"
+    connection.execute(
+        text(f"UPDATE stats_counters SET value = ({count}) WHERE name = :name"), {"name": counter.name}
+    )
+
+
+def ensure_rows(connection: Connection, counters: Iterable[Counter] = COUNTERS) -> list[str]:
+    """Add the rows of counters that do not exist yet, counted from the tables; their names."""
     existing = set(connection.execute(text("SELECT name FROM stats_counters")).scalars())
-    missing = [c.name for c in COUNTERS if c.name not in existing]
-    for name in missing:
-        connection.execute(text("INSERT INTO stats_counters (name, value) VALUES (:n, 0)"), {"n": name})
-    for statement in triggers.create(connection.dialect.name, _trigger_bodies()):
-        connection.execute(text(statement))
-    if missing:
-        recount(connection)
-    return bool(missing)
+    missing = [c for c in counters if c.name not in existing]
+    for counter in missing:
+        insert = text("INSERT INTO stats_counters (name, value) VALUES (:n, 0)")
+        connection.execute(insert, {"n": counter.name})
+        _count(connection, counter)
+    return [c.name for c in missing]
 
 
-def _trigger_bodies() -> Iterable[triggers.Trigger]:
-    for table, counters in groupby(sorted(COUNTERS, key=lambda c: c.table), key=lambda c: c.table):
-        for operation, body in _adjustments(list(counters)).items():
+def counting_triggers(counters: Iterable[Counter] = COUNTERS) -> Iterable[triggers.Trigger]:
+    """The triggers that keep ``counters`` exact (a migration passes the definitions of its time)."""
+    for table, group in groupby(sorted(counters, key=lambda c: c.table), key=lambda c: c.table):
+        group_list = list(group)
+        for operation, body in _adjustments(group_list).items():
             if body:
                 event = operation
                 if operation == "UPDATE":
-                    event = f"UPDATE OF {', '.join(WATCHED_COLUMNS[table])}"
+                    event = f"UPDATE OF {', '.join(_watched_columns(group_list))}"
                 yield triggers.Trigger(f"count_{table}_{operation.lower()}", table, event, " ".join(body))
+
+
+def _watched_columns(counters: list[Counter]) -> list[str]:
+    """Columns an UPDATE must touch before one of ``counters`` can change."""
+    return sorted({column for c in counters for column in re.findall(r"\{row\}\.(\w+)", c.predicate)})
 
 
 def _adjustments(counters: list[Counter]) -> dict[str, list[str]]:

@@ -1,4 +1,4 @@
-"""The database handle: engine, sessions, schema set-up and commit notifications."""
+"""The database handle: engine, sessions and commit notifications (the schema: :mod:`data.schema`)."""
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -6,17 +6,16 @@ from dataclasses import astuple, dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import URL, Connection, Engine, event, inspect, text
+from sqlalchemy import URL, Engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import sessionmaker
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from . import changes, counters, models, rollup  # models registers the tables
 from .changes import NotificationRow
 from .clock import utcnow
 from .counters import Stats
-from .errors import first_line
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
@@ -69,18 +68,6 @@ class Database:
     def session(self) -> Iterator[Session]:
         with self._sessions() as session:
             yield session
-
-    def create_schema(self) -> None:
-        """Create missing tables and counter triggers; rebuild counters that did not exist yet."""
-        try:
-            SQLModel.metadata.create_all(self.engine)
-            with self.engine.begin() as connection:
-                _add_missing_columns(connection)
-                counters.install(connection)
-                changes.install(connection)
-        except SQLAlchemyError as error:
-            raise DatabaseError(f"cannot open database {self.describe()}: {first_line(error)}") from None
-        self.notify_commit()
 
     def read_stats(self) -> Stats:
         with self.engine.connect() as connection:
@@ -153,22 +140,6 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def _add_missing_columns(connection: Connection) -> None:
-    """Additive schema changes: a nullable column a newer Airdate added is added to an older database."""
-    inspector = inspect(connection)
-    for table in SQLModel.metadata.sorted_tables:
-        existing = {column["name"] for column in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name in existing:
-                continue
-            if not column.nullable:
-                raise DatabaseError(
-                    f"{table.name}.{column.name} is missing and cannot be added automatically"
-                )
-            kind = column.type.compile(dialect=connection.dialect)
-            connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

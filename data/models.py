@@ -1,4 +1,7 @@
-"""Airdate's tables.
+"""Airdate's tables. Changing one means a migration too (``data/migrations``; a test compares them).
+
+Moments in time are aware UTC datetimes: SQLModel stores them as ``timestamptz`` on PostgreSQL and as
+UTC text on SQLite, and refuses a naive one.
 
 Status and media type are stored as plain strings (see the ``*_VALUES`` tuples) so that the
 counter triggers in :mod:`data.counters` can compare them in SQL on every database.
@@ -84,6 +87,7 @@ class Notification(SQLModel, table=True):
     last_error: str | None = None
     next_attempt_at: datetime | None = None  # set after a failed attempt (backoff)
     claimed_at: datetime | None = None  # when a sender took it (status "sending")
+    claimed_by: str | None = None  # which process took it (see data.outbox)
     created_at: datetime = Field(default_factory=utcnow, index=True)
     sent_at: datetime | None = Field(default=None, index=True)
 

@@ -2,15 +2,21 @@
 
 Crash safety rests on the order of three commits: a batch is *claimed* (status ``sending``) in its own
 transaction before any e-mail leaves; only after the SMTP server accepted the mail is it marked
-``sent``. A process that dies in between leaves ``sending`` rows, which :func:`release_stale` puts
-back to ``pending`` at the next start, so nothing is lost. The one window for a duplicate is a crash
-after the server accepted the mail and before the ``sent`` commit: that batch is sent again.
+``sent``. The one window for a duplicate is a crash after the server accepted the mail and before the
+``sent`` commit: that batch is sent again.
+
+Several processes may share one database (replicas, or a second ``main.py`` by mistake), so a claim is
+one atomic ``UPDATE … WHERE status = 'pending' … RETURNING``: of two processes claiming the same user's
+items at once, the database gives each row to exactly one. A claim records its owner and time; the
+outcome is written only ``WHERE claimed_by = <owner>``, and :func:`release_stale` takes back only claims
+older than a lease, so a live process's batch is never put back under it, while one left behind by a
+process that died is sent again once its lease has run out. Attempts are counted per notification.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, update
+from sqlalchemy import ColumnElement, Update, func, update
 from sqlmodel import col, or_, select
 
 from .db import Database
@@ -27,6 +33,7 @@ class Item:
     number: int | None
     episode_title: str | None
     air_date: date | None
+    attempts: int  # this one included
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,7 @@ class Batch:
     username: str
     email: str
     items: list[Item]
-    attempt: int  # 1 for the first try
+    owner: str  # who claimed it (data.outbox.claim)
 
     @property
     def ids(self) -> list[int]:
@@ -61,69 +68,99 @@ def due_users(database: Database, grouping_delay: float, now: datetime | None = 
         return list(session.exec(query).all())
 
 
-def claim(database: Database, user_id: int, now: datetime | None = None) -> Batch | None:
-    """Take all of a user's ready items in one transaction; None if there is nothing to send."""
+def claim(database: Database, user_id: int, owner: str, now: datetime | None = None) -> Batch | None:
+    """Take all of a user's ready items in one atomic statement; None if there is nothing to send."""
     now = now or utcnow()
+    claiming = (
+        update(Notification)
+        .where(col(Notification.user_id) == user_id, _ready(now))
+        .values(
+            status=NotificationStatus.SENDING,
+            claimed_at=now,
+            claimed_by=owner,
+            attempts=col(Notification.attempts) + 1,
+        )
+        .returning(col(Notification.id))
+    )
     with database.session() as session:
-        user = session.get(User, user_id)
-        rows = session.exec(select(Notification).where(Notification.user_id == user_id, _ready(now))).all()
-        if user is None or not rows:
-            return None
-        for row in rows:
-            row.status = NotificationStatus.SENDING
-            row.claimed_at = now
-            row.attempts += 1
-            session.add(row)
+        ids = list(session.execute(claiming).scalars())
         session.commit()
-        attempt = max(row.attempts for row in rows)
-        episodes = {
-            e.id: e
-            for e in session.exec(
-                select(Episode).where(col(Episode.id).in_([r.episode_id for r in rows]))
-            ).all()
-        }
-        items = [_item(row, episodes.get(row.episode_id)) for row in sorted(rows, key=lambda r: r.id)]
-        return Batch(user_id, user.username, user.email, items, attempt)
+        if not ids:
+            return None
+        user = session.get(User, user_id)
+        rows = session.exec(select(Notification).where(col(Notification.id).in_(ids))).all()
+        episode_ids = [r.episode_id for r in rows if r.episode_id is not None]
+        episodes = {e.id: e for e in session.exec(select(Episode).where(col(Episode.id).in_(episode_ids)))}
+    items = [_item(row, episodes.get(row.episode_id)) for row in sorted(rows, key=lambda r: r.id)]
+    assert user is not None  # notifications.user_id is a foreign key
+    return Batch(user_id, user.username, user.email, items, owner)
 
 
-def mark_sent(database: Database, batch: Batch) -> None:
-    now = utcnow()
+def mark_sent(database: Database, batch: Batch) -> int:
+    """Record the batch as sent; how many of its notifications this owner still held."""
     with database.session() as session:
-        session.exec(
-            update(Notification)
-            .where(col(Notification.id).in_(batch.ids))
-            .values(status=NotificationStatus.SENT, sent_at=now, claimed_at=None, last_error=None)
+        result = session.execute(
+            _owned(batch).values(
+                status=NotificationStatus.SENT,
+                sent_at=utcnow(),
+                claimed_at=None,
+                claimed_by=None,
+                last_error=None,
+            )
         )
         session.commit()
+        return result.rowcount
 
 
 def mark_failed_attempt(
     database: Database, batch: Batch, error: str, *, attempts: int, backoff: float
 ) -> bool:
-    """Back to pending with a delay, or ``failed`` once out of attempts; True if it will be retried."""
-    retry = batch.attempt < attempts
-    values: dict = {"claimed_at": None, "last_error": error[:500]}
-    if retry:
-        delay = timedelta(seconds=backoff * 2 ** (batch.attempt - 1))
-        values |= {"status": NotificationStatus.PENDING, "next_attempt_at": utcnow() + delay}
-    else:
-        values |= {"status": NotificationStatus.FAILED}
+    """Each item back to pending after its own backoff, or ``failed`` once out of its attempts; True if
+    any of them will be retried."""
+    now = utcnow()
+    released = {"claimed_at": None, "claimed_by": None, "last_error": error[:500]}
     with database.session() as session:
-        session.exec(update(Notification).where(col(Notification.id).in_(batch.ids)).values(**values))
+        session.execute(
+            _owned(batch)
+            .where(col(Notification.attempts) >= attempts)
+            .values(status=NotificationStatus.FAILED, **released)
+        )
+        retried = 0
+        for tried in sorted({item.attempts for item in batch.items if item.attempts < attempts}):
+            retry_at = now + timedelta(seconds=backoff * 2 ** (tried - 1))
+            retried += session.execute(
+                _owned(batch)
+                .where(col(Notification.attempts) == tried)
+                .values(status=NotificationStatus.PENDING, next_attempt_at=retry_at, **released)
+            ).rowcount
         session.commit()
-    return retry
+    return retried > 0
 
 
-def release_stale(database: Database) -> int:
-    """Put batches left ``sending`` by a process that died back to ``pending`` (call at start-up)."""
+def release_stale(database: Database, lease: float, now: datetime | None = None) -> int:
+    """Put back to ``pending`` the items claimed more than ``lease`` seconds ago: their process died (or
+    hung) before recording how sending went. Younger claims belong to a live sender and stay."""
+    expired = (now or utcnow()) - timedelta(seconds=lease)
     with database.session() as session:
-        result = session.exec(
+        result = session.execute(
             update(Notification)
-            .where(Notification.status == NotificationStatus.SENDING)
-            .values(status=NotificationStatus.PENDING, claimed_at=None)
+            .where(
+                col(Notification.status) == NotificationStatus.SENDING,
+                or_(col(Notification.claimed_at).is_(None), col(Notification.claimed_at) <= expired),
+            )
+            .values(status=NotificationStatus.PENDING, claimed_at=None, claimed_by=None)
         )
         session.commit()
         return result.rowcount
+
+
+def _owned(batch: Batch) -> Update:
+    """An UPDATE of the batch's items that this claim still holds."""
+    return update(Notification).where(
+        col(Notification.id).in_(batch.ids),
+        col(Notification.status) == NotificationStatus.SENDING,
+        col(Notification.claimed_by) == batch.owner,
+    )
 
 
 def _item(row: Notification, episode: Episode | None) -> Item:
@@ -136,4 +173,5 @@ def _item(row: Notification, episode: Episode | None) -> Item:
         episode.number if episode else None,
         episode.title if episode else None,
         episode.air_date if episode else None,
+        row.attempts,
     )

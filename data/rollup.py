@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Connection, delete, func, select
 
-from .clock import utcnow
+from .clock import as_utc, utcnow
 from .counters import Stats
 from .models import (
     Episode,
@@ -84,8 +84,8 @@ def thin(connection: Connection, now: datetime | None = None) -> None:
     """Keep minutes for two days, then the last sample of each hour, for thirty days."""
     now = now or utcnow()
     connection.execute(delete(StatsSample).where(StatsSample.at < now - HOURS_KEPT))
-    older = sorted(
-        connection.execute(select(StatsSample.at).where(StatsSample.at < now - MINUTES_KEPT)).scalars()
+    older = _sorted_moments(
+        connection.execute(select(StatsSample.at).where(StatsSample.at < now - MINUTES_KEPT))
     )
     last_of_hour = {at.replace(minute=0, second=0, microsecond=0): at for at in older}  # the last one wins
     keep = set(last_of_hour.values())
@@ -138,8 +138,7 @@ def _counted_by(
 
 
 def _moment(value: datetime | str) -> datetime:
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return as_utc(value)
 
 
 def _sorted_moments(rows: Iterable) -> list[datetime]:

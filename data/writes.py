@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from .clock import utcnow
 from .models import (
     Episode,
     MediaRequest,
@@ -12,6 +13,7 @@ from .models import (
     RequestStatus,
     User,
 )
+from .upsert import upsert
 
 
 def add_user(session: Session, username: str, email: str, *, jellyseerr_id: int | None = None) -> User:
@@ -51,20 +53,27 @@ def track_episode(
 ) -> Episode | None:
     """Record an episode of a show; queue one notification per requester who is tracking it.
 
-    Returns None when the episode was already tracked (a repeated delivery creates nothing).
+    Returns None when the episode was already tracked: a repeated delivery creates nothing, even when
+    two identical deliveries arrive at the same moment (the insert is ``ON CONFLICT DO NOTHING``, so
+    only the one that inserted the row queues notifications).
     """
-    exists = session.exec(
-        select(Episode.id).where(
-            Episode.tmdb_id == tmdb_id, Episode.season == season, Episode.number == number
-        )
-    ).first()
-    if exists is not None:
-        return None
-    episode = Episode(
-        tmdb_id=tmdb_id, show_title=show_title, season=season, number=number, title=title, air_date=air_date
+    values = {
+        "tmdb_id": tmdb_id,
+        "show_title": show_title,
+        "season": season,
+        "number": number,
+        "title": title,
+        "air_date": air_date,
+        "created_at": utcnow(),
+    }
+    keys = ("tmdb_id", "season", "number")
+    inserted = upsert(
+        session, Episode.__table__, values, keys=keys, insert_only=tuple(values), returning=("id",)
     )
-    session.add(episode)
-    session.flush()
+    episode_id = inserted.id if inserted else None
+    if episode_id is None:
+        return None
+    episode = session.get(Episode, episode_id)
     if notify:
         label = f"{show_title} S{season:02d}E{number:02d}"
         for user_id in tracking_requesters(session, tmdb_id):

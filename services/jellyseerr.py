@@ -7,7 +7,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from data import Database
+from data.clock import utcnow
 from data.models import MediaRequest, MediaType, RequestStatus, User
+from data.upsert import upsert
 
 from .progress import Progress
 from .upstream import Upstream
@@ -83,19 +85,23 @@ def _upsert_user(database: Database, item: dict) -> str:
     return outcome
 
 
-def _merge_user(session: Session, item: dict) -> tuple[User, str]:
-    user = session.exec(select(User).where(User.jellyseerr_id == item["id"])).first()
-    name, email = display_name(item), item.get("email") or ""
-    if user is None:
-        user = User(jellyseerr_id=item["id"], username=name, email=email)
-        session.add(user)
-        session.flush()
-        return user, "created"
-    if (user.username, user.email) == (name, email):
-        return user, "unchanged"
-    user.username, user.email = name, email
-    session.add(user)
-    return user, "updated"
+def _merge_user(session: Session, item: dict) -> tuple[int, str]:
+    """Create or update the user with this Jellyseerr id in one atomic statement (two syncs at once
+    end with one row and no error); (user id, what happened)."""
+    before = session.exec(select(User).where(User.jellyseerr_id == item["id"])).first()
+    wanted = {"username": display_name(item), "email": item.get("email") or ""}
+    if before is not None and (before.username, before.email) == (wanted["username"], wanted["email"]):
+        return before.id, "unchanged"
+    values = {"jellyseerr_id": item["id"], **wanted, "created_at": utcnow()}
+    row = upsert(
+        session,
+        User.__table__,
+        values,
+        keys=("jellyseerr_id",),
+        insert_only=("created_at",),
+        returning=("id",),
+    )
+    return row.id, "created" if before is None else "updated"
 
 
 def _upsert_request(database: Database, item: dict, detail: dict) -> str:
@@ -103,25 +109,20 @@ def _upsert_request(database: Database, item: dict, detail: dict) -> str:
     if not (item.get("requestedBy") or {}).get("id"):
         return "skipped (no requester)"  # nobody to notify; the other requests still sync
     with database.session() as session:
-        requester, _ = _merge_user(session, item["requestedBy"])
+        requester_id, _ = _merge_user(session, item["requestedBy"])
         wanted = {
             "media_type": media.get("mediaType") or item.get("type"),
             "title": detail.get("title") or detail.get("name") or f"TMDB {media.get('tmdbId')}",
             "tmdb_id": media.get("tmdbId"),
             "tvdb_id": media.get("tvdbId"),
             "status": our_status(item, detail),
-            "requester_id": requester.id,
+            "requester_id": requester_id,
         }
-        request = session.exec(select(MediaRequest).where(MediaRequest.jellyseerr_id == item["id"])).first()
-        if request is None:
-            session.add(MediaRequest(jellyseerr_id=item["id"], **wanted))
-            outcome = "created"
-        elif all(getattr(request, key) == value for key, value in wanted.items()):
-            outcome = "unchanged"
-        else:
-            for key, value in wanted.items():
-                setattr(request, key, value)
-            session.add(request)
-            outcome = "updated"
+        before = session.exec(select(MediaRequest).where(MediaRequest.jellyseerr_id == item["id"])).first()
+        if before is not None and all(getattr(before, key) == value for key, value in wanted.items()):
+            session.commit()  # the requester's name or address may have changed
+            return "unchanged"
+        values = {"jellyseerr_id": item["id"], **wanted, "created_at": utcnow()}
+        upsert(session, MediaRequest.__table__, values, keys=("jellyseerr_id",), insert_only=("created_at",))
         session.commit()
-    return outcome
+    return "created" if before is None else "updated"

@@ -8,6 +8,9 @@ A user's batch goes once their newest pending item is ``grouping_delay`` seconds
 import asyncio
 import html
 import logging
+import os
+import secrets
+import socket
 from collections import defaultdict
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -35,10 +38,21 @@ class Smtp:
 
 
 class Mailer:
+    """Sends due batches; any number of mailers may share one database (see :mod:`data.outbox`)."""
+
     def __init__(
-        self, database: Database, smtp: Smtp, *, grouping_delay: float, attempts: int, backoff: float = 60.0
+        self,
+        database: Database,
+        smtp: Smtp,
+        *,
+        grouping_delay: float,
+        attempts: int,
+        backoff: float = 60.0,
+        lease: float = 600.0,
     ) -> None:
         self.database = database
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"  # names our claims
+        self.lease = lease
         self.smtp = smtp
         self.grouping_delay = grouping_delay
         self.attempts = attempts
@@ -46,21 +60,26 @@ class Mailer:
         self._lock = asyncio.Lock()
 
     async def recover(self) -> None:
-        released = await asyncio.to_thread(outbox.release_stale, self.database)
+        """Take back batches whose sender died more than a lease ago (at start, and before each round)."""
+        released = await asyncio.to_thread(outbox.release_stale, self.database, self.lease)
         if released:
             log.warning(
-                "%d notifications were being sent when Airdate stopped; they will be sent again", released
+                "%d notifications were claimed more than %g s ago by a sender that never finished "
+                "(it stopped or died); they will be sent again",
+                released,
+                self.lease,
             )
 
     async def send_due(self, progress: Progress | None = None, *, now_please: bool = False) -> Progress:
         """Send every batch that is due (``now_please``: every user's pending items, delay or not)."""
         progress = progress or Progress()
         async with self._lock:  # the timer and the "Send pending" action never send side by side
+            await self.recover()
             delay = 0.0 if now_please else self.grouping_delay
             users = await asyncio.to_thread(outbox.due_users, self.database, delay)
             progress.total = len(users)
             for user_id in users:
-                batch = await asyncio.to_thread(outbox.claim, self.database, user_id)
+                batch = await asyncio.to_thread(outbox.claim, self.database, user_id, self.owner)
                 if batch is None:
                     progress.step("nothing to send")
                     continue
@@ -97,7 +116,11 @@ class Mailer:
                 "e-mail to %s (%d items) failed, %s: %s", batch.username, len(batch.items), verb, reason
             )
             return "retrying" if retry else "failed"
-        await asyncio.to_thread(outbox.mark_sent, self.database, batch)
+        kept = await asyncio.to_thread(outbox.mark_sent, self.database, batch)
+        if kept < len(batch.items):  # our lease ran out while the server was taking it
+            log.warning(
+                "%s's e-mail went out after its claim had expired; it may arrive twice", batch.username
+            )
         log.info("sent %s an e-mail with %d new episode(s)", batch.username, len(batch.items))
         return "sent"
 

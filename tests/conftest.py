@@ -1,6 +1,7 @@
 """Fixtures every test package shares: a database of its own per test, the app built through its
 factory (in-process, with NiceGUI's simulated users) and a real server process."""
 
+import itertools
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -9,19 +10,47 @@ import pytest
 from nicegui.testing import User
 
 from application import Airdate
-from data import Database
+from data import Database, schema
 from settings import Settings
+from standins.postgres import Postgres
 
 from .utils.console import Console, simulated
 from .utils.server import Server
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("both_databases"):
+        metafunc.parametrize("backend", ["sqlite", "postgresql"])
+
+
+@pytest.fixture
+def backend() -> str:
+    """The database a test runs on: SQLite unless it is marked ``both_databases``."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Postgres]:
+    """One PostgreSQL server for the whole run (its sessions in Asia/Tokyo); each test gets a database."""
+    cluster = Postgres().start()
+    yield cluster
+    cluster.stop()
+
+
+_DATABASES = itertools.count(1)
+
+
 @pytest.fixture(autouse=True)
-def airdate_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every test gets its own database file and fast, quiet settings (child servers read them)."""
+def airdate_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, request: pytest.FixtureRequest
+) -> str:
+    """Every test gets its own empty database and fast, quiet settings (child servers read them)."""
     for name in [k for k in os.environ if k.startswith("AIRDATE_")]:
         monkeypatch.delenv(name)
     url = f"sqlite:///{tmp_path / 'airdate.sqlite3'}"
+    if backend == "postgresql":
+        cluster: Postgres = request.getfixturevalue("postgres_cluster")
+        url = cluster.create_database(f"t{next(_DATABASES)}")
     monkeypatch.setenv("AIRDATE_DATABASE_URL", url)
     monkeypatch.setenv("AIRDATE_DEMO_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.sqlite3'}")
     monkeypatch.setenv("AIRDATE_STATS_INTERVAL", "3600")  # tests drive the feed themselves
@@ -33,7 +62,7 @@ def airdate_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 def database(airdate_env: str) -> Iterator[Database]:
     """A second handle on the test's database, as another process would have."""
     db = Database(airdate_env)
-    db.create_schema()
+    schema.upgrade(db)
     yield db
     db.dispose()
 

@@ -15,6 +15,8 @@ from ..utils.console import Console
 from ..utils.factories import make_tracked_show
 from ..utils.server import Server
 
+pytestmark = pytest.mark.both_databases
+
 SECRET = "s3cret"
 SERIES = {
     "id": 7,

@@ -1,11 +1,10 @@
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event, text
 
-from data import Database, DatabaseError, Stats
+from data import Database, DatabaseError, Stats, schema
 from data.models import RequestStatus
 
 from ..utils.factories import (
@@ -15,11 +14,26 @@ from ..utils.factories import (
     make_users,
     send_all_pending,
 )
+from ..utils.sql import run_sql
+
+pytestmark = pytest.mark.both_databases
 
 
-def raw_connection(database: Database) -> sqlite3.Connection:
+class RawConnection:
     """A second connection that knows nothing of Airdate, as another process would have."""
-    return sqlite3.connect(database.url.database, isolation_level=None)
+
+    def __init__(self, database: Database) -> None:
+        self.url = database.url.render_as_string(hide_password=False)
+
+    def execute(self, statement: str) -> None:
+        run_sql(self.url, statement)
+
+    def close(self) -> None:
+        pass
+
+
+def raw_connection(database: Database) -> RawConnection:
+    return RawConnection(database)
 
 
 def test_new_database_counts_nothing(database: Database) -> None:
@@ -82,11 +96,14 @@ def test_recount_rebuilds_counters_that_went_wrong(database: Database) -> None:
 
 def test_existing_data_without_counters_is_counted_on_first_start(database: Database) -> None:
     make_users(database, 4)
-    with database.engine.begin() as connection:  # a database from before the counters existed
+    with database.engine.begin() as connection:  # a database from before the counters and migrations
         connection.execute(text("DELETE FROM stats_counters"))
-        connection.execute(text("DROP TRIGGER count_users_insert"))
+        on_table = " ON users" if connection.dialect.name == "postgresql" else ""
+        connection.execute(text(f"DROP TRIGGER count_users_insert{on_table}"))
+        connection.execute(text("DROP TABLE alembic_version"))
+        connection.execute(text("ALTER TABLE notifications DROP COLUMN claimed_by"))
     reopened = Database(str(database.url))
-    reopened.create_schema()
+    schema.upgrade(reopened)
     assert reopened.read_stats().users == 4
     make_users(reopened, 1, prefix="new")
     assert reopened.read_stats().users == 5

@@ -2,12 +2,16 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import text
 
 from data import Database, Stats, rollup
+from data.clock import as_utc
 from data.models import NotificationStatus
 
 from ..utils.factories import make_notifications, make_users, send_all_pending, set_status
+
+pytestmark = pytest.mark.both_databases
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
@@ -19,7 +23,7 @@ def sample(database: Database, at: datetime, users: int) -> None:
 def rows(database: Database) -> list[tuple[datetime, int]]:
     with database.engine.connect() as connection:
         found = connection.execute(text("SELECT at, users FROM stats_samples ORDER BY at")).all()
-    return [(datetime.fromisoformat(str(at)).replace(tzinfo=UTC), users) for at, users in found]
+    return [(as_utc(at), users) for at, users in found]
 
 
 def test_one_row_a_minute_and_the_later_values_win(database: Database) -> None:

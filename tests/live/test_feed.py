@@ -2,6 +2,7 @@ import asyncio
 import json
 import threading
 
+import pytest
 from prometheus_client import REGISTRY
 
 from data import Database, LiveRead
@@ -9,6 +10,8 @@ from live import Event, Hub, LiveFeed
 
 from ..utils.factories import land_episode, make_tracked_show, make_users
 from ..utils.waiting import eventually
+
+pytestmark = pytest.mark.both_databases
 
 
 def reads() -> float:

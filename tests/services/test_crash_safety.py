@@ -44,6 +44,7 @@ def sender(airdate_env: str, port: int) -> Server:
         "grouping_delay": "0",
         "send_interval": "0.2",
         "stats_interval": "0.2",
+        "claim_lease": "1",  # the killed sender's claims are taken back a second after it made them
     }
     return Server(airdate_env, settings)
 

@@ -15,6 +15,8 @@ from standins.jellyseerr import DECLINED, MEDIA_AVAILABLE, PENDING, JellyseerrWo
 from ..utils.server import free_port
 from ..utils.standins import serve
 
+pytestmark = pytest.mark.both_databases
+
 KEY = "right-key"
 
 

@@ -13,6 +13,8 @@ from standins.smtp import Sink, start_sink
 
 from ..utils.factories import land_episode, make_tracked_show, make_users
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def sink() -> Iterator[Sink]:

@@ -13,6 +13,8 @@ from standins.sonarr import SonarrWorld, create_app
 from ..utils.factories import make_tracked_show
 from ..utils.standins import serve
 
+pytestmark = pytest.mark.both_databases
+
 
 async def test_import_records_existing_episodes_without_notifying(database: Database) -> None:
     make_tracked_show(database, tmdb_id=1, requesters=2)

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -14,6 +13,8 @@ from typing import IO
 import httpx
 
 from standins.net import free_port
+
+from .sql import query, run_sql
 
 ROOT = Path(__file__).resolve().parents[2]
 __all__ = ["ROOT", "Server", "airdate_env", "free_port", "run_cli"]
@@ -101,11 +102,11 @@ class Server:
         return self.printed()
 
     def sql(self, *statements: str) -> None:
-        """Run statements on the server's SQLite file from outside, as another process would."""
-        connection = sqlite3.connect(self.database_url.removeprefix("sqlite:///"), isolation_level=None)
-        for statement in statements:
-            connection.execute(statement)
-        connection.close()
+        """Run statements on the server's database from outside, as another process would."""
+        run_sql(self.database_url, *statements)
+
+    def query(self, statement: str) -> list[tuple]:
+        return query(self.database_url, statement)
 
     def stats(self) -> dict:
         """The current snapshot, as ``GET /api/stats`` answers it."""
