@@ -32,7 +32,8 @@ WARM_UP = 20
 SETTLE = 1.0  # seconds between the gauge reaching N and reading memory
 AT_ONCE = 100  # streams being opened concurrently
 MISSED = 1_000  # notifications inserted while the resuming reader was away
-WINDOW = 1_000  # the default AIRDATE_REPLAY_EVENTS
+WINDOW = 1_000  # the default AIRDATE_REPLAY_EVENTS: events a resume replays
+SPARE = 50  # the server keeps this many more, so an unrelated event mid-run cannot push the resume point out
 ROUNDS = 20
 OPENING_RUNS = 2_000
 GAUGE = "airdate_sse_subscribers"
@@ -43,7 +44,7 @@ MEMORY_COLUMNS += ["tasks / subscriber"]
 PENDING = 'airdate_notifications{status="pending"}'
 USER = "INSERT INTO users (id, username, email, created_at) VALUES (1, 'ada', 'ada@x', '2026-01-01')"
 NOTIFICATIONS = (
-    f"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {MISSED}) "
+    f"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {MISSED + SPARE}) "
     "INSERT INTO notifications (user_id, subject, body, status, attempts, created_at) "
     "SELECT 1, 'episode ' || x, 'body', 'pending', 0, '2026-11-28 10:00:00' FROM n"
 )
@@ -205,7 +206,8 @@ async def _read(
     params = {} if kinds is None else {"events": kinds}
     got: list[Message] = []
     started = time.perf_counter()
-    async with client.stream("GET", "/sse/stats", headers=headers, params=params) as response:
+    stream = client.stream("GET", "/sse/stats", headers=headers, params=params)
+    async with asyncio.timeout(60), stream as response:  # a missing event fails the run, not hangs it
         response.raise_for_status()
         async for message in messages(response.aiter_lines()):
             if message.data:
@@ -216,19 +218,33 @@ async def _read(
     return elapsed, got
 
 
+async def _newest_id(client: httpx.AsyncClient, after: int) -> int:
+    """The id of the hub's newest event: the stats snapshot's id is not it when notifications were
+    published after the snapshot (the feed reads 1,000 changes at a time)."""
+    newest = after
+    try:
+        async with asyncio.timeout(1):
+            async with client.stream("GET", "/sse/stats", headers={"Last-Event-ID": str(after)}) as response:
+                async for message in messages(response.aiter_lines()):
+                    newest = int(message.id or newest)
+    except TimeoutError:  # nothing more within a second: the feed has settled
+        pass
+    return newest
+
+
 async def _replay(server: Server) -> dict:
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
         await asyncio.to_thread(server.sql, USER)
         await _wait_for(client, "airdate_users", 1)
         _, (snapshot,) = await _read(client, 1)
         await asyncio.to_thread(server.sql, NOTIFICATIONS)
-        await _wait_for(client, PENDING, MISSED)
+        await _wait_for(client, PENDING, MISSED + SPARE)
         await asyncio.sleep(0.5)
-        last = int((await client.get("/api/stats")).headers["X-Event-Id"])
+        last = await _newest_id(client, int((await client.get("/api/stats")).headers["X-Event-Id"]))
         _, early = await _read(client, 1, after=snapshot.id, kinds=NOTIFICATION)
         if early[0].event != "reset":
             raise AssertionError(f"resuming {last - snapshot.id} events back was not reset: {early[0]}")
-        resume = last - WINDOW  # the oldest id the default window can still resume after
+        resume = last - WINDOW  # the newest WINDOW events are read from here on, every time
         _, window = await _read(client, WINDOW, after=resume)
         if [m.id for m in window] != list(range(resume + 1, last + 1)):
             raise AssertionError("the replay is not the window's consecutive events")
@@ -241,9 +257,16 @@ async def _replay(server: Server) -> dict:
                 "all": await _read(client, WINDOW, after=resume),
             }
             if [m.data for m in runs["filtered"][1]] != [m.data for m in notifications]:
-                raise AssertionError("the filtered replay differs from the window's notifications")
+                got = runs["filtered"][1]
+                raise AssertionError(
+                    f"the filtered replay differs from the window's notifications: {len(got)} events, "
+                    f"ids {got[0].id if got else None}..{got[-1].id if got else None}, the last {got[-1:]}"
+                )
             if len(runs["all"][1]) != WINDOW or len(runs["fresh"][1]) != 1:
-                raise AssertionError("a stream ended early")
+                got = runs["all"][1]
+                raise AssertionError(
+                    f"a stream ended early: {len(got)} of {WINDOW} events, the last {got[-1:]}"
+                )
             for name, (seconds, _) in runs.items():
                 if round_:
                     times[name].append(seconds)
@@ -282,7 +305,8 @@ def _timing_row(label: str, events: int, values: list[float], unit: str = "ms") 
 def replay(folder: Path) -> Section:
     """Resuming with Last-Event-ID after 1,000 missed events, against a fresh stream and in process."""
     progress("subscribers: replay of 1,000 missed events (server starting)")
-    server = Server(f"sqlite:///{folder / 'replay.sqlite3'}", {"stats_interval": "0.2"})
+    settings = {"stats_interval": "0.2", "replay_events": str(WINDOW + SPARE)}
+    server = Server(f"sqlite:///{folder / 'replay.sqlite3'}", settings)
     try:
         r = asyncio.run(_replay(server.start()))
     finally:
@@ -291,9 +315,10 @@ def replay(folder: Path) -> Section:
     times, count = r["times"], len(r["notifications"])
     section = Section(
         "Replay cost of a resumed stream",
-        f"A server with the default replay window ({WINDOW:,} events); {MISSED:,} notifications inserted "
-        "with raw SQL and published. Time from connecting until the last event a stream should get was "
-        "parsed (httpx + the tests' SSE parser), for a fresh stream and for streams resuming with "
+        f"A server keeping {WINDOW + SPARE:,} events for resumes; {MISSED + SPARE:,} notifications inserted "
+        f"with raw SQL and published; each resume replays the newest {WINDOW:,} (the default window). Time "
+        "from connecting until the last event a stream should get was parsed (httpx + the tests' SSE "
+        "parser), for a fresh stream and for streams resuming with "
         f"`Last-Event-ID`; {ROUNDS} rounds, interleaved, after one warm-up round. Last row: "
         f"`live.sse.opening()` in process for {MISSED:,} missed events in a `Hub()`, {OPENING_RUNS:,} calls.",
         ["stream", "events read", "median", "p95", "runs"],
@@ -307,9 +332,10 @@ def replay(folder: Path) -> Section:
     per_event = (median(times["all"]) - median(times["fresh"])) / WINDOW
     section.notes += [
         f"The feed published the {MISSED:,} notifications and then {r['others']} (the new stats), so the "
-        f"reader missed {r['missed']:,} events and the default window keeps the newest {WINDOW:,}: a resume "
+        f"reader missed {r['missed']:,} events and the server keeps the newest {WINDOW + SPARE:,}: a resume "
         "from the snapshot id taken before the insert gets `event: reset` (checked). The resumes above start "
-        f"from the oldest id the window covers, so they replay {count:,} notifications "
+        f"{WINDOW:,} events back (the default window; {SPARE} more are kept so that an unrelated event "
+        f"published during the run cannot push that point out), so they replay {count:,} notifications "
         f"(`{r['notifications'][0].json()['subject']}` .. `{r['notifications'][-1].json()['subject']}`) plus "
         "that stats event; the replayed ids are consecutive and the same every time (checked).",
         f"Replaying the full window costs about {per_event * 1e6:.0f} µs per event over a fresh connection "
