@@ -53,7 +53,7 @@ def use_system_allocator() -> None:
 def configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("airdate.audit").setLevel(logging.INFO)
-    for chatty in ("httpx", "mail.log"):  # a line per request / SMTP command
+    for chatty in ("httpx", "mail.log", "alembic"):  # a line per request / SMTP command / migration step
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
 

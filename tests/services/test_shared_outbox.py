@@ -1,0 +1,95 @@
+"""Several Airdate processes sending from one database: every notification is mailed exactly once.
+
+Real server processes (one is killed with SIGKILL in the middle of a batch), a real SMTP server
+(aiosmtpd in this process), on SQLite and on PostgreSQL.
+"""
+
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+
+from standins.smtp import Sink, start_sink
+
+from ..utils.server import Server
+from ..utils.waiting import eventually
+
+pytestmark = pytest.mark.both_databases
+
+USERS, EACH = 50, 10
+LEASE = 15  # seconds: longer than the second sender needs to send everything else
+DATA = (
+    f"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {USERS}) "
+    "INSERT INTO users (username, email, created_at) "
+    "SELECT 'u' || x, 'u' || x || '@example.org', '2026-01-01' FROM n",
+    f"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {EACH}) "
+    "INSERT INTO notifications (user_id, subject, body, status, attempts, created_at) "
+    "SELECT u.id, u.username || '-' || n.x, 'b', 'pending', 0, '2026-01-01' FROM users u, n",
+)
+
+
+@pytest.fixture
+def sink() -> Iterator[tuple[Sink, int]]:
+    sink, controller = start_sink()
+    yield sink, controller.port
+    controller.stop()
+
+
+def sender(url: str, port: int) -> Server:
+    settings = {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": str(port),
+        "smtp_tls": "none",
+        "grouping_delay": "0",
+        "send_interval": "0.2",
+        "claim_lease": str(LEASE),
+    }
+    return Server(url, settings)
+
+
+async def test_three_senders_one_killed_mid_batch_mail_every_notification_exactly_once(
+    airdate_env: str, sink: tuple[Sink, int]
+) -> None:
+    mailbox, port = sink
+    held, crashed = threading.Event(), threading.Event()
+
+    def hold_the_first_mail_until_its_sender_is_killed() -> None:
+        if not held.is_set():
+            held.set()
+            crashed.wait(60)
+            raise ConnectionResetError("the sender died before we accepted")
+
+    mailbox.before_accept = hold_the_first_mail_until_its_sender_is_killed
+    first = sender(airdate_env, port).start()
+    first.sql(*DATA)
+    await eventually(held.is_set, within=15)
+    second = sender(airdate_env, port).start()
+    third = None
+    try:
+        await eventually(lambda: len(mailbox.received) == USERS - 1, within=30)
+        held_rows = first.query("SELECT user_id, claimed_by FROM notifications WHERE status = 'sending'")
+        assert len(held_rows) == EACH and len({row for row in held_rows}) == 1, "one batch, still claimed"
+        assert f":{first.process.pid}:" in held_rows[0][1], "by the first sender, alive: nobody took it"
+
+        first.process.kill()
+        first.process.wait(10)
+        crashed.set()
+        third = sender(airdate_env, port).start()
+        await eventually(lambda: len(mailbox.received) == USERS, within=LEASE + 30)
+        await eventually(
+            lambda: (
+                second.query("SELECT COUNT(*) FROM notifications WHERE status = 'sent'") == [(USERS * EACH,)]
+            ),
+            within=15,
+        )
+    finally:
+        for server in (second, third):
+            if server is not None:
+                server.stop()
+
+    recipients = Counter(address for mail in mailbox.received for address in mail.recipients)
+    assert len(recipients) == USERS and set(recipients.values()) == {1}, "one e-mail per user"
+    items = Counter(re.findall(r"\bu\d+-\d+\b", " ".join(mail.text for mail in mailbox.received)))
+    assert len(items) == USERS * EACH and set(items.values()) == {1}, "every notification exactly once"
