@@ -2,7 +2,7 @@
 
 Prints the report (markdown) on stdout and writes it to ``bench/results/latest.md``; progress goes
 to stderr. ``--quick`` skips the 1 M-notification size of the stats read benchmark; every other
-benchmark (the live feed, idle SSE subscribers' memory, replay on resume) runs in full either way.
+benchmark (the live feed, SSE fan-out, viewers, replay, PostgreSQL writers) runs in full either way.
 """
 
 import argparse
@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import churn, fanout, feed, revocation, shutdown, stats_read, subscribers, viewers, wire
+from . import churn, fanout, feed, postgres, revocation, shutdown, stats_read, subscribers, viewers, wire
 from .report import document, progress
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             "churn",
             "shutdown",
             "revocation",
+            "postgres",
         ):
             (folder / name).mkdir()
         sections = [
@@ -50,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             *churn.run(folder / "churn"),
             *shutdown.run(folder / "shutdown"),
             *revocation.run(folder / "revocation"),
+            *postgres.run(folder / "postgres"),
         ]
     command = "python -m bench" + (" --quick" if args.quick else "")
     report = document(sections, command=command, seconds=time.perf_counter() - started)

@@ -1,0 +1,185 @@
+"""PostgreSQL: what the counter triggers and the ordered change log cost writers, and the stats read
+at 1 M notifications, on a throwaway cluster (``standins.postgres``, fsync off: CPU and locks, not disk).
+"""
+
+import importlib.util
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+
+from sqlalchemy import Connection, text
+
+from data import Database, schema, triggers
+from data.counters import read_stats, recount
+from standins.postgres import Postgres
+
+from .report import Section, median, ms, percentile, progress
+from .stats_read import check, measure, nine_counts
+
+WRITERS = (1, 4, 16)
+SECONDS = 5.0
+ROUNDS = 3
+MIGRATIONS = Path(schema.MIGRATIONS) / "versions"
+ADA = "INSERT INTO users (username, email, created_at) VALUES ('ada', 'ada@example.org', CURRENT_TIMESTAMP)"
+
+
+def run(folder: Path) -> list[Section]:
+    cluster = Postgres(timezone="UTC").start()
+    try:
+        return [_writers(cluster), _stats_read(cluster)]
+    finally:
+        cluster.stop()
+
+
+def _writers(cluster: Postgres) -> Section:
+    baseline = _migration("0001_baseline.py")
+    variants = {
+        "Airdate (counter triggers + change log in commit order)": lambda c: None,
+        "change log without the ordering lock (the bug it fixes)": lambda c: _execute(
+            c, triggers.create("postgresql", baseline.CHANGE_LOG)
+        ),
+        "no triggers at all (reference)": lambda c: _execute(
+            c,
+            triggers.drop(
+                "postgresql", (*baseline.counting_triggers(baseline.COUNTERS), *baseline.CHANGE_LOG)
+            ),
+        ),
+    }
+    section = Section(
+        "PostgreSQL: notification inserts per second with concurrent writers",
+        f"Writer processes, each committing one notification per transaction for {SECONDS:g} s (a webhook's "
+        f"insert), all started together; {ROUNDS} rounds per cell, median of the totals. PostgreSQL 15, "
+        "fsync off (so this is CPU and lock waits, not the disk).",
+        ["schema", *(f"{n} writer{'s' * (n > 1)}" for n in WRITERS), f"vs. no triggers at {WRITERS[-1]}"],
+    )
+    samples: dict[tuple[str, int], list[float]] = {(name, n): [] for name in variants for n in WRITERS}
+    for round_ in range(ROUNDS):  # variants interleaved, so that drift in the machine hits all alike
+        for writers in WRITERS:
+            for number, (name, prepare) in enumerate(variants.items()):
+                progress(f"postgres: round {round_ + 1}/{ROUNDS}, {writers} writers, {name}")
+                database = Database(cluster.create_database(f"w{round_}_{writers}_{number}"))
+                schema.upgrade(database)
+                with database.engine.begin() as connection:
+                    connection.execute(text(ADA))
+                    prepare(connection)
+                samples[name, writers].append(
+                    _insert_rate(database.url.render_as_string(hide_password=False), writers)
+                )
+                if "no triggers" not in name:
+                    _check_counted(database)
+                database.dispose()
+    rates = {name: [median(samples[name, n]) for n in WRITERS] for name in variants}
+    reference = rates["no triggers at all (reference)"][-1]
+    for name, row in rates.items():
+        section.rows.append([name, *(f"{rate:,.0f}/s" for rate in row), f"{row[-1] / reference:.2f}x"])
+    section.notes.append(
+        "The counter triggers make every insert update the same few `stats_counters` rows, so concurrent "
+        "writers queue on those row locks until each commits; the change-log lock adds little on top of "
+        "that wait, because it is taken in the same transactions. In exchange every reader of the change "
+        "log sees every change exactly once (tests/live/test_concurrent_writers.py loses 52-64 of ~1,400 "
+        "changes without the lock, none with it)."
+    )
+    return section
+
+
+def _stats_read(cluster: Postgres, notifications: int = 1_000_000) -> Section:
+    progress(f"postgres: stats read at {notifications:,} notifications")
+    database = Database(cluster.create_database("stats"))
+    schema.upgrade(database)
+    with database.engine.begin() as connection:
+        _fill(connection, notifications)
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE"))
+    with database.engine.connect() as connection:
+        check(read_stats(connection), nine_counts(connection), notifications)
+        a, b = measure(connection, 200, 20)
+    database.dispose()
+    section = Section(
+        "PostgreSQL: stats read at 1 M notifications",
+        f"{notifications:,} notifications, 2,000 users, 1,000 requests, 10,000 episodes, filled with "
+        "`generate_series` and analysed; both reads interleaved on one connection after warm-up.",
+        ["read", "median", "p95", "runs"],
+    )
+    section.rows += [
+        [
+            "Airdate: `SELECT name, value FROM stats_counters`",
+            f"{ms(median(a))} ms",
+            f"{ms(percentile(a, 0.95))} ms",
+            f"{len(a)}",
+        ],
+        [
+            "nine `SELECT COUNT(*)` (the seed's read)",
+            f"{ms(median(b))} ms",
+            f"{ms(percentile(b, 0.95))} ms",
+            f"{len(b)}",
+        ],
+    ]
+    section.notes.append(
+        f"The counters' read is {median(b) / median(a):,.0f} times faster; both gave the same numbers "
+        "(checked)."
+    )
+    return section
+
+
+def _fill(connection: Connection, notifications: int) -> None:
+    statements = (
+        # Triggers off while filling: one transaction updating the same counter row a million times
+        # keeps a million row versions it cannot prune (quadratic); the counters are recounted after.
+        "SET LOCAL session_replication_role = replica",
+        "INSERT INTO users (username, email, created_at) SELECT 'u' || i, 'u' || i || '@x', now() "
+        "FROM generate_series(1, 2000) i",
+        "INSERT INTO media_requests (media_type, title, tmdb_id, status, requester_id, created_at) "
+        "SELECT CASE WHEN i % 4 = 0 THEN 'movie' ELSE 'tv' END, 't' || i, i % 500, "
+        "CASE WHEN i % 3 = 0 THEN 'available' ELSE 'approved' END, 1 + i % 2000, now() "
+        "FROM generate_series(1, 1000) i",
+        "INSERT INTO episodes (tmdb_id, show_title, season, number, title, created_at) "
+        "SELECT i % 500, 's', 1 + i / 500, i, 'e', now() FROM generate_series(1, 10000) i",
+        "INSERT INTO notifications (user_id, episode_id, subject, body, status, attempts, created_at) "
+        "SELECT 1 + i % 2000, 1 + i % 10000, 'New episode', 'b', "
+        "CASE WHEN i % 10 < 7 THEN 'sent' WHEN i % 10 < 9 THEN 'pending' ELSE 'failed' END, 1, now() "
+        f"FROM generate_series(1, {notifications}) i",
+        "SET LOCAL session_replication_role = origin",
+    )
+    for statement in statements:
+        connection.execute(text(statement))
+    recount(connection)
+
+
+def _insert_rate(url: str, writers: int) -> float:
+    command = [sys.executable, "-m", "bench.pg_writer", url, str(SECONDS)]
+    processes = [
+        subprocess.Popen([*command, "1"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for _ in range(writers)
+    ]
+    for process in processes:
+        if process.stdout.readline().strip() != "ready":
+            raise RuntimeError("a writer did not start")
+    for process in processes:
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    started = time.monotonic()
+    total = sum(int(process.communicate(timeout=SECONDS + 60)[0]) for process in processes)
+    return total / (time.monotonic() - started)
+
+
+def _check_counted(database: Database) -> None:
+    stats = database.read_stats()
+    with database.engine.connect() as connection:
+        count = connection.execute(text("SELECT COUNT(*) FROM notifications")).scalar_one()
+        logged = connection.execute(text("SELECT COUNT(*) FROM notification_changes")).scalar_one()
+    if not stats.notifications_total == count == logged:
+        raise AssertionError(f"counted {stats.notifications_total}, rows {count}, change log {logged}")
+
+
+def _migration(filename: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"migration_{filename[:4]}", MIGRATIONS / filename)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _execute(connection: Connection, statements) -> None:
+    for statement in statements:
+        connection.execute(text(statement))
