@@ -18,7 +18,7 @@ from ..utils.sql import query
 pytestmark = pytest.mark.both_databases
 
 WRITERS = 8
-SECONDS = 6
+SECONDS = 10
 
 
 async def test_every_change_by_eight_writers_reaches_the_feed_once_and_in_order(
