@@ -3,17 +3,19 @@
 The server is a real process (SIGKILL, no clean shutdown); the SMTP server is aiosmtpd in this one.
 """
 
-import sqlite3
 import threading
-from collections.abc import Iterator
 
 import pytest
 
-from standins.smtp import Sink, start_sink
+from standins.smtp import Sink
 
+from ..utils.mailing import sending_server
 from ..utils.server import Server
 from ..utils.waiting import eventually
 
+pytestmark = pytest.mark.both_databases
+
+LEASE = "1"  # seconds: the killed sender's claims are taken back a second after it made them
 USER = (
     "INSERT INTO users (id, username, email, created_at) VALUES (1, 'ada', 'ada@example.org', '2026-01-01')"
 )
@@ -29,31 +31,8 @@ FOURTH = (
 )
 
 
-@pytest.fixture
-def sink() -> Iterator[tuple[Sink, int]]:
-    sink, controller = start_sink()
-    yield sink, controller.port
-    controller.stop()
-
-
-def sender(airdate_env: str, port: int) -> Server:
-    settings = {
-        "smtp_host": "127.0.0.1",
-        "smtp_port": str(port),
-        "smtp_tls": "none",
-        "grouping_delay": "0",
-        "send_interval": "0.2",
-        "stats_interval": "0.2",
-        "claim_lease": "1",  # the killed sender's claims are taken back a second after it made them
-    }
-    return Server(airdate_env, settings)
-
-
 def statuses(server: Server) -> list[str]:
-    connection = sqlite3.connect(server.database_url.removeprefix("sqlite:///"))
-    rows = [status for (status,) in connection.execute("SELECT status FROM notifications ORDER BY id")]
-    connection.close()
-    return rows
+    return [status for (status,) in server.query("SELECT status FROM notifications ORDER BY id")]
 
 
 def kill(server: Server) -> None:
@@ -73,7 +52,7 @@ async def test_a_crash_before_the_server_accepts_loses_nothing(
         raise ConnectionResetError("the sender died before we accepted")
 
     mailbox.before_accept = hold_then_refuse
-    first = sender(airdate_env, port).start()
+    first = sending_server(airdate_env, port, claim_lease=LEASE).start()
     first.sql(USER, THREE)
     await eventually(in_data.is_set, within=15)
     assert statuses(first) == ["sending"] * 3, "claimed before sending"
@@ -81,7 +60,7 @@ async def test_a_crash_before_the_server_accepts_loses_nothing(
     crashed.set()
     mailbox.before_accept = None
 
-    second = sender(airdate_env, port).start()
+    second = sending_server(airdate_env, port, claim_lease=LEASE).start()
     try:
         await eventually(lambda: statuses(second) == ["sent"] * 3, within=15)
     finally:
@@ -95,7 +74,7 @@ async def test_a_crash_after_acceptance_but_before_the_commit_sends_the_batch_tw
 ) -> None:
     """The one documented duplicate: the server took the mail, Airdate died before recording it."""
     mailbox, port = sink
-    first = sender(airdate_env, port).start()
+    first = sending_server(airdate_env, port, claim_lease=LEASE).start()
     mailbox.after_accept = lambda mail: kill(first)
     first.sql(USER, THREE)
     await eventually(lambda: first.process.poll() is not None, within=15)
@@ -103,7 +82,7 @@ async def test_a_crash_after_acceptance_but_before_the_commit_sends_the_batch_tw
     assert len(mailbox.received) == 1
     assert statuses(first) == ["sending"] * 3
 
-    second = sender(airdate_env, port).start()
+    second = sending_server(airdate_env, port, claim_lease=LEASE).start()
     try:
         await eventually(lambda: statuses(second) == ["sent"] * 3, within=15)
     finally:
@@ -113,11 +92,11 @@ async def test_a_crash_after_acceptance_but_before_the_commit_sends_the_batch_tw
 
 async def test_a_crash_after_the_commit_sends_nothing_again(airdate_env: str, sink: tuple[Sink, int]) -> None:
     mailbox, port = sink
-    first = sender(airdate_env, port).start()
+    first = sending_server(airdate_env, port, claim_lease=LEASE).start()
     first.sql(USER, THREE)
     await eventually(lambda: statuses(first) == ["sent"] * 3, within=15)
     kill(first)
-    second = sender(airdate_env, port).start()
+    second = sending_server(airdate_env, port, claim_lease=LEASE).start()
     try:  # a fourth notification, sent by the restarted mailer, proves it has looked at the outbox
         second.sql(FOURTH)
         await eventually(lambda: statuses(second) == ["sent"] * 4, within=15)
