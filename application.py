@@ -10,13 +10,14 @@ import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Protocol
 
 from nicegui import app, run
 from nicegui.client import Client
 from starlette.types import ASGIApp
 
-from api import actions, create_router, webhooks
+from api import actions, create_router, jellyseerr_webhook, webhooks
 from api.fast_path import install_outer_layers
 from api.guard import Guard, TrustedProxies
 from api.health import HealthProbe
@@ -30,8 +31,8 @@ from live import Hub, LiveFeed, LiveSources, LogRelay, Trends, hide_slow_reader_
 from live.latest import LatestNotifications
 from live.samples import Samples
 from services.access import Access, AccessError
-from services.actions import Upstreams, build_actions
-from services.jobs import Jobs
+from services.actions import SCHEDULED_SYNC, Upstreams, build_actions
+from services.jobs import SCHEDULE, Jobs
 from services.mailer import Mailer, Smtp
 from settings import Settings
 from ui import Nav, register_pages
@@ -193,7 +194,11 @@ def _services(settings: Settings, database: Database) -> tuple[Jobs, Mailer | No
             attempts=settings.send_attempts,
             lease=settings.claim_lease,
         )
-    upstreams = Upstreams(
+    return Jobs(build_actions(database, _upstreams(settings), mailer)), mailer
+
+
+def _upstreams(settings: Settings) -> Upstreams:
+    return Upstreams(
         settings.jellyseerr_url,
         settings.jellyseerr_api_key,
         settings.sonarr_url,
@@ -201,7 +206,6 @@ def _services(settings: Settings, database: Database) -> tuple[Jobs, Mailer | No
         settings.http_timeout,
         settings.http_retries,
     )
-    return Jobs(build_actions(database, upstreams, mailer)), mailer
 
 
 def _routes(airdate: Airdate) -> None:
@@ -219,6 +223,7 @@ def _routes(airdate: Airdate) -> None:
     app.include_router(actions.create_router(airdate.jobs, policy))
     auth = webhooks.WebhookAuth(settings.webhook_username, settings.webhook_password, settings.webhook_secret)
     app.include_router(webhooks.create_router(airdate.database, auth, policy))
+    app.include_router(jellyseerr_webhook.create_router(airdate.database, _upstreams(settings), policy))
     describe_api(app, policy)
     policy.allow("/_nicegui/", Need.OPEN, why="the console's scripts and styles")
     policy.allow("/_nicegui_ws/", Need.OPEN, why="the websocket of a page that was loaded signed in")
@@ -246,6 +251,9 @@ def _lifecycle(airdate: Airdate) -> None:
     app.timer(3600, airdate.live.samples.thin)
     app.timer(1.0, airdate.live.warm_up, once=True)
     app.timer(3600, lambda: run.io_bound(airdate.access.prune))
+    if settings.jellyseerr_url and settings.sync_interval > 0:
+        sync = partial(airdate.jobs.run_in_turn, SCHEDULED_SYNC, started_by=SCHEDULE)
+        app.timer(settings.sync_interval, sync, immediate=False)
     if airdate.mailer is not None:
         app.on_startup(airdate.mailer.recover)
         app.timer(settings.send_interval, airdate.mailer.send_due, immediate=False)

@@ -125,6 +125,9 @@ class Settings(BaseSettings):
     webhook_username: str = Field("", description="user name Sonarr's webhook sends (basic auth)")
     webhook_password: str = Field("", description="password Sonarr's webhook sends (basic auth)")
     webhook_secret: str = Field("", description="or: a secret Sonarr sends as ?secret=... in the webhook URL")
+    sync_interval: float = Field(
+        900.0, ge=0, description="seconds between two scheduled syncs of users and requests (0: only by hand)"
+    )
     http_timeout: float = Field(
         10.0, gt=0, description="seconds before a call to Jellyseerr or Sonarr gives up"
     )

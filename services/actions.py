@@ -12,6 +12,7 @@ from .sonarr import import_episodes
 from .upstream import Upstream
 
 ACTIONS = ("sync-users", "sync-requests", "import-episodes", "send-pending")
+SCHEDULED_SYNC = ("sync-users", "sync-requests")  # every AIRDATE_SYNC_INTERVAL, one after the other
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,14 @@ async def sync_requests(database: Database, upstream: Upstream, progress: Progre
     return progress
 
 
+async def track_request(database: Database, upstream: Upstream, request_id: int) -> str:
+    """Read one request (and its title) from Jellyseerr and store it as a sync would; what happened."""
+    item = await upstream.get(f"/api/v1/request/{request_id}")
+    media = item.get("media") or {}
+    detail = await upstream.get(f"/api/v1/{media.get('mediaType') or item.get('type')}/{media.get('tmdbId')}")
+    return await _in_thread(database, _upsert_request, item, detail)
+
+
 def display_name(item: dict) -> str:
     for key in ("displayName", "username", "jellyfinUsername", "plexUsername"):
         if item.get(key):

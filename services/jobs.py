@@ -14,6 +14,7 @@ from .upstream import UpstreamError
 log = logging.getLogger("airdate.jobs")
 
 Action = Callable[[Progress], Awaitable[Progress]]
+SCHEDULE = "the schedule"  # who starts the scheduled runs
 KEEP_JOBS = 100
 
 
@@ -74,6 +75,16 @@ class Jobs:
 
     def get(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
+
+    def latest(self, action: str) -> Job | None:
+        """The newest run of ``action`` (running or finished) this process knows of."""
+        return next((job for job in reversed(self._jobs.values()) if job.action == action), None)
+
+    async def run_in_turn(self, actions: tuple[str, ...], *, started_by: str) -> None:
+        """Run ``actions`` one after the other (a run already under way is waited for, not doubled)."""
+        for action in actions:
+            job, _ = self.start(action, started_by=started_by)
+            await self.wait(job)
 
     def running(self, action: str) -> Job | None:
         return next((job for job in self._jobs.values() if job.action == action and job.running), None)

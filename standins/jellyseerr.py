@@ -83,6 +83,14 @@ def create_app(world: JellyseerrWorld, api_key: str) -> FastAPI:
         check(x_api_key)
         return page(world.requests, take, skip)
 
+    @app.get("/api/v1/request/{request_id}")
+    def one_request(request_id: int, x_api_key: str | None = Header(None)) -> dict:
+        check(x_api_key)
+        for request in world.requests:
+            if request["id"] == request_id:
+                return request
+        raise HTTPException(404, "Request not found.")
+
     @app.get("/api/v1/{kind}/{tmdb_id}")
     def details(kind: str, tmdb_id: int, x_api_key: str | None = Header(None)) -> dict:
         check(x_api_key)

@@ -6,6 +6,8 @@ from services.access import LOCAL
 from services.actions import ACTIONS
 from services.jobs import Job, Jobs
 
+from .time_text import TimeText
+
 LABELS = {
     "sync-users": ("Sync users", "group_add"),
     "sync-requests": ("Sync requests", "sync"),
@@ -33,8 +35,12 @@ class ActionButton(ui.column):
                 ui.linear_progress(value=0, show_value=False).props("instant-feedback").classes("w-full")
             )
             self.counts = ui.label("").classes("text-xs text-gray-500").mark(f"action-{action}-counts")
+            with ui.row().classes("gap-1 text-xs text-gray-500 items-baseline") as self.when:
+                ui.label("last run")
+                self.finished = TimeText(mode="relative").mark(f"action-{action}-finished")
         self.bar.set_visibility(False)
-        if (job := jobs.running(action)) is not None:
+        self.when.set_visibility(False)
+        if (job := jobs.latest(action)) is not None:  # running now, or how the last run went
             self.show(job)
         stop = jobs.listen(self._on_job)
         ui.context.client.on_delete(stop)
@@ -55,6 +61,8 @@ class ActionButton(ui.column):
         detail = f"{progress.done}{total} · {progress.summary()}" if job.running else self._result(job)
         by = f" · by {job.started_by}" if job.started_by not in ("", LOCAL.who) else ""
         self.counts.set_text(detail + by)
+        self.when.set_visibility(job.finished_at is not None)
+        self.finished.set_moment(job.finished_at)
 
     def _on_job(self, job: Job) -> None:
         if job.action != self.action:
