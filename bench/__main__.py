@@ -15,6 +15,18 @@ from . import churn, fanout, feed, postgres, revocation, shutdown, stats_read, s
 from .report import document, progress
 
 RESULTS = Path(__file__).resolve().parent / "results"
+BENCHMARKS = {  # in the order they run
+    "stats": stats_read.run,
+    "feed": feed.run,
+    "subscribers": subscribers.run,
+    "fanout": fanout.run,
+    "viewers": viewers.run,
+    "wire": wire.run,
+    "churn": churn.run,
+    "shutdown": shutdown.run,
+    "revocation": revocation.run,
+    "postgres": postgres.run,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,37 +35,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--output", type=Path, default=RESULTS / "latest.md", help="where to write the report (markdown)"
     )
+    parser.add_argument(
+        "--only", choices=list(BENCHMARKS), action="append", help="run only these benchmarks (repeatable)"
+    )
     args = parser.parse_args(argv)
     sizes = tuple(size for size in stats_read.SIZES if not (args.quick and size >= 1_000_000))
+    chosen = args.only or list(BENCHMARKS)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="airdate-bench-") as temporary:
-        folder = Path(temporary)
-        for name in (
-            "stats",
-            "feed",
-            "subscribers",
-            "fanout",
-            "viewers",
-            "wire",
-            "churn",
-            "shutdown",
-            "revocation",
-            "postgres",
-        ):
-            (folder / name).mkdir()
-        sections = [
-            *stats_read.run(folder / "stats", sizes),
-            *feed.run(folder / "feed"),
-            *subscribers.run(folder / "subscribers"),
-            *fanout.run(folder / "fanout"),
-            *viewers.run(folder / "viewers"),
-            *wire.run(folder / "wire"),
-            *churn.run(folder / "churn"),
-            *shutdown.run(folder / "shutdown"),
-            *revocation.run(folder / "revocation"),
-            *postgres.run(folder / "postgres"),
-        ]
-    command = "python -m bench" + (" --quick" if args.quick else "")
+        sections = []
+        for name in chosen:
+            folder = Path(temporary) / name
+            folder.mkdir()
+            run = BENCHMARKS[name]
+            sections += run(folder, sizes) if name == "stats" else run(folder)
+    command = (
+        "python -m bench"
+        + (" --quick" if args.quick else "")
+        + "".join(f" --only {n}" for n in args.only or ())
+    )
     report = document(sections, command=command, seconds=time.perf_counter() - started)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(report)
