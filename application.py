@@ -152,11 +152,7 @@ def _access(settings: Settings, database: Database) -> Access:
 
 def _kept_secret(database: Database) -> str:
     """The cookie-signing secret: made once, at random, and kept in the database (replicas share it)."""
-    secret = database.get_meta("storage_secret")
-    if secret is None:
-        database.set_meta("storage_secret", secrets.token_urlsafe(32))
-        secret = database.get_meta("storage_secret")
-    return secret or ""
+    return database.meta_once("storage_secret", secrets.token_urlsafe(32))
 
 
 def _identities(settings: Settings, access: Access) -> Identities:

@@ -16,6 +16,7 @@ from . import changes, counters, models, rollup  # models registers the tables
 from .changes import NotificationRow
 from .clock import utcnow
 from .counters import Stats
+from .upsert import upsert
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
@@ -131,9 +132,21 @@ class Database:
             return row.value if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        with self.session() as session:
-            session.merge(models.Meta(key=key, value=value))
-            session.commit()
+        with self.engine.begin() as connection:
+            upsert(connection, models.Meta.__table__, {"key": key, "value": value}, keys=("key",))
+
+    def meta_once(self, key: str, value: str) -> str:
+        """Keep ``value`` under ``key`` unless a value is there already (another process may have just
+        put one); the value kept."""
+        with self.engine.begin() as connection:
+            upsert(
+                connection,
+                models.Meta.__table__,
+                {"key": key, "value": value},
+                keys=("key",),
+                insert_only=("value",),
+            )
+        return self.get_meta(key) or value
 
     def describe(self) -> str:
         return self.url.render_as_string(hide_password=True)
