@@ -51,9 +51,12 @@ async def test_syncs_and_duplicate_webhooks_on_two_processes_at_once_give_each_r
             started = await client.post(f"{server.url}/api/actions/{action}")
             assert started.status_code == 202, started.text
             job = f"{server.url}/api/jobs/{started.json()['job_id']}"
-            while (state := (await client.get(job)).json())["status"] == "running":  # noqa: ASYNC110
-                await asyncio.sleep(0.05)
-            return state
+
+            async def done() -> bool:
+                return (await client.get(job)).json()["status"] != "running"
+
+            await eventually(done, within=30)
+            return (await client.get(job)).json()
 
         async def hook(server: Server) -> int:
             answer = await client.post(

@@ -47,9 +47,11 @@ async def test_every_change_by_eight_writers_reaches_the_feed_once_and_in_order(
         )
         for user in users
     ]
+    deadline = asyncio.get_running_loop().time() + SECONDS + 60
     while any(writer.poll() is None for writer in writers):
-        await feed.tick()  # the feed reads while the writers commit
-        await asyncio.sleep(0.005)
+        assert asyncio.get_running_loop().time() < deadline, "the writers did not finish"
+        await feed.tick()  # the feed reads while the writers commit, as its timer would
+        await asyncio.sleep(0.005)  # (a tick's pace, not a wait for something to happen)
     assert all(writer.returncode == 0 for writer in writers)
     written = sum(int(writer.stdout.read()) for writer in writers)
     await feed.tick()
