@@ -24,11 +24,12 @@ SIMULATOR_TOKEN = "demo-simulator"
 class Demo:
     def __init__(self) -> None:
         self.world = DemoWorld()
-        self.sink_port = free_port()
+        self.sink_port = 0  # chosen in configure(), where the web server's own port is known
 
     def configure(self, settings: Settings) -> Settings:
         """Its own database, and every upstream pointing at the stand-ins on this server."""
         here = f"http://127.0.0.1:{settings.port}"
+        self.sink_port = free_port(avoid={settings.port})
         demo = {
             "database_url": settings.demo_database_url,
             "jellyseerr_url": f"{here}/demo/jellyseerr",
