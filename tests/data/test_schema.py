@@ -3,6 +3,7 @@ migrations existed, refuse one made by a newer Airdate, and run once when replic
 
 import sqlite3
 import threading
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,9 @@ from sqlalchemy import Connection, inspect, text
 from data import Database, DatabaseError, schema
 from data.counters import COUNTERS, slots
 
-from ..utils.factories import land_episode, make_tracked_show, send_all_pending
+from ..utils.factories import land_episode, make_tracked_show, make_users, send_all_pending
 from ..utils.server import Server
-from ..utils.sql import query
+from ..utils.sql import insert_user, query, run_sql, sessions_in_different_slots
 
 pytestmark = pytest.mark.both_databases
 
@@ -43,6 +44,47 @@ def test_down_and_up_again_keeps_the_rows_and_the_counting(database: Database) -
         assert _tables(connection) <= {"alembic_version"}
     schema.upgrade(database)
     assert database.read_stats().users == 0
+
+
+def test_counters_go_into_slots_and_back_keeping_their_values(database: Database, backend: str) -> None:
+    url = database.url.render_as_string(hide_password=False)
+    assert schema.downgrade(database, "0002") == (schema.head(), "0002")
+    make_tracked_show(database, tmdb_id=1, requesters=2)
+    land_episode(database, 1)
+    run_sql(url, "UPDATE stats_counters SET value = value + 40 WHERE name = 'users'")  # moved, not recounted
+    before = database.read_stats()
+    assert before.users == 42 and before.notifications_pending == 2
+
+    assert schema.upgrade(database, "0003") == ("0002", "0003")
+    assert database.read_stats() == before
+    rows = query(url, "SELECT name, slot, value FROM stats_counters")
+    assert sorted((name, slot) for name, slot, _ in rows) == sorted(
+        (counter.name, slot) for counter in COUNTERS for slot in range(slots(backend))
+    )
+    assert {name: value for name, slot, value in rows if slot == 0} == asdict(before)
+
+    land_episode(database, 1, 1, 2)  # counted by the new triggers; on PostgreSQL in two slots:
+    if backend == "postgresql":
+        with sessions_in_different_slots(url) as sessions:
+            for number, (connection, _slot) in enumerate(sessions):
+                insert_user(connection, f"slot{number}")
+                connection.commit()
+        ((filled,),) = query(url, "SELECT COUNT(*) FROM stats_counters WHERE name = 'users' AND value <> 0")
+        assert filled >= 2, "the users counter is spread over slots for the downgrade to add up"
+    else:
+        make_users(database, 2)
+    after = database.read_stats()
+    assert (after.users, after.notifications_pending) == (44, 4)
+
+    assert schema.downgrade(database, "0002") == ("0003", "0002")
+    assert database.read_stats() == after
+    assert query(url, "SELECT COUNT(*), COUNT(DISTINCT name) FROM stats_counters") == [(len(COUNTERS),) * 2]
+    with database.engine.connect() as connection:
+        assert "slot" not in {column["name"] for column in inspect(connection).get_columns("stats_counters")}
+    make_users(database, 1, prefix="old")  # the triggers without slots count again
+    assert database.read_stats().users == 45
+    assert schema.upgrade(database) == ("0002", schema.head())
+    assert database.read_stats().users == 45
 
 
 def test_a_database_made_before_migrations_is_adopted_without_losing_a_row(
