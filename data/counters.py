@@ -115,14 +115,17 @@ def _count(connection: Connection, counter: Counter, *, slotted: bool = True) ->
     )
 
 
-def ensure_rows(connection: Connection, counters: Iterable[Counter], slots: int | None = None) -> list[str]:
+def ensure_rows(
+    connection: Connection, counters: Iterable[Counter], slot_count: int | None = None
+) -> list[str]:
     """Add the rows of counters that do not exist yet, counted from the tables; their names.
 
-    ``slots`` is how many rows each counter has (a migration passes the number of its time): missing
+    ``slot_count`` is how many rows each counter has (a migration passes the number of its time): missing
     slots of an existing counter are added holding 0. None means a table without slots (migrations
     0001-0002: one row per counter).
     """
-    if slots is None:
+    counters = tuple(counters)
+    if slot_count is None:
         existing = set(connection.execute(text("SELECT name FROM stats_counters")).scalars())
         missing = [c for c in counters if c.name not in existing]
         for counter in missing:
@@ -134,7 +137,7 @@ def ensure_rows(connection: Connection, counters: Iterable[Counter], slots: int 
     names = {name for name, _slot in rows}
     missing = [c for c in counters if c.name not in names]
     for counter in counters:
-        for slot in range(slots):
+        for slot in range(slot_count):
             if (counter.name, slot) not in rows:
                 insert = text("INSERT INTO stats_counters (name, slot, value) VALUES (:n, :s, 0)")
                 connection.execute(insert, {"n": counter.name, "s": slot})
