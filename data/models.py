@@ -105,11 +105,13 @@ class NotificationChange(SQLModel, table=True):
 
 
 class StatsCounter(SQLModel, table=True):
-    """One row per counter; kept exact by database triggers (see :mod:`data.counters`)."""
+    """One row per counter and slot; a counter is the sum of its slots, kept exact by database triggers
+    (see :mod:`data.counters`)."""
 
     __tablename__ = "stats_counters"
 
     name: str = Field(primary_key=True)
+    slot: int = Field(default=0, primary_key=True)
     value: int = 0
 
 

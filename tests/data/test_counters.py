@@ -1,10 +1,12 @@
 import re
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event, text
 
 from data import Database, DatabaseError, Stats, schema
+from data.counters import COUNTERS, slots
 from data.models import RequestStatus
 
 from ..utils.factories import (
@@ -14,7 +16,7 @@ from ..utils.factories import (
     make_users,
     send_all_pending,
 )
-from ..utils.sql import run_sql
+from ..utils.sql import insert_user, query, run_sql, sessions_in_different_slots
 
 pytestmark = pytest.mark.both_databases
 
@@ -81,14 +83,14 @@ def test_rows_written_by_raw_sql_on_another_connection_are_counted(database: Dat
     other.close()
 
 
-def test_recount_rebuilds_counters_that_went_wrong(database: Database) -> None:
+def test_recount_rebuilds_counters_that_went_wrong(database: Database, backend: str) -> None:
     make_users(database, 5)
     make_tracked_show(database, tmdb_id=3, requesters=2)
     land_episode(database, 3)
     expected = database.read_stats()
     with database.engine.begin() as connection:
-        connection.execute(text("UPDATE stats_counters SET value = 999"))
-    assert database.read_stats().users == 999
+        connection.execute(text("UPDATE stats_counters SET value = 999"))  # every slot of every counter
+    assert database.read_stats().users == 999 * slots(backend)
 
     assert database.recount() == expected
     assert database.read_stats() == expected
@@ -97,11 +99,15 @@ def test_recount_rebuilds_counters_that_went_wrong(database: Database) -> None:
 def test_existing_data_without_counters_is_counted_on_first_start(database: Database) -> None:
     make_users(database, 4)
     with database.engine.begin() as connection:  # a database from before the counters and migrations
-        connection.execute(text("DELETE FROM stats_counters"))
+        # first, while stats_counters exists: SQLite checks every trigger when it alters a table
+        connection.execute(text("ALTER TABLE notifications DROP COLUMN claimed_by"))
+        connection.execute(text("DROP TABLE stats_counters"))
+        connection.execute(  # empty, and one row per counter as back then
+            text("CREATE TABLE stats_counters (name VARCHAR PRIMARY KEY, value INTEGER NOT NULL)")
+        )
         on_table = " ON users" if connection.dialect.name == "postgresql" else ""
         connection.execute(text(f"DROP TRIGGER count_users_insert{on_table}"))
         connection.execute(text("DROP TABLE alembic_version"))
-        connection.execute(text("ALTER TABLE notifications DROP COLUMN claimed_by"))
     reopened = Database(str(database.url))
     schema.upgrade(reopened)
     assert reopened.read_stats().users == 4
@@ -118,7 +124,35 @@ def test_reading_stats_is_one_statement(database: Database) -> None:
 
     event.listen(database.engine, "before_cursor_execute", record)
     database.read_stats()
-    assert statements == ["SELECT name, value FROM stats_counters"]
+    assert statements == ["SELECT name, SUM(value) FROM stats_counters GROUP BY name"]
+
+
+def test_recount_after_tampering_puts_each_count_in_slot_0_and_zeroes_the_other_slots(
+    database: Database, backend: str
+) -> None:
+    url = database.url.render_as_string(hide_password=False)
+    make_users(database, 3)
+    make_tracked_show(database, tmdb_id=3, requesters=2)
+    land_episode(database, 3)
+    if backend == "postgresql":  # counts spread over slots, as concurrent sessions leave them
+        with sessions_in_different_slots(url) as sessions:
+            for number, (connection, _slot) in enumerate(sessions):
+                insert_user(connection, f"spread{number}")
+                connection.commit()
+        assert query(url, "SELECT COUNT(*) FROM stats_counters WHERE slot <> 0 AND value <> 0") != [(0,)]
+    expected = database.read_stats()
+    run_sql(url, "UPDATE stats_counters SET value = value + 3 * slot + 1")  # every slot off, differently
+    assert database.read_stats() != expected
+
+    assert database.recount() == expected
+    rows = query(url, "SELECT name, slot, value FROM stats_counters")
+    assert sorted((name, slot) for name, slot, _ in rows) == sorted(
+        (counter.name, slot) for counter in COUNTERS for slot in range(slots(backend))
+    )
+    assert {name: value for name, slot, value in rows if slot == 0} == asdict(expected)
+    assert [value for _, slot, value in rows if slot != 0] == [0] * (len(rows) - len(COUNTERS))
+    make_users(database, 1, prefix="after")
+    assert database.read_stats().users == expected.users + 1
 
 
 def test_tracking_means_an_approved_tv_request(database: Database) -> None:

@@ -3,17 +3,18 @@ migrations existed, refuse one made by a newer Airdate, and run once when replic
 
 import sqlite3
 import threading
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, inspect, text
 
 from data import Database, DatabaseError, schema
-from data.counters import COUNTERS
+from data.counters import COUNTERS, slots
 
-from ..utils.factories import land_episode, make_tracked_show, send_all_pending
+from ..utils.factories import land_episode, make_tracked_show, make_users, send_all_pending
 from ..utils.server import Server
-from ..utils.sql import query
+from ..utils.sql import insert_user, query, run_sql, sessions_in_different_slots
 
 pytestmark = pytest.mark.both_databases
 
@@ -30,9 +31,9 @@ def test_down_and_up_again_keeps_the_rows_and_the_counting(database: Database) -
     land_episode(database, 1)
     before = database.read_stats()
 
-    assert schema.downgrade(database, "0001") == ("0002", "0001")
+    assert schema.downgrade(database, "0001") == (schema.head(), "0001")
     assert database.read_stats() == before
-    assert schema.upgrade(database) == ("0001", "0002")
+    assert schema.upgrade(database) == ("0001", schema.head())
     assert schema.differences(database) == []
     land_episode(database, 1, 1, 2)  # the triggers still count, and the change log still fills
     assert database.read_stats().notifications_pending == before.notifications_pending + 2
@@ -43,6 +44,47 @@ def test_down_and_up_again_keeps_the_rows_and_the_counting(database: Database) -
         assert _tables(connection) <= {"alembic_version"}
     schema.upgrade(database)
     assert database.read_stats().users == 0
+
+
+def test_counters_go_into_slots_and_back_keeping_their_values(database: Database, backend: str) -> None:
+    url = database.url.render_as_string(hide_password=False)
+    assert schema.downgrade(database, "0002") == (schema.head(), "0002")
+    make_tracked_show(database, tmdb_id=1, requesters=2)
+    land_episode(database, 1)
+    run_sql(url, "UPDATE stats_counters SET value = value + 40 WHERE name = 'users'")  # moved, not recounted
+    before = database.read_stats()
+    assert before.users == 42 and before.notifications_pending == 2
+
+    assert schema.upgrade(database, "0003") == ("0002", "0003")
+    assert database.read_stats() == before
+    rows = query(url, "SELECT name, slot, value FROM stats_counters")
+    assert sorted((name, slot) for name, slot, _ in rows) == sorted(
+        (counter.name, slot) for counter in COUNTERS for slot in range(slots(backend))
+    )
+    assert {name: value for name, slot, value in rows if slot == 0} == asdict(before)
+
+    land_episode(database, 1, 1, 2)  # counted by the new triggers; on PostgreSQL in two slots:
+    if backend == "postgresql":
+        with sessions_in_different_slots(url) as sessions:
+            for number, (connection, _slot) in enumerate(sessions):
+                insert_user(connection, f"slot{number}")
+                connection.commit()
+        ((filled,),) = query(url, "SELECT COUNT(*) FROM stats_counters WHERE name = 'users' AND value <> 0")
+        assert filled >= 2, "the users counter is spread over slots for the downgrade to add up"
+    else:
+        make_users(database, 2)
+    after = database.read_stats()
+    assert (after.users, after.notifications_pending) == (44, 4)
+
+    assert schema.downgrade(database, "0002") == ("0003", "0002")
+    assert database.read_stats() == after
+    assert query(url, "SELECT COUNT(*), COUNT(DISTINCT name) FROM stats_counters") == [(len(COUNTERS),) * 2]
+    with database.engine.connect() as connection:
+        assert "slot" not in {column["name"] for column in inspect(connection).get_columns("stats_counters")}
+    make_users(database, 1, prefix="old")  # the triggers without slots count again
+    assert database.read_stats().users == 45
+    assert schema.upgrade(database) == ("0002", schema.head())
+    assert database.read_stats().users == 45
 
 
 def test_a_database_made_before_migrations_is_adopted_without_losing_a_row(
@@ -77,11 +119,13 @@ def test_a_database_from_a_newer_airdate_is_refused_with_a_clear_message(databas
 
 
 def test_an_unknown_revision_to_go_down_to_is_refused(database: Database) -> None:
-    with pytest.raises(DatabaseError, match="no revision 'nope': choose one of 0001, 0002 or base"):
+    with pytest.raises(DatabaseError, match="no revision 'nope': choose one of 0001, 0002, 0003 or base"):
         schema.downgrade(database, "nope")
 
 
-def test_two_servers_starting_together_on_an_empty_database_migrate_once(airdate_env: str) -> None:
+def test_two_servers_starting_together_on_an_empty_database_migrate_once(
+    airdate_env: str, backend: str
+) -> None:
     servers = [Server(airdate_env), Server(airdate_env)]
     problems: list[BaseException] = []
 
@@ -100,7 +144,9 @@ def test_two_servers_starting_together_on_an_empty_database_migrate_once(airdate
         assert problems == []
         assert [server.stats()["users"] for server in servers] == [0, 0]
         assert query(airdate_env, "SELECT version_num FROM alembic_version") == [(schema.head(),)]
-        assert query(airdate_env, "SELECT COUNT(*) FROM stats_counters") == [(len(COUNTERS),)]
+        assert query(airdate_env, "SELECT COUNT(*) FROM stats_counters") == [
+            (len(COUNTERS) * slots(backend),)
+        ]
     finally:
         outputs = [server.stop() for server in servers]
     assert all("Traceback" not in output for output in outputs), outputs
