@@ -91,7 +91,9 @@ class Trends:
         return found
 
     def series(self, field: str, since: datetime, buckets: int = 60) -> list[tuple[datetime, int]]:
-        """At most ``buckets`` points since ``since``: the last value in each time slice."""
+        """At most ``buckets`` points since ``since``: the last value in each time slice, after the value at
+        ``since`` (or, when the history starts later, its first value: a server started a minute ago
+        draws a line from its start to now, not a lone point)."""
         width = (datetime.now(UTC) - since) / buckets
         sliced: dict[int, tuple[datetime, int]] = {}
         start = self.value_at(field, since)
@@ -99,6 +101,9 @@ class Trends:
             sliced[-1] = (since, start)
         for moment, values in self.points:
             if moment >= since and field in values:
+                if not sliced:  # history starts inside the range: the line starts where it does
+                    sliced[-1] = (moment, values[field])
+                    continue
                 sliced[int((moment - since) / width)] = (moment, values[field])
         return [sliced[key] for key in sorted(sliced)]
 

@@ -42,7 +42,12 @@ class LogViewer(ui.card):
                     .classes("w-32")
                     .mark("log-level")
                 )
-            self.view = LogLines(list(self.entries), max_lines).classes("h-72 text-xs").mark("log-lines")
+            self.view = (
+                LogLines(list(self.entries), max_lines)
+                .classes("h-72 text-xs")
+                .style("contain: content")  # a new line lays out and paints this box only, not the page
+                .mark("log-lines")
+            )
         self._filter()
 
     @property

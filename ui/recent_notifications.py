@@ -55,7 +55,9 @@ class RecentNotifications(ui.card):
 
     def __init__(self, latest: LatestNotifications) -> None:
         super().__init__()
-        self.classes("w-full p-0 gap-0").mark("recent-notifications")
+        self.classes("w-full p-0 gap-0").style(
+            "contain: content"
+        )  # a changed row repaints the table only.mark("recent-notifications")
         with self:
             ui.label("Recent notifications").classes("text-lg font-medium px-4 pt-3 pb-2")
             self.table = NotificationTable(latest)

@@ -43,3 +43,13 @@ def test_memory_stays_bounded() -> None:
     old.record(at(60 * 23, users=2))
     old.record(at(0, users=3))
     assert len(old.points) == 2, "points older than six hours are dropped (one kept as the baseline)"
+
+
+def test_a_history_younger_than_a_slice_is_a_line_from_its_start_to_now() -> None:
+    """Regression: a freshly started server's last-hour chart showed a lone point (nothing drawn)."""
+    history = Trends()
+    since = datetime.now(UTC) - timedelta(hours=1)
+    history.record(at(0.3, notifications_pending=2))
+    history.record(at(0.2, notifications_pending=5))
+    history.record(at(0.1, notifications_pending=7))
+    assert [value for _, value in history.series("notifications_pending", since)] == [2, 7]
