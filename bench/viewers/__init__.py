@@ -6,7 +6,7 @@ from pathlib import Path
 from bench.report import Section, median, progress
 
 from . import browser
-from .run import dashboard_viewers, page_loads
+from .run import dashboard_viewers, idle_growth, page_loads
 
 COUNTS = (1, 50, 200)
 RUNS = 3
@@ -68,10 +68,13 @@ def _viewers_section(folder: Path) -> Section:
 
 
 def _pages_section(folder: Path) -> Section:
-    runs = []
+    runs, idle = [], []
     for run in range(RUNS):
         progress(f"viewers: 300 plain page loads, 8 at a time (demo running), run {run + 1} of {RUNS}")
         runs.append(page_loads(folder))
+        progress(f"viewers: the same demo left alone as long, run {run + 1} of {RUNS}")
+        start, after = idle_growth(folder, runs[-1].pages / runs[-1].per_second + runs[-1].wait)
+        idle.append(after - start)
     r = runs[0]
 
     def mid(field: str) -> float:
@@ -86,7 +89,9 @@ def _pages_section(folder: Path) -> Section:
         "The demo running (~4 events a second); 300 plain `GET /` (no websocket, as a crawler or a "
         "health check would), 8 at a time, from the benchmark process. CPU is the server's per page; "
         f"RSS at the start, right after, and {r.wait:.0f} s later (NiceGUI lets a page that never "
-        f"connected go after a minute). Medians of {RUNS} runs (answers: all runs together).",
+        "connected go after a minute); next to it, how much the same demo grows by itself over the same "
+        "time with no page loads (its own server, started the same way: the demo keeps adding requests, "
+        f"episodes and notifications). Medians of {RUNS} runs (answers: all runs together).",
         [
             "pages",
             "pages / s",
@@ -97,6 +102,8 @@ def _pages_section(folder: Path) -> Section:
             "RSS start MiB",
             "RSS peak MiB",
             f"RSS {r.wait:.0f} s later MiB",
+            "growth MiB",
+            "growth without page loads MiB",
         ],
         [
             [
@@ -109,6 +116,8 @@ def _pages_section(folder: Path) -> Section:
                 f"{mid('rss_start') / MiB:.0f}",
                 f"{mid('rss_peak') / MiB:.0f}",
                 f"{mid('rss_after') / MiB:.0f}",
+                f"{median([one.rss_after - one.rss_start for one in runs]) / MiB:+.0f}",
+                f"{median(idle) / MiB:+.0f}",
             ]
         ],
     )

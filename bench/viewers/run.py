@@ -115,6 +115,19 @@ async def _load(url: str, pages: int, at_once: int) -> tuple[list[float], list[i
     return times, statuses
 
 
+def idle_growth(folder: Path, seconds: float) -> tuple[float, float]:
+    """(RSS at the start, RSS ``seconds`` later) of a demo left alone: how much it grows by itself."""
+    url = f"sqlite:///{folder / f'idle-{time.monotonic_ns()}.sqlite3'}"
+    server = Server(url, {"demo": "true", "demo_database_url": url}).start()
+    try:
+        time.sleep(5)  # the demo's first syncs, as for the page loads
+        start = rss(server.process.pid)
+        time.sleep(seconds)
+        return start, rss(server.process.pid)
+    finally:
+        server.stop()
+
+
 def page_loads(
     folder: Path, *, pages: int = 300, at_once: int = 8, demo: bool = True, wait: float = 75
 ) -> PageLoads:
