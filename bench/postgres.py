@@ -22,7 +22,7 @@ WRITERS = (1, 4, 16)
 SECONDS = 5.0
 ROUNDS = 3
 MIGRATIONS = Path(schema.MIGRATIONS) / "versions"
-AIRDATE = "Airdate (counter triggers + change log in commit order)"
+AIRDATE = "Airdate (counter triggers in 8 slots + change log in commit order)"
 ADA = "INSERT INTO users (username, email, created_at) VALUES ('ada', 'ada@example.org', CURRENT_TIMESTAMP)"
 
 
@@ -36,8 +36,12 @@ def run(folder: Path) -> list[Section]:
 
 def _writers(cluster: Postgres) -> Section:
     baseline = _migration("0001_baseline.py")
+    slotted = _migration("0003_counter_slots.py")
     variants = {
         AIRDATE: lambda c: None,
+        "the same with every counter in one row (before migration 0003)": lambda c: _execute(
+            c, triggers.create("postgresql", slotted.counting_triggers(slotted.COUNTERS, "0"))
+        ),
         "change log without the ordering lock (the bug it fixes)": lambda c: _execute(
             c, triggers.create("postgresql", baseline.CHANGE_LOG)
         ),
