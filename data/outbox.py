@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Update, func, update
-from sqlmodel import col, or_, select
+from sqlmodel import Session, col, or_, select
 
 from .db import Database
 from .models import Episode, Notification, NotificationStatus, User, utcnow
@@ -88,12 +88,28 @@ def claim(database: Database, user_id: int, owner: str, now: datetime | None = N
         if not ids:
             return None
         user = session.get(User, user_id)
-        rows = session.exec(select(Notification).where(col(Notification.id).in_(ids))).all()
-        episode_ids = [r.episode_id for r in rows if r.episode_id is not None]
-        episodes = {e.id: e for e in session.exec(select(Episode).where(col(Episode.id).in_(episode_ids)))}
+        assert user is not None  # notifications.user_id is a foreign key
+        return _batch(session, user, col(Notification.id).in_(ids), owner)
+
+
+def next_batch(database: Database, user_id: int) -> Batch:
+    """What the user's next e-mail would hold: every pending item, read without claiming anything (an
+    operator's preview). Its ``items`` are empty when nothing is pending; LookupError for no such user."""
+    with database.session() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise LookupError(f"no user with id {user_id}")
+        pending = (col(Notification.user_id) == user_id) & (Notification.status == NotificationStatus.PENDING)
+        return _batch(session, user, pending, owner="")
+
+
+def _batch(session: Session, user: User, which: ColumnElement[bool], owner: str) -> Batch:
+    rows = session.exec(select(Notification).where(which)).all()
+    episode_ids = [r.episode_id for r in rows if r.episode_id is not None]
+    episodes = {e.id: e for e in session.exec(select(Episode).where(col(Episode.id).in_(episode_ids)))}
     items = [_item(row, episodes.get(row.episode_id)) for row in sorted(rows, key=lambda r: r.id)]
-    assert user is not None  # notifications.user_id is a foreign key
-    return Batch(user_id, user.username, user.email, items, owner)
+    assert user.id is not None
+    return Batch(user.id, user.username, user.email, items, owner)
 
 
 def mark_sent(database: Database, batch: Batch) -> int:

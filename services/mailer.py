@@ -37,6 +37,16 @@ class Smtp:
     timeout: float = 30.0
 
 
+@dataclass(frozen=True)
+class Preview:
+    username: str
+    items: int  # pending notifications the e-mail would carry; 0: nothing would be sent
+    to: str | None = None
+    subject: str | None = None
+    text: str | None = None
+    html: str | None = None
+
+
 class Mailer:
     """Sends due batches; any number of mailers may share one database (see :mod:`data.outbox`)."""
 
@@ -69,6 +79,23 @@ class Mailer:
                 released,
                 self.lease,
             )
+
+    async def preview(self, user_id: int) -> "Preview":
+        """The e-mail a user would get next, exactly as it would be sent; nothing is claimed or sent."""
+        batch = await asyncio.to_thread(outbox.next_batch, self.database, user_id)
+        if not batch.items:
+            return Preview(batch.username, 0)
+        message = compose(batch, self.smtp.sender)
+        text, html_part = message.get_body(("plain",)), message.get_body(("html",))
+        assert text is not None and html_part is not None  # compose writes both
+        return Preview(
+            batch.username,
+            len(batch.items),
+            to=str(message["To"]),
+            subject=str(message["Subject"]),
+            text=text.get_content(),
+            html=html_part.get_content(),
+        )
 
     async def send_due(self, progress: Progress | None = None, *, now_please: bool = False) -> Progress:
         """Send every batch that is due (``now_please``: every user's pending items, delay or not)."""

@@ -1,12 +1,16 @@
 """Users, Requests and Episodes: tables paged, sorted and searched by the database."""
 
+from collections.abc import Awaitable, Callable
+
 from nicegui import run, ui
 
 from api.policy import AccessPolicy, Need
 from data import Database
 from data.queries import LISTINGS, page_of
 from services.access import mask_email
+from services.mailer import Mailer
 
+from .email_preview import EmailPreview
 from .frame import Nav, frame
 from .principal import principal_of
 
@@ -16,6 +20,11 @@ LOCAL_TIME_CELL = (
     '{{ props.value ? new Date(props.value).toLocaleString() : "—" }}</q-td>'
 )
 PRIVATE_COLUMNS = ("email",)  # shown masked to viewers
+NEXT_EMAIL_CELL = (  # the admin's button on each user: what this user's next e-mail would say
+    '<q-td :props="props"><q-btn flat dense no-caps icon="mail" label="Next e-mail" '
+    ":aria-label=\"'Next e-mail to ' + props.row.username\" "
+    "@click=\"() => $parent.$emit('next_email', props.row.id)\" /></q-td>"
+)
 PAGES = {  # listing -> (page title, search hint)
     "users": ("Users", "Search name or e-mail"),
     "requests": ("Requests", "Search title, requester or status"),
@@ -23,16 +32,20 @@ PAGES = {  # listing -> (page title, search hint)
 }
 
 
-def register(database: Database, policy: AccessPolicy, nav: Nav) -> None:
+def register(database: Database, mailer: Mailer | None, policy: AccessPolicy, nav: Nav) -> None:
     for listing, (title, hint) in PAGES.items():
         policy.allow(f"/{listing}", Need.VIEWER)
 
         @ui.page(f"/{listing}")
         async def listing_page(listing: str = listing, title: str = title, hint: str = hint) -> None:
             principal = principal_of(ui.context.client)
-            masked = () if principal is not None and principal.is_admin else PRIVATE_COLUMNS
+            is_admin = principal is not None and principal.is_admin
+            masked = () if is_admin else PRIVATE_COLUMNS
             with frame(title, nav):
                 table = ListingTable(database, listing, hint, masked=masked)
+                if listing == "users" and is_admin:
+                    preview = EmailPreview(mailer)
+                    table.add_row_button("next_email", NEXT_EMAIL_CELL, preview.show)
             await table.load()
 
 
@@ -72,6 +85,15 @@ class ListingTable(ui.column):
         for name in LISTINGS[listing].instants:  # shown in the viewer's own time zone, like every time
             self.table.add_slot(f"body-cell-{name}", LOCAL_TIME_CELL)
         self.table.on("request", lambda e: self.load(e.args["pagination"]))
+
+    def add_row_button(self, name: str, cell: str, on_click: Callable[[int], Awaitable[None]]) -> None:
+        """A last column whose ``cell`` emits ``name`` with the row's id."""
+        self.table.columns = [
+            *self.table.columns,
+            {"name": name, "label": "", "field": "id", "align": "right"},
+        ]
+        self.table.add_slot(f"body-cell-{name}", cell)
+        self.table.on(name, lambda event: on_click(int(event.args)))
 
     async def load(self, pagination: dict | None = None) -> None:
         wanted = {**self.table.pagination, **(pagination or {})}

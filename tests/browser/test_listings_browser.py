@@ -1,4 +1,5 @@
-"""The Users / Episodes listings in a real Chromium: the pager, sorting, search and local times."""
+"""The Users / Episodes listings in a real Chromium: the pager, sorting, search, local times and the
+admin's preview of a user's next e-mail."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -6,6 +7,7 @@ from zoneinfo import ZoneInfo
 from playwright.async_api import Browser, expect
 
 from data import Database
+from standins.smtp import start_sink
 
 from ..utils.factories import land_episode, make_tracked_show, make_users
 from ..utils.server import Server
@@ -70,3 +72,32 @@ async def test_a_mistyped_address_shows_the_console_and_a_way_back(server: Serve
     await expect(page.get_by_role("button", name="Menu")).to_be_visible()
     await page.get_by_role("link", name="Back to the dashboard").click()
     await expect(page.get_by_role("group", name="Users")).to_be_visible()
+
+
+async def test_an_admin_previews_a_users_next_email_and_nothing_is_sent(
+    database: Database, browser: Browser
+) -> None:
+    make_tracked_show(database, tmdb_id=7, requesters=2)
+    land_episode(database, 7, 1, 1)
+    land_episode(database, 7, 1, 2)
+    sink, controller = start_sink()
+    settings = {"smtp_host": "127.0.0.1", "smtp_port": str(controller.port), "smtp_tls": "none"}
+    server = Server(str(database.url), {**settings, "send_interval": "3600"}).start()
+    try:
+        page = await browser.new_page()
+        await page.goto(f"{server.url}/users")
+        await page.get_by_role("button", name="Next e-mail to fan7_0").click()
+        dialog = page.get_by_role("dialog")
+        await expect(dialog).to_contain_text("Next e-mail to fan7_0")
+        await expect(dialog).to_contain_text("Subject: 2 new episodes: Show 7")
+        html = dialog.frame_locator("iframe")
+        await expect(html.get_by_role("heading", name="Show 7")).to_be_visible()
+        await expect(html.locator("li")).to_have_count(2)
+        await dialog.get_by_role("tab", name="Text").click()
+        await expect(dialog).to_contain_text("Hi fan7_0,")
+        await dialog.get_by_role("button", name="Close").click()
+        await expect(dialog).to_be_hidden()
+        assert sink.received == [], "a preview sends nothing"
+    finally:
+        server.stop()
+        controller.stop()

@@ -1,0 +1,29 @@
+"""``GET /api/users/{id}/next-email``: the e-mail a user would get next, exactly as it would be sent."""
+
+from dataclasses import asdict
+
+from fastapi import APIRouter, HTTPException
+
+from services.mailer import Mailer
+
+from .policy import AccessPolicy, Need
+
+
+def create_router(mailer: Mailer | None, policy: AccessPolicy) -> APIRouter:
+    router = APIRouter(tags=["notifications"])
+    policy.allow("/api/users/", Need.ADMIN, tokens=True)  # the preview shows the e-mail address
+
+    @router.get(
+        "/api/users/{user_id}/next-email",
+        summary="Preview the next e-mail a user would get (subject, text and HTML); nothing is sent",
+        responses={404: {"description": "no such user"}, 409: {"description": "e-mail is not configured"}},
+    )
+    async def next_email(user_id: int) -> dict:
+        if mailer is None:
+            raise HTTPException(409, "e-mail is not configured: set AIRDATE_SMTP_HOST")
+        try:
+            return asdict(await mailer.preview(user_id))
+        except LookupError as error:
+            raise HTTPException(404, str(error)) from None
+
+    return router
