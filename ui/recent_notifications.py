@@ -55,9 +55,8 @@ class RecentNotifications(ui.card):
 
     def __init__(self, latest: LatestNotifications) -> None:
         super().__init__()
-        self.classes("w-full p-0 gap-0").style(
-            "contain: content"
-        )  # a changed row repaints the table only.mark("recent-notifications")
+        # "contain: content": a changed row repaints the table only
+        self.classes("w-full p-0 gap-0").style("contain: content").mark("recent-notifications")
         with self:
             ui.label("Recent notifications").classes("text-lg font-medium px-4 pt-3 pb-2")
             self.table = NotificationTable(latest)
