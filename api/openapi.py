@@ -17,7 +17,7 @@ DESCRIPTION = (
     "Live stats, notification and log events (Server-Sent Events), actions as jobs, Sonarr's webhook, "
     "health and Prometheus metrics. Send `Authorization: Bearer <token>`; make tokens on the console's "
     "Access tokens page or with `python main.py tokens add NAME --scope read`. A `read` token may read; "
-    "an `admin` token may also start actions."
+    "an `admin` token may also start actions and retry notifications."
 )
 SCHEMES = {
     "bearer": {"type": "http", "scheme": "bearer", "description": "an Airdate API token"},

@@ -11,6 +11,9 @@ items at once, the database gives each row to exactly one. A claim records its o
 outcome is written only ``WHERE claimed_by = <owner>``, and :func:`release_stale` takes back only claims
 older than a lease, so a live process's batch is never put back under it, while one left behind by a
 process that died is sent again once its lease has run out. Attempts are counted per notification.
+
+An operator may put ``failed`` notifications back (:func:`retry_failed`): they become ``pending`` with
+no attempts and no backoff, as if new, so the next round sends them; nothing else is touched.
 """
 
 from dataclasses import dataclass
@@ -168,6 +171,48 @@ def release_stale(database: Database, lease: float, now: datetime | None = None)
         )
         session.commit()
         return result.rowcount
+
+
+class NotRetryable(Exception):
+    """One notification asked to be retried is not ``failed`` (``status``) or does not exist (None)."""
+
+    def __init__(self, notification_id: int, status: str | None) -> None:
+        self.notification_id = notification_id
+        self.status = status
+        if status is None:
+            message = f"there is no notification {notification_id}"
+        else:
+            message = f"notification {notification_id} is {status}, not failed: only failed ones are retried"
+        super().__init__(message)
+
+
+def retry_failed(database: Database, notification_id: int | None = None) -> int:
+    """Every failed notification (or only ``notification_id``) back to ``pending``, attempts and backoff
+    reset, so the mailer's next round sends it; how many moved. ``last_error`` stays until it is sent.
+
+    A given notification that is not failed raises :class:`NotRetryable` and nothing changes."""
+    retrying = (
+        update(Notification)
+        .where(col(Notification.status) == NotificationStatus.FAILED)
+        .values(
+            status=NotificationStatus.PENDING,
+            attempts=0,
+            next_attempt_at=None,
+            claimed_at=None,
+            claimed_by=None,
+        )
+    )
+    if notification_id is not None:
+        retrying = retrying.where(col(Notification.id) == notification_id)
+    with database.session() as session:
+        moved = session.execute(retrying).rowcount
+        session.commit()
+        if notification_id is not None and moved == 0:
+            status = session.exec(
+                select(Notification.status).where(col(Notification.id) == notification_id)
+            ).first()
+            raise NotRetryable(notification_id, status)
+    return moved
 
 
 def _owned(batch: Batch) -> Update:

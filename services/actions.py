@@ -1,4 +1,4 @@
-"""The four actions of the console and the REST API, wired to their services."""
+"""The five actions of the console and the REST API, wired to their services."""
 
 from dataclasses import dataclass
 
@@ -8,10 +8,11 @@ from .jellyseerr import sync_requests, sync_users
 from .jobs import Action
 from .mailer import Mailer
 from .progress import Progress
+from .retry import NO_MAIL, retry_all
 from .sonarr import import_episodes
 from .upstream import Upstream
 
-ACTIONS = ("sync-users", "sync-requests", "import-episodes", "send-pending")
+ACTIONS = ("sync-users", "sync-requests", "import-episodes", "send-pending", "retry-failed")
 SCHEDULED_SYNC = ("sync-users", "sync-requests")  # every AIRDATE_SYNC_INTERVAL, one after the other
 
 
@@ -54,7 +55,10 @@ def build_actions(database: Database, upstreams: Upstreams, mailer: Mailer | Non
 
     async def send(progress: Progress) -> Progress:
         if mailer is None:
-            raise ValueError("e-mail is not configured: set AIRDATE_SMTP_HOST")
+            raise ValueError(NO_MAIL)
         return await mailer.send_due(progress, now_please=True)
 
-    return dict(zip(ACTIONS, (users, requests, episodes, send), strict=True))
+    async def retry(progress: Progress) -> Progress:
+        return await retry_all(database, mailer, progress)
+
+    return dict(zip(ACTIONS, (users, requests, episodes, send, retry), strict=True))

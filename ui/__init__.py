@@ -26,7 +26,7 @@ def register_pages(
 
     Each page says who may see it (``policy``); a page that says nothing is for admins only."""
     login.register(access, identities, policy)
-    dashboard.register(live, jobs, policy, nav)
+    dashboard.register(live, jobs, database, policy, nav)
     listings.register(database, mailer, policy, nav)
     accounts.register(access, identities, nav)
     tokens.register(access, identities, nav)

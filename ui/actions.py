@@ -13,6 +13,7 @@ LABELS = {
     "sync-requests": ("Sync requests", "sync"),
     "import-episodes": ("Import episodes", "download"),
     "send-pending": ("Send pending", "send"),
+    "retry-failed": ("Retry failed", "replay"),
 }
 
 

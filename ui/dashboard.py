@@ -8,6 +8,7 @@ no subscription and receives nothing.
 from nicegui import app, ui
 
 from api.policy import AccessPolicy, Need
+from data import Database
 from live import LiveSources
 from services.jobs import Jobs
 
@@ -18,7 +19,7 @@ from .live_controls import STORAGE_KEY, Freshness, LiveControls
 from .live_view import LiveView
 from .log_viewer import LogViewer
 from .principal import principal_of
-from .recent_notifications import RecentNotifications
+from .recent_notifications import RecentNotifications, retrier
 from .stats_grid import StatsGrid
 
 # A hidden tab tells the server, which then stops sending it updates until it is shown again.
@@ -28,12 +29,13 @@ document.addEventListener("visibilitychange",
 </script>"""
 
 
-def register(live: LiveSources, jobs: Jobs, policy: AccessPolicy, nav: Nav) -> None:
+def register(live: LiveSources, jobs: Jobs, database: Database, policy: AccessPolicy, nav: Nav) -> None:
     policy.allow("/", Need.VIEWER)
 
     @ui.page("/")
     async def dashboard() -> None:
         principal = principal_of(ui.context.client)
+        is_admin = principal is not None and principal.is_admin  # viewers see, but do not act
         with frame("Dashboard", nav) as tools:
             view = LiveView(live.hub, app.storage.user.get(STORAGE_KEY, "live"))
             content = ui.column().classes("w-full gap-4")
@@ -42,12 +44,13 @@ def register(live: LiveSources, jobs: Jobs, policy: AccessPolicy, nav: Nav) -> N
                 LiveControls(view, on_change=freshness.refresh)
             with content:
                 freshness.dim(view.add(StatsGrid(live.feed, live.trends)))
-                if principal is not None and principal.is_admin:  # viewers see, but do not act
+                if is_admin:
                     ActionPanel(jobs, started_by=principal.who)
                 view.add(ActivityChart(live.trends, live.samples))
                 with ui.grid().classes("w-full gap-4 grid-cols-1 lg:grid-cols-3"):
                     with ui.element("div").classes("lg:col-span-2 min-w-0"):
-                        view.add(RecentNotifications(live.latest))
+                        retry = retrier(database, principal.who) if is_admin else None
+                        view.add(RecentNotifications(live.latest, on_retry=retry))
                     view.add(LogViewer(live.hub))
 
         def visibility(state: str) -> None:

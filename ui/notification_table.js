@@ -1,6 +1,7 @@
 // The newest notifications, newest first. The server sends one row per change (upsert); a known row
 // changes in place, a new one goes on top. Times read "2 minutes ago" (one timer for the whole table)
-// with the exact local time on hover. Changes wait for the next animation frame.
+// with the exact local time on hover. Changes wait for the next animation frame. For admins
+// (``retryable``) a failed row has a Retry button; its new status arrives like any other change.
 const COLORS = { pending: "orange", sending: "blue", sent: "positive", failed: "negative" };
 const RELATIVE = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 const STEPS = [
@@ -23,7 +24,12 @@ export default {
             <td><span :title="exact(row.created_at)">{{ ago(row.created_at) }}</span></td>
             <td class="font-medium">{{ row.user }}</td>
             <td class="whitespace-normal">{{ row.subject }}</td>
-            <td><q-chip dense square text-color="white" :color="colors[row.status] || 'grey'">{{ row.status }}</q-chip></td>
+            <td class="whitespace-nowrap">
+              <q-chip dense square text-color="white" :color="colors[row.status] || 'grey'">{{ row.status }}</q-chip>
+              <q-btn v-if="retryable && row.status === 'failed'" flat dense no-caps size="sm" icon="replay"
+                     label="Retry" :aria-label="'Retry notification ' + row.id" :data-retry="row.id"
+                     @click="$emit('retry', row.id)" />
+            </td>
           </tr>
         </tbody>
       </q-markup-table>
@@ -32,6 +38,7 @@ export default {
   props: {
     initial: Array,
     limit: { type: Number, default: 50 },
+    retryable: Boolean,
   },
   data() {
     return { rows: [...(this.initial || [])], now: Date.now(), colors: COLORS, queued: [], frame: 0 };

@@ -1,24 +1,34 @@
 """The dashboard's table of the newest notifications, drawn by the browser (``notification_table.js``).
 
 A page starts from the rows the live feed keeps in memory (no query per page); each notification
-event then sends this viewer one row.
+event then sends this viewer one row. An admin's table has a Retry button on failed rows; the row then
+changes like any other, through the feed.
 """
 
-from nicegui import ui
+from collections.abc import Awaitable, Callable
 
+from nicegui import run, ui
+
+from data import Database
 from live import Event
 from live.hub import NOTIFICATION
 from live.latest import LatestNotifications
+from services.retry import NotRetryable, retry_one
+
+Retry = Callable[[int], Awaitable[None]]
 
 
 class NotificationTable(ui.element, component="notification_table.js"):
-    def __init__(self, latest: LatestNotifications, limit: int = 50) -> None:
+    def __init__(self, latest: LatestNotifications, limit: int = 50, on_retry: Retry | None = None) -> None:
         super().__init__()
         self.latest = latest
         self.limit = limit
         self.rows = latest.newest()[:limit]  # what this viewer was sent, newest first
         self.props["initial"] = self.rows
         self.props["limit"] = limit
+        self.props["retryable"] = on_retry is not None
+        if on_retry is not None:  # no listener, no retry: a viewer's browser cannot send one
+            self.on("retry", lambda event: on_retry(int(event.args)))
 
     @property
     def shown_ids(self) -> list[int]:
@@ -53,14 +63,13 @@ class NotificationTable(ui.element, component="notification_table.js"):
 class RecentNotifications(ui.card):
     """The card around the table."""
 
-    def __init__(self, latest: LatestNotifications) -> None:
+    def __init__(self, latest: LatestNotifications, on_retry: Retry | None = None) -> None:
         super().__init__()
-        self.classes("w-full p-0 gap-0").style(
-            "contain: content"
-        )  # a changed row repaints the table only.mark("recent-notifications")
+        # "contain: content": a changed row repaints the table only
+        self.classes("w-full p-0 gap-0").style("contain: content").mark("recent-notifications")
         with self:
             ui.label("Recent notifications").classes("text-lg font-medium px-4 pt-3 pb-2")
-            self.table = NotificationTable(latest)
+            self.table = NotificationTable(latest, on_retry=on_retry)
 
     @property
     def shown_ids(self) -> list[int]:
@@ -71,3 +80,17 @@ class RecentNotifications(ui.card):
 
     async def reload(self) -> None:
         await self.table.reload()
+
+
+def retrier(database: Database, who: str) -> Retry:
+    """What an admin's Retry button does: the notification back to pending, or a warning why not."""
+
+    async def retry(notification_id: int) -> None:
+        try:
+            await run.io_bound(retry_one, database, notification_id, by=who)
+        except NotRetryable as refused:
+            ui.notify(str(refused), type="warning")
+            return
+        ui.notify(f"Notification {notification_id} will be sent again", type="positive")
+
+    return retry

@@ -56,7 +56,9 @@ async def test_an_action_runs_as_a_job_once_at_a_time(
 async def test_unknown_actions_and_jobs_are_404s(user: User) -> None:
     response = await user.http_client.post("/api/actions/sync-everything")
     assert response.status_code == 404
-    assert "choose from sync-users, sync-requests, import-episodes, send-pending" in response.json()["detail"]
+    assert response.json()["detail"].endswith(
+        "choose from sync-users, sync-requests, import-episodes, send-pending, retry-failed"
+    )
     assert (await user.http_client.get("/api/jobs/nope")).status_code == 404
 
 

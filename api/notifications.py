@@ -1,0 +1,35 @@
+"""``POST /api/notifications/{id}/retry``: one failed notification back to pending (admins)."""
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi.responses import JSONResponse
+
+from data import Database
+from data.models import NotificationStatus
+from services.retry import NotRetryable, retry_one
+
+from .policy import AccessPolicy, Need
+
+NotificationId = Annotated[int, Path(ge=1, le=2**63 - 1, description="the notification's id")]
+
+
+def create_router(database: Database, policy: AccessPolicy) -> APIRouter:
+    router = APIRouter(tags=["notifications"])
+    policy.allow("/api/notifications/", Need.ADMIN, tokens=True)
+
+    @router.post(
+        "/api/notifications/{notification_id}/retry",
+        summary="Put a failed notification back to pending; the mailer's next round sends it",
+        responses={404: {"description": "no such notification"}, 409: {"description": "not failed"}},
+    )
+    async def retry(notification_id: NotificationId, request: Request) -> JSONResponse:
+        who = request.state.principal.who
+        try:
+            await asyncio.to_thread(retry_one, database, notification_id, by=who)
+        except NotRetryable as refused:
+            raise HTTPException(404 if refused.status is None else 409, str(refused)) from None
+        return JSONResponse({"id": notification_id, "status": NotificationStatus.PENDING.value})
+
+    return router

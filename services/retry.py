@@ -1,0 +1,31 @@
+"""Retrying failed notifications by hand: one (the console's Retry, the REST API) or all (an action)."""
+
+import asyncio
+import logging
+
+from data import Database, outbox
+from data.outbox import NotRetryable
+
+from .mailer import Mailer
+from .progress import Progress
+
+log = logging.getLogger("airdate.audit")
+NO_MAIL = "e-mail is not configured: set AIRDATE_SMTP_HOST"
+
+__all__ = ["NO_MAIL", "NotRetryable", "retry_all", "retry_one"]
+
+
+def retry_one(database: Database, notification_id: int, *, by: str) -> None:
+    """Put one failed notification back to pending (it blocks: call it off the event loop); raises
+    :class:`NotRetryable` when it does not exist or is not failed."""
+    outbox.retry_failed(database, notification_id)
+    log.info("%s retried notification %d", by, notification_id)
+
+
+async def retry_all(database: Database, mailer: Mailer | None, progress: Progress) -> Progress:
+    """Every failed notification back to pending, then the mailer sends now (like Send pending)."""
+    if mailer is None:
+        raise ValueError(NO_MAIL)
+    moved = await asyncio.to_thread(outbox.retry_failed, database)
+    progress.counts["retried"] += moved
+    return await mailer.send_due(progress, now_please=True)
