@@ -1,7 +1,5 @@
 """A dialog with the e-mail a user would get next, exactly as it would be sent (nothing is sent)."""
 
-from html import escape
-
 from nicegui import ui
 
 from services.mailer import Mailer
@@ -40,10 +38,8 @@ class EmailPreview(ui.dialog):
                 with ui.tab_panels(tabs, value=as_html).classes("w-full"):
                     with ui.tab_panel(as_html).classes("p-0"):
                         # its own document, scripts off: the message's styles cannot touch the console
-                        ui.html(
-                            f'<iframe sandbox srcdoc="{escape(preview.html or "", quote=True)}" '
-                            'title="The e-mail as HTML" class="w-full h-80 bg-white rounded"></iframe>'
-                        )
+                        frame = ui.element("iframe").classes("w-full h-80 bg-white rounded")
+                        frame.props.update(sandbox="", srcdoc=preview.html or "", title="The e-mail as HTML")
                     with ui.tab_panel(as_text).classes("p-0"):
                         ui.code(preview.text or "", language="text").classes("w-full")
         self.open()

@@ -34,13 +34,18 @@ def settings(settings: Settings, mail_server: tuple[Sink, int]) -> Settings:
 
 
 def parts(sink: Sink) -> dict[str, str]:
+    """The received e-mail's parts, line ends as the preview has them (SMTP carries CRLF)."""
     (mail,) = sink.received
     message = mail.message
+
+    def body(kind: str) -> str:
+        return message.get_body((kind,)).get_content().replace("\r\n", "\n")
+
     return {
         "to": str(message["To"]),
         "subject": str(message["Subject"]),
-        "text": message.get_body(("plain",)).get_content(),
-        "html": message.get_body(("html",)).get_content(),
+        "text": body("plain"),
+        "html": body("html"),
     }
 
 
