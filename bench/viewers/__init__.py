@@ -6,7 +6,7 @@ from pathlib import Path
 from bench.report import Section, median, progress
 
 from . import browser
-from .run import dashboard_viewers, idle_growth, page_loads
+from .run import WARM_UP, dashboard_viewers, idle_growth, page_loads
 
 COUNTS = (1, 50, 200)
 RUNS = 3
@@ -86,7 +86,8 @@ def _pages_section(folder: Path) -> Section:
             statuses[status] = statuses.get(status, 0) + n
     section = Section(
         "The cost of a page",
-        "The demo running (~4 events a second); 300 plain `GET /` (no websocket, as a crawler or a "
+        f"The demo running (~4 events a second) and warmed up ({WARM_UP:.0f} s: a fresh demo grows by about "
+        "19 MiB in its first 90 s, then levels off); 300 plain `GET /` (no websocket, as a crawler or a "
         "health check would), 8 at a time, from the benchmark process. CPU is the server's per page; "
         f"RSS at the start, right after, and {r.wait:.0f} s later (NiceGUI lets a page that never "
         "connected go after a minute); next to it, how much the same demo grows by itself over the same "

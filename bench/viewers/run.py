@@ -115,12 +115,15 @@ async def _load(url: str, pages: int, at_once: int) -> tuple[list[float], list[i
     return times, statuses
 
 
+WARM_UP = 120.0  # seconds: a fresh demo grows ~19 MiB in its first ~90 s (caches, history), then levels off
+
+
 def idle_growth(folder: Path, seconds: float) -> tuple[float, float]:
     """(RSS at the start, RSS ``seconds`` later) of a demo left alone: how much it grows by itself."""
     url = f"sqlite:///{folder / f'idle-{time.monotonic_ns()}.sqlite3'}"
     server = Server(url, {"demo": "true", "demo_database_url": url}).start()
     try:
-        time.sleep(5)  # the demo's first syncs, as for the page loads
+        time.sleep(WARM_UP)  # as for the page loads
         start = rss(server.process.pid)
         time.sleep(seconds)
         return start, rss(server.process.pid)
@@ -135,7 +138,7 @@ def page_loads(
     settings = {"demo": "true", "demo_database_url": url} if demo else {}
     server = Server(url, settings).start()
     try:
-        time.sleep(5)  # the demo's first syncs
+        time.sleep(WARM_UP)  # a server that has run for a while meets the burst, not one still warming up
         start = rss(server.process.pid)
         cpu_before, began = cpu(server.process.pid), time.monotonic()
         times, statuses = asyncio.run(_load(server.url, pages, at_once))
