@@ -23,6 +23,9 @@ SENT, PENDING = "#16a34a", "#f59e0b"
 RANGES = {"1h": "Last hour", "24h": "24 hours", "7d": "7 days"}
 FIELDS = ("notifications_sent", "notifications_pending")
 REDRAW_EVERY = 5.0  # seconds between two redraws of the last-hour chart
+# The browser makes the chart a moment after the page arrives; a redraw sent before that is lost (and,
+# with redraws this far apart, the page would show its build-time series for seconds).
+FIRST_REDRAW_AFTER = 1.0
 
 
 def _series(name: str, color: str) -> dict:
@@ -35,7 +38,8 @@ class ActivityChart(ui.card):
         self.classes("w-full").mark("activity-chart")
         self.trends = trends
         self.samples = samples
-        self._drawn_at = float("-inf")  # event-loop time of the last redraw
+        # event-loop time of the last redraw; the page's series counts as one, a little in the past
+        self._drawn_at = asyncio.get_running_loop().time() - REDRAW_EVERY + FIRST_REDRAW_AFTER
         self._waiting: list[list[list[int]]] | None = None  # the newest series, until its redraw
         self._redraw: asyncio.TimerHandle | None = None
         with self:
@@ -95,7 +99,10 @@ class ActivityChart(ui.card):
             self._drawn_at = asyncio.get_running_loop().time()
             self._show(self.trends.chart_last_hour(FIELDS))
             return
-        points = await self.samples.series(self.range.value, FIELDS)
+        wanted = self.range.value
+        points = await self.samples.series(wanted, FIELDS)
+        if self.range.value != wanted:  # the viewer chose another range meanwhile: that one is shown
+            return
         self._show([[[int(at.timestamp() * 1000), values[f]] for at, values in points] for f in FIELDS])
 
     def _show(self, series: list[list[list[int]]], *, push: bool = True) -> None:

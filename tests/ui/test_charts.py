@@ -41,10 +41,10 @@ def chart(user: User) -> ActivityChart:
     return found
 
 
-def last_point(user: User, series: str) -> int:
-    """The newest value the chart shows for ``sent`` or ``pending``."""
-    index = {"sent": 0, "pending": 1}[series]
-    return chart(user).chart.options["series"][index]["data"][-1][1]
+def last_point(user: User, series: str) -> int | None:
+    """The newest value the chart shows for ``sent`` or ``pending`` (None: no point yet)."""
+    data = chart(user).chart.options["series"][{"sent": 0, "pending": 1}[series]]["data"]
+    return data[-1][1] if data else None
 
 
 async def test_percent_change_compares_with_one_hour_ago(
