@@ -39,6 +39,9 @@ class Console:
 @asynccontextmanager
 async def simulated(settings: Settings, plugins: Sequence[Plugin] = ()) -> AsyncIterator[Console]:
     """What NiceGUI's ``user`` fixture does with a main file, with our factory instead."""
+    # FastAPI wraps the app's lifespan once per included router, and NiceGUI's reset keeps the wrappers:
+    # with one global app for every test they nested deeper each test until a RecursionError.
+    lifespan = core.app.router.lifespan_context
     with nicegui_reset_globals():
         os.environ["NICEGUI_USER_SIMULATION"] = "true"
         try:
@@ -52,6 +55,7 @@ async def simulated(settings: Settings, plugins: Sequence[Plugin] = ()) -> Async
                     for client in console.clients:
                         await client.aclose()
         finally:
+            core.app.router.lifespan_context = lifespan
             os.environ.pop("NICEGUI_USER_SIMULATION", None)
             ui.navigate = Navigate()
             ui.notify = notify
