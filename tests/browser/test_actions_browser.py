@@ -11,7 +11,7 @@ from ..utils.standins import serve
 
 
 async def test_sync_users_moves_the_users_tile(airdate_env: str, browser: Browser) -> None:
-    world = JellyseerrWorld(delay=0.02)
+    world = JellyseerrWorld(delay=0.1)  # the job takes a few seconds: its disabled button can be seen
     for i in range(25):
         world.add_user(f"viewer{i}")
     with serve(create_app(world, "key")) as url:
@@ -23,6 +23,8 @@ async def test_sync_users_moves_the_users_tile(airdate_env: str, browser: Browse
             await page.goto(server.url)
             users = page.get_by_role("group", name="Users").locator(".text-3xl")
             await expect(users).to_have_text("0")
+            # a click before the page's websocket is up goes nowhere (CI once clicked that early)
+            await page.wait_for_function("() => window.socket && window.socket.connected")
             button = page.get_by_role("button", name="Sync users")
             await button.click()
             await expect(button).to_be_disabled()
