@@ -4,7 +4,7 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, HTTPException
 
-from services.mailer import Mailer
+from services.mailer import NO_MAIL, Mailer
 
 from .policy import AccessPolicy, Need
 
@@ -20,7 +20,7 @@ def create_router(mailer: Mailer | None, policy: AccessPolicy) -> APIRouter:
     )
     async def next_email(user_id: int) -> dict:
         if mailer is None:
-            raise HTTPException(409, "e-mail is not configured: set AIRDATE_SMTP_HOST")
+            raise HTTPException(409, NO_MAIL)
         try:
             return asdict(await mailer.preview(user_id))
         except LookupError as error:

@@ -24,6 +24,7 @@ from data.outbox import Batch
 from .progress import Progress
 
 log = logging.getLogger("airdate.mailer")
+NO_MAIL = "e-mail is not configured: set AIRDATE_SMTP_HOST"  # what needs a mailer says without one
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,10 @@ import logging
 from data import Database, outbox
 from data.outbox import NotRetryable
 
-from .mailer import Mailer
+from .mailer import NO_MAIL, Mailer
 from .progress import Progress
 
 log = logging.getLogger("airdate.audit")
-NO_MAIL = "e-mail is not configured: set AIRDATE_SMTP_HOST"
 
 __all__ = ["NO_MAIL", "NotRetryable", "retry_all", "retry_one"]
 

@@ -2,7 +2,7 @@
 
 from nicegui import ui
 
-from services.mailer import Mailer
+from services.mailer import NO_MAIL, Mailer
 
 
 class EmailPreview(ui.dialog):
@@ -18,7 +18,7 @@ class EmailPreview(ui.dialog):
     async def show(self, user_id: int) -> None:
         """Open the preview for one user (an error becomes a notice, not a dialog)."""
         if self.mailer is None:
-            ui.notify("e-mail is not configured: set AIRDATE_SMTP_HOST", type="warning")
+            ui.notify(NO_MAIL, type="warning")
             return
         try:
             preview = await self.mailer.preview(user_id)

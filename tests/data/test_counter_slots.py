@@ -2,7 +2,6 @@
 migrating to the slots neither loses a write that comes meanwhile nor deadlocks with it."""
 
 import threading
-import time
 from collections.abc import Callable
 
 import pytest
@@ -13,6 +12,7 @@ from data import Database, schema
 
 from ..utils.factories import make_users
 from ..utils.sql import insert_user, query, sessions_in_different_slots
+from ..utils.waiting import until
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"])
 
@@ -104,12 +104,12 @@ def _in_thread(outcome: dict[str, object], key: str, work: Callable, *args) -> t
 
 def _wait_for_lock(engine: Engine, statement: str, within: float = 30) -> None:
     """Until a session running a statement LIKE ``statement`` waits for a lock."""
-    deadline = time.monotonic() + within
+    waiting = text("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE :q")
     with engine.connect() as connection:
-        while not connection.execute(
-            text("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE :q"),
-            {"q": statement},
-        ).scalar_one():
-            connection.rollback()
-            assert time.monotonic() < deadline, f"nothing running {statement} waited for a lock"
-            time.sleep(0.02)
+
+        def waits() -> bool:
+            found = connection.execute(waiting, {"q": statement}).scalar_one()
+            connection.rollback()  # a fresh snapshot of pg_stat_activity each time
+            return bool(found)
+
+        until(waits, within, f"a session running {statement} waits for a lock")

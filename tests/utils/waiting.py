@@ -1,7 +1,17 @@
 """Waiting for something a user would notice, with a deadline, instead of sleeping a fixed time."""
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
+
+
+def until(check: Callable[[], bool], within: float = 5.0, what: str = "") -> None:
+    """:func:`eventually` for code outside the event loop (a test thread, a blocking fixture)."""
+    deadline = time.monotonic() + within
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {within:g} s: {what or 'condition'}")
+        time.sleep(0.02)
 
 
 async def eventually(
