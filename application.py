@@ -33,7 +33,9 @@ from live.samples import Samples
 from services.access import Access, AccessError
 from services.actions import SCHEDULED_SYNC, Upstreams, build_actions
 from services.jobs import SCHEDULE, Jobs
-from services.mailer import Mailer, Smtp
+from services.links import Links
+from services.mailer import Smtp
+from services.notifier import Notifier
 from settings import Settings
 from ui import Nav, register_pages
 from ui.frame import PAGES
@@ -52,7 +54,7 @@ class Airdate:
     database: Database
     live: LiveSources
     jobs: Jobs
-    mailer: Mailer | None
+    notifier: Notifier
     access: Access
     policy: AccessPolicy
     identities: Identities
@@ -90,12 +92,12 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
     feed = LiveFeed(database.read_live, hub, changes_after=database.last_change_id())
     database.on_commit(feed.request_refresh)
     live = _live_sources(database, feed)
-    jobs, mailer = _services(settings, database)
+    jobs, notifier = _services(settings, database)
     policy = AccessPolicy()
     identities = _identities(settings, access)
-    airdate = Airdate(settings, database, live, jobs, mailer, access, policy, identities)
+    airdate = Airdate(settings, database, live, jobs, notifier, access, policy, identities)
     _routes(airdate)
-    register_pages(database, live, jobs, mailer, access, identities, policy, airdate.nav)
+    register_pages(database, live, jobs, notifier, access, identities, policy, airdate.nav)
     _lifecycle(airdate)
     for plugin in plugins:
         plugin.install(airdate)
@@ -172,8 +174,8 @@ def _identities(settings: Settings, access: Access) -> Identities:
     )
 
 
-def _services(settings: Settings, database: Database) -> tuple[Jobs, Mailer | None]:
-    mailer = None
+def _services(settings: Settings, database: Database) -> tuple[Jobs, Notifier]:
+    smtp = None
     if settings.smtp_host:
         smtp = Smtp(
             settings.smtp_host,
@@ -183,14 +185,15 @@ def _services(settings: Settings, database: Database) -> tuple[Jobs, Mailer | No
             settings.smtp_password,
             settings.smtp_from,
         )
-        mailer = Mailer(
-            database,
-            smtp,
-            grouping_delay=settings.grouping_delay,
-            attempts=settings.send_attempts,
-            lease=settings.claim_lease,
-        )
-    return Jobs(build_actions(database, _upstreams(settings), mailer)), mailer
+    notifier = Notifier(
+        database,
+        smtp,
+        grouping_delay=settings.grouping_delay,
+        attempts=settings.send_attempts,
+        lease=settings.claim_lease,
+        links=Links(settings.storage_secret, settings.public_url or f"http://localhost:{settings.port}"),
+    )
+    return Jobs(build_actions(database, _upstreams(settings), notifier)), notifier
 
 
 def _upstreams(settings: Settings) -> Upstreams:
@@ -217,7 +220,7 @@ def _routes(airdate: Airdate) -> None:
     )
     app.include_router(live)
     app.include_router(actions.create_router(airdate.jobs, policy))
-    app.include_router(previews.create_router(airdate.mailer, policy))
+    app.include_router(previews.create_router(airdate.notifier, policy))
     app.include_router(notifications.create_router(airdate.database, policy))
     auth = webhooks.WebhookAuth(settings.webhook_username, settings.webhook_password, settings.webhook_secret)
     app.include_router(webhooks.create_router(airdate.database, auth, policy))
@@ -227,7 +230,10 @@ def _routes(airdate: Airdate) -> None:
     policy.allow("/_nicegui_ws/", Need.OPEN, why="the websocket of a page that was loaded signed in")
 
     def guarded(inner: ASGIApp) -> ASGIApp:  # who may, then (for pages) how many at once
-        return Guard(PageGate(inner), policy, airdate.identities, airdate.identities.proxies)
+        identities = airdate.identities
+        links = airdate.notifier.links
+        link_user = links.user_of if links is not None else (lambda token: None)
+        return Guard(PageGate(inner), policy, identities, identities.proxies, link_user)
 
     install_outer_layers(app, fast_paths=frozenset({"/sse/stats"}), guard=guarded)
 
@@ -252,9 +258,8 @@ def _lifecycle(airdate: Airdate) -> None:
     if settings.jellyseerr_url and settings.sync_interval > 0:
         sync = partial(airdate.jobs.run_in_turn, SCHEDULED_SYNC, started_by=SCHEDULE)
         app.timer(settings.sync_interval, sync, immediate=False)
-    if airdate.mailer is not None:
-        app.on_startup(airdate.mailer.recover)
-        app.timer(settings.send_interval, airdate.mailer.send_due, immediate=False)
+    app.on_startup(airdate.notifier.recover)
+    app.timer(settings.send_interval, airdate.notifier.send_due, immediate=False)
     app.on_shutdown(relay.detach)
     app.on_shutdown(lambda: hub.close_all("server stopping"))
     app.on_shutdown(database.dispose)

@@ -150,6 +150,12 @@ class Settings(BaseSettings):
         gt=0,
         description="seconds before a batch claimed by a sender that never finished is sent again",
     )
+    public_url: str = Field(
+        "",
+        pattern=r"^(https?://[^/?#\s]+(/[^?#\s]*)?)?$",
+        description="the address people open Airdate at, for the links in messages "
+        "(e.g. https://airdate.example.org; empty: http://localhost:PORT)",
+    )
     storage_secret: str = Field(
         "", description="secret that signs browser cookies (empty: generated once and kept in the database)"
     )

@@ -7,6 +7,7 @@ response needs: security headers, cookie flags, a body size limit, and refusing 
 """
 
 import json
+from collections.abc import Callable
 from urllib.parse import quote, urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -35,8 +36,10 @@ class Guard:
         policy: AccessPolicy,
         identities: Identities,
         proxies: TrustedProxies,
+        link_user: Callable[[str], int | None] = lambda token: None,
     ) -> None:
         self.policy = policy
+        self.link_user = link_user  # the user a signed link's token names; None: not a valid link
         self.identities = identities
         self.proxies = proxies
         self.app = app
@@ -59,6 +62,8 @@ class Guard:
             principal, how = await self.identities.resolve(scope, headers, tokens=rule.tokens)
         scope["state"]["principal"] = principal
         scope["state"]["credential"] = how
+        if rule.need == Need.SIGNED:
+            scope["state"]["link_user"] = self.link_user(scope["path"].rstrip("/").rsplit("/", 1)[-1])
         if scope["type"] == "http":
             scope["state"][BODY_SEND] = send  # a started stream's events skip the wrappers below
             send = with_security_headers(send, https=scope.get("scheme") == "https")
@@ -75,6 +80,10 @@ class Guard:
     def _refusal(
         self, scope: Scope, headers: Headers, need: Need, principal: Principal | None, how: str
     ) -> ASGIApp | None:
+        if need == Need.SIGNED:
+            if scope["state"].get("link_user") is None:
+                return problem(403, "this link is not valid: it was changed, or not made by this Airdate")
+            return None
         if how == "proxy-unknown" and need != Need.OPEN:
             return problem(403, "the authenticating proxy vouches for a user who has no Airdate account")
         if need != Need.OPEN and principal is None:

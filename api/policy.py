@@ -12,6 +12,7 @@ class Need(Enum):
     OPEN = "open"  # no credentials (the route may have its own, like the webhook's secret)
     VIEWER = "viewer"  # any signed-in account, a read or admin token
     ADMIN = "admin"  # an admin account or an admin token
+    SIGNED = "signed"  # a link Airdate signed for one user (services.links), the last part of the path
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class Rule:
     def describe(self) -> str:
         if self.need == Need.OPEN:
             return f"open ({self.why})" if self.why else "open"
+        if self.need == Need.SIGNED:
+            return "a link Airdate signed for one user (no account)"
         if self.need == Need.VIEWER:
             return "any signed-in account, or any token" if self.tokens else "any signed-in account"
         return "a signed-in admin, or an admin token" if self.tokens else "a signed-in admin"
@@ -43,7 +46,8 @@ class AccessPolicy:
         """A rule for ``path``; ``/a/b/`` (or ``/a/b*``) covers everything below it, ``/`` only itself.
 
         Open routes do not look up who is asking unless ``identify`` says so (the sign-in pages do)."""
-        rule = Rule(need, tokens, why, need != Need.OPEN if identify is None else identify)
+        anonymous = need in (Need.OPEN, Need.SIGNED)
+        rule = Rule(need, tokens, why, not anonymous if identify is None else identify)
         if path != "/" and path.endswith(("/", "*")):
             self._prefixes.append((path.rstrip("*"), rule))
             self._prefixes.sort(key=lambda item: -len(item[0]))  # the most specific prefix wins

@@ -4,12 +4,12 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, HTTPException
 
-from services.mailer import NO_MAIL, Mailer
+from services.notifier import Notifier
 
 from .policy import AccessPolicy, Need
 
 
-def create_router(mailer: Mailer | None, policy: AccessPolicy) -> APIRouter:
+def create_router(notifier: Notifier, policy: AccessPolicy) -> APIRouter:
     router = APIRouter(tags=["notifications"])
     policy.allow("/api/users/", Need.ADMIN, tokens=True)  # the preview shows the e-mail address
 
@@ -19,11 +19,11 @@ def create_router(mailer: Mailer | None, policy: AccessPolicy) -> APIRouter:
         responses={404: {"description": "no such user"}, 409: {"description": "e-mail is not configured"}},
     )
     async def next_email(user_id: int) -> dict:
-        if mailer is None:
-            raise HTTPException(409, NO_MAIL)
         try:
-            return asdict(await mailer.preview(user_id))
+            return asdict(await notifier.preview(user_id))
         except LookupError as error:
             raise HTTPException(404, str(error)) from None
+        except ValueError as error:  # no mail server
+            raise HTTPException(409, str(error)) from None
 
     return router

@@ -79,6 +79,7 @@ class Stats:
     notifications_sending: int = 0
     notifications_sent: int = 0
     notifications_failed: int = 0
+    notifications_skipped: int = 0
 
 
 SLOTS = 8  # rows per counter on PostgreSQL (migration 0003 holds a frozen copy); one on SQLite

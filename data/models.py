@@ -32,6 +32,14 @@ class NotificationStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    SKIPPED = "skipped"  # not sent on purpose: the user turned notifications off, muted the show, or
+    # removed the channel (see data.outbox.skip_unwanted)
+
+
+class NotifyMode(StrEnum):
+    AS_THEY_LAND = "as_they_land"  # a batch once the newest item is the grouping delay old
+    DIGEST = "digest"  # one batch a day, at the user's chosen local time
+    OFF = "off"  # nothing is sent; pending items become "skipped"
 
 
 class User(SQLModel, table=True):
@@ -42,6 +50,35 @@ class User(SQLModel, table=True):
     username: str = Field(index=True)
     email: str
     created_at: datetime = Field(default_factory=utcnow)
+    notify_mode: str = Field(default=NotifyMode.AS_THEY_LAND)  # NotifyMode
+    digest_at: str = "08:00"  # HH:MM, local time in ``time_zone``, for NotifyMode.DIGEST
+    time_zone: str = "UTC"  # an IANA name, e.g. Europe/Berlin
+    email_enabled: bool = True  # whether the e-mail address is one of the user's channels
+
+
+class Channel(SQLModel, table=True):
+    """A place besides e-mail where a user is told: an Apprise URL (discord://, tgram://, json://, ...).
+
+    The URL holds secrets (tokens, passwords): only :func:`services.channels.masked` shows it. A removed
+    channel keeps its row (its deliveries refer to it) with ``removed_at`` set."""
+
+    __tablename__ = "channels"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    url: str
+    label: str  # the URL with its secrets masked, made once when it is added
+    created_at: datetime = Field(default_factory=utcnow)
+    removed_at: datetime | None = None
+
+
+class MutedShow(SQLModel, table=True):
+    """A show a user does not want to hear about; its new episodes become ``skipped`` for them."""
+
+    __tablename__ = "muted_shows"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    tmdb_id: int = Field(primary_key=True)
 
 
 class MediaRequest(SQLModel, table=True):
@@ -80,6 +117,7 @@ class Notification(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)
     episode_id: int | None = Field(default=None, foreign_key="episodes.id")
+    channel_id: int | None = None  # channels.id; None: the user's e-mail (one row per item and channel)
     subject: str
     body: str
     status: str = Field(default=NotificationStatus.PENDING, index=True)  # NotificationStatus

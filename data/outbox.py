@@ -12,6 +12,12 @@ outcome is written only ``WHERE claimed_by = <owner>``, and :func:`release_stale
 older than a lease, so a live process's batch is never put back under it, while one left behind by a
 process that died is sent again once its lease has run out. Attempts are counted per notification.
 
+A notification is one item for one user on one channel (``channel_id``; None is the user's e-mail), so
+a batch is a user's ready items on one channel, and a channel that is down is retried on its own while
+the user's other channels are not sent again. When a batch is due depends on the user's mode: *as they
+land* once the newest item is ``grouping_delay`` old, *digest* once the oldest item is older than the
+user's latest daily digest time, *off* never (:func:`skip_unwanted` makes such items ``skipped``).
+
 An operator may put ``failed`` notifications back (:func:`retry_failed`): they become ``pending`` with
 no attempts and no backoff, as if new, so the next round sends them; nothing else is touched.
 """
@@ -22,8 +28,18 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement, Update, func, update
 from sqlmodel import Session, col, or_, select
 
+from .clock import as_utc, last_daily
 from .db import Database
-from .models import Episode, Notification, NotificationStatus, User, utcnow
+from .models import (
+    Channel,
+    Episode,
+    MutedShow,
+    Notification,
+    NotificationStatus,
+    NotifyMode,
+    User,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,9 @@ class Batch:
     email: str
     items: list[Item]
     owner: str  # who claimed it (data.outbox.claim)
+    channel_id: int | None = None  # None: e-mail
+    channel_url: str | None = None  # the Apprise URL (secrets included: never shown)
+    channel_label: str = "e-mail"  # what to call the channel where people read it (secrets masked)
 
     @property
     def ids(self) -> list[int]:
@@ -58,25 +77,81 @@ def _ready(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def due_users(database: Database, grouping_delay: float, now: datetime | None = None) -> list[int]:
-    """Users whose newest ready item is at least ``grouping_delay`` seconds old."""
+def due_batches(
+    database: Database,
+    grouping_delay: float,
+    now: datetime | None = None,
+    *,
+    now_please: bool = False,
+) -> list[tuple[int, int | None]]:
+    """(user, channel) pairs whose ready items are due by the user's mode (see above); ``now_please``
+    takes every ready item, mode or not (the operator's *Send pending*)."""
     now = now or utcnow()
     with database.session() as session:
         query = (
-            select(Notification.user_id)
+            select(
+                Notification.user_id,
+                Notification.channel_id,
+                func.min(Notification.created_at),
+                func.max(Notification.created_at),
+                User.notify_mode,
+                User.digest_at,
+                User.time_zone,
+            )
+            .join(User, col(User.id) == Notification.user_id)
             .where(_ready(now))
-            .group_by(Notification.user_id)
-            .having(func.max(Notification.created_at) <= now - timedelta(seconds=grouping_delay))
+            .group_by(Notification.user_id, Notification.channel_id)
+            .group_by(User.notify_mode, User.digest_at, User.time_zone)
+            .order_by(Notification.user_id, Notification.channel_id)
         )
-        return list(session.exec(query).all())
+        rows = session.exec(query).all()
+    due = []
+    for user_id, channel_id, oldest, newest, mode, digest_at, time_zone in rows:
+        if now_please:
+            due.append((user_id, channel_id))
+        elif mode == NotifyMode.DIGEST:
+            if as_utc(oldest) <= last_daily(now, digest_at, time_zone):
+                due.append((user_id, channel_id))
+        elif mode != NotifyMode.OFF and as_utc(newest) <= now - timedelta(seconds=grouping_delay):
+            due.append((user_id, channel_id))
+    return due
 
 
-def claim(database: Database, user_id: int, owner: str, now: datetime | None = None) -> Batch | None:
-    """Take all of a user's ready items in one atomic statement; None if there is nothing to send."""
+def skip_unwanted(database: Database, user_id: int | None = None) -> int:
+    """Pending items nobody wants any more become ``skipped``: their user turned notifications off or
+    muted the show, their channel was removed, or it is e-mail and the user turned e-mail off. How many.
+    """
+    unwanted = or_(
+        col(Notification.user_id).in_(select(User.id).where(User.notify_mode == NotifyMode.OFF)),
+        col(Notification.episode_id).in_(
+            select(Episode.id)
+            .join(MutedShow, col(MutedShow.tmdb_id) == Episode.tmdb_id)
+            .where(MutedShow.user_id == Notification.user_id)
+        ),
+        col(Notification.channel_id).in_(select(Channel.id).where(col(Channel.removed_at).is_not(None))),
+        col(Notification.channel_id).is_(None)
+        & col(Notification.user_id).in_(select(User.id).where(col(User.email_enabled).is_(False))),
+    )
+    skipping = update(Notification).where(Notification.status == NotificationStatus.PENDING, unwanted)
+    if user_id is not None:
+        skipping = skipping.where(col(Notification.user_id) == user_id)
+    with database.session() as session:
+        skipped = session.execute(skipping.values(status=NotificationStatus.SKIPPED)).rowcount
+        session.commit()
+    if skipped:
+        database.notify_commit()
+    return skipped
+
+
+def claim(
+    database: Database, user_id: int, channel_id: int | None, owner: str, now: datetime | None = None
+) -> Batch | None:
+    """Take all of a user's ready items on one channel in one atomic statement; None if there is
+    nothing to send."""
     now = now or utcnow()
     claiming = (
         update(Notification)
-        .where(col(Notification.user_id) == user_id, _ready(now))
+        .where(col(Notification.user_id) == user_id, _on(channel_id), _ready(now))
         .values(
             status=NotificationStatus.SENDING,
             claimed_at=now,
@@ -92,27 +167,38 @@ def claim(database: Database, user_id: int, owner: str, now: datetime | None = N
             return None
         user = session.get(User, user_id)
         assert user is not None  # notifications.user_id is a foreign key
-        return _batch(session, user, col(Notification.id).in_(ids), owner)
+        channel = session.get(Channel, channel_id) if channel_id is not None else None
+        return _batch(session, user, col(Notification.id).in_(ids), owner, channel)
 
 
 def next_batch(database: Database, user_id: int) -> Batch:
-    """What the user's next e-mail would hold: every pending item, read without claiming anything (an
-    operator's preview). Its ``items`` are empty when nothing is pending; LookupError for no such user."""
+    """What the user's next e-mail would hold: every pending e-mail item, read without claiming anything
+    (an operator's preview). Its ``items`` are empty when nothing is pending; LookupError for no user."""
     with database.session() as session:
         user = session.get(User, user_id)
         if user is None:
             raise LookupError(f"no user with id {user_id}")
         pending = (col(Notification.user_id) == user_id) & (Notification.status == NotificationStatus.PENDING)
-        return _batch(session, user, pending, owner="")
+        return _batch(session, user, pending & _on(None), owner="")
 
 
-def _batch(session: Session, user: User, which: ColumnElement[bool], owner: str) -> Batch:
+def _on(channel_id: int | None) -> ColumnElement[bool]:
+    if channel_id is None:
+        return col(Notification.channel_id).is_(None)
+    return col(Notification.channel_id) == channel_id
+
+
+def _batch(
+    session: Session, user: User, which: ColumnElement[bool], owner: str, channel: Channel | None = None
+) -> Batch:
     rows = session.exec(select(Notification).where(which)).all()
     episode_ids = [r.episode_id for r in rows if r.episode_id is not None]
     episodes = {e.id: e for e in session.exec(select(Episode).where(col(Episode.id).in_(episode_ids)))}
     items = [_item(row, episodes.get(row.episode_id)) for row in sorted(rows, key=lambda r: r.id)]
     assert user.id is not None
-    return Batch(user.id, user.username, user.email, items, owner)
+    if channel is None:
+        return Batch(user.id, user.username, user.email, items, owner)
+    return Batch(user.id, user.username, user.email, items, owner, channel.id, channel.url, channel.label)
 
 
 def mark_sent(database: Database, batch: Batch) -> int:
@@ -186,11 +272,12 @@ class NotRetryable(Exception):
         super().__init__(message)
 
 
-def retry_failed(database: Database, notification_id: int | None = None) -> int:
+def retry_failed(database: Database, notification_id: int | None = None, *, email: bool = True) -> int:
     """Every failed notification (or only ``notification_id``) back to ``pending``, attempts and backoff
     reset, so the mailer's next round sends it; how many moved. ``last_error`` stays until it is sent.
 
-    A given notification that is not failed raises :class:`NotRetryable` and nothing changes."""
+    ``email=False`` leaves failed e-mails alone (there is no mail server to send them). A given
+    notification that is not failed raises :class:`NotRetryable` and nothing changes."""
     retrying = (
         update(Notification)
         .where(col(Notification.status) == NotificationStatus.FAILED)
@@ -204,6 +291,8 @@ def retry_failed(database: Database, notification_id: int | None = None) -> int:
     )
     if notification_id is not None:
         retrying = retrying.where(col(Notification.id) == notification_id)
+    if not email:
+        retrying = retrying.where(col(Notification.channel_id).is_not(None))
     with database.session() as session:
         moved = session.execute(retrying).rowcount
         session.commit()
@@ -213,6 +302,13 @@ def retry_failed(database: Database, notification_id: int | None = None) -> int:
             ).first()
             raise NotRetryable(notification_id, status)
     return moved
+
+
+def failed_emails(database: Database) -> int:
+    """How many e-mail items are ``failed``."""
+    with database.session() as session:
+        failed = (Notification.status == NotificationStatus.FAILED) & _on(None)
+        return session.exec(select(func.count()).select_from(Notification).where(failed)).one()
 
 
 def _owned(batch: Batch) -> Update:

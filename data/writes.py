@@ -2,10 +2,11 @@
 
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .clock import utcnow
 from .models import (
+    Channel,
     Episode,
     MediaRequest,
     MediaType,
@@ -51,7 +52,8 @@ def track_episode(
     *,
     notify: bool = True,
 ) -> Episode | None:
-    """Record an episode of a show; queue one notification per requester who is tracking it.
+    """Record an episode of a show; queue one notification per requester who is tracking it and per
+    channel of theirs (their e-mail unless they turned it off, and each Apprise channel).
 
     Returns None when the episode was already tracked: a repeated delivery creates nothing, even when
     two identical deliveries arrive at the same moment (the insert is ``ON CONFLICT DO NOTHING``, so
@@ -76,17 +78,36 @@ def track_episode(
     episode = session.get(Episode, episode_id)
     if notify:
         label = f"{show_title} S{season:02d}E{number:02d}"
-        for user_id in tracking_requesters(session, tmdb_id):
+        requesters = tracking_requesters(session, tmdb_id)
+        for user_id, channel_id in channels_of(session, requesters):
             session.add(
                 Notification(
                     user_id=user_id,
                     episode_id=episode.id,
+                    channel_id=channel_id,
                     subject=f"New episode: {label}",
                     body=f"{label} \u201c{title}\u201d is now available.",
                 )
             )
     session.flush()
     return episode
+
+
+def channels_of(session: Session, user_ids: list[int]) -> list[tuple[int, int | None]]:
+    """(user, channel) for each channel of these users; None stands for the e-mail address."""
+    if not user_ids:
+        return []
+    emailed = session.exec(
+        select(User.id).where(col(User.id).in_(user_ids), col(User.email_enabled).is_(True))
+    ).all()
+    others = session.exec(
+        select(Channel.user_id, Channel.id).where(
+            col(Channel.user_id).in_(user_ids), col(Channel.removed_at).is_(None)
+        )
+    ).all()
+    pairs: list[tuple[int, int | None]] = [(user_id, None) for user_id in emailed if user_id is not None]
+    pairs += [(user_id, channel_id) for user_id, channel_id in others if channel_id is not None]
+    return sorted(pairs, key=lambda pair: (pair[0], pair[1] or 0))
 
 
 def tracking_requesters(session: Session, tmdb_id: int) -> list[int]:

@@ -6,9 +6,9 @@ from data import Database
 
 from .jellyseerr import sync_requests, sync_users
 from .jobs import Action
-from .mailer import Mailer
+from .notifier import Notifier
 from .progress import Progress
-from .retry import NO_MAIL, retry_all
+from .retry import retry_all
 from .sonarr import import_episodes
 from .upstream import Upstream
 
@@ -40,7 +40,7 @@ class Upstreams:
         )
 
 
-def build_actions(database: Database, upstreams: Upstreams, mailer: Mailer | None) -> dict[str, Action]:
+def build_actions(database: Database, upstreams: Upstreams, notifier: Notifier) -> dict[str, Action]:
     async def users(progress: Progress) -> Progress:
         async with upstreams.jellyseerr() as jellyseerr:
             return await sync_users(database, jellyseerr, progress)
@@ -54,11 +54,9 @@ def build_actions(database: Database, upstreams: Upstreams, mailer: Mailer | Non
             return await import_episodes(database, sonarr, progress)
 
     async def send(progress: Progress) -> Progress:
-        if mailer is None:
-            raise ValueError(NO_MAIL)
-        return await mailer.send_due(progress, now_please=True)
+        return await notifier.send_due(progress, now_please=True)
 
     async def retry(progress: Progress) -> Progress:
-        return await retry_all(database, mailer, progress)
+        return await retry_all(database, notifier, progress)
 
     return dict(zip(ACTIONS, (users, requests, episodes, send, retry), strict=True))

@@ -6,7 +6,8 @@ import logging
 from data import Database, outbox
 from data.outbox import NotRetryable
 
-from .mailer import NO_MAIL, Mailer
+from .mailer import NO_MAIL
+from .notifier import Notifier
 from .progress import Progress
 
 log = logging.getLogger("airdate.audit")
@@ -21,10 +22,14 @@ def retry_one(database: Database, notification_id: int, *, by: str) -> None:
     log.info("%s retried notification %d", by, notification_id)
 
 
-async def retry_all(database: Database, mailer: Mailer | None, progress: Progress) -> Progress:
-    """Every failed notification back to pending, then the mailer sends now (like Send pending)."""
-    if mailer is None:
-        raise ValueError(NO_MAIL)
-    moved = await asyncio.to_thread(outbox.retry_failed, database)
+async def retry_all(database: Database, notifier: Notifier, progress: Progress) -> Progress:
+    """Every failed notification back to pending, then the notifier sends now (like Send pending).
+
+    Without a mail server, failed e-mails stay failed and, once the other channels are sent, the job
+    fails saying so (ValueError(NO_MAIL))."""
+    moved = await asyncio.to_thread(outbox.retry_failed, database, email=notifier.smtp is not None)
     progress.counts["retried"] += moved
-    return await mailer.send_due(progress, now_please=True)
+    await notifier.send_due(progress, now_please=True)
+    if notifier.smtp is None and await asyncio.to_thread(outbox.failed_emails, database):
+        raise ValueError(NO_MAIL)
+    return progress

@@ -6,7 +6,7 @@ from data import Database
 from live import LiveSources
 from services.access import Access
 from services.jobs import Jobs
-from services.mailer import Mailer
+from services.notifier import Notifier
 
 from . import accounts, dashboard, listings, login, not_found, tokens
 from .frame import Nav, frame
@@ -16,7 +16,7 @@ def register_pages(
     database: Database,
     live: LiveSources,
     jobs: Jobs,
-    mailer: Mailer | None,
+    notifier: Notifier,
     access: Access,
     identities: Identities,
     policy: AccessPolicy,
@@ -27,7 +27,7 @@ def register_pages(
     Each page says who may see it (``policy``); a page that says nothing is for admins only."""
     login.register(access, identities, policy)
     dashboard.register(live, jobs, database, policy, nav)
-    listings.register(database, mailer, policy, nav)
+    listings.register(database, notifier, policy, nav)
     accounts.register(access, identities, nav)
     tokens.register(access, identities, nav)
     not_found.register(nav)

@@ -2,13 +2,13 @@
 
 from nicegui import ui
 
-from services.mailer import NO_MAIL, Mailer
+from services.notifier import Notifier
 
 
 class EmailPreview(ui.dialog):
-    def __init__(self, mailer: Mailer | None) -> None:
+    def __init__(self, notifier: Notifier) -> None:
         super().__init__()
-        self.mailer = mailer
+        self.notifier = notifier
         with self, ui.card().classes("w-full max-w-3xl gap-2").mark("email-preview"):
             self.heading = ui.label().classes("text-lg font-medium")
             self.details = ui.column().classes("w-full gap-2")
@@ -17,12 +17,9 @@ class EmailPreview(ui.dialog):
 
     async def show(self, user_id: int) -> None:
         """Open the preview for one user (an error becomes a notice, not a dialog)."""
-        if self.mailer is None:
-            ui.notify(NO_MAIL, type="warning")
-            return
         try:
-            preview = await self.mailer.preview(user_id)
-        except LookupError as error:
+            preview = await self.notifier.preview(user_id)
+        except (LookupError, ValueError) as error:  # no such user, no mail server
             ui.notify(str(error), type="warning")
             return
         self.heading.text = f"Next e-mail to {preview.username}"

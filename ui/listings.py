@@ -8,7 +8,7 @@ from api.policy import AccessPolicy, Need
 from data import Database
 from data.queries import LISTINGS, page_of
 from services.access import mask_email
-from services.mailer import Mailer
+from services.notifier import Notifier
 
 from .email_preview import EmailPreview
 from .frame import Nav, frame
@@ -32,7 +32,7 @@ PAGES = {  # listing -> (page title, search hint)
 }
 
 
-def register(database: Database, mailer: Mailer | None, policy: AccessPolicy, nav: Nav) -> None:
+def register(database: Database, notifier: Notifier, policy: AccessPolicy, nav: Nav) -> None:
     for listing, (title, hint) in PAGES.items():
         policy.allow(f"/{listing}", Need.VIEWER)
 
@@ -44,7 +44,7 @@ def register(database: Database, mailer: Mailer | None, policy: AccessPolicy, na
             with frame(title, nav):
                 table = ListingTable(database, listing, hint, masked=masked)
                 if listing == "users" and is_admin:
-                    preview = EmailPreview(mailer)
+                    preview = EmailPreview(notifier)
                     table.add_row_button("next_email", NEXT_EMAIL_CELL, preview.show)
             await table.load()
 

@@ -101,6 +101,11 @@ def test_existing_data_without_counters_is_counted_on_first_start(database: Data
     with database.engine.begin() as connection:  # a database from before the counters and migrations
         # first, while stats_counters exists: SQLite checks every trigger when it alters a table
         connection.execute(text("ALTER TABLE notifications DROP COLUMN claimed_by"))
+        connection.execute(text("ALTER TABLE notifications DROP COLUMN channel_id"))
+        for column in ("notify_mode", "digest_at", "time_zone", "email_enabled"):
+            connection.execute(text(f"ALTER TABLE users DROP COLUMN {column}"))
+        connection.execute(text("DROP TABLE muted_shows"))
+        connection.execute(text("DROP TABLE channels"))
         connection.execute(text("DROP TABLE stats_counters"))
         connection.execute(  # empty, and one row per counter as back then
             text("CREATE TABLE stats_counters (name VARCHAR PRIMARY KEY, value INTEGER NOT NULL)")

@@ -23,7 +23,7 @@ def test_the_next_batch_is_every_pending_item_in_order_and_nothing_is_claimed(da
     assert episodes == [("Show 3", 1, 2), ("Show 3", 1, 1)], "in the order they landed"
     assert batch.username == "fan3_0" and batch.email == "fan3_0@example.org"
     assert database.read_stats().notifications_pending == 4, "both fans' items are still pending"
-    assert [i.show for i in outbox.claim(database, other, owner="test").items] == ["Show 3", "Show 3"]
+    assert [i.show for i in outbox.claim(database, other, None, owner="test").items] == ["Show 3", "Show 3"]
 
 
 def test_nothing_pending_is_an_empty_batch_and_an_unknown_user_an_error(database: Database) -> None:

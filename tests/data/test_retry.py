@@ -16,8 +16,8 @@ pytestmark = pytest.mark.both_databases
 
 def fail_all_pending(database: Database) -> None:
     """Every pending notification claimed and failed on its last attempt, as the mailer records it."""
-    for user_id in outbox.due_users(database, grouping_delay=0):
-        batch = outbox.claim(database, user_id, owner="tests")
+    for user_id, channel_id in outbox.due_batches(database, grouping_delay=0):
+        batch = outbox.claim(database, user_id, channel_id, owner="tests")
         outbox.mark_failed_attempt(database, batch, "451 Mailbox busy", attempts=1, backoff=60)
 
 
@@ -66,7 +66,7 @@ def test_every_failed_notification_goes_back_to_pending_with_no_attempts(databas
     assert stats.notifications_total == before.notifications_total
     changes = database.read_live(cursor).changes
     assert sorted((row.id, row.status) for _, row in changes) == [(nid, "pending") for nid in failed]
-    assert len(outbox.due_users(database, grouping_delay=0)) == 3, "due now: the backoff is gone"
+    assert len(outbox.due_batches(database, grouping_delay=0)) == 3, "due now: the backoff is gone"
     assert outbox.retry_failed(database) == 0, "nothing failed any more"
 
 

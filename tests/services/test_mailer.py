@@ -8,7 +8,8 @@ from sqlmodel import select
 
 from data import Database
 from data.models import Notification, NotificationStatus, User, utcnow
-from services.mailer import Mailer, Smtp
+from services.mailer import Smtp
+from services.notifier import Notifier
 from standins.smtp import Sink, start_sink
 
 from ..utils.factories import land_episode, make_tracked_show, make_users
@@ -24,9 +25,9 @@ def sink() -> Iterator[Sink]:
     controller.stop()
 
 
-def mailer(database: Database, sink: Sink, delay: float = 300, attempts: int = 3) -> Mailer:
+def mailer(database: Database, sink: Sink, delay: float = 300, attempts: int = 3) -> Notifier:
     smtp = Smtp("127.0.0.1", sink.port, "none", "", "", "Airdate <airdate@example.org>")  # type: ignore[attr-defined]
-    return Mailer(database, smtp, grouping_delay=delay, attempts=attempts, backoff=0)
+    return Notifier(database, smtp, grouping_delay=delay, attempts=attempts, backoff=0)
 
 
 def statuses(database: Database) -> list[str]:

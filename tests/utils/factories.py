@@ -34,8 +34,8 @@ def land_episode(database: Database, tmdb_id: int = 1, season: int = 1, number: 
 def send_all_pending(database: Database) -> int:
     """Claim and mark sent every user's batch, as the mailer does once the SMTP server accepted it."""
     sent = 0
-    for user_id in outbox.due_users(database, grouping_delay=0):
-        batch = outbox.claim(database, user_id, owner="tests")
+    for user_id, channel_id in outbox.due_batches(database, grouping_delay=0):
+        batch = outbox.claim(database, user_id, channel_id, owner="tests")
         outbox.mark_sent(database, batch)
         sent += len(batch.items)
     return sent

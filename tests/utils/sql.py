@@ -57,3 +57,9 @@ def insert_user(connection: Connection, name: str) -> None:
         text("INSERT INTO users (username, email, created_at) VALUES (:n, :n, CURRENT_TIMESTAMP)"),
         {"n": name},
     )
+
+
+def user_sql(name: str) -> str:
+    """An INSERT of a user by raw SQL (for a schema older than today's models)."""
+    values = f"'{name}', '{name}@example.org', CURRENT_TIMESTAMP"
+    return f"INSERT INTO users (username, email, created_at) VALUES ({values})"

@@ -1,0 +1,165 @@
+"""How each user wants to be told: mode (as they land, daily digest, off), time zone, muted shows, and
+their channels (the e-mail address plus any Apprise URLs).
+
+Changing a preference also settles what is already queued: items the user no longer wants become
+``skipped`` at once (:func:`data.outbox.skip_unwanted`), so the dashboard shows it without waiting for
+the next sending round.
+"""
+
+from dataclasses import dataclass, field
+from functools import cache
+from zoneinfo import available_timezones
+
+from sqlmodel import col, select
+
+from . import outbox
+from .clock import CLOCK, utcnow
+from .db import Database
+from .models import Channel, MediaRequest, MediaType, MutedShow, NotifyMode, User
+
+
+class InvalidPreference(ValueError):
+    """A preference that cannot be kept; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class ChannelView:
+    id: int
+    label: str  # secrets masked
+
+
+@dataclass(frozen=True)
+class Show:
+    tmdb_id: int
+    title: str
+    muted: bool
+
+
+@dataclass(frozen=True)
+class Preferences:
+    user_id: int
+    username: str
+    mode: str
+    digest_at: str
+    time_zone: str
+    email: str
+    email_enabled: bool
+    channels: list[ChannelView] = field(default_factory=list)
+    shows: list[Show] = field(default_factory=list)  # the tv shows the user requested
+
+
+def read(database: Database, user_id: int) -> Preferences:
+    """A user's preferences; LookupError if there is no such user."""
+    with database.session() as session:
+        user = _user(session, user_id)
+        channels = session.exec(
+            select(Channel)
+            .where(Channel.user_id == user_id, col(Channel.removed_at).is_(None))
+            .order_by(col(Channel.id))
+        ).all()
+        muted = set(session.exec(select(MutedShow.tmdb_id).where(MutedShow.user_id == user_id)).all())
+        requested = session.exec(
+            select(MediaRequest.tmdb_id, MediaRequest.title)
+            .where(MediaRequest.requester_id == user_id, MediaRequest.media_type == MediaType.TV)
+            .order_by(col(MediaRequest.title))
+        ).all()
+        shows = {tmdb_id: Show(tmdb_id, title, tmdb_id in muted) for tmdb_id, title in requested}
+        return Preferences(
+            user_id,
+            user.username,
+            user.notify_mode,
+            user.digest_at,
+            user.time_zone,
+            user.email,
+            user.email_enabled,
+            [ChannelView(c.id, c.label) for c in channels if c.id is not None],
+            list(shows.values()),
+        )
+
+
+def update(
+    database: Database,
+    user_id: int,
+    *,
+    mode: str | None = None,
+    digest_at: str | None = None,
+    time_zone: str | None = None,
+    email_enabled: bool | None = None,
+    muted: set[int] | None = None,
+) -> int:
+    """Change what is given (None: keep); how many queued items became ``skipped`` because of it.
+
+    InvalidPreference for a value that cannot be kept (nothing changes then), LookupError for no user."""
+    if mode is not None and mode not in tuple(NotifyMode):
+        raise InvalidPreference(f"mode must be one of {', '.join(NotifyMode)}, not {mode!r}")
+    if digest_at is not None and not CLOCK.match(digest_at):
+        raise InvalidPreference(f"digest time must be HH:MM on a 24-hour clock, not {digest_at!r}")
+    if time_zone is not None and time_zone not in time_zones():
+        raise InvalidPreference(f"unknown time zone {time_zone!r}: use an IANA name such as Europe/Berlin")
+    with database.session() as session:
+        user = _user(session, user_id)
+        for name, value in (
+            ("notify_mode", mode),
+            ("digest_at", digest_at),
+            ("time_zone", time_zone),
+            ("email_enabled", email_enabled),
+        ):
+            if value is not None:
+                setattr(user, name, value)
+        session.add(user)
+        if muted is not None:
+            for row in session.exec(select(MutedShow).where(MutedShow.user_id == user_id)).all():
+                session.delete(row)
+            session.flush()
+            session.add_all(MutedShow(user_id=user_id, tmdb_id=tmdb_id) for tmdb_id in sorted(muted))
+        session.commit()
+    return outbox.skip_unwanted(database, user_id)
+
+
+def add_channel(database: Database, user_id: int, url: str, label: str) -> int:
+    """A new channel for the user (``url`` already checked by the caller); its id."""
+    with database.session() as session:
+        _user(session, user_id)
+        channel = Channel(user_id=user_id, url=url, label=label)
+        session.add(channel)
+        session.commit()
+        assert channel.id is not None
+        return channel.id
+
+
+def remove_channel(database: Database, user_id: int, channel_id: int) -> int:
+    """The channel stops being used; its queued items become ``skipped`` (how many). LookupError if the
+    user has no such channel."""
+    with database.session() as session:
+        channel = session.get(Channel, channel_id)
+        if channel is None or channel.user_id != user_id or channel.removed_at is not None:
+            raise LookupError(f"user {user_id} has no channel {channel_id}")
+        channel.removed_at = utcnow()
+        session.add(channel)
+        session.commit()
+    return outbox.skip_unwanted(database, user_id)
+
+
+def channel_urls(database: Database, user_id: int) -> list[tuple[int, str, str]]:
+    """(id, url, label) of the user's channels besides e-mail, for sending (the URL holds secrets)."""
+    with database.session() as session:
+        _user(session, user_id)
+        rows = session.exec(
+            select(Channel)
+            .where(Channel.user_id == user_id, col(Channel.removed_at).is_(None))
+            .order_by(col(Channel.id))
+        ).all()
+        return [(c.id, c.url, c.label) for c in rows if c.id is not None]
+
+
+@cache
+def time_zones() -> frozenset[str]:
+    """The IANA names this machine knows (read once, when first asked)."""
+    return frozenset(available_timezones())
+
+
+def _user(session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise LookupError(f"there is no user {user_id}")
+    return user

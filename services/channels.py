@@ -1,0 +1,45 @@
+"""Delivery to every channel besides e-mail, through Apprise (Discord, Telegram, ntfy, Pushover,
+Gotify, Slack, a generic ``json://`` webhook and ~100 more; see the README).
+
+An Apprise URL holds the service's secrets (tokens, passwords, webhook ids), so it is kept whole only
+in the database and handed to Apprise; everywhere people read it (UI, logs, events, API answers) it is
+Apprise's own privacy form, which masks those parts (:func:`masked`).
+"""
+
+import logging
+
+import apprise
+
+log = logging.getLogger("airdate.channels")
+
+
+class ChannelError(Exception):
+    """A channel refused or could not be reached; the message is the reason (no secrets in it)."""
+
+
+def masked(url: str) -> str:
+    """The URL as people may see it; ValueError (with a one-line reason) if Apprise cannot use it."""
+    plugin = apprise.Apprise.instantiate(url.strip())
+    if plugin is None:
+        scheme = url.split("://", 1)[0] if "://" in url else ""
+        if not scheme:
+            raise ValueError("not a notification URL: it looks like service://…, e.g. ntfys://ntfy.sh/topic")
+        raise ValueError(f"Apprise cannot use this {scheme}:// URL: unknown service or a part is missing")
+    return _short(plugin.url(privacy=True))
+
+
+async def send(url: str, title: str, body: str) -> None:
+    """Deliver one message; ChannelError with Apprise's reason when the service did not take it."""
+    notifier = apprise.Apprise()
+    if not notifier.add(url):
+        raise ChannelError("Apprise cannot use this URL any more")
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
+        delivered = await notifier.async_notify(body=body, title=title)
+    if not delivered:
+        reasons = [line.strip() for line in captured.getvalue().splitlines() if line.strip()]
+        raise ChannelError(reasons[-1] if reasons else "the service did not accept the message")
+
+
+def _short(url: str) -> str:
+    """Apprise's privacy URL without the query of its default options (retry=0&wait=0.5&…)."""
+    return url.split("?", 1)[0]

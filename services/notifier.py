@@ -1,0 +1,182 @@
+"""Sending due batches to every channel: e-mail (SMTP) and Apprise URLs, each recorded on its own.
+
+A user's items on one channel go as one batch once due by the user's mode (see :mod:`data.outbox` for
+when, and for the claim → send → commit order that makes a crash lose nothing), so a season dropping at
+once becomes one message per channel, not twelve. A channel that fails is retried with backoff on its
+own: the user's other channels are not sent again. Without a mail server (``AIRDATE_SMTP_HOST``),
+e-mail items wait and every other channel still goes.
+"""
+
+import asyncio
+import logging
+import os
+import secrets
+import socket
+from dataclasses import dataclass
+
+import aiosmtplib
+
+from data import Database, outbox, preferences
+from data.outbox import Batch, Item
+
+from . import channels, mailer
+from .channels import ChannelError
+from .links import Links
+from .mailer import NO_MAIL, Preview, Smtp
+from .progress import Progress
+
+log = logging.getLogger("airdate.notifier")
+FAILURES = (aiosmtplib.SMTPException, OSError, TimeoutError, ValueError, ChannelError)
+
+
+@dataclass(frozen=True)
+class TestResult:
+    channel: str  # "e-mail" or the masked URL
+    ok: bool
+    error: str | None = None
+
+
+class Notifier:
+    """Any number of notifiers may share one database (see :mod:`data.outbox`)."""
+
+    def __init__(
+        self,
+        database: Database,
+        smtp: Smtp | None,
+        *,
+        grouping_delay: float,
+        attempts: int,
+        backoff: float = 60.0,
+        lease: float = 600.0,
+        links: Links | None = None,
+    ) -> None:
+        self.database = database
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"  # names our claims
+        self.smtp = smtp
+        self.links = links
+        self.grouping_delay = grouping_delay
+        self.attempts = attempts
+        self.backoff = backoff
+        self.lease = lease
+        self._lock = asyncio.Lock()
+
+    async def recover(self) -> None:
+        """Take back batches whose sender died more than a lease ago (at start, and before each round)."""
+        released = await asyncio.to_thread(outbox.release_stale, self.database, self.lease)
+        if released:
+            log.warning(
+                "%d notifications were claimed more than %g s ago by a sender that never finished "
+                "(it stopped or died); they will be sent again",
+                released,
+                self.lease,
+            )
+
+    async def send_due(self, progress: Progress | None = None, *, now_please: bool = False) -> Progress:
+        """Send every batch that is due (``now_please``: every pending item, whatever the user's mode).
+
+        With ``now_please`` and e-mails waiting for a mail server that is not configured, the other
+        channels are sent and then ValueError(NO_MAIL) says why the e-mails were not."""
+        progress = progress or Progress()
+        async with self._lock:  # the timer and the "Send pending" action never send side by side
+            await self.recover()
+            skipped = await asyncio.to_thread(outbox.skip_unwanted, self.database)
+            if skipped:
+                progress.counts["skipped"] += skipped
+            due = await asyncio.to_thread(
+                outbox.due_batches, self.database, self.grouping_delay, now_please=now_please
+            )
+            sendable = [pair for pair in due if pair[1] is not None or self.smtp is not None]
+            progress.total = len(sendable)
+            for user_id, channel_id in sendable:
+                batch = await asyncio.to_thread(outbox.claim, self.database, user_id, channel_id, self.owner)
+                if batch is None:
+                    progress.step("nothing to send")
+                    continue
+                progress.step(await self._deliver(batch))
+                progress.counts["notifications"] += len(batch.items)
+        if now_please and len(sendable) < len(due):
+            raise ValueError(NO_MAIL)
+        return progress
+
+    async def preview(self, user_id: int) -> Preview:
+        """The e-mail a user would get next, exactly as it would be sent; nothing is claimed or sent.
+        ValueError(NO_MAIL) without a mail server, LookupError for no such user."""
+        if self.smtp is None:
+            raise ValueError(NO_MAIL)
+        batch = await asyncio.to_thread(outbox.next_batch, self.database, user_id)
+        return mailer.preview(batch, self.smtp.sender, self.links)
+
+    async def test(self, user_id: int) -> list[TestResult]:
+        """A test message to each of the user's channels now, outside the outbox; the result per channel.
+        LookupError for no such user."""
+        settings = await asyncio.to_thread(preferences.read, self.database, user_id)
+        urls = await asyncio.to_thread(preferences.channel_urls, self.database, user_id)
+        item = Item(0, "Airdate test notification", "This is a test from Airdate.", *[None] * 5, 1)
+        batch = Batch(user_id, settings.username, settings.email, [item], owner="")
+        results = []
+        if settings.email_enabled:
+            results.append(await self._try("e-mail", self._send_email(batch)))
+        for _channel_id, url, label in urls:
+            results.append(await self._try(label, channels.send(url, item.subject, mailer.text(batch))))
+        log.info("test notification to %s: %s", settings.username, _summary(results))
+        return results
+
+    async def _deliver(self, batch: Batch) -> str:
+        try:
+            if batch.channel_url is None:
+                await self._send_email(batch)
+            else:
+                text = mailer.text(batch, self.links)
+                await channels.send(batch.channel_url, mailer.subject(batch), text)
+        except FAILURES as error:
+            return await self._failed(batch, _reason(error))
+        kept = await asyncio.to_thread(outbox.mark_sent, self.database, batch)
+        if kept < len(batch.items):  # our lease ran out while the service was taking it
+            log.warning(
+                "%s's %s message went out after its claim had expired; it may arrive twice",
+                batch.username,
+                batch.channel_label,
+            )
+        log.info("sent %s %d new episode(s) by %s", batch.username, len(batch.items), batch.channel_label)
+        return "sent"
+
+    async def _send_email(self, batch: Batch) -> None:
+        if self.smtp is None:
+            raise ValueError(NO_MAIL)
+        if not batch.email or "@" not in batch.email:
+            raise ValueError(f"user {batch.username} has no e-mail address")
+        await mailer.send(self.smtp, mailer.compose(batch, self.smtp.sender, self.links))
+
+    async def _failed(self, batch: Batch, reason: str) -> str:
+        retry = await asyncio.to_thread(
+            outbox.mark_failed_attempt,
+            self.database,
+            batch,
+            reason,
+            attempts=self.attempts,
+            backoff=self.backoff,
+        )
+        log.warning(
+            "%s to %s (%d items) failed, %s: %s",
+            batch.channel_label,
+            batch.username,
+            len(batch.items),
+            "will retry" if retry else "gave up",
+            reason,
+        )
+        return "retrying" if retry else "failed"
+
+    async def _try(self, label: str, sending) -> TestResult:
+        try:
+            await sending
+        except FAILURES as error:
+            return TestResult(label, False, _reason(error))
+        return TestResult(label, True)
+
+
+def _reason(error: Exception) -> str:
+    return str(error) if isinstance(error, ChannelError) else f"{type(error).__name__}: {error}"
+
+
+def _summary(results: list[TestResult]) -> str:
+    return ", ".join(f"{r.channel} {'ok' if r.ok else 'failed: ' + (r.error or '')}" for r in results)
