@@ -30,6 +30,9 @@ KEEP_ROWS = 10_000  # the log only needs to cover the gap between two reads; kee
 READ_LIMIT = 1000  # changes per read; a reader that gets this many reads again at once
 
 
+EMAIL = "e-mail"  # the channel of a notification without one
+
+
 @dataclass(frozen=True, slots=True)
 class NotificationRow:
     """A notification as viewers see it; in a change, ``status`` is the status it changed to."""
@@ -40,16 +43,18 @@ class NotificationRow:
     status: str
     created_at: datetime
     sent_at: datetime | None
+    channel: str = EMAIL  # "e-mail", or the channel's URL with its secrets masked
 
 
-_COLUMNS = "n.id, u.username, n.subject, {status}, n.created_at, n.sent_at"
+_COLUMNS = "n.id, u.username, n.subject, {status}, n.created_at, n.sent_at, ch.label"
+_JOINS = "JOIN users u ON u.id = n.user_id LEFT JOIN channels ch ON ch.id = n.channel_id"
 _READ_CHANGES = text(
     f"SELECT c.id, {_COLUMNS.format(status='c.status')} "
-    "FROM notification_changes c JOIN notifications n ON n.id = c.notification_id "
-    "JOIN users u ON u.id = n.user_id WHERE c.id > :after ORDER BY c.id LIMIT :limit"
+    f"FROM notification_changes c JOIN notifications n ON n.id = c.notification_id {_JOINS} "
+    "WHERE c.id > :after ORDER BY c.id LIMIT :limit"
 )
 _READ_RECENT = text(
-    f"SELECT {_COLUMNS.format(status='n.status')} FROM notifications n JOIN users u ON u.id = n.user_id "
+    f"SELECT {_COLUMNS.format(status='n.status')} FROM notifications n {_JOINS} "
     "ORDER BY n.id DESC LIMIT :limit"
 )
 
@@ -67,8 +72,12 @@ def recent_notifications(connection: Connection, limit: int = 50) -> list[Notifi
     return [_row(*columns) for columns in connection.execute(_READ_RECENT, {"limit": limit}).all()]
 
 
-def _row(nid: int, user: str, subject: str, status: str, created: object, sent: object) -> NotificationRow:
-    return NotificationRow(nid, user, subject, status, _as_datetime(created), _as_datetime(sent))
+def _row(
+    nid: int, user: str, subject: str, status: str, created: object, sent: object, channel: str | None
+) -> NotificationRow:
+    return NotificationRow(
+        nid, user, subject, status, _as_datetime(created), _as_datetime(sent), channel or EMAIL
+    )
 
 
 def last_change_id(connection: Connection) -> int:

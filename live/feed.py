@@ -41,7 +41,8 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def stats_json(stats: Stats, timestamp: datetime) -> dict:
-    """The shape the seed's ``startLiveUpdates()`` reads, plus the notifications' total and failures.
+    """The shape the seed's ``startLiveUpdates()`` reads, plus the notifications' total, failures and
+    skips.
 
     Kept under 200 bytes an event (the seed's promise: "~200 bytes per update"): the split of requests
     into movies and tv is in ``/metrics`` (``airdate_requests{kind}``), not in every event; the time is
@@ -55,6 +56,7 @@ def stats_json(stats: Stats, timestamp: datetime) -> dict:
             "sent": stats.notifications_sent,
             "pending": stats.notifications_pending,
             "failed": stats.notifications_failed,
+            "skipped": stats.notifications_skipped,
         },
         "timestamp": iso_utc(timestamp),
     }
@@ -68,6 +70,7 @@ def notification_json(row: NotificationRow) -> dict:
         "status": row.status,
         "created_at": iso(row.created_at),
         "sent_at": iso(row.sent_at),
+        "channel": row.channel,
     }
 
 

@@ -36,7 +36,7 @@ def observe(stats: Stats) -> None:
     for kind in ("total", "movies", "tv", "tracking"):
         REQUESTS.labels(kind).set(getattr(stats, f"requests_{kind}"))
     EPISODES.set(stats.episodes_tracked)
-    for status in ("total", "pending", "sending", "sent", "failed"):
+    for status in ("total", "pending", "sending", "sent", "failed", "skipped"):
         NOTIFICATIONS.labels(status).set(getattr(stats, f"notifications_{status}"))
 
 

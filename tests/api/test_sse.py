@@ -42,7 +42,7 @@ async def test_stream_starts_with_retry_and_the_current_snapshot(server: Server)
         assert data["users"] == 1
         assert set(data) == {"users", "requests", "episodes_tracked", "notifications", "timestamp"}
         assert set(data["requests"]) == {"total", "tracking"}
-        assert set(data["notifications"]) == {"total", "sent", "pending", "failed"}
+        assert set(data["notifications"]) == {"total", "sent", "pending", "failed", "skipped"}
         assert data["timestamp"].endswith("Z")
 
 

@@ -46,12 +46,13 @@ async def test_notification_events_follow_creation_and_status_changes(server: Se
         sending, sent = await next_data(events), await next_data(events)
     assert created.event == "notification"
     body = created.json()
-    assert set(body) == {"id", "user", "subject", "status", "created_at", "sent_at"}
-    assert (body["user"], body["subject"], body["status"], body["sent_at"]) == (
+    assert set(body) == {"id", "user", "subject", "status", "created_at", "sent_at", "channel"}
+    assert (body["user"], body["subject"], body["status"], body["sent_at"], body["channel"]) == (
         "ada",
         "episode 1",
         "pending",
         None,
+        "e-mail",
     )
     assert [sending.json()["status"], sent.json()["status"]] == ["sending", "sent"]
     assert sent.json()["sent_at"].startswith("2026-11-28T10:05:00")

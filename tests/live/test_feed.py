@@ -146,7 +146,8 @@ def test_stats_event_has_the_seed_names(database: Database) -> None:
     data = json.loads(wire.split("data: ", 1)[1])
     assert set(data) == {"users", "requests", "episodes_tracked", "notifications", "timestamp"}
     assert set(data["requests"]) == {"total", "tracking"}
-    assert set(data["notifications"]) == {"total", "sent", "pending", "failed"}
+    assert set(data["notifications"]) == {"total", "sent", "pending", "failed", "skipped"}
+    assert len(wire.split("data: ", 1)[1].encode()) < 200, "the seed's promise: ~200 bytes per update"
     assert data["timestamp"].endswith("Z")
 
 
