@@ -1,15 +1,17 @@
-"""The demo as a plug-in: stand-ins for Jellyseerr, Sonarr and a mail server on this very server, a
-simulator that keeps them busy, and a Mailbox page showing what Airdate sent. Airdate's own code
-never imports this package; ``main.py`` plugs it in for ``--demo``."""
+"""The demo as a plug-in: stand-ins for Jellyseerr, Sonarr, a mail server and a ``json://`` webhook on
+this very server, a simulator that keeps them busy, and a Mailbox page showing what Airdate sent.
+Airdate's own code never imports this package; ``main.py`` plugs it in for ``--demo``."""
 
-from nicegui import app
+from nicegui import app, run
+from sqlmodel import col, select
 
 from api.policy import Need
 from application import Airdate, StartupError
-from data import DatabaseError
-from data.models import Scope
+from data import Database, DatabaseError, preferences
+from data.models import Scope, User
+from services import channels
 from settings import Settings
-from standins import jellyseerr, sonarr
+from standins import jellyseerr, sonarr, webhook
 from standins.net import free_port
 from standins.smtp import start_sink
 
@@ -19,6 +21,7 @@ from .simulator import Simulator
 from .world import API_KEY, WEBHOOK_SECRET, DemoWorld
 
 SIMULATOR_TOKEN = "demo-simulator"
+WEBHOOK_USERS = ("ada", "bruno", "chiara")  # also told through the json:// stand-in, besides e-mail
 
 
 class Demo:
@@ -53,12 +56,20 @@ class Demo:
         self.world.populate()
         app.mount("/demo/jellyseerr", jellyseerr.create_app(self.world.jellyseerr, API_KEY))
         app.mount("/demo/sonarr", sonarr.create_app(self.world.sonarr, API_KEY))
+        app.mount("/demo/webhook", webhook.create_app(self.world.webhook))
         for service in ("jellyseerr", "sonarr"):
             airdate.policy.allow(f"/demo/{service}/", Need.OPEN, why="the stand-in's own API key")
+        airdate.policy.allow("/demo/webhook/", Need.OPEN, why="the demo's stand-in only keeps what it gets")
         app.on_startup(self._start_mail_sink)
         mail_page.register(self.world, airdate.hub, airdate.nav)
-        simulator = Simulator(self.world, f"http://127.0.0.1:{airdate.settings.port}", self._token(airdate))
-        app.timer(1.0, simulator.start, once=True)  # once the server answers HTTP
+        here = f"http://127.0.0.1:{airdate.settings.port}"
+        simulator = Simulator(self.world, here, self._token(airdate))
+
+        async def start() -> None:
+            await simulator.start()
+            await run.io_bound(add_webhook_channels, airdate.database, airdate.settings.port)
+
+        app.timer(1.0, start, once=True)  # once the server answers HTTP
         app.timer(airdate.settings.demo_interval, simulator.step, immediate=False)
         app.on_shutdown(simulator.close)
 
@@ -73,3 +84,14 @@ class Demo:
     def _start_mail_sink(self) -> None:
         self.world.sink, controller = start_sink(self.sink_port)
         app.on_shutdown(controller.stop)
+
+
+def add_webhook_channels(database: Database, port: int) -> None:
+    """Give a few demo users a second channel: Apprise's ``json://`` pointed at the webhook stand-in."""
+    with database.session() as session:
+        users = session.exec(select(User).where(col(User.username).in_(WEBHOOK_USERS))).all()
+        ids = {user.username: user.id for user in users if user.id is not None}
+    for name, user_id in sorted(ids.items()):
+        if not preferences.channel_urls(database, user_id):
+            url = f"json://127.0.0.1:{port}/demo/webhook/{name}"
+            preferences.add_channel(database, user_id, url, channels.masked(url))

@@ -1,4 +1,7 @@
-"""The demo's mailbox: every e-mail Airdate sent to the local SMTP sink, newest first."""
+"""The demo's mailbox: what Airdate sent, newest first: the e-mails the local SMTP sink received, and
+the messages the ``json://`` webhook stand-in received (the demo's second channel)."""
+
+from collections.abc import Callable, Sequence
 
 from nicegui import ui
 
@@ -15,35 +18,54 @@ def register(world: DemoWorld, hub: Hub, nav: Nav) -> None:
 
     @ui.page("/mailbox")
     def mailbox() -> None:
-        with frame("Mailbox", nav):
-            ui.label("E-mails the demo's SMTP sink received from Airdate.").classes("text-gray-500")
-            ReceivedMails(world, hub)
+        with frame("Mailbox", nav), ui.row().classes("w-full gap-6 items-start"):
+            with ui.column().classes("flex-1 min-w-80"):
+                ui.label("E-mail: what the demo's SMTP sink received").classes("font-medium")
+                Received(hub, "mailbox", "No e-mails yet.", lambda: _mails(world))
+            with ui.column().classes("flex-1 min-w-80"):
+                ui.label("Webhook (json://): what the stand-in received").classes("font-medium")
+                Received(hub, "webhook-inbox", "No webhook messages yet.", lambda: _webhooks(world))
 
 
-class ReceivedMails(ui.column):
-    """Newest first; new mails are added on top, so a mail being read stays open."""
+Entry = tuple[str, str, str]  # title, caption, text
 
-    def __init__(self, world: DemoWorld, hub: Hub) -> None:
+
+def _mails(world: DemoWorld) -> list[Entry]:
+    received = list(world.sink.received) if world.sink else []
+    return [(mail.subject, f"to {', '.join(mail.recipients)}", mail.text) for mail in received]
+
+
+def _webhooks(world: DemoWorld) -> list[Entry]:
+    return [(m.title, f"to {m.path.rsplit('/', 1)[-1]}", m.body) for m in world.webhook.received]
+
+
+class Received(ui.column):
+    """Newest first; new entries are added on top, so one being read stays open."""
+
+    def __init__(self, hub: Hub, mark: str, empty: str, entries: Callable[[], Sequence[Entry]]) -> None:
         super().__init__()
-        self.classes("w-full gap-2").mark("mailbox")
-        self.world = world
+        self.classes(f"w-full gap-2 {mark}").mark(mark)
+        self.entries = entries
         self.shown = 0
         with self:
-            self.empty = ui.label("No e-mails yet.").classes("text-gray-500")
+            self.empty = ui.label(empty).classes("text-gray-500")
         self.render()
         stop = hub.listen(self._on_event)
         ui.context.client.on_delete(stop)
 
     def render(self) -> None:
-        received = list(self.world.sink.received) if self.world.sink else []
-        for mail in received[self.shown :]:
+        entries = list(self.entries())
+        if len(entries) < self.shown:  # the inbox dropped its oldest: start again
+            self.clear()
+            self.shown = 0
             with self:
-                caption = f"to {', '.join(mail.recipients)}"
-                with ui.expansion(mail.subject, caption=caption).classes("w-full border rounded") as item:
-                    ui.label(mail.text).classes("whitespace-pre-wrap text-sm")
+                self.empty = ui.label(self.empty.text).classes("text-gray-500")
+        for title, caption, text in entries[self.shown :]:
+            with self, ui.expansion(title, caption=caption).classes("w-full border rounded") as item:
+                ui.label(text).classes("whitespace-pre-wrap text-sm")
             item.move(target_index=0)
-        self.shown = len(received)
-        self.empty.set_visibility(not received)
+        self.shown = len(entries)
+        self.empty.set_visibility(not entries)
 
     def _on_event(self, event: Event) -> None:
         if event.kind == NOTIFICATION and event.payload.status == "sent":

@@ -49,10 +49,23 @@ async def test_the_dashboard_tables_fill_while_you_watch(demo: Server, browser: 
 async def test_the_demo_mailbox_shows_the_emails_airdate_sent(demo: Server, browser: Browser) -> None:
     page = await browser.new_page()
     await page.goto(f"{demo.url}/mailbox")
-    first = page.locator(".q-expansion-item").first
+    mails = page.locator(".mailbox .q-expansion-item")
+    first = mails.first
     await expect(first).to_contain_text(re.compile(r"New episode: |new episodes: "), timeout=15_000)
     await expect(first).to_contain_text(re.compile(r"to \w+@example\.org"))
     recipient = re.search(r"to (\S+@example\.org)", await first.inner_text()).group(1)
-    mail = page.locator(".q-expansion-item").filter(has_text=f"to {recipient}").last  # new mails go on top
+    mail = mails.filter(has_text=f"to {recipient}").last  # new mails go on top
     await mail.locator(".q-item").first.click()
     await expect(mail.get_by_text("New episodes of shows you requested are ready:")).to_be_visible()
+
+
+async def test_the_demo_mailbox_shows_what_its_json_channel_received(demo: Server, browser: Browser) -> None:
+    """The demo gives ada, bruno and chiara a json:// channel too: Apprise posts to the stand-in."""
+    page = await browser.new_page()
+    await page.goto(f"{demo.url}/mailbox")
+    first = page.locator(".webhook-inbox .q-expansion-item").first
+    await expect(first).to_contain_text(re.compile(r"New episode: |new episodes: "), timeout=30_000)
+    caption = first.locator(".q-item__label--caption")
+    await expect(caption).to_have_text(re.compile(r"^to (ada|bruno|chiara)$"))
+    await first.locator(".q-item").first.click()
+    await expect(first.get_by_text("Manage your notifications: http")).to_be_visible()
