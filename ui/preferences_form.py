@@ -39,9 +39,7 @@ class PreferencesForm(ui.column):
         zones = sorted(preferences.time_zones() | {settings.time_zone})
         with self:
             ui.label("When to tell").classes("text-base font-medium")
-            self.mode = (
-                ui.radio(MODES, value=settings.mode).props("inline").mark("mode")  # type: ignore[arg-type]
-            )
+            self.mode = ui.radio(MODES, value=settings.mode).props("inline").mark("mode")
             with ui.row().classes("items-start gap-4 flex-wrap"):
                 self.digest_at = (
                     ui.input("Digest time (HH:MM)", value=settings.digest_at)

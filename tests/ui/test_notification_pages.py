@@ -8,7 +8,7 @@ from application import Airdate
 from data import preferences
 from data.models import NotifyMode
 
-from ..utils.factories import make_tracked_show, make_users
+from ..utils.factories import land_episode, make_tracked_show, make_users
 from ..utils.waiting import eventually
 
 
@@ -91,6 +91,7 @@ async def test_the_users_listing_links_each_user_to_their_page(user: User, airda
 
 async def test_the_manage_link_mutes_a_show_and_unsubscribes(user: User, airdate: Airdate) -> None:
     fan, _ = make_tracked_show(airdate.database, tmdb_id=42, requesters=2)
+    land_episode(airdate.database, 42, 1, 1)  # queued for both fans
     links = airdate.notifier.links
     assert links is not None
     await user.open(f"/manage/{links.token(fan)}")
@@ -99,7 +100,7 @@ async def test_the_manage_link_mutes_a_show_and_unsubscribes(user: User, airdate
     await user.should_not_see(marker="channels")
     element(user, "mute-42").value = True
     user.find(marker="save").click()
-    await user.should_see("Preferences saved")
+    await user.should_see("Preferences saved; 1 queued notification will not be sent (skipped)")
     assert [s.muted for s in preferences.read(airdate.database, fan).shows] == [True]
 
     user.find(marker="unsubscribe-all").click()
