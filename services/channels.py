@@ -7,6 +7,9 @@ Apprise's own privacy form, which masks those parts (:func:`masked`).
 """
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import apprise
 
@@ -19,7 +22,8 @@ class ChannelError(Exception):
 
 def masked(url: str) -> str:
     """The URL as people may see it; ValueError (with a one-line reason) if Apprise cannot use it."""
-    plugin = apprise.Apprise.instantiate(url.strip())
+    with _quiet():  # a mistyped URL is the person's to fix, not an ERROR in the server's log
+        plugin = apprise.Apprise.instantiate(url.strip())
     if plugin is None:
         scheme = url.split("://", 1)[0] if "://" in url else ""
         if not scheme:
@@ -38,6 +42,23 @@ async def send(url: str, title: str, body: str) -> None:
     if not delivered:
         reasons = [line.strip() for line in captured.getvalue().splitlines() if line.strip()]
         raise ChannelError(reasons[-1] if reasons else "the service did not accept the message")
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Drop what Apprise logs from this thread meanwhile (it logs an ERROR, with the URL, for every URL
+    it cannot use); other threads' sending is logged as before."""
+    here = threading.get_ident()
+
+    def elsewhere(record: logging.LogRecord) -> bool:
+        return record.thread != here
+
+    logger = logging.getLogger("apprise")
+    logger.addFilter(elsewhere)
+    try:
+        yield
+    finally:
+        logger.removeFilter(elsewhere)
 
 
 def _short(url: str) -> str:

@@ -8,7 +8,7 @@ from services.access import Access
 from services.jobs import Jobs
 from services.notifier import Notifier
 
-from . import accounts, dashboard, listings, login, not_found, tokens
+from . import accounts, dashboard, listings, login, manage_page, not_found, tokens, user_page
 from .frame import Nav, frame
 
 
@@ -28,6 +28,8 @@ def register_pages(
     login.register(access, identities, policy)
     dashboard.register(live, jobs, database, policy, nav)
     listings.register(database, notifier, policy, nav)
+    user_page.register(database, notifier, nav)
+    manage_page.register(database, notifier.links, policy)
     accounts.register(access, identities, nav)
     tokens.register(access, identities, nav)
     not_found.register(nav)

@@ -25,6 +25,11 @@ NEXT_EMAIL_CELL = (  # the admin's button on each user: what this user's next e-
     ":aria-label=\"'Next e-mail to ' + props.row.username\" "
     "@click=\"() => $parent.$emit('next_email', props.row.id)\" /></q-td>"
 )
+NOTIFICATIONS_CELL = (  # the admin's link on each user: their preferences and channels
+    '<q-td :props="props"><q-btn flat dense no-caps icon="notifications" label="Notifications" '
+    ":aria-label=\"'Notifications of ' + props.row.username\" "
+    "@click=\"() => $parent.$emit('notifications', props.row.id)\" /></q-td>"
+)
 PAGES = {  # listing -> (page title, search hint)
     "users": ("Users", "Search name or e-mail"),
     "requests": ("Requests", "Search title, requester or status"),
@@ -46,7 +51,12 @@ def register(database: Database, notifier: Notifier, policy: AccessPolicy, nav: 
                 if listing == "users" and is_admin:
                     preview = EmailPreview(notifier)
                     table.add_row_button("next_email", NEXT_EMAIL_CELL, preview.show)
+                    table.add_row_button("notifications", NOTIFICATIONS_CELL, open_user)
             await table.load()
+
+
+async def open_user(user_id: int) -> None:
+    ui.navigate.to(f"/users/{user_id}")
 
 
 class ListingTable(ui.column):

@@ -1,0 +1,97 @@
+"""The requester's own pages, reached from the signed links in every message; no account needed.
+
+``/manage/<token>``: their preferences (mode, digest time, time zone, muted shows) and "Unsubscribe from
+everything". ``/unsubscribe/<token>``: a confirmation first — a GET changes nothing, because mail
+scanners follow links (RFC 8058); the one-click POST of that RFC is an API route of its own.
+
+The guard has checked the token before these run (``Need.SIGNED``): a changed one is answered 403.
+Neither page shows the console's menu.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from nicegui import run, ui
+
+from api.policy import AccessPolicy, Need
+from data import Database, preferences
+from data.models import NotifyMode
+from services.links import MANAGE, UNSUBSCRIBE, Links
+
+from .frame import PRODUCT
+from .preferences_form import PreferencesForm
+
+
+def register(database: Database, links: Links | None, policy: AccessPolicy) -> None:
+    policy.allow(MANAGE, Need.SIGNED)
+    policy.allow(UNSUBSCRIBE, Need.SIGNED)
+
+    @ui.page(MANAGE + "{token}")
+    async def manage_page(token: str) -> None:
+        with plain_card("Your notifications") as card:
+            settings = await _settings(database, links, token)
+            if settings is None:
+                return
+            ui.label(f"Hi {settings.username}: choose when {PRODUCT} tells you about new episodes.").classes(
+                "text-sm"
+            ).mark("manage-greeting")
+            form = PreferencesForm(database, settings)
+            ui.separator()
+            ui.button("Unsubscribe from everything", icon="notifications_off", on_click=form.turn_off).props(
+                "no-caps outline color=negative"
+            ).mark("unsubscribe-all")
+        card.mark("manage")
+
+    @ui.page(UNSUBSCRIBE + "{token}")
+    async def unsubscribe_page(token: str) -> None:
+        with plain_card("Unsubscribe"):
+            settings = await _settings(database, links, token)
+            if settings is None:
+                return
+            body = ui.column().classes("w-full gap-3").mark("unsubscribe")
+
+            async def unsubscribe() -> None:
+                try:
+                    skipped = await run.io_bound(
+                        preferences.update, database, settings.user_id, mode=NotifyMode.OFF.value
+                    )
+                except LookupError as error:
+                    ui.notify(str(error), type="warning")
+                    return
+                body.clear()
+                with body:
+                    ui.label(f"Done: {PRODUCT} will send {settings.username} no more notifications.").mark(
+                        "unsubscribed"
+                    )
+                    if skipped:
+                        ui.label(f"Already queued: {skipped} (not sent).").classes("text-sm")
+                    ui.link("Changed your mind? Manage your notifications", MANAGE + token)
+
+            with body:
+                ui.label(f"Stop every notification {PRODUCT} sends to {settings.username}?")
+                ui.button("Unsubscribe", icon="notifications_off", on_click=unsubscribe).props(
+                    "no-caps color=negative"
+                ).mark("confirm-unsubscribe")
+                ui.link("Or choose which ones instead", MANAGE + token).classes("text-sm")
+
+
+@contextmanager
+def plain_card(title: str) -> Iterator[ui.card]:
+    """A page of its own: a title and a card, no console header or menu."""
+    ui.page_title(f"{title} · {PRODUCT}")
+    ui.colors(primary="#4f46e5")
+    with ui.column().classes("w-full items-center p-4"), ui.card().classes("w-full max-w-2xl gap-3") as card:
+        ui.label(f"{PRODUCT} · {title}").classes("text-xl font-bold")
+        yield card
+
+
+async def _settings(database: Database, links: Links | None, token: str) -> preferences.Preferences | None:
+    """The preferences of the link's user; None (and a message) if there is no such user any more."""
+    user_id = links.user_of(token) if links is not None else None
+    if user_id is not None:
+        try:
+            return await run.io_bound(preferences.read, database, user_id)
+        except LookupError:
+            pass
+    ui.label("This link is for a user Airdate no longer knows.").mark("unknown-link-user")
+    return None

@@ -1,0 +1,122 @@
+"""One user's notification preferences as a form: mode, digest time, time zone, muted shows; Save.
+
+The admin's user page and the requester's signed manage page both use it. Saving runs
+:func:`data.preferences.update` off the event loop; a value it refuses becomes a warning and the form
+keeps what was typed.
+"""
+
+from collections.abc import Callable
+
+from nicegui import run, ui
+
+from data import Database, preferences
+from data.models import NotifyMode
+from data.preferences import InvalidPreference, Preferences
+
+MODES = {
+    NotifyMode.AS_THEY_LAND.value: "As they land",
+    NotifyMode.DIGEST.value: "Daily digest",
+    NotifyMode.OFF.value: "Off",
+}
+
+
+class PreferencesForm(ui.column):
+    """``email``: also the switch for the user's e-mail channel (the admin's page), saved with the rest."""
+
+    def __init__(
+        self,
+        database: Database,
+        settings: Preferences,
+        *,
+        email: bool = False,
+        on_saved: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.classes("w-full gap-3").mark("preferences-form")
+        self.database = database
+        self.user_id = settings.user_id
+        self.on_saved = on_saved
+        zones = sorted(preferences.time_zones() | {settings.time_zone})
+        with self:
+            ui.label("When to tell").classes("text-base font-medium")
+            self.mode = ui.radio(MODES, value=settings.mode).props("inline").mark("mode")
+            with ui.row().classes("items-start gap-4 flex-wrap"):
+                self.digest_at = (
+                    ui.input("Digest time (HH:MM)", value=settings.digest_at)
+                    .props('outlined dense aria-label="Digest time" hint="24-hour clock, your local time"')
+                    .classes("w-48")
+                    .mark("digest-at")
+                )
+                self.digest_at.bind_visibility_from(self.mode, "value", value=NotifyMode.DIGEST.value)
+                self.time_zone = (
+                    ui.select(zones, value=settings.time_zone, label="Time zone", with_input=True)
+                    .props('outlined dense options-dense aria-label="Time zone"')
+                    .classes("w-72")
+                    .mark("time-zone")
+                )
+            self.email_enabled: ui.switch | None = None
+            if email:
+                ui.label("E-mail").classes("text-base font-medium")
+                address = settings.email or "no address"
+                self.email_enabled = ui.switch(f"E-mail to {address}", value=settings.email_enabled).mark(
+                    "email-enabled"
+                )
+            ui.label("Shows").classes("text-base font-medium")
+            self.mutes: dict[int, ui.switch] = {}
+            if not settings.shows:
+                ui.label("No tv shows requested yet.").classes("text-sm opacity-70").mark("no-shows")
+            with ui.column().classes("gap-0"):
+                for show in settings.shows:
+                    self.mutes[show.tmdb_id] = ui.switch(f"Mute {show.title}", value=show.muted).mark(
+                        f"mute-{show.tmdb_id}"
+                    )
+            self.save_button = (
+                ui.button("Save", icon="save", on_click=self.save).props("no-caps").mark("save")
+            )
+
+    def muted(self) -> set[int]:
+        return {tmdb_id for tmdb_id, switch in self.mutes.items() if switch.value}
+
+    async def save(self) -> bool:
+        """Save what the form shows; whether it was kept (a refusal is a warning, the form unchanged)."""
+        mode = self.mode.value
+        changes = {
+            "mode": mode,
+            "time_zone": self.time_zone.value or "",
+            "muted": self.muted(),
+        }
+        if mode == NotifyMode.DIGEST.value:
+            changes["digest_at"] = (self.digest_at.value or "").strip()
+        if self.email_enabled is not None:
+            changes["email_enabled"] = bool(self.email_enabled.value)
+        self.save_button.disable()
+        try:
+            skipped = await run.io_bound(preferences.update, self.database, self.user_id, **changes)
+        except (InvalidPreference, LookupError) as error:
+            ui.notify(str(error), type="warning")
+            return False
+        finally:
+            self.save_button.enable()
+        ui.notify(f"Preferences saved{skipped_note(skipped)}", type="positive")
+        if self.on_saved is not None:
+            self.on_saved()
+        return True
+
+    async def turn_off(self) -> bool:
+        """Mode off, saved at once and nothing else (the requester's "unsubscribe from everything")."""
+        try:
+            skipped = await run.io_bound(
+                preferences.update, self.database, self.user_id, mode=NotifyMode.OFF.value
+            )
+        except LookupError as error:
+            ui.notify(str(error), type="warning")
+            return False
+        self.mode.value = NotifyMode.OFF.value
+        ui.notify(f"Unsubscribed: no more notifications{skipped_note(skipped)}", type="positive")
+        return True
+
+
+def skipped_note(skipped: int) -> str:
+    if not skipped:
+        return ""
+    return f"; {skipped} queued notification{'s' if skipped != 1 else ''} will not be sent (skipped)"
