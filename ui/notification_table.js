@@ -2,7 +2,7 @@
 // changes in place, a new one goes on top. Times read "2 minutes ago" (one timer for the whole table)
 // with the exact local time on hover. Changes wait for the next animation frame. For admins
 // (``retryable``) a failed row has a Retry button; its new status arrives like any other change.
-const COLORS = { pending: "orange", sending: "blue", sent: "positive", failed: "negative" };
+const COLORS = { pending: "orange", sending: "blue", sent: "positive", failed: "negative", skipped: "grey-6" };
 const RELATIVE = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 const STEPS = [
   [60, "second", 1],
@@ -17,13 +17,14 @@ export default {
       <q-markup-table flat dense wrap-cells class="w-full overflow-x-auto">
         <thead><tr>
           <th class="text-left">When</th><th class="text-left">User</th>
-          <th class="text-left">Subject</th><th class="text-left">Status</th>
+          <th class="text-left">Subject</th><th class="text-left">Channel</th><th class="text-left">Status</th>
         </tr></thead>
         <tbody>
           <tr v-for="row in rows" :key="row.id" :data-notification="row.id">
             <td><span :title="exact(row.created_at)">{{ ago(row.created_at) }}</span></td>
             <td class="font-medium">{{ row.user }}</td>
             <td class="whitespace-normal">{{ row.subject }}</td>
+            <td class="text-gray-500 break-all">{{ row.channel }}</td>
             <td class="whitespace-nowrap">
               <q-chip dense square text-color="white" :color="colors[row.status] || 'grey'">{{ row.status }}</q-chip>
               <q-btn v-if="retryable && row.status === 'failed'" flat dense no-caps size="sm" icon="replay"
