@@ -7,10 +7,39 @@ Apprise's own privacy form, which masks those parts (:func:`masked`).
 """
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import apprise
+from apprise.utils.parse import parse_urls
 
 log = logging.getLogger("airdate.channels")
+
+
+class _Hushed(logging.Filter):
+    """Drops Apprise's records on a thread while it checks a URL somebody typed: a typo is the caller's
+    422 (with our reason), not an ERROR line in the server's log."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.local = threading.local()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(self.local, "on", False)
+
+
+_HUSHED = _Hushed()
+logging.getLogger("apprise").addFilter(_HUSHED)
+
+
+@contextmanager
+def _hushed() -> Iterator[None]:
+    _HUSHED.local.on = True
+    try:
+        yield
+    finally:
+        _HUSHED.local.on = False
 
 
 class ChannelError(Exception):
@@ -18,8 +47,16 @@ class ChannelError(Exception):
 
 
 def masked(url: str) -> str:
-    """The URL as people may see it; ValueError (with a one-line reason) if Apprise cannot use it."""
-    plugin = apprise.Apprise.instantiate(url.strip())
+    """The URL as people may see it; ValueError (with a one-line reason) if Apprise cannot use it.
+
+    One channel is one service: Apprise reads a comma or space as the start of another URL, which the
+    label would not show (and ``send`` would deliver to both)."""
+    if len(parse_urls(url)) > 1:
+        raise ValueError(
+            "a channel is one URL: a space or comma starts another (add each as its own channel)"
+        )
+    with _hushed():
+        plugin = apprise.Apprise.instantiate(url.strip())
     if plugin is None:
         scheme = url.split("://", 1)[0] if "://" in url else ""
         if not scheme:
@@ -31,7 +68,7 @@ def masked(url: str) -> str:
 async def send(url: str, title: str, body: str) -> None:
     """Deliver one message; ChannelError with Apprise's reason when the service did not take it."""
     notifier = apprise.Apprise()
-    if not notifier.add(url):
+    if not notifier.add(url) or len(notifier) != 1:
         raise ChannelError("Apprise cannot use this URL any more")
     with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
         delivered = await notifier.async_notify(body=body, title=title)
