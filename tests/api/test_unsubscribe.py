@@ -123,3 +123,11 @@ async def test_a_valid_link_for_a_user_who_is_gone_is_404(console: Console, aird
     gone = urlsplit(links.unsubscribe(999_999)).path
     answer = await console.http_client(ELSEWHERE).post(gone, headers=FORM, **ONE_CLICK)
     assert (answer.status_code, answer.json()["detail"]) == (404, "this link's user no longer exists")
+
+
+async def test_the_api_description_says_the_link_is_its_own_credential(console: Console) -> None:
+    paths = (await console.http_client().get("/openapi.json")).json()["paths"]
+    one_click = paths["/unsubscribe/{token}"]["post"]
+    assert one_click["security"] == []
+    assert one_click["x-airdate-access"] == "a link Airdate signed for one user (no account)"
+    assert paths["/api/users/{user_id}/preferences"]["put"]["security"] == [{"bearer": []}]
