@@ -17,7 +17,16 @@ from nicegui import app, run
 from nicegui.client import Client
 from starlette.types import ASGIApp
 
-from api import actions, create_router, jellyseerr_webhook, notifications, previews, webhooks
+from api import (
+    actions,
+    channels,
+    create_router,
+    jellyseerr_webhook,
+    notifications,
+    previews,
+    unsubscribe,
+    webhooks,
+)
 from api.fast_path import install_outer_layers
 from api.guard import Guard, TrustedProxies
 from api.health import HealthProbe
@@ -222,6 +231,8 @@ def _routes(airdate: Airdate) -> None:
     app.include_router(actions.create_router(airdate.jobs, policy))
     app.include_router(previews.create_router(airdate.notifier, policy))
     app.include_router(notifications.create_router(airdate.database, policy))
+    app.include_router(channels.create_router(airdate.database, airdate.notifier, policy))
+    app.include_router(unsubscribe.create_router(airdate.database, policy))
     auth = webhooks.WebhookAuth(settings.webhook_username, settings.webhook_password, settings.webhook_secret)
     app.include_router(webhooks.create_router(airdate.database, auth, policy))
     app.include_router(jellyseerr_webhook.create_router(airdate.database, _upstreams(settings), policy))

@@ -48,7 +48,7 @@ def schema(app: FastAPI, policy: AccessPolicy) -> dict[str, Any]:
         rule = policy.rule_for(path.split("{")[0])
         for operation in operations.values():
             operation["x-airdate-access"] = rule.describe()
-            if rule.need == Need.OPEN:
+            if rule.need in (Need.OPEN, Need.SIGNED):  # a signed link is its own credential
                 operation["security"] = []
                 continue
             operation["security"] = [{"bearer": []}]

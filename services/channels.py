@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import apprise
+from apprise.utils.parse import parse_urls
 
 log = logging.getLogger("airdate.channels")
 
@@ -21,7 +22,14 @@ class ChannelError(Exception):
 
 
 def masked(url: str) -> str:
-    """The URL as people may see it; ValueError (with a one-line reason) if Apprise cannot use it."""
+    """The URL as people may see it; ValueError (with a one-line reason) if Apprise cannot use it.
+
+    One channel is one service: Apprise reads a comma or space as the start of another URL, which the
+    label would not show (and ``send`` would deliver to both)."""
+    if len(parse_urls(url)) > 1:
+        raise ValueError(
+            "a channel is one URL: a space or comma starts another (add each as its own channel)"
+        )
     with _quiet():  # a mistyped URL is the person's to fix, not an ERROR in the server's log
         plugin = apprise.Apprise.instantiate(url.strip())
     if plugin is None:
@@ -35,7 +43,7 @@ def masked(url: str) -> str:
 async def send(url: str, title: str, body: str) -> None:
     """Deliver one message; ChannelError with Apprise's reason when the service did not take it."""
     notifier = apprise.Apprise()
-    if not notifier.add(url):
+    if not notifier.add(url) or len(notifier) != 1:
         raise ChannelError("Apprise cannot use this URL any more")
     with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
         delivered = await notifier.async_notify(body=body, title=title)

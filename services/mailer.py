@@ -6,6 +6,7 @@ decides when a batch goes and records how it went; this module only writes and s
 import html
 from collections import defaultdict
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr
 
@@ -16,6 +17,11 @@ from data.outbox import Batch
 
 from .links import Links
 
+# How a message goes over SMTP: headers are not folded at 78 characters (SMTP allows 998). At 78, Python
+# turns a header it cannot break at a space into RFC 2047 encoded words, so a long List-Unsubscribe URL
+# went out as =?utf-8?q?=3Chttps=3A//…, which mail clients do not read as a link. The body parts are
+# encoded when composed (quoted-printable, 7-bit), so this changes only how headers are laid out.
+WIRE = policy.SMTP.clone(max_line_length=998)
 NO_MAIL = "e-mail is not configured: set AIRDATE_SMTP_HOST"  # what needs a mailer says without one
 
 
@@ -44,7 +50,9 @@ async def send(smtp: Smtp, message: EmailMessage) -> None:
     """Hand one message to the SMTP server; aiosmtplib's errors, OSError or TimeoutError if it did not
     take it."""
     await aiosmtplib.send(
-        message,
+        message.as_bytes(policy=WIRE),
+        sender=_addresses(message, "From", "set AIRDATE_SMTP_FROM")[0],
+        recipients=_addresses(message, "To", "the user has no e-mail address"),
         hostname=smtp.host,
         port=smtp.port,
         username=smtp.username or None,
@@ -53,6 +61,13 @@ async def send(smtp: Smtp, message: EmailMessage) -> None:
         start_tls=smtp.tls == "starttls",
         timeout=smtp.timeout,
     )
+
+
+def _addresses(message: EmailMessage, header: str, otherwise: str) -> list[str]:
+    found = [address.addr_spec for address in getattr(message[header], "addresses", ())]
+    if not found:
+        raise ValueError(f"no {header}: address: {otherwise}")
+    return found
 
 
 def preview(batch: Batch, sender: str, links: Links | None) -> Preview:

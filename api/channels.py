@@ -1,0 +1,176 @@
+"""A user's notification preferences and channels, for admins and admin tokens:
+
+``GET``/``PUT /api/users/{id}/preferences``, ``POST /api/users/{id}/channels``,
+``DELETE /api/users/{id}/channels/{channel_id}`` and ``POST /api/users/{id}/test-notification``.
+
+A channel's Apprise URL holds the service's secrets: it goes in once, when the channel is added, and
+only its masked label ever comes out (answers and audit lines alike).
+"""
+
+import asyncio
+import logging
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from data import Database, preferences
+from data.preferences import InvalidPreference, Preferences
+from services.channels import masked
+from services.notifier import Notifier
+
+from .policy import AccessPolicy, Need
+
+audit = logging.getLogger("airdate.audit")
+
+UserId = Annotated[int, Path(ge=1, le=2**63 - 1, description="the user's id")]
+ChannelId = Annotated[int, Path(ge=1, le=2**63 - 1, description="the channel's id")]
+TmdbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+NO_USER = {404: {"description": "no such user"}}
+
+
+class PreferencesChange(BaseModel):
+    """What to change; a field left out (or null) stays as it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mode: str | None = Field(None, max_length=32, description="as_they_land, digest or off")
+    digest_at: str | None = Field(None, max_length=8, description="HH:MM, the digest's local time")
+    time_zone: str | None = Field(None, max_length=64, description="an IANA name, e.g. Europe/Berlin")
+    email_enabled: bool | None = Field(None, description="whether the e-mail address is a channel")
+    muted: list[TmdbId] | None = Field(
+        None, max_length=10_000, description="the TMDB ids of the shows not to hear about (all of them)"
+    )
+
+
+class NewChannel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(
+        max_length=2000, description="an Apprise URL, e.g. ntfys://ntfy.sh/topic (kept, never shown)"
+    )
+
+
+def create_router(database: Database, notifier: Notifier, policy: AccessPolicy) -> APIRouter:
+    router = APIRouter(tags=["preferences"])
+    policy.allow("/api/users/", Need.ADMIN, tokens=True)  # addresses, and channels that reach people
+
+    async def known(user_id: int) -> Preferences:
+        try:
+            return await asyncio.to_thread(preferences.read, database, user_id)
+        except LookupError:
+            raise HTTPException(404, f"there is no user {user_id}") from None
+
+    @router.get(
+        "/api/users/{user_id}/preferences",
+        summary="How a user is told: mode, digest time, time zone, e-mail, channels (masked), shows",
+        responses=NO_USER,
+    )
+    async def read(user_id: UserId) -> dict:
+        return answer(await known(user_id))
+
+    @router.put(
+        "/api/users/{user_id}/preferences",
+        summary="Change a user's preferences; queued items they no longer want become skipped",
+        responses={**NO_USER, 422: {"description": "a value that cannot be kept (the reason)"}},
+    )
+    async def change(user_id: UserId, body: PreferencesChange, request: Request) -> dict:
+        before = await known(user_id)
+        given = body.model_dump(exclude_none=True)
+        muted = set(given.pop("muted")) if "muted" in given else None
+        try:
+            skipped = await asyncio.to_thread(preferences.update, database, user_id, **given, muted=muted)
+        except InvalidPreference as error:
+            raise HTTPException(422, str(error)) from None
+        except LookupError:
+            raise HTTPException(404, f"there is no user {user_id}") from None
+        changed = sorted([*given, *(["muted"] if muted is not None else [])])
+        audit.info(
+            "%s changed %s of user %d (%s); %d queued item(s) skipped",
+            who(request),
+            ", ".join(changed) or "nothing",
+            user_id,
+            before.username,
+            skipped,
+        )
+        return {"preferences": answer(await known(user_id)), "skipped": skipped}
+
+    @router.post(
+        "/api/users/{user_id}/channels",
+        status_code=201,
+        summary="Add an Apprise channel (Discord, Telegram, ntfy, a JSON webhook, …) for a user",
+        responses={**NO_USER, 422: {"description": "Apprise cannot use the URL (the reason)"}},
+    )
+    async def add(user_id: UserId, body: NewChannel, request: Request) -> JSONResponse:
+        user = await known(user_id)
+        url = body.url.strip()
+        try:
+            if not url.isprintable():
+                raise ValueError("the URL has control characters in it")
+            label = masked(url)
+        except ValueError as error:
+            raise HTTPException(422, str(error)) from None
+        try:
+            channel_id = await asyncio.to_thread(preferences.add_channel, database, user_id, url, label)
+        except LookupError:
+            raise HTTPException(404, f"there is no user {user_id}") from None
+        audit.info(
+            "%s added channel %d (%s) for user %d (%s)",
+            who(request),
+            channel_id,
+            label,
+            user_id,
+            user.username,
+        )
+        return JSONResponse({"id": channel_id, "label": label}, status_code=201)
+
+    @router.delete(
+        "/api/users/{user_id}/channels/{channel_id}",
+        summary="Stop using one of a user's channels; its queued items become skipped",
+        responses={404: {"description": "no such user, or not one of their channels"}},
+    )
+    async def remove(user_id: UserId, channel_id: ChannelId, request: Request) -> dict:
+        user = await known(user_id)
+        labels = {channel.id: channel.label for channel in user.channels}
+        try:
+            skipped = await asyncio.to_thread(preferences.remove_channel, database, user_id, channel_id)
+        except LookupError as error:
+            raise HTTPException(404, str(error)) from None
+        audit.info(
+            "%s removed channel %d (%s) of user %d (%s); %d queued item(s) skipped",
+            who(request),
+            channel_id,
+            labels.get(channel_id, "?"),
+            user_id,
+            user.username,
+            skipped,
+        )
+        return {"id": channel_id, "removed": True, "skipped": skipped}
+
+    @router.post(
+        "/api/users/{user_id}/test-notification",
+        summary="Send a test message to each of a user's channels now; the result per channel",
+        responses=NO_USER,
+    )
+    async def test(user_id: UserId, request: Request) -> dict:
+        user = await known(user_id)
+        try:
+            results = await notifier.test(user_id)
+        except LookupError:
+            raise HTTPException(404, f"there is no user {user_id}") from None
+        audit.info("%s sent a test notification to user %d (%s)", who(request), user_id, user.username)
+        return {"results": [asdict(result) for result in results]}
+
+    return router
+
+
+def answer(settings: Preferences) -> dict:
+    """The preferences as the API gives them: channels by id and masked label, never their URL."""
+    return asdict(settings)
+
+
+def who(request: Request) -> str:
+    principal = getattr(request.state, "principal", None)
+    return principal.who if principal is not None else "someone"

@@ -1,0 +1,50 @@
+"""``POST /unsubscribe/{token}``: RFC 8058 one-click unsubscribe, what a mail client's "Unsubscribe"
+button posts to the ``List-Unsubscribe`` URL of an e-mail Airdate sent.
+
+The token is the whole credential: the guard has checked that Airdate signed it for one user
+(``Need.SIGNED``) before this runs, so there is no session, no cookie and no Origin to check. The body
+should be ``List-Unsubscribe=One-Click``, but anything (or nothing) is accepted: some clients send none.
+The user's mode becomes *off*, and what was queued for them becomes ``skipped``.
+"""
+
+import asyncio
+import logging
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from data import Database, preferences
+from data.models import NotifyMode
+from services.links import UNSUBSCRIBE
+
+from .policy import AccessPolicy, Need
+
+audit = logging.getLogger("airdate.audit")
+
+
+def create_router(database: Database, policy: AccessPolicy) -> APIRouter:
+    router = APIRouter(tags=["unsubscribe"])
+    policy.allow(UNSUBSCRIBE, Need.SIGNED)
+
+    @router.post(
+        UNSUBSCRIBE + "{token}",
+        summary="One-click unsubscribe (RFC 8058) from a link in an e-mail: notifications off",
+        responses={
+            403: {"description": "the link was changed, or not made by this Airdate"},
+            404: {"description": "the link's user no longer exists"},
+        },
+    )
+    async def unsubscribe(token: str, request: Request) -> JSONResponse:
+        user_id: int = request.state.link_user  # the guard refused the request unless it is set
+        try:
+            skipped = await asyncio.to_thread(preferences.update, database, user_id, mode=NotifyMode.OFF)
+        except LookupError:
+            raise HTTPException(404, "this link's user no longer exists") from None
+        audit.info(
+            "user %d unsubscribed with the one-click link of an e-mail; %d queued item(s) skipped",
+            user_id,
+            skipped,
+        )
+        return JSONResponse({"mode": NotifyMode.OFF.value, "skipped": skipped})
+
+    return router
