@@ -11,9 +11,10 @@ from data import Database, DatabaseError, preferences
 from data.models import Scope, User
 from services import channels
 from settings import Settings
-from standins import jellyseerr, sonarr, webhook
+from standins import jellyseerr, sonarr
 from standins.net import free_port
 from standins.smtp import start_sink
+from standins.webhook_sink import WebhookSink
 
 from . import mail_page
 from .database import claim_demo_database
@@ -28,11 +29,13 @@ class Demo:
     def __init__(self) -> None:
         self.world = DemoWorld()
         self.sink_port = 0  # chosen in configure(), where the web server's own port is known
+        self.webhook_port = 0
 
     def configure(self, settings: Settings) -> Settings:
         """Its own database, and every upstream pointing at the stand-ins on this server."""
         here = f"http://127.0.0.1:{settings.port}"
         self.sink_port = free_port(avoid={settings.port})
+        self.webhook_port = free_port(avoid={settings.port, self.sink_port})
         demo = {
             "database_url": settings.demo_database_url,
             "jellyseerr_url": f"{here}/demo/jellyseerr",
@@ -56,18 +59,16 @@ class Demo:
         self.world.populate()
         app.mount("/demo/jellyseerr", jellyseerr.create_app(self.world.jellyseerr, API_KEY))
         app.mount("/demo/sonarr", sonarr.create_app(self.world.sonarr, API_KEY))
-        app.mount("/demo/webhook", webhook.create_app(self.world.webhook))
         for service in ("jellyseerr", "sonarr"):
             airdate.policy.allow(f"/demo/{service}/", Need.OPEN, why="the stand-in's own API key")
-        airdate.policy.allow("/demo/webhook/", Need.OPEN, why="the demo's stand-in only keeps what it gets")
-        app.on_startup(self._start_mail_sink)
+        app.on_startup(self._start_sinks)
         mail_page.register(self.world, airdate.hub, airdate.nav)
         here = f"http://127.0.0.1:{airdate.settings.port}"
         simulator = Simulator(self.world, here, self._token(airdate))
 
         async def start() -> None:
             await simulator.start()
-            await run.io_bound(add_webhook_channels, airdate.database, airdate.settings.port)
+            await run.io_bound(add_webhook_channels, airdate.database, self.webhook_port)
 
         app.timer(1.0, start, once=True)  # once the server answers HTTP
         app.timer(airdate.settings.demo_interval, simulator.step, immediate=False)
@@ -81,17 +82,19 @@ class Demo:
                 airdate.access.revoke_token(SIMULATOR_TOKEN, by="the demo")
         return airdate.access.mint_token(SIMULATOR_TOKEN, Scope.ADMIN, by="the demo")
 
-    def _start_mail_sink(self) -> None:
+    def _start_sinks(self) -> None:
         self.world.sink, controller = start_sink(self.sink_port)
         app.on_shutdown(controller.stop)
+        self.world.webhook = WebhookSink(self.webhook_port).start()
+        app.on_shutdown(self.world.webhook.stop)
 
 
 def add_webhook_channels(database: Database, port: int) -> None:
-    """Give a few demo users a second channel: Apprise's ``json://`` pointed at the webhook stand-in."""
+    """Give a few demo users a second channel: Apprise's ``json://`` pointed at the webhook sink."""
     with database.session() as session:
         users = session.exec(select(User).where(col(User.username).in_(WEBHOOK_USERS))).all()
         ids = {user.username: user.id for user in users if user.id is not None}
     for name, user_id in sorted(ids.items()):
         if not preferences.channel_urls(database, user_id):
-            url = f"json://127.0.0.1:{port}/demo/webhook/{name}"
+            url = f"json://127.0.0.1:{port}/{name}"
             preferences.add_channel(database, user_id, url, channels.masked(url))

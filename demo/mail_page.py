@@ -36,7 +36,13 @@ def _mails(world: DemoWorld) -> list[Entry]:
 
 
 def _webhooks(world: DemoWorld) -> list[Entry]:
-    return [(m.title, f"to {m.path.rsplit('/', 1)[-1]}", m.body) for m in world.webhook.received]
+    hits = list(world.webhook.hits) if world.webhook else []
+    return [_webhook_entry(hit.path, hit.json()) for hit in hits]
+
+
+def _webhook_entry(path: str, posted: dict) -> Entry:
+    """Apprise's json:// posts {"version", "title", "message", "type"}; the path names the user here."""
+    return posted.get("title", ""), f"to {path.strip('/')}", posted.get("message", "")
 
 
 class Received(ui.column):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from standins.jellyseerr import JellyseerrWorld
 from standins.smtp import Sink
 from standins.sonarr import SonarrWorld
-from standins.webhook import WebhookInbox
+from standins.webhook_sink import WebhookSink
 
 API_KEY = "demo-key"
 WEBHOOK_SECRET = "demo-secret"
@@ -31,7 +31,7 @@ class DemoWorld:
     jellyseerr: JellyseerrWorld = field(default_factory=JellyseerrWorld)
     sonarr: SonarrWorld = field(default_factory=SonarrWorld)
     sink: Sink | None = None
-    webhook: WebhookInbox = field(default_factory=WebhookInbox)
+    webhook: WebhookSink | None = None
     rng: random.Random = field(default_factory=lambda: random.Random(7))
 
     def populate(self, users: int = 12) -> None:

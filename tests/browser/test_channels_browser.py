@@ -2,11 +2,7 @@
 a json:// channel pointed at a real loopback webhook and e-mail to the SMTP sink) and the requester's
 signed manage and unsubscribe links, followed without an account."""
 
-import json
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.async_api import Browser, Page, expect
@@ -14,6 +10,7 @@ from playwright.async_api import Browser, Page, expect
 from data import Database
 from services.links import Links
 from standins.smtp import start_sink
+from standins.webhook_sink import WebhookSink
 
 from ..utils.factories import make_tracked_show
 from ..utils.mailing import sending_server
@@ -24,47 +21,11 @@ from .test_access_browser import PASSWORD, sign_in
 SECRET = "channels-browser-test-secret"
 
 
-@dataclass
-class Webhook:
-    """A real HTTP server on loopback that keeps every POST it gets (what a json:// channel sends)."""
-
-    posts: list[tuple[str, dict]] = field(default_factory=list)
-    server: ThreadingHTTPServer | None = None
-
-    @property
-    def port(self) -> int:
-        assert self.server is not None
-        return self.server.server_address[1]
-
-    def start(self) -> "Webhook":
-        posts = self.posts
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length") or 0))
-                posts.append((self.path, json.loads(body or b"{}")))
-                self.send_response(200)
-                self.send_header("content-length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-
-
 @pytest.fixture
-def webhook() -> Iterator[Webhook]:
-    hook = Webhook().start()
-    yield hook
-    hook.stop()
+def webhook() -> Iterator[WebhookSink]:
+    """A real HTTP server on loopback that keeps every POST it gets (what a json:// channel sends)."""
+    with WebhookSink() as sink:
+        yield sink
 
 
 @pytest.fixture
@@ -74,7 +35,7 @@ def admin(airdate_env: str) -> str:
 
 
 async def test_an_admin_sets_a_users_channels_and_preferences_and_sends_a_test(
-    database: Database, admin: str, webhook: Webhook, browser: Browser
+    database: Database, admin: str, webhook: WebhookSink, browser: Browser
 ) -> None:
     make_tracked_show(database, tmdb_id=5, requesters=1)
     mailbox, controller = start_sink()
@@ -122,8 +83,8 @@ async def test_an_admin_sets_a_users_channels_and_preferences_and_sends_a_test(
         await expect(results.nth(0)).to_contain_text("ok")
         await expect(results.nth(1)).to_contain_text(hook_url)
         await expect(results.nth(1)).to_contain_text("ok")
-        assert [path for path, _ in webhook.posts] == ["/hook"]
-        assert webhook.posts[0][1]["title"] == "Airdate test notification"
+        assert [hit.path for hit in webhook.hits] == ["/hook"]
+        assert webhook.hits[0].json()["title"] == "Airdate test notification"
         assert [mail.subject for mail in mailbox.received] == ["Airdate test notification"]
         assert mailbox.received[0].recipients == ["fan5_0@example.org"]
     finally:
