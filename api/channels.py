@@ -109,7 +109,7 @@ def create_router(database: Database, notifier: Notifier, policy: AccessPolicy) 
         try:
             if not url.isprintable():
                 raise ValueError("the URL has control characters in it")
-            label = masked(url)
+            label = await asyncio.to_thread(masked, url)  # Apprise loads its plugins the first time
         except ValueError as error:
             raise HTTPException(422, str(error)) from None
         try:

@@ -26,16 +26,17 @@ def masked(url: str) -> str:
 
     One channel is one service: Apprise reads a comma or space as the start of another URL, which the
     label would not show (and ``send`` would deliver to both)."""
+    url = url.strip()
+    if "://" not in url:
+        raise ValueError("not a notification URL: it looks like service://…, e.g. ntfys://ntfy.sh/topic")
     if len(parse_urls(url)) > 1:
         raise ValueError(
             "a channel is one URL: a space or comma starts another (add each as its own channel)"
         )
     with _quiet():  # a mistyped URL is the person's to fix, not an ERROR in the server's log
-        plugin = apprise.Apprise.instantiate(url.strip())
+        plugin = apprise.Apprise.instantiate(url)
     if plugin is None:
-        scheme = url.split("://", 1)[0] if "://" in url else ""
-        if not scheme:
-            raise ValueError("not a notification URL: it looks like service://…, e.g. ntfys://ntfy.sh/topic")
+        scheme = url.split("://", 1)[0]
         raise ValueError(f"Apprise cannot use this {scheme}:// URL: unknown service or a part is missing")
     return _short(plugin.url(privacy=True))
 
