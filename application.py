@@ -36,6 +36,7 @@ from api.page_gate import PageGate
 from api.policy import AccessPolicy, Need
 from api.revocation import RevokedStreams
 from data import Database, DatabaseError, schema
+from data.announcements import ChangeListener
 from live import Hub, LiveFeed, LiveSources, LogRelay, Trends, hide_slow_reader_tracebacks, metrics
 from live.latest import LatestNotifications
 from live.samples import Samples
@@ -249,6 +250,11 @@ def _routes(airdate: Airdate) -> None:
     install_outer_layers(app, fast_paths=frozenset({"/sse/stats"}), guard=guarded)
 
 
+def _announced(feed: LiveFeed) -> None:
+    metrics.ANNOUNCEMENTS.inc()
+    feed.request_refresh()
+
+
 def _lifecycle(airdate: Airdate) -> None:
     settings, database, feed, hub = airdate.settings, airdate.database, airdate.feed, airdate.hub
     relay = LogRelay(hub, settings.log_events_level)
@@ -258,6 +264,10 @@ def _lifecycle(airdate: Airdate) -> None:
     hide_slow_reader_tracebacks()
     app.on_startup(feed.start)
     app.on_startup(relay.attach)
+    if database.url.get_backend_name() == "postgresql":  # commits by other replicas or raw SQL, at once
+        listener = ChangeListener(database.url, partial(_announced, feed))
+        app.on_startup(listener.start)
+        app.on_shutdown(listener.stop)
     app.timer(settings.stats_interval, feed.tick)
     app.timer(1.0, revoked.check)
     app.timer(hub.readers.tend_interval, hub.readers.tend)

@@ -11,7 +11,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import churn, fanout, feed, postgres, revocation, shutdown, stats_read, subscribers, viewers, wire
+from . import (
+    churn,
+    fanout,
+    feed,
+    postgres,
+    replicas,
+    revocation,
+    shutdown,
+    stats_read,
+    subscribers,
+    viewers,
+    wire,
+)
 from .report import document, progress
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -26,6 +38,7 @@ BENCHMARKS = {  # in the order they run
     "shutdown": shutdown.run,
     "revocation": revocation.run,
     "postgres": postgres.run,
+    "replicas": replicas.run,
 }
 
 

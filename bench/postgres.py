@@ -23,6 +23,7 @@ SECONDS = 5.0
 ROUNDS = 3
 MIGRATIONS = Path(schema.MIGRATIONS) / "versions"
 AIRDATE = "Airdate (counter triggers in 8 slots + change log in commit order)"
+ANNOUNCED = ("users", "media_requests", "episodes", "notifications")  # the tables migration 0005 announces
 ADA = "INSERT INTO users (username, email, created_at) VALUES ('ada', 'ada@example.org', CURRENT_TIMESTAMP)"
 
 
@@ -39,6 +40,9 @@ def _writers(cluster: Postgres) -> Section:
     slotted = _migration("0003_counter_slots.py")
     variants = {
         AIRDATE: lambda c: None,
+        "the same without the change announcements (migration 0005's NOTIFY)": lambda c: _execute(
+            c, (f"DROP TRIGGER announce_{table} ON {table}" for table in ANNOUNCED)
+        ),
         "the same with every counter in one row (before migration 0003)": lambda c: _execute(
             c, triggers.create("postgresql", slotted.counting_triggers(slotted.COUNTERS, "0"))
         ),

@@ -16,6 +16,9 @@ from data import Stats
 STATS_READS = Counter("airdate_stats_reads", "Reads of the stats counters from the database")
 FEED_TICKS = Counter("airdate_feed_ticks", "Ticks of the app-wide stats timer")
 EVENTS_PUBLISHED = Counter("airdate_events_published", "Events published to every viewer and stream")
+ANNOUNCEMENTS = Counter(
+    "airdate_feed_announcements", "Change announcements from PostgreSQL (LISTEN/NOTIFY) that woke the feed"
+)
 WRITE_WAKEUPS = Counter("airdate_feed_write_wakeups", "Reads asked for by Airdate's own commits (coalesced)")
 SSE_SUBSCRIBERS = Gauge("airdate_sse_subscribers", "Open /sse/stats streams")
 DASHBOARD_CLIENTS = Gauge("airdate_dashboard_clients", "Browser or native pages subscribed to the feed")

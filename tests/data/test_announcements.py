@@ -1,0 +1,63 @@
+"""PostgreSQL announces each committed change (LISTEN/NOTIFY, migration 0005) to every listener."""
+
+import asyncio
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+from data import Database
+from data.announcements import ChangeListener
+
+from ..utils.sql import run_sql, user_sql
+from ..utils.waiting import eventually
+
+pytestmark = pytest.mark.parametrize("backend", ["postgresql"])
+
+
+async def listening(database: Database, calls: list[int]) -> ChangeListener:
+    listener = ChangeListener(database.url, lambda: calls.append(1), retry=0.05)
+    listener.start()
+    await asyncio.wait_for(listener.connected.wait(), 10)
+    await eventually(lambda: calls == [1], what="one read right after connecting, to catch up")
+    return listener
+
+
+async def test_a_commit_by_another_program_is_announced_once_and_a_rollback_not_at_all(
+    database: Database, airdate_env: str
+) -> None:
+    calls: list[int] = []
+    listener = await listening(database, calls)
+    try:
+        three = ", ".join(f"('{name}', '{name}@example.org', CURRENT_TIMESTAMP)" for name in "abc")
+        run_sql(airdate_env, f"INSERT INTO users (username, email, created_at) VALUES {three}")
+        await eventually(lambda: listener.notifications == 1)
+
+        engine = create_engine(airdate_env, poolclass=NullPool)
+        with engine.connect() as connection:
+            connection.execute(text(user_sql("rolled-back")))
+            connection.rollback()
+        engine.dispose()
+        run_sql(airdate_env, user_sql("d"))
+        await eventually(lambda: listener.notifications == 2, what="the rollback announced nothing")
+        assert len(calls) == 3
+    finally:
+        await listener.stop()
+
+
+async def test_a_lost_connection_is_made_again_and_reads_what_changed_meanwhile(
+    database: Database, airdate_env: str
+) -> None:
+    calls: list[int] = []
+    listener = await listening(database, calls)
+    try:
+        run_sql(
+            airdate_env,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN %'",
+        )
+        await eventually(lambda: len(calls) == 2, what="connected again, and read once to catch up")
+        assert listener.connected.is_set()
+        run_sql(airdate_env, user_sql("after"))
+        await eventually(lambda: listener.notifications == 1 and len(calls) == 3)
+    finally:
+        await listener.stop()
