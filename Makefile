@@ -4,12 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench screenshots lint browser postgres clean native test-native
+.PHONY: run test bench screenshots lint browser postgres nginx clean native test-native
 
 run: $(STAMP)
 	$(BIN)/python main.py --demo
 
-test: $(STAMP) browser postgres
+test: $(STAMP) browser postgres nginx
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
@@ -40,6 +40,10 @@ browser:
 # PostgreSQL tests start their own throwaway cluster from Debian's server binaries (standins/postgres.py).
 postgres:
 	@$(call apt_install,postgresql)
+
+# The replicas test puts Debian's nginx, as a plain process, in front of real Airdates (standins/nginx.py).
+nginx:
+	@$(call apt_install,nginx)
 
 # The native window (`python main.py --native`): pywebview with Qt WebEngine, plus the Debian libraries
 # Qt loads (the same list as native.NATIVE_APT_PACKAGES); test-native adds the X tools its tests drive.

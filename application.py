@@ -7,7 +7,9 @@ Plug-ins (the demo) adjust the settings before anything is built and add to the 
 """
 
 import logging
+import re
 import secrets
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -48,7 +50,7 @@ from services.mailer import Smtp
 from services.notifier import Notifier
 from settings import Settings
 from ui import Nav, register_pages
-from ui.frame import PAGES
+from ui.frame import PAGES, serve_as
 
 log = logging.getLogger("airdate")
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
@@ -90,6 +92,7 @@ class Plugin(Protocol):
 def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
     for plugin in plugins:
         settings = plugin.configure(settings)
+    settings.replica_name = replica_name(settings)
     database = open_database(settings.database_url)
     access = _access(settings, database)
     hub = Hub(
@@ -112,6 +115,11 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
     for plugin in plugins:
         plugin.install(airdate)
     return airdate
+
+
+def replica_name(settings: Settings) -> str:
+    """AIRDATE_REPLICA_NAME, else this machine's host name (a container's id), made cookie- and label-safe."""
+    return settings.replica_name or re.sub(r"[^A-Za-z0-9._-]", "-", socket.gethostname()) or "airdate"
 
 
 def open_database(url: str) -> Database:
@@ -245,7 +253,9 @@ def _routes(airdate: Airdate) -> None:
         identities = airdate.identities
         links = airdate.notifier.links
         link_user = links.user_of if links is not None else (lambda token: None)
-        return Guard(PageGate(inner), policy, identities, identities.proxies, link_user)
+        return Guard(
+            PageGate(inner), policy, identities, identities.proxies, link_user, replica=settings.replica_name
+        )
 
     install_outer_layers(app, fast_paths=frozenset({"/sse/stats"}), guard=guarded)
 
@@ -257,8 +267,10 @@ def _announced(feed: LiveFeed) -> None:
 
 def _lifecycle(airdate: Airdate) -> None:
     settings, database, feed, hub = airdate.settings, airdate.database, airdate.feed, airdate.hub
-    relay = LogRelay(hub, settings.log_events_level)
+    relay = LogRelay(hub, settings.log_events_level, replica=settings.replica_name)
     revoked = RevokedStreams(hub, airdate.access)
+    metrics.name_replica(settings.replica_name)
+    serve_as(settings.replica_name)
     metrics.watch_viewers(lambda: hub.reader_count, lambda: hub.viewer_count)
     metrics.PAGES_HELD.set_function(lambda: len(Client.instances))
     hide_slow_reader_tracebacks()

@@ -175,6 +175,12 @@ class Settings(BaseSettings):
         "", description="header a trusted authenticating proxy sets to the signed-in user, e.g. Remote-User"
     )
     metrics_public: bool = Field(False, description="serve /metrics without credentials (private networks)")
+    replica_name: str = Field(
+        "",
+        pattern=r"^[A-Za-z0-9._-]*$",
+        description="this replica's name in log events, /metrics, the page footer and the sticky cookie "
+        "(empty: the host name)",
+    )
 
 
 class CommandLine(Settings):

@@ -4,6 +4,10 @@ It is the app's outermost layer (before NiceGUI's middleware, and inside the SSE
 route escapes it. Unauthenticated browsers are sent to ``/login``; programs get 401 with a JSON reason
 and ``WWW-Authenticate: Bearer``; the wrong role or scope gets 403. It also answers what every
 response needs: security headers, cookie flags, a body size limit, and refusing cross-site writes.
+
+Pages also name the replica that built them in the ``airdate_replica`` cookie (unless the browser's
+cookie names it already), so that a proxy in front of several replicas sends the page's websocket, and
+the browser's next pages, to the process that holds the page's state (deploy/nginx.conf routes by it).
 """
 
 import json
@@ -11,6 +15,7 @@ from collections.abc import Callable
 from urllib.parse import quote, urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -27,6 +32,7 @@ SECURITY_HEADERS = (
     (b"referrer-policy", b"same-origin"),
 )
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+REPLICA_COOKIE = "airdate_replica"
 
 
 class Guard:
@@ -37,8 +43,11 @@ class Guard:
         identities: Identities,
         proxies: TrustedProxies,
         link_user: Callable[[str], int | None] = lambda token: None,
+        *,
+        replica: str = "",
     ) -> None:
         self.policy = policy
+        self.replica = replica  # named in the sticky cookie of every page; empty: no cookie
         self.link_user = link_user  # the user a signed link's token names; None: not a valid link
         self.identities = identities
         self.proxies = proxies
@@ -67,6 +76,8 @@ class Guard:
         if scope["type"] == "http":
             scope["state"][BODY_SEND] = send  # a started stream's events skip the wrappers below
             send = with_security_headers(send, https=scope.get("scheme") == "https")
+            if self.replica and cookie_parser(headers.get("cookie", "")).get(REPLICA_COOKIE) != self.replica:
+                send = with_replica_cookie(send, self.replica)
         refusal = self._refusal(scope, headers, rule.need, principal, how)
         if refusal is not None:
             await refusal(scope, receive, send)
@@ -163,6 +174,20 @@ def with_security_headers(send: Send, *, https: bool) -> Send:
                 (name, _cookie_flags(value, https) if name == b"set-cookie" else value)
                 for name, value in headers.raw
             ]
+        await send(message)
+
+    return sending
+
+
+def with_replica_cookie(send: Send, replica: str) -> Send:
+    """A page (an HTML answer) sets ``airdate_replica=<replica>``; other answers, streams above all, do
+    not: a stream may come from any replica and must not move the browser's pages away from theirs."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableHeaders(scope=message)
+            if headers.get("content-type", "").startswith("text/html"):
+                headers.append("set-cookie", f"{REPLICA_COOKIE}={replica}; Path=/")
         await send(message)
 
     return sending

@@ -14,9 +14,10 @@ ROOT_LOGGER = "airdate"  # every Airdate module logs below this name
 class LogRelay(logging.Handler):
     """Publishes records of the ``airdate`` loggers at ``level`` and above; safe from any thread."""
 
-    def __init__(self, hub: Hub, level: int | str = logging.INFO) -> None:
+    def __init__(self, hub: Hub, level: int | str = logging.INFO, *, replica: str = "") -> None:
         super().__init__(level)
         self.hub = hub
+        self.replica = replica  # which Airdate process logged it, when several share a database
         self._loop: asyncio.AbstractEventLoop | None = None
         self._publishing = threading.local()  # a record logged while publishing must not loop back
 
@@ -46,6 +47,7 @@ class LogRelay(logging.Handler):
             "level": record.levelname,
             "logger": record.name,
             "message": message,
+            "replica": self.replica,
         }
         try:
             running = asyncio.get_running_loop()

@@ -9,7 +9,7 @@ while a wake-up is queued join it). So ``airdate_stats_reads_total`` is at most 
 import asyncio
 from collections.abc import Callable
 
-from prometheus_client import Counter, Gauge
+from prometheus_client import Counter, Gauge, Info
 
 from data import Stats
 
@@ -28,6 +28,8 @@ PAGES_HELD = Gauge(
 EVENT_LOOP_TASKS = Gauge("airdate_event_loop_tasks", "Tasks alive on the server's event loop")
 PAGES_TURNED_AWAY = Counter("airdate_pages_turned_away", "Page requests answered 503 because too many waited")
 
+REPLICA = Info("airdate_replica", "The Airdate process that answers (AIRDATE_REPLICA_NAME or its host name)")
+
 USERS = Gauge("airdate_users", "Users")
 REQUESTS = Gauge("airdate_requests", "Media requests", ["kind"])
 EPISODES = Gauge("airdate_episodes_tracked", "Episodes tracked")
@@ -41,6 +43,11 @@ def observe(stats: Stats) -> None:
     EPISODES.set(stats.episodes_tracked)
     for status in ("total", "pending", "sending", "sent", "failed", "skipped"):
         NOTIFICATIONS.labels(status).set(getattr(stats, f"notifications_{status}"))
+
+
+def name_replica(name: str) -> None:
+    """``airdate_replica_info{name="<name>"} 1``: which replica a scrape reached."""
+    REPLICA.info({"name": name})
 
 
 def watch_viewers(sse_subscribers: Callable[[], int], dashboard_clients: Callable[[], int]) -> None:

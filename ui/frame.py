@@ -35,6 +35,14 @@ OPEN_CONSOLE = (
 )
 
 
+_REPLICA = {"name": ""}  # the replica this process is (create_app names it): one app per process
+
+
+def serve_as(replica: str) -> None:
+    """Name the replica that serves this process's pages (their footer says so)."""
+    _REPLICA["name"] = replica
+
+
 THEMES = {"auto": "Auto", "dark": "Dark", "light": "Light"}
 THEME_VALUES = {"auto": None, "dark": True, "light": False}  # for ui.dark_mode
 # NiceGUI's own "connection lost" notice, shown while the websocket is down, as a banner at the top.
@@ -78,6 +86,10 @@ def frame(page_title: str, nav: Nav) -> Iterator[ui.row]:
                 "w-full rounded px-4 py-2 bg-sky-100 text-sky-900"
             ).mark("open-console-banner")
         yield tools
+        if _REPLICA["name"]:
+            ui.label(f"served by {_REPLICA['name']}").classes("w-full text-xs opacity-60 text-right").mark(
+                "served-by"
+            )
 
 
 def _menu(page_title: str, nav: Nav, principal: Principal | None) -> ui.left_drawer:

@@ -1,0 +1,109 @@
+"""nginx in front of real Airdate replicas, for tests: Debian's nginx as a plain process, running the
+shipped ``deploy/nginx.conf`` from a temp folder on a free loopback port.
+
+There is one config: the shipped file names the replicas ``airdate1:8080``, ``airdate2:8080``…
+(compose's service names). Rendering replaces each of those with the address a test's replica listens
+on, ``listen 80;`` with a free loopback port, and adds temp and log paths inside the temp folder; the
+rest (stickiness, fallback, SSE settings) is exactly what ships. As root, the workers run as root too
+(the temp folder is private).
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Self
+
+import httpx
+
+from .net import free_port
+
+SHIPPED = Path(__file__).resolve().parents[1] / "deploy" / "nginx.conf"
+REPLICA = re.compile(r"\b(airdate\d+):8080\b")
+LISTEN = re.compile(r"^(\s*)listen 80;", re.MULTILINE)
+HTTP = re.compile(r"^http \{$", re.MULTILINE)
+
+
+class NginxUnavailable(RuntimeError):
+    """No nginx binary on this machine (Debian package ``nginx``)."""
+
+
+def render(config: str, replicas: dict[str, str], port: int, folder: Path) -> str:
+    """``config`` with each ``airdateN:8080`` replaced by ``replicas[airdateN]`` (host:port), nginx
+    listening on ``127.0.0.1:port``, and its temp files and access log in ``folder``."""
+    named = set(REPLICA.findall(config))
+    if named != set(replicas):
+        raise ValueError(f"the config names replicas {sorted(named)}, not {sorted(replicas)}")
+    if len(LISTEN.findall(config)) != 1 or len(HTTP.findall(config)) != 1:
+        raise ValueError("the config must have one `listen 80;` line and one `http {` line")
+    rendered = REPLICA.sub(lambda found: replicas[found.group(1)], config)
+    rendered = LISTEN.sub(rf"\g<1>listen 127.0.0.1:{port};", rendered)
+    paths = "".join(
+        f"\n    {kind}_temp_path {folder / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return HTTP.sub(lambda _: f"http {{{paths}\n    access_log {folder / 'access.log'};", rendered)
+
+
+class Nginx:
+    def __init__(self, replicas: dict[str, str], config: Path = SHIPPED) -> None:
+        binary = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+        if binary is None:
+            raise NginxUnavailable("no nginx: apt-get install nginx")
+        self.binary = binary
+        self.replicas = replicas
+        self.config = config
+        self.port = 0
+        self.folder: Path | None = None
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 10) -> Self:
+        self.folder = Path(tempfile.mkdtemp(prefix="airdate-nginx-"))
+        self.port = free_port()
+        conf = self.folder / "nginx.conf"
+        conf.write_text(render(self.config.read_text(), self.replicas, self.port, self.folder))
+        directives = f"daemon off; pid {self.folder / 'nginx.pid'}; error_log {self.folder / 'error.log'};"
+        if os.geteuid() == 0:
+            directives += " user root;"
+        command = [self.binary, "-p", str(self.folder), "-c", str(conf), "-g", directives]
+        checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True, timeout=30)
+        if checked.returncode:
+            raise RuntimeError(f"nginx refused the config: {checked.stderr.strip()}")
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited: {self.errors()}")
+            try:
+                httpx.get(f"{self.url}/healthz", timeout=1)
+                return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"nginx did not start: {self.errors()}")
+
+    def errors(self) -> str:
+        """nginx's error log so far."""
+        log = self.folder / "error.log" if self.folder else None
+        return log.read_text() if log is not None and log.exists() else ""
+
+    def stop(self) -> None:
+        """Stop it (SIGTERM: fast shutdown, open streams are cut) and remove its folder."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
