@@ -12,7 +12,7 @@ from data import Database
 from data.models import Notification
 from services.access import Access
 from settings import Settings
-from standins.smtp import Sink, start_sink
+from standins.smtp import Sink
 from standins.webhook_sink import WebhookSink
 
 from ..utils.console import Console
@@ -27,13 +27,6 @@ def tokens(database: Database) -> dict[str, str]:
     access = Access(database)
     access.add_account("vic", "viewer-password", "viewer", by="test")
     return {scope: access.mint_token(f"{scope}-token", scope, by="test") for scope in ("read", "admin")}
-
-
-@pytest.fixture
-def mail_server() -> Iterator[tuple[Sink, int]]:
-    sink, controller = start_sink()
-    yield sink, controller.port
-    controller.stop()
 
 
 @pytest.fixture

@@ -1,23 +1,14 @@
 """Previewing the next e-mail a user would get: exactly what the mail server then receives."""
 
-from collections.abc import Iterator
-
 import pytest
 from nicegui.testing import User
 
 from application import Airdate
 from settings import Settings
-from standins.smtp import Sink, start_sink
+from standins.smtp import Sink
 
 from ..utils.factories import make_notifications, make_users
 from ..utils.waiting import eventually
-
-
-@pytest.fixture
-def mail_server() -> Iterator[tuple[Sink, int]]:
-    sink, controller = start_sink()
-    yield sink, controller.port
-    controller.stop()
 
 
 @pytest.fixture

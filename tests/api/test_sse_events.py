@@ -64,8 +64,9 @@ async def test_log_events_carry_airdates_own_records(demo: Server) -> None:
         line = await next_data(events)
     assert line.event == "log"
     entry = line.json()
-    assert set(entry) == {"ts", "level", "logger", "message"}
+    assert set(entry) == {"ts", "level", "logger", "message", "replica"}
     assert entry["level"] == "INFO" and entry["logger"].startswith("airdate")
+    assert entry["replica"], "which replica wrote it (the host name unless AIRDATE_REPLICA_NAME says)"
 
 
 @pytest.mark.parametrize(("level", "first_message"), [("INFO", "started"), ("WARNING", "failed")])

@@ -4,7 +4,6 @@ session, no cookie and no Origin."""
 
 import logging
 import re
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,7 +14,7 @@ from data import Database, preferences
 from data.models import Notification, User
 from services.channels import masked
 from settings import Settings
-from standins.smtp import Sink, start_sink
+from standins.smtp import Sink
 
 from ..utils.console import Console
 from ..utils.factories import land_episode, make_tracked_show
@@ -24,13 +23,6 @@ ELSEWHERE = "203.0.113.7"  # a mail provider's server, not this machine
 ONE_CLICK = {"content": b"List-Unsubscribe=One-Click"}
 PUBLIC = "https://notifications.airdate.a-rather-long-domain-name.example.org"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-@pytest.fixture
-def mail_server() -> Iterator[tuple[Sink, int]]:
-    sink, controller = start_sink()
-    yield sink, controller.port
-    controller.stop()
 
 
 @pytest.fixture

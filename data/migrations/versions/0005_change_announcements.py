@@ -28,7 +28,8 @@ def upgrade() -> None:
         "CREATE OR REPLACE FUNCTION airdate_announce() RETURNS trigger LANGUAGE plpgsql AS "
         f"$$ BEGIN PERFORM pg_notify('{CHANNEL}', ''); RETURN NULL; END $$"
     )
-    for table in TABLES:
+    for table in TABLES:  # (replaced if there: a database adopted by 0001 runs every revision again)
+        op.execute(f"DROP TRIGGER IF EXISTS announce_{table} ON {table}")
         op.execute(
             f"CREATE TRIGGER announce_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
             "FOR EACH STATEMENT EXECUTE FUNCTION airdate_announce()"
