@@ -6,12 +6,16 @@ import importlib.util
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
+import psycopg
 from sqlalchemy import Connection, text
 
 from data import Database, schema, triggers
+from data.announcements import CHANNEL
 from data.counters import READ_STATS, read_stats, recount
 from standins.postgres import Postgres
 
@@ -79,9 +83,9 @@ def _writers(cluster: Postgres) -> Section:
                 with database.engine.begin() as connection:
                     connection.execute(text(ADA))
                     prepare(connection)
-                samples[name, writers].append(
-                    _insert_rate(database.url.render_as_string(hide_password=False), writers)
-                )
+                url = database.url.render_as_string(hide_password=False)
+                with _listening(url):  # three replicas' listeners, as in production
+                    samples[name, writers].append(_insert_rate(url, writers))
                 if name == AIRDATE:
                     _check_counted(database)
                 database.dispose()
@@ -178,6 +182,21 @@ def _insert_rate(url: str, writers: int) -> float:
     started = time.monotonic()
     total = sum(int(process.communicate(timeout=SECONDS + 60)[0]) for process in processes)
     return total / (time.monotonic() - started)
+
+
+@contextmanager
+def _listening(url: str, listeners: int = 3) -> Iterator[None]:
+    """Connections LISTENing to the change announcements meanwhile (a notification with nobody
+    listening may cost less than one that must be queued for them)."""
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://")
+    connections = [psycopg.connect(conninfo, autocommit=True) for _ in range(listeners)]
+    try:
+        for connection in connections:
+            connection.execute(f"LISTEN {CHANNEL}")
+        yield
+    finally:
+        for connection in connections:
+            connection.close()
 
 
 def _check_counted(database: Database) -> None:
