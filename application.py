@@ -211,6 +211,12 @@ def _services(settings: Settings, database: Database) -> tuple[Jobs, Notifier]:
         lease=settings.claim_lease,
         links=Links(settings.storage_secret, settings.public_url or f"http://localhost:{settings.port}"),
     )
+    if not settings.public_url and settings.host not in LOOPBACK_HOSTS:
+        log.warning(
+            "AIRDATE_PUBLIC_URL is not set: the manage and unsubscribe links in messages point to "
+            "http://localhost:%d, which the people who get them cannot open",
+            settings.port,
+        )
     return Jobs(build_actions(database, _upstreams(settings), notifier)), notifier
 
 

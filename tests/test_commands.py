@@ -87,6 +87,7 @@ def test_auth_none_is_accepted_with_a_warning_at_every_start(airdate_env: str) -
     finally:
         printed = server.stop()
     assert "AIRDATE_AUTH=none: nobody signs in" in printed
+    assert "AIRDATE_PUBLIC_URL is not set: the manage and unsubscribe links in messages point to" in printed
 
 
 def test_the_admin_from_the_environment_can_sign_in(airdate_env: str) -> None:
