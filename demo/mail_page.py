@@ -1,5 +1,5 @@
 """The demo's mailbox: what Airdate sent, newest first: the e-mails the local SMTP sink received, and
-the messages the ``json://`` webhook stand-in received (the demo's second channel)."""
+the messages the ``json://`` webhook sink received (the demo's second channel)."""
 
 from collections.abc import Callable, Sequence
 
@@ -23,7 +23,7 @@ def register(world: DemoWorld, hub: Hub, nav: Nav) -> None:
                 ui.label("E-mail: what the demo's SMTP sink received").classes("font-medium")
                 Received(hub, "mailbox", "No e-mails yet.", lambda: _mails(world))
             with ui.column().classes("flex-1 min-w-80"):
-                ui.label("Webhook (json://): what the stand-in received").classes("font-medium")
+                ui.label("Webhook (json://): what the demo's webhook sink received").classes("font-medium")
                 Received(hub, "webhook-inbox", "No webhook messages yet.", lambda: _webhooks(world))
 
 
