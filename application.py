@@ -48,6 +48,7 @@ from services.jobs import SCHEDULE, Jobs
 from services.links import Links
 from services.mailer import Smtp
 from services.notifier import Notifier
+from services.one_replica import OneReplica, Work
 from settings import Settings
 from ui import Nav, register_pages
 from ui.frame import PAGES, serve_as
@@ -271,6 +272,24 @@ def _announced(feed: LiveFeed) -> None:
     feed.request_refresh()
 
 
+def _on_one_replica(airdate: Airdate) -> None:
+    """Scheduled work that one replica at a time does (the holder of its lease; see OneReplica)."""
+    settings, database = airdate.settings, airdate.database
+    one = OneReplica(database, settings.replica_name)
+    scheduled: list[tuple[str, float, Work, bool]] = [
+        ("prune-change-log", 3600, lambda: run.io_bound(database.prune_changes), True),
+        ("chart-samples", 60, airdate.live.samples.write, False),
+        ("thin-chart-samples", 3600, airdate.live.samples.thin, True),
+        ("prune-sign-ins", 3600, lambda: run.io_bound(airdate.access.prune), True),
+    ]
+    if settings.jellyseerr_url and settings.sync_interval > 0:
+        sync = partial(airdate.jobs.run_in_turn, SCHEDULED_SYNC, started_by=SCHEDULE)
+        scheduled.append(("scheduled-sync", settings.sync_interval, sync, False))
+    for name, every, work, immediate in scheduled:
+        app.timer(every, one.alone(name, every, work), immediate=immediate)
+    app.on_shutdown(one.release_all)
+
+
 def _lifecycle(airdate: Airdate) -> None:
     settings, database, feed, hub = airdate.settings, airdate.database, airdate.feed, airdate.hub
     relay = LogRelay(hub, settings.log_events_level, replica=settings.replica_name)
@@ -289,14 +308,8 @@ def _lifecycle(airdate: Airdate) -> None:
     app.timer(settings.stats_interval, feed.tick)
     app.timer(1.0, revoked.check)
     app.timer(hub.readers.tend_interval, hub.readers.tend)
-    app.timer(3600, lambda: run.io_bound(database.prune_changes))
-    app.timer(60, airdate.live.samples.write, immediate=False)
-    app.timer(3600, airdate.live.samples.thin)
     app.timer(1.0, airdate.live.warm_up, once=True)
-    app.timer(3600, lambda: run.io_bound(airdate.access.prune))
-    if settings.jellyseerr_url and settings.sync_interval > 0:
-        sync = partial(airdate.jobs.run_in_turn, SCHEDULED_SYNC, started_by=SCHEDULE)
-        app.timer(settings.sync_interval, sync, immediate=False)
+    _on_one_replica(airdate)
     app.on_startup(airdate.notifier.recover)
     app.timer(settings.send_interval, airdate.notifier.send_due, immediate=False)
     app.on_shutdown(relay.detach)

@@ -235,3 +235,13 @@ class StatsSample(SQLModel, table=True):
     episodes_tracked: int = 0
     notifications_sent: int = 0
     notifications_pending: int = 0
+
+
+class Lease(SQLModel, table=True):
+    """Which process runs a piece of scheduled work, until when (see :mod:`data.leases`)."""
+
+    __tablename__ = "leases"
+
+    name: str = Field(primary_key=True)
+    holder: str
+    expires_at: datetime

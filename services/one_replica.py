@@ -1,0 +1,46 @@
+"""Scheduled work that must run on one replica at a time (syncs, pruning, chart samples).
+
+Every replica keeps its timers; before each run a timer asks for the work's lease (:mod:`data.leases`)
+and runs only while it holds it. The lease lasts ``HELD_FOR`` periods, so the replica that runs the
+work keeps it, and another takes over within that many periods after it stops. Sending is not here: any
+number of senders share the outbox safely (batches are claimed in the database) and spread the work.
+"""
+
+import asyncio
+import logging
+import os
+import secrets
+from collections.abc import Awaitable, Callable
+
+from data import Database, leases
+
+log = logging.getLogger("airdate.schedule")
+
+HELD_FOR = 3  # periods a lease lasts without being renewed
+Work = Callable[[], Awaitable[object]]
+
+
+class OneReplica:
+    def __init__(self, database: Database, replica: str) -> None:
+        self.database = database
+        self.holder = f"{replica}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.held: set[str] = set()  # the work this process holds the lease of
+
+    def alone(self, name: str, every: float, work: Work) -> Callable[[], Awaitable[None]]:
+        """``work`` as a timer callback (every ``every`` seconds) that runs only on the lease holder."""
+
+        async def run() -> None:
+            mine = await asyncio.to_thread(leases.take, self.database, name, self.holder, every * HELD_FOR)
+            if mine and name not in self.held:
+                log.info("this replica now runs %s", name)
+            (self.held.add if mine else self.held.discard)(name)
+            if mine:
+                await work()
+
+        return run
+
+    async def release_all(self) -> None:
+        """At a clean stop: give the leases up, so another replica takes the work over at once."""
+        for name in sorted(self.held):
+            await asyncio.to_thread(leases.release, self.database, name, self.holder)
+        self.held.clear()
