@@ -1,5 +1,9 @@
 """What a user reads when the database fails: one line, without SQLAlchemy's wrapping."""
 
+from sqlalchemy.exc import SQLAlchemyError
+
+UNREACHABLE = (SQLAlchemyError, OSError)  # what a database that is down, locked or gone raises
+
 
 def first_line(error: BaseException) -> str:
     """The driver's own message (SQLAlchemy wraps it in ``.orig``), first line only."""

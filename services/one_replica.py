@@ -12,7 +12,8 @@ import os
 import secrets
 from collections.abc import Awaitable, Callable
 
-from data import Database, leases
+from data import Database, DatabaseError, leases
+from data.errors import UNREACHABLE, first_line
 
 log = logging.getLogger("airdate.schedule")
 
@@ -30,17 +31,28 @@ class OneReplica:
         """``work`` as a timer callback (every ``every`` seconds) that runs only on the lease holder."""
 
         async def run() -> None:
-            mine = await asyncio.to_thread(leases.take, self.database, name, self.holder, every * HELD_FOR)
+            held_for = every * HELD_FOR
+            try:
+                mine = await asyncio.to_thread(leases.take, self.database, name, self.holder, held_for)
+            except DatabaseError as error:  # down or locked: this run is skipped, the next one asks again
+                log.warning("skipped %s: cannot reach the database to take its lease: %s", name, error)
+                return
             if mine and name not in self.held:
-                log.info("this replica now runs %s", name)
+                log.debug("this replica now runs %s", name)
             (self.held.add if mine else self.held.discard)(name)
             if mine:
-                await work()
+                try:
+                    await work()
+                except UNREACHABLE as error:  # an outage is a line in the log, not a traceback
+                    log.warning("%s failed, the next run tries again: %s", name, first_line(error))
 
         return run
 
     async def release_all(self) -> None:
         """At a clean stop: give the leases up, so another replica takes the work over at once."""
         for name in sorted(self.held):
-            await asyncio.to_thread(leases.release, self.database, name, self.holder)
+            try:
+                await asyncio.to_thread(leases.release, self.database, name, self.holder)
+            except DatabaseError as error:
+                log.warning("could not give up the lease of %s (it will expire): %s", name, error)
         self.held.clear()
