@@ -104,7 +104,6 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
         send_timeout=settings.sse_send_timeout,
     )
     feed = LiveFeed(database.read_live, hub, changes_after=database.last_change_id())
-    database.on_commit(feed.request_refresh)
     live = _live_sources(database, feed)
     jobs, notifier = _services(settings, database)
     policy = AccessPolicy()
@@ -272,6 +271,13 @@ def _announced(feed: LiveFeed) -> None:
     feed.request_refresh()
 
 
+def _committed_here(feed: LiveFeed, listener: ChangeListener | None) -> None:
+    """One of our own commits: read at once, unless PostgreSQL's announcement of it will wake the feed
+    anyway (listener connected); otherwise every own write would be read twice."""
+    if listener is None or not listener.connected.is_set():
+        feed.request_refresh()
+
+
 def _on_one_replica(airdate: Airdate) -> None:
     """Scheduled work that one replica at a time does (the holder of its lease; see OneReplica)."""
     settings, database = airdate.settings, airdate.database
@@ -301,10 +307,12 @@ def _lifecycle(airdate: Airdate) -> None:
     hide_slow_reader_tracebacks()
     app.on_startup(feed.start)
     app.on_startup(relay.attach)
+    listener = None
     if database.url.get_backend_name() == "postgresql":  # commits by other replicas or raw SQL, at once
         listener = ChangeListener(database.url, partial(_announced, feed))
         app.on_startup(listener.start)
         app.on_shutdown(listener.stop)
+    database.on_commit(partial(_committed_here, feed, listener))
     app.timer(settings.stats_interval, feed.tick)
     app.timer(1.0, revoked.check)
     app.timer(hub.readers.tend_interval, hub.readers.tend)

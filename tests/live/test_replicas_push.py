@@ -13,9 +13,11 @@ from standins.sonarr import SonarrWorld
 from ..utils.factories import make_tracked_show
 from ..utils.server import Server
 from ..utils.sse import next_data, open_stream
+from ..utils.waiting import eventually
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"])
 SECRET = "push-test"
+WAKEUPS, ANNOUNCED = "airdate_feed_write_wakeups_total", "airdate_feed_announcements_total"
 
 
 @pytest.fixture
@@ -55,3 +57,25 @@ async def test_raw_sql_reaches_every_replica_and_the_stats_follow(replicas: tupl
         after = [(await next_data(stream)).json()["users"] for stream in (on_first, on_second)]
     assert before == [0, 0]
     assert after == [1, 1]
+
+
+async def test_an_own_write_is_read_once_not_once_per_commit_hook_and_announcement(
+    replicas: tuple[Server, Server], database: Database
+) -> None:
+    """Regression: a replica's own commit woke its feed twice, from the commit hook and again from the
+    database's announcement of that same commit."""
+    first, _ = replicas
+    await eventually(lambda: first.metric("airdate_feed_announcements_total") >= 1, what="listening")
+    make_tracked_show(database, tmdb_id=8, requesters=1)
+    sonarr = SonarrWorld()
+    series = sonarr.add_series("Show 8", 8, 808)
+    before = [first.metric(name) for name in (WAKEUPS, ANNOUNCED)]
+    async with httpx.AsyncClient(base_url=first.url, timeout=10) as client:
+        for number in (1, 2, 3):
+            payload = sonarr.add_episode(series, 1, number, f"Episode {number}")
+            landed = await client.post("/webhooks/sonarr", params={"secret": SECRET}, json=payload)
+            assert landed.status_code == 200, landed.text
+    await eventually(lambda: first.metric(ANNOUNCED) >= before[1] + 3, what="each write announced")
+    wakeups = first.metric(WAKEUPS) - before[0]  # (read first: a late announcement only adds to the other)
+    announced = first.metric(ANNOUNCED) - before[1]
+    assert wakeups <= announced, "every read asked for came from an announcement, none from the hook too"
