@@ -258,9 +258,14 @@ def _routes(airdate: Airdate) -> None:
     def guarded(inner: ASGIApp) -> ASGIApp:  # who may, then (for pages) how many at once
         identities = airdate.identities
         links = airdate.notifier.links
-        link_user = links.user_of if links is not None else (lambda token: None)
+        assert links is not None  # _services always gives the notifier its links
         return Guard(
-            PageGate(inner), policy, identities, identities.proxies, link_user, replica=settings.replica_name
+            PageGate(inner),
+            policy,
+            identities,
+            identities.proxies,
+            links.user_of,
+            replica=settings.replica_name,
         )
 
     install_outer_layers(app, fast_paths=frozenset({"/sse/stats"}), guard=guarded)

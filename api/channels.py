@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from data import Database, preferences
 from data.preferences import InvalidPreference, Preferences
-from services.channels import masked
+from services import channels
 from services.notifier import Notifier
 
 from .policy import AccessPolicy, Need
@@ -105,15 +105,10 @@ def create_router(database: Database, notifier: Notifier, policy: AccessPolicy) 
     )
     async def add(user_id: UserId, body: NewChannel, request: Request) -> JSONResponse:
         user = await known(user_id)
-        url = body.url.strip()
         try:
-            if not url.isprintable():
-                raise ValueError("the URL has control characters in it")
-            label = await asyncio.to_thread(masked, url)  # Apprise loads its plugins the first time
+            channel_id, label = await asyncio.to_thread(channels.add, database, user_id, body.url)
         except ValueError as error:
             raise HTTPException(422, str(error)) from None
-        try:
-            channel_id = await asyncio.to_thread(preferences.add_channel, database, user_id, url, label)
         except LookupError:
             raise HTTPException(404, f"there is no user {user_id}") from None
         audit.info(

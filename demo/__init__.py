@@ -97,4 +97,4 @@ def add_webhook_channels(database: Database, port: int) -> None:
     for name, user_id in sorted(ids.items()):
         if not preferences.channel_urls(database, user_id):
             url = f"json://127.0.0.1:{port}/{name}"
-            preferences.add_channel(database, user_id, url, channels.masked(url))
+            channels.add(database, user_id, url)

@@ -14,11 +14,24 @@ from contextlib import contextmanager
 import apprise
 from apprise.utils.parse import parse_urls
 
+from data import Database, preferences
+
 log = logging.getLogger("airdate.channels")
 
 
 class ChannelError(Exception):
     """A channel refused or could not be reached; the message is the reason (no secrets in it)."""
+
+
+def add(database: Database, user_id: int, url: str) -> tuple[int, str]:
+    """Check ``url`` and make it one of the user's channels; (its id, its masked label). Blocks (Apprise
+    loads its plugins on first use): call it off the event loop. ValueError with the reason for a URL
+    that cannot be used, LookupError for no such user."""
+    url = url.strip()
+    if not url.isprintable():
+        raise ValueError("the URL has control characters in it")
+    label = masked(url)
+    return preferences.add_channel(database, user_id, url, label), label
 
 
 def masked(url: str) -> str:

@@ -26,6 +26,17 @@ from .mailer import NO_MAIL, Preview, Smtp
 from .progress import Progress
 
 log = logging.getLogger("airdate.notifier")
+TEST_ITEM = Item(
+    notification_id=0,
+    subject="Airdate test notification",
+    body="This is a test from Airdate.",
+    show=None,
+    season=None,
+    number=None,
+    episode_title=None,
+    air_date=None,
+    attempts=1,
+)
 FAILURES = (aiosmtplib.SMTPException, OSError, TimeoutError, ValueError, ChannelError)
 
 
@@ -111,23 +122,16 @@ class Notifier:
         LookupError for no such user."""
         settings = await asyncio.to_thread(preferences.read, self.database, user_id)
         urls = await asyncio.to_thread(preferences.channel_urls, self.database, user_id)
-        item = Item(0, "Airdate test notification", "This is a test from Airdate.", *[None] * 5, 1)
-        batch = Batch(user_id, settings.username, settings.email, [item], owner="")
-        results = []
-        if settings.email_enabled:
-            results.append(await self._try("e-mail", self._send_email(batch)))
-        for _channel_id, url, label in urls:
-            results.append(await self._try(label, channels.send(url, item.subject, mailer.text(batch))))
+        batch = Batch(user_id, settings.username, settings.email, [TEST_ITEM], owner="")
+        targets = [(None, "e-mail")] if settings.email_enabled else []
+        targets += [(url, label) for _channel_id, url, label in urls]
+        results = [await self._try(label, self._send(batch, url)) for url, label in targets]
         log.info("test notification to %s: %s", settings.username, _summary(results))
         return results
 
     async def _deliver(self, batch: Batch) -> str:
         try:
-            if batch.channel_url is None:
-                await self._send_email(batch)
-            else:
-                text = mailer.text(batch, self.links)
-                await channels.send(batch.channel_url, mailer.subject(batch), text)
+            await self._send(batch, batch.channel_url)
         except FAILURES as error:
             return await self._failed(batch, _reason(error))
         kept = await asyncio.to_thread(outbox.mark_sent, self.database, batch)
@@ -140,7 +144,11 @@ class Notifier:
         log.info("sent %s %d new episode(s) by %s", batch.username, len(batch.items), batch.channel_label)
         return "sent"
 
-    async def _send_email(self, batch: Batch) -> None:
+    async def _send(self, batch: Batch, url: str | None) -> None:
+        """To the Apprise channel ``url``, or (None) by e-mail; one of FAILURES if it did not go."""
+        if url is not None:
+            await channels.send(url, mailer.subject(batch), mailer.text(batch, self.links))
+            return
         if self.smtp is None:
             raise ValueError(NO_MAIL)
         if not batch.email or "@" not in batch.email:

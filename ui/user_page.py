@@ -94,8 +94,7 @@ class ChannelsPanel(ui.column):
             ui.notify("Paste an Apprise URL first", type="warning")
             return
         try:
-            label = await run.io_bound(channels.masked, url)
-            await run.io_bound(preferences.add_channel, self.database, self.user_id, url, label)
+            _, label = await run.io_bound(channels.add, self.database, self.user_id, url)
         except (ValueError, LookupError) as error:  # a URL Apprise cannot use; the user went away
             ui.notify(str(error), type="warning")
             return
