@@ -1,5 +1,6 @@
-"""The demo as a plug-in: stand-ins for Jellyseerr, Sonarr, a mail server and a ``json://`` webhook on
-this very server, a simulator that keeps them busy, and a Mailbox page showing what Airdate sent.
+"""The demo as a plug-in: stand-ins for Jellyseerr and Sonarr on this very server, a mail server and a
+``json://`` webhook on ports of their own, a simulator that keeps them busy, and a Mailbox page
+showing what Airdate sent.
 Airdate's own code never imports this package; ``main.py`` plugs it in for ``--demo``."""
 
 from nicegui import app, run
@@ -22,7 +23,7 @@ from .simulator import Simulator
 from .world import API_KEY, WEBHOOK_SECRET, DemoWorld
 
 SIMULATOR_TOKEN = "demo-simulator"
-WEBHOOK_USERS = ("ada", "bruno", "chiara")  # also told through the json:// stand-in, besides e-mail
+WEBHOOK_USERS = ("ada", "bruno", "chiara")  # also told through the json:// webhook sink, besides e-mail
 
 
 class Demo:

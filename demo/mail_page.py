@@ -21,22 +21,26 @@ def register(world: DemoWorld, hub: Hub, nav: Nav) -> None:
         with frame("Mailbox", nav), ui.row().classes("w-full gap-6 items-start"):
             with ui.column().classes("flex-1 min-w-80"):
                 ui.label("E-mail: what the demo's SMTP sink received").classes("font-medium")
-                Received(hub, "mailbox", "No e-mails yet.", lambda: _mails(world))
+                Received(hub, "mailbox", "No e-mails yet.", lambda start: _mails(world, start))
             with ui.column().classes("flex-1 min-w-80"):
                 ui.label("Webhook (json://): what the demo's webhook sink received").classes("font-medium")
-                Received(hub, "webhook-inbox", "No webhook messages yet.", lambda: _webhooks(world))
+                Received(
+                    hub, "webhook-inbox", "No webhook messages yet.", lambda start: _webhooks(world, start)
+                )
 
 
 Entry = tuple[str, str, str]  # title, caption, text
 
 
-def _mails(world: DemoWorld) -> list[Entry]:
-    received = list(world.sink.received) if world.sink else []
+def _mails(world: DemoWorld, start: int) -> list[Entry]:
+    """The e-mails received from the ``start``-th on."""
+    received = world.sink.received[start:] if world.sink else []
     return [(mail.subject, f"to {', '.join(mail.recipients)}", mail.text) for mail in received]
 
 
-def _webhooks(world: DemoWorld) -> list[Entry]:
-    hits = list(world.webhook.hits) if world.webhook else []
+def _webhooks(world: DemoWorld, start: int) -> list[Entry]:
+    """The webhook messages received from the ``start``-th on."""
+    hits = world.webhook.hits[start:] if world.webhook else []
     return [_webhook_entry(hit.path, hit.json()) for hit in hits]
 
 
@@ -46,9 +50,10 @@ def _webhook_entry(path: str, posted: dict) -> Entry:
 
 
 class Received(ui.column):
-    """Newest first; new entries are added on top, so one being read stays open."""
+    """Newest first; new entries are added on top, so one being read stays open. ``entries(start)``
+    gives those from the ``start``-th on, so each event renders only what is new."""
 
-    def __init__(self, hub: Hub, mark: str, empty: str, entries: Callable[[], Sequence[Entry]]) -> None:
+    def __init__(self, hub: Hub, mark: str, empty: str, entries: Callable[[int], Sequence[Entry]]) -> None:
         super().__init__()
         self.classes(f"w-full gap-2 {mark}").mark(mark)
         self.entries = entries
@@ -60,18 +65,13 @@ class Received(ui.column):
         ui.context.client.on_delete(stop)
 
     def render(self) -> None:
-        entries = list(self.entries())
-        if len(entries) < self.shown:  # the inbox dropped its oldest: start again
-            self.clear()
-            self.shown = 0
-            with self:
-                self.empty = ui.label(self.empty.text).classes("text-gray-500")
-        for title, caption, text in entries[self.shown :]:
+        new = self.entries(self.shown)
+        for title, caption, text in new:
             with self, ui.expansion(title, caption=caption).classes("w-full border rounded") as item:
                 ui.label(text).classes("whitespace-pre-wrap text-sm")
             item.move(target_index=0)
-        self.shown = len(entries)
-        self.empty.set_visibility(not entries)
+        self.shown += len(new)
+        self.empty.set_visibility(not self.shown)
 
     def _on_event(self, event: Event) -> None:
         if event.kind == NOTIFICATION and event.payload.status == "sent":
