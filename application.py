@@ -103,7 +103,12 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
         keepalive=settings.sse_keepalive,
         send_timeout=settings.sse_send_timeout,
     )
-    feed = LiveFeed(database.read_live, hub, changes_after=database.last_change_id())
+    feed = LiveFeed(
+        database.read_live,
+        hub,
+        changes_after=database.last_change_id(),
+        log_lines_after=database.last_log_line_id(),
+    )
     live = _live_sources(database, feed)
     jobs, notifier = _services(settings, database)
     policy = AccessPolicy()
@@ -237,6 +242,7 @@ def _routes(airdate: Airdate) -> None:
     app.on_shutdown(health.close)
     live = create_router(
         airdate.feed,
+        airdate.database.changes_between,
         health,
         policy,
         send_timeout=settings.sse_send_timeout,
@@ -303,7 +309,10 @@ def _on_one_replica(airdate: Airdate) -> None:
 
 def _lifecycle(airdate: Airdate) -> None:
     settings, database, feed, hub = airdate.settings, airdate.database, airdate.feed, airdate.hub
-    relay = LogRelay(hub, settings.log_events_level, replica=settings.replica_name)
+    shared = database.url.get_backend_name() == "postgresql"  # where several replicas can share one
+    store = database.share_log_lines if shared else None
+    relay = LogRelay(hub, settings.log_events_level, replica=settings.replica_name, store=store)
+    feed.on_log_lines = relay.take_shared
     revoked = RevokedStreams(hub, airdate.access)
     metrics.name_replica(settings.replica_name)
     serve_as(settings.replica_name)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from live import KINDS, EventStream, LiveFeed, opening
+from live import KINDS, EventStream, History, LiveFeed, opening, reach
 
 from .health import HealthProbe
 from .policy import AccessPolicy, Need
@@ -17,6 +17,7 @@ log = logging.getLogger("airdate.health")
 
 def create_router(
     feed: LiveFeed,
+    history: History,
     health: HealthProbe,
     policy: AccessPolicy,
     *,
@@ -49,8 +50,9 @@ def create_router(
         if feed.current is None:
             await feed.refresh()
         resume_from = last_event_id_header if last_event_id_header is not None else last_event_id
-        first = opening(hub, feed.current, resume_from, kinds)
-        queue = hub.open_reader(kinds, owner=request.state.principal)
+        await reach(feed, resume_from)
+        queue = hub.open_reader(kinds, owner=request.state.principal)  # first: see live.resume
+        first = await opening(feed, history, resume_from, kinds)
         return EventStream(
             queue,
             first=first,

@@ -5,6 +5,9 @@ Every INSERT into ``notifications`` and every UPDATE that changes its ``status``
 read as the stats, so a notification created or moved on by another process or by raw SQL becomes a
 ``notification`` event just like one written by Airdate itself. Old rows are pruned.
 
+A change row keeps the status and ``sent_at`` it set, so the event made from it is the same whenever
+and on whichever replica it is read: its id is the change id (see :mod:`live.resume`).
+
 **Why ``id > cursor`` never skips a change.** On PostgreSQL a sequence hands out ids when rows are
 inserted, not when they commit: with two writers, id 8 can become visible before id 7, and a reader
 that saw 8 would skip 7 forever. So the change-log trigger functions first take one transaction-level
@@ -46,25 +49,44 @@ class NotificationRow:
     channel: str = EMAIL  # "e-mail", or the channel's URL with its secrets masked
 
 
-_COLUMNS = "n.id, u.username, n.subject, {status}, n.created_at, n.sent_at, ch.label"
+_COLUMNS = "n.id, u.username, n.subject, {status}, n.created_at, {sent_at}, ch.label"
 _JOINS = "JOIN users u ON u.id = n.user_id LEFT JOIN channels ch ON ch.id = n.channel_id"
 _READ_CHANGES = text(
-    f"SELECT c.id, {_COLUMNS.format(status='c.status')} "
+    f"SELECT c.id, {_COLUMNS.format(status='c.status', sent_at='c.sent_at')} "
     f"FROM notification_changes c JOIN notifications n ON n.id = c.notification_id {_JOINS} "
-    "WHERE c.id > :after ORDER BY c.id LIMIT :limit"
+    "WHERE c.id > :after AND c.id <= :until ORDER BY c.id LIMIT :limit"
 )
+_OLDEST = text("SELECT MIN(id) FROM notification_changes")
 _READ_RECENT = text(
-    f"SELECT {_COLUMNS.format(status='n.status')} FROM notifications n {_JOINS} "
+    f"SELECT {_COLUMNS.format(status='n.status', sent_at='n.sent_at')} FROM notifications n {_JOINS} "
     "ORDER BY n.id DESC LIMIT :limit"
 )
 
 
+NO_LIMIT = 2**62
+
+
 def read_changes(
-    connection: Connection, after: int, limit: int = READ_LIMIT
+    connection: Connection, after: int, limit: int = READ_LIMIT, until: int = NO_LIMIT
 ) -> list[tuple[int, NotificationRow]]:
-    """Changes after change id ``after``, oldest first, as (change id, row) pairs."""
-    rows = connection.execute(_READ_CHANGES, {"after": after, "limit": limit}).all()
+    """Changes after change id ``after`` (up to ``until``), oldest first, as (change id, row) pairs."""
+    rows = connection.execute(_READ_CHANGES, {"after": after, "until": until, "limit": limit}).all()
     return [(change_id, _row(*columns)) for change_id, *columns in rows]
+
+
+def changes_between(
+    connection: Connection, after: int, until: int
+) -> list[tuple[int, NotificationRow]] | None:
+    """Every change after ``after`` up to ``until``; None when the log was pruned past ``after``.
+
+    A gap right after ``after`` that a rolled-back transaction left looks the same as a pruned one;
+    that rare case answers None too (the reader reloads rather than risk missing a change)."""
+    if until <= after:
+        return []
+    oldest = connection.execute(_OLDEST).scalar_one_or_none()
+    if oldest is None or oldest > after + 1:
+        return None
+    return read_changes(connection, after, limit=until - after, until=until)
 
 
 def recent_notifications(connection: Connection, limit: int = 50) -> list[NotificationRow]:

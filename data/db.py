@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -12,7 +12,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, create_engine
 
-from . import changes, counters, models, rollup  # models registers the tables
+from . import changes, counters, logbook, models, rollup  # models registers the tables
 from .changes import NotificationRow
 from .clock import utcnow
 from .counters import Stats
@@ -23,10 +23,12 @@ SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 @dataclass(frozen=True, slots=True)
 class LiveRead:
-    """What the live feed reads in one go: all stats, and notification changes since its cursor."""
+    """What the live feed reads in one go: all stats, notification changes and shared log lines since its
+    cursors."""
 
     stats: Stats
     changes: list[tuple[int, NotificationRow]]
+    log_lines: list[logbook.LogLine] = field(default_factory=list)
 
 
 class DatabaseError(Exception):
@@ -74,13 +76,30 @@ class Database:
         with self.engine.connect() as connection:
             return counters.read_stats(connection)
 
-    def read_live(self, after_change: int) -> LiveRead:
+    def read_live(self, after_change: int, after_log_line: int) -> LiveRead:
         with self.engine.connect() as connection:
-            return LiveRead(counters.read_stats(connection), changes.read_changes(connection, after_change))
+            return LiveRead(
+                counters.read_stats(connection),
+                changes.read_changes(connection, after_change),
+                logbook.read_after(connection, after_log_line),
+            )
 
     def last_change_id(self) -> int:
         with self.engine.connect() as connection:
             return changes.last_change_id(connection)
+
+    def last_log_line_id(self) -> int:
+        with self.engine.connect() as connection:
+            return logbook.last_id(connection)
+
+    def share_log_lines(self, lines: list[dict]) -> None:
+        with self.engine.begin() as connection:
+            logbook.append(connection, lines)
+
+    def changes_between(self, after: int, until: int) -> list[tuple[int, NotificationRow]] | None:
+        """Notification changes in (after, until], or None if the log no longer reaches back to ``after``."""
+        with self.engine.connect() as connection:
+            return changes.changes_between(connection, after, until)
 
     def recent_notifications(self, limit: int = 50) -> list[NotificationRow]:
         with self.engine.connect() as connection:

@@ -138,7 +138,8 @@ class NotificationChange(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     notification_id: int
-    status: str
+    status: str  # the status it changed to
+    sent_at: datetime | None = None  # the notification's, as of this change
     changed_at: datetime = Field(default_factory=utcnow)
 
 
@@ -245,3 +246,17 @@ class Lease(SQLModel, table=True):
     name: str = Field(primary_key=True)
     holder: str
     expires_at: datetime
+
+
+class LogEntry(SQLModel, table=True):
+    """A warning or error of one replica, shown on every replica's console (see data.logbook)."""
+
+    __tablename__ = "log_entries"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    logged_at: datetime
+    replica: str
+    level: str
+    logger: str
+    message: str

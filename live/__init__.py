@@ -7,14 +7,16 @@ from .feed import LiveFeed, Snapshot
 from .hub import KINDS, Event, Hub
 from .logs import LogRelay
 from .readers import ReaderQueue
+from .resume import History, opening, reach
 from .sources import LiveSources
-from .sse import EventStream, hide_slow_reader_tracebacks, opening
+from .sse import EventStream, hide_slow_reader_tracebacks
 from .trends import Trends
 
 __all__ = [
     "KINDS",
     "Event",
     "EventStream",
+    "History",
     "Hub",
     "LiveFeed",
     "LiveSources",
@@ -24,4 +26,5 @@ __all__ = [
     "Trends",
     "hide_slow_reader_tracebacks",
     "opening",
+    "reach",
 ]

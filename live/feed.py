@@ -5,6 +5,10 @@ Either way the database is read once, off the event loop: all stats plus the not
 since the last read. Each change becomes a ``notification`` event, and a snapshot whose values
 changed becomes a stats event; both go through the hub to every viewer at the same moment, with the
 same id. Nothing here knows how many viewers there are.
+
+Ids come from the database, so they mean the same on every replica: a notification event's id is its
+change id; a stats event's id is the change id it is current to, and a snapshot is sent again when
+that id moved even if no number changed, so a client's last id is never behind the changes it has.
 """
 
 import asyncio
@@ -19,6 +23,7 @@ from data import LiveRead, NotificationRow, Stats
 from data.changes import READ_LIMIT
 from data.clock import iso_utc
 from data.errors import first_line
+from data.logbook import LogLine
 
 from . import metrics
 from .hub import NOTIFICATION, STATS, Event, Hub
@@ -28,7 +33,7 @@ log = logging.getLogger("airdate.feed")
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    id: int
+    id: int  # the change-log id these values are current to
     stats: Stats
     timestamp: datetime  # when these values were read (UTC)
 
@@ -79,7 +84,14 @@ def dumps(value: dict) -> str:
 
 
 class LiveFeed:
-    def __init__(self, read: Callable[[int], LiveRead], hub: Hub, *, changes_after: int = 0) -> None:
+    def __init__(
+        self,
+        read: Callable[[int, int], LiveRead],
+        hub: Hub,
+        *,
+        changes_after: int = 0,
+        log_lines_after: int = 0,
+    ) -> None:
         self._read = read
         self.hub = hub
         self.current: Event | None = None  # the latest stats event; its payload is a Snapshot
@@ -87,6 +99,9 @@ class LiveFeed:
         self.last_read_at: datetime | None = None  # the last successful read (fresh values)
         self._watchers: list[Callable[[], None]] = []
         self._cursor = changes_after  # the last notification change already published
+        hub.start_after(changes_after)
+        self._log_cursor = log_lines_after  # the last shared log line already handed on
+        self.on_log_lines: Callable[[list[LogLine]], None] | None = None  # the replicas' warnings
         self._loop: asyncio.AbstractEventLoop | None = None
         self._refresh: asyncio.Task | None = None
         self._again = False
@@ -151,7 +166,7 @@ class LiveFeed:
     async def _read_and_publish(self) -> None:
         metrics.STATS_READS.inc()
         try:
-            result = await asyncio.to_thread(self._read, self._cursor)
+            result = await asyncio.to_thread(self._read, self._cursor, self._log_cursor)
         except Exception as error:  # the database is down or locked: keep the last good values
             reason = first_line(error)
             if self.error != reason:
@@ -165,16 +180,21 @@ class LiveFeed:
         if result.changes:
             self._cursor = max(self._cursor, result.changes[-1][0])
             await self.hub.publish_all(
-                [(NOTIFICATION, dumps(notification_json(row)), row) for _, row in result.changes]
+                [(NOTIFICATION, dumps(notification_json(row)), row, change) for change, row in result.changes]
             )
         if len(result.changes) >= READ_LIMIT:
             self._again = True  # more changes are waiting
         self.publish(result.stats)
+        if result.log_lines:
+            self._log_cursor = result.log_lines[-1].id
+            if self.on_log_lines is not None:
+                self.on_log_lines(result.log_lines)
 
     def publish(self, stats: Stats) -> None:
-        """Send a snapshot to every viewer, unless its values equal the current one's."""
-        if self.snapshot is not None and self.snapshot.stats == stats:
+        """Send a snapshot to every viewer, unless it equals the current one in values and id."""
+        current = self.snapshot
+        if current is not None and current.stats == stats and current.id == self._cursor:
             return
-        snapshot = Snapshot(self.hub.last_id + 1, stats, datetime.now(UTC))
-        self.current = self.hub.publish(STATS, dumps(snapshot.to_json()), snapshot)
+        snapshot = Snapshot(self._cursor, stats, datetime.now(UTC))
+        self.current = self.hub.publish(STATS, dumps(snapshot.to_json()), snapshot, snapshot.id)
         metrics.observe(stats)

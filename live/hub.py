@@ -1,13 +1,15 @@
-"""The hub every live viewer subscribes to: one id sequence, events encoded once, bounded queues.
+"""The hub every live viewer subscribes to: events encoded once, in one order, to bounded queues.
 
 An event is turned into Server-Sent-Events bytes once, when it is published; every SSE reader gets
 that same ``bytes`` object. In-process viewers (NiceGUI pages) register a callback instead and
 receive the event object itself.
 
-The hub remembers the most recent events (a bounded window, by count and by age) so that a reader
-that reconnects with its last event id gets exactly what it missed. Ids start from the clock in
-milliseconds, so they keep increasing across restarts and an id from before a restart is simply
-older than the window.
+An event has two numbers. ``seq`` is this process's order of publication (consecutive, for the pages
+it serves). ``id`` is what SSE clients see and resume from, and means the same on every replica: the
+database change-log id of a notification change, or for a stats snapshot the change-log id it is
+current to; log lines have none. The hub remembers the most recent events (a bounded window, by count
+and by age) and knows after which id that window is complete, so :func:`live.sse.opening` can tell
+whether a resuming reader can be served from memory or must be served from the database.
 """
 
 import asyncio
@@ -31,7 +33,8 @@ KINDS = frozenset({STATS, NOTIFICATION, LOG})
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    id: int
+    seq: int  # this process's publication order
+    id: int | None  # the cluster-wide id on the wire (see above); None for log lines
     kind: str
     data: str  # JSON text
     payload: Any = field(compare=False)  # the Python object the JSON was made from
@@ -61,16 +64,34 @@ class Hub:
         self.queue_size = queue_size
         self.replay_seconds = replay_seconds
         self.readers = Readers(queue_size, keepalive=keepalive, send_timeout=send_timeout)
-        self._last_id = time.time_ns() // 1_000_000
-        self._recent: deque[Event] = deque(maxlen=replay_events)
+        self.replay_events = replay_events
+        self._last_seq = 0
+        self._last_id = 0  # the newest cluster-wide id published (or the one the feed started after)
+        self._complete_after = 0  # the window holds every id-carrying event after this id
+        self._recent: deque[Event] = deque()
         self._listeners: list[Listener] = []
         self._viewers: set[Listener] = set()
         self._undelivered: deque[Event] = deque()
         self._delivering = False
 
     @property
+    def last_seq(self) -> int:
+        return self._last_seq
+
+    @property
     def last_id(self) -> int:
         return self._last_id
+
+    @property
+    def complete_after(self) -> int:
+        """Every id-carrying event after this id is in the window (older ones are in the database)."""
+        self._forget_old()
+        return self._complete_after
+
+    def start_after(self, event_id: int) -> None:
+        """Ids continue after ``event_id`` (the change log's newest id when the feed starts)."""
+        self._last_id = max(self._last_id, event_id)
+        self._complete_after = max(self._complete_after, event_id)
 
     @property
     def reader_count(self) -> int:
@@ -81,18 +102,22 @@ class Hub:
         """Listeners that are pages somebody looks at (not Airdate's own bookkeeping)."""
         return len(self._viewers)
 
-    def publish(self, kind: str, data: str, payload: Any = None) -> Event:
-        """Give the event the next id and deliver it to every reader and listener.
+    def publish(self, kind: str, data: str, payload: Any = None, event_id: int | None = None) -> Event:
+        """Deliver the event to every reader and listener, in the order of publication.
 
         An event published *during* a delivery (a listener that logs, and the log relay publishing
         that line) waits until the current event has reached everybody: every viewer sees events
         in id order, and none is skipped as "older than what I have".
         """
-        self._last_id += 1
+        self._last_seq += 1
+        if event_id is not None:
+            self._last_id = max(self._last_id, event_id)
         metrics.EVENTS_PUBLISHED.inc()
-        wire = encode(self._last_id, kind, data)
-        event = Event(self._last_id, kind, data, payload, wire, time.monotonic())
+        wire = encode(event_id, kind, data)
+        event = Event(self._last_seq, event_id, kind, data, payload, wire, time.monotonic())
         self._recent.append(event)
+        if len(self._recent) > self.replay_events:
+            self._forget(self._recent.popleft())
         self._undelivered.append(event)
         if not self._delivering:
             self._delivering = True
@@ -111,26 +136,30 @@ class Hub:
             except Exception:
                 log.exception("a live viewer failed to take event %s", event.id)
 
-    async def publish_all(self, items: list[tuple[str, str, Any]]) -> None:
-        """Publish many events, letting readers drain between slices so a burst is no backlog."""
+    async def publish_all(self, items: list[tuple[str, str, Any, int | None]]) -> None:
+        """Publish many (kind, data, payload, id) events, letting readers drain between slices so a burst
+        is no backlog."""
         step = max(1, self.queue_size // 4)
         for start in range(0, len(items), step):
-            for kind, data, payload in items[start : start + step]:
-                self.publish(kind, data, payload)
+            for kind, data, payload, event_id in items[start : start + step]:
+                self.publish(kind, data, payload, event_id)
             if start + step < len(items):
                 await asyncio.sleep(0)
 
-    def events_after(self, last_id: int) -> list[Event] | None:
-        """Every remembered event after ``last_id``, oldest first; None if the window cannot cover it."""
+    def events_since(self, seq: int) -> list[Event] | None:
+        """Every remembered event published after ``seq``, oldest first; None if the window lost some."""
         self._forget_old()
-        if last_id > self._last_id:
-            return None  # from the future (or another server)
-        if last_id == self._last_id:
+        if seq >= self._last_seq:
             return []
-        if not self._recent or last_id < self._recent[0].id - 1:
+        if not self._recent or seq < self._recent[0].seq - 1:
             return None  # older than the window
-        start = last_id - self._recent[0].id + 1  # ids are consecutive within the window
+        start = seq - self._recent[0].seq + 1  # seqs are consecutive within the window
         return [self._recent[i] for i in range(start, len(self._recent))]
+
+    def remembered(self) -> list[Event]:
+        """The window, oldest first."""
+        self._forget_old()
+        return list(self._recent)
 
     def recent(self, kind: str, limit: int) -> list[Event]:
         """The newest remembered events of one kind, oldest first."""
@@ -168,4 +197,8 @@ class Hub:
     def _forget_old(self) -> None:
         horizon = time.monotonic() - self.replay_seconds
         while self._recent and self._recent[0].at < horizon:
-            self._recent.popleft()
+            self._forget(self._recent.popleft())
+
+    def _forget(self, event: Event) -> None:
+        if event.id is not None:
+            self._complete_after = max(self._complete_after, event.id)

@@ -21,7 +21,7 @@ class LatestNotifications:
         self.load = load
         self.keep = keep
         self._rows: OrderedDict[int, dict] = OrderedDict()  # notification id -> row, oldest first
-        self._by_event: OrderedDict[int, dict] = OrderedDict()  # recent event id -> its row
+        self._by_event: OrderedDict[int, dict] = OrderedDict()  # recent event seq -> its row
 
     def fill(self) -> None:
         """Read the newest rows (call once, off the event loop, before pages are served)."""
@@ -33,7 +33,7 @@ class LatestNotifications:
         if event.kind != NOTIFICATION:
             return
         row = notification_json(event.payload)
-        self._by_event[event.id] = row
+        self._by_event[event.seq] = row
         while len(self._by_event) > 4 * self.keep:
             self._by_event.popitem(last=False)
         self._rows[row["id"]] = row  # a known one changes in place; a new one is the newest
@@ -42,7 +42,7 @@ class LatestNotifications:
 
     def row(self, event: Event) -> dict:
         """The browser's row for a notification event (made once, whoever asks)."""
-        return self._by_event.get(event.id) or notification_json(event.payload)
+        return self._by_event.get(event.seq) or notification_json(event.payload)
 
     def newest(self) -> list[dict]:
         """Newest first."""

@@ -1,25 +1,41 @@
-"""Airdate's own log records as ``log`` events on the hub."""
+"""Airdate's own log records as ``log`` events on the hub; warnings and errors shared between replicas."""
 
 import asyncio
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
+
+from data.logbook import LogLine
 
 from .feed import dumps, iso
 from .hub import LOG, Hub
 
 ROOT_LOGGER = "airdate"  # every Airdate module logs below this name
+SHARED = logging.WARNING  # this level and above reaches every replica's viewers
+PENDING_LIMIT = 200  # lines waiting to be stored; beyond that (a database that is down) they stay local
+
+Store = Callable[[list[dict]], None]  # Database.share_log_lines
 
 
 class LogRelay(logging.Handler):
-    """Publishes records of the ``airdate`` loggers at ``level`` and above; safe from any thread."""
+    """Publishes records of the ``airdate`` loggers at ``level`` and above; safe from any thread.
 
-    def __init__(self, hub: Hub, level: int | str = logging.INFO, *, replica: str = "") -> None:
+    With ``store``, warnings and errors are also written to the database (in batches, off the event loop)
+    so that the other replicas' feeds read them; :meth:`take_shared` publishes theirs here.
+    """
+
+    def __init__(
+        self, hub: Hub, level: int | str = logging.INFO, *, replica: str = "", store: Store | None = None
+    ) -> None:
         super().__init__(level)
         self.hub = hub
         self.replica = replica  # which Airdate process logged it, when several share a database
+        self.store = store
         self._loop: asyncio.AbstractEventLoop | None = None
         self._publishing = threading.local()  # a record logged while publishing must not loop back
+        self._pending: list[dict] = []
+        self._storing: asyncio.Task | None = None
 
     def attach(self) -> None:
         """Bind to the running loop and start relaying (call from a startup hook)."""
@@ -49,18 +65,57 @@ class LogRelay(logging.Handler):
             "message": message,
             "replica": self.replica,
         }
+        share = self.store is not None and record.levelno >= SHARED
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
         if running is loop:
-            self._publish(entry)
+            self._publish(entry, share)
         else:
-            loop.call_soon_threadsafe(self._publish, entry)
+            loop.call_soon_threadsafe(self._publish, entry, share)
 
-    def _publish(self, entry: dict) -> None:
+    def take_shared(self, lines: list[LogLine]) -> None:
+        """The feed's hook: publish the warnings and errors the other replicas stored."""
+        for line in lines:
+            if line.replica != self.replica:
+                entry = {
+                    "ts": iso(line.logged_at),
+                    "level": line.level,
+                    "logger": line.logger,
+                    "message": line.message,
+                    "replica": line.replica,
+                }
+                self._publish(entry, share=False)
+
+    def _publish(self, entry: dict, share: bool) -> None:
         self._publishing.active = True
         try:
             self.hub.publish(LOG, dumps(entry), entry)
         finally:
             self._publishing.active = False
+        if share and len(self._pending) < PENDING_LIMIT:
+            self._pending.append(entry)
+            if self._storing is None or self._storing.done():
+                self._storing = asyncio.get_running_loop().create_task(self._store_pending())
+
+    async def _store_pending(self) -> None:
+        """Write what is pending, then what came meanwhile. A failure (the database is what is down,
+        usually the very thing the warning says) keeps the lines local, silently: saying so would be
+        one more warning to store."""
+        while self._pending and self.store is not None:
+            batch, self._pending = self._pending, []
+            rows = [
+                {
+                    "logged_at": datetime.fromisoformat(entry["ts"]),
+                    "replica": entry["replica"],
+                    "level": entry["level"],
+                    "logger": entry["logger"],
+                    "message": entry["message"][:2000],
+                }
+                for entry in batch
+            ]
+            try:
+                await asyncio.to_thread(self.store, rows)
+            except Exception:
+                return

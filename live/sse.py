@@ -1,4 +1,4 @@
-"""A lean Server-Sent-Events response that streams one hub queue, and what a new stream starts with.
+"""A lean Server-Sent-Events response that streams one hub queue (what it starts with: :mod:`live.resume`).
 
 Why not ``StreamingResponse``: it cannot notice a client that went away while the stream is idle,
 and it allocates a task group per request. This response writes the stream from one small task,
@@ -15,7 +15,6 @@ Server shutdown with streams open is bounded by uvicorn's ``timeout_graceful_shu
 """
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -23,45 +22,15 @@ from collections.abc import Callable, Iterable
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
-from .hub import Event, Hub, encode
 from .readers import STALLED, ReaderQueue
 
 log = logging.getLogger("airdate.sse")
 
-RESET = "reset"
 BODY_SEND = "body_send"  # in the request scope's state: where a started response's body may go directly
 
 
 class ReaderTooSlow(Exception):
     """The client took no data for too long; the connection is dropped (it may resume)."""
-
-
-def opening(hub: Hub, current: Event | None, last_event_id: str | None, kinds: frozenset[str]) -> list[bytes]:
-    """What a stream sends before live events.
-
-    A reader resuming from an id the hub still covers gets exactly the events after it. Any other
-    reader starts from the current stats snapshot and the events after it; one that asked to resume
-    from an id the hub cannot cover (too old, from the future, not a number) first gets ``reset``,
-    so it knows to reload whatever lists it keeps.
-    """
-    chunks: list[bytes] = []
-    if last_event_id is not None:
-        missed = hub.events_after(_as_id(last_event_id))
-        if missed is not None:
-            return [event.wire for event in missed if event.kind in kinds]
-        reason = f"cannot resume after event {last_event_id[:40]!r}; reload and continue from here"
-        chunks.append(encode(None, RESET, json.dumps({"reason": reason, "last_event_id": hub.last_id})))
-    if current is not None:
-        after = hub.events_after(current.id) or []
-        chunks.extend(event.wire for event in [current, *after] if event.kind in kinds)
-    return chunks
-
-
-def _as_id(text: str) -> int:
-    try:
-        return int(text) if text.strip().isdigit() else -1
-    except ValueError:  # more digits than Python converts
-        return -1
 
 
 class EventStream(Response):

@@ -56,7 +56,7 @@ class Trends:
     def tiles(self, snapshot: Snapshot, fields: tuple[str, ...], points: int) -> dict:
         """What the stat cards show for ``snapshot``: values, % change and sparkline points (epoch
         seconds, value) — one dict for every viewer, computed once per snapshot."""
-        key = ("tiles", snapshot.id, fields, points)
+        key = ("tiles", snapshot.stats, fields, points)
         if key not in self._memo:
             values = {field: getattr(snapshot.stats, field) for field in fields}
             self._memo[key] = {

@@ -34,7 +34,7 @@ class LiveView:
         self.widgets: list[LiveWidget] = []
         self.mode = mode if mode in MODES else "live"
         self.hidden = False
-        self.last_seen = hub.last_id  # the widgets were built from the state after this event
+        self.last_seen = hub.last_seq  # the widgets were built from the state after this event
         self._last_delivery = 0.0
         self._flush: asyncio.TimerHandle | None = None
 
@@ -75,9 +75,9 @@ class LiveView:
         """Deliver everything after the last event this viewer saw."""
         self._cancel_flush()
         self._last_delivery = asyncio.get_running_loop().time()
-        missed = self.hub.events_after(self.last_seen)
+        missed = self.hub.events_since(self.last_seen)
         if missed is None:
-            self.last_seen = self.hub.last_id
+            self.last_seen = self.hub.last_seq
             background_tasks.create(self._reload_all(), name="reload live widgets")
             return
         for event in missed:
@@ -98,9 +98,9 @@ class LiveView:
             self._flush = loop.call_later(wait, self.catch_up)
 
     def _deliver(self, event: Event) -> None:
-        if event.id <= self.last_seen:
+        if event.seq <= self.last_seen:
             return
-        self.last_seen = event.id
+        self.last_seen = event.seq
         for widget in self.widgets:
             widget.take(event)
 

@@ -46,15 +46,23 @@ async def test_stream_starts_with_retry_and_the_current_snapshot(server: Server)
         assert data["timestamp"].endswith("Z")
 
 
-async def test_each_change_is_one_event_with_a_larger_id(server: Server) -> None:
+async def test_each_change_is_one_event_whose_id_is_the_change_log_it_is_current_to(server: Server) -> None:
     async with stream(server) as (_, events):
         first = await next_data(events)
         add_raw_user(server, "a")
         second = await next_data(events)
         add_raw_user(server, "b")
         third = await next_data(events)
+        server.sql(
+            "INSERT INTO notifications (user_id, subject, body, status, attempts, created_at) "
+            "SELECT id, 'hello', 'b', 'pending', 0, '2026-01-01' FROM users WHERE username = 'a'"
+        )
+        change = await next_data(events)
+        fourth = await next_data(events)
     assert [m.json()["users"] for m in (first, second, third)] == [0, 1, 2]
-    assert first.id < second.id < third.id
+    assert first.id == second.id == third.id, "no notification changed: the same place in the change log"
+    assert change.event == "notification" and change.id > third.id
+    assert fourth.event == "message" and fourth.id == change.id, "a snapshot current to that change"
 
 
 async def test_nothing_but_keepalives_while_nothing_changes(server: Server) -> None:

@@ -152,7 +152,9 @@ async def test_resuming_after_random_disconnects_gets_every_event_once_in_order(
     assert received == list(range(1, total + 1))
 
 
-async def test_a_client_older_than_the_window_gets_reset_then_a_snapshot(airdate_env: str) -> None:
+async def test_a_client_older_than_the_window_is_served_from_the_database_until_it_is_pruned(
+    airdate_env: str,
+) -> None:
     small = Server(airdate_env, {"stats_interval": "0.1", "replay_events": "20"}).start()
     try:
         small.sql(USER)
@@ -161,8 +163,14 @@ async def test_a_client_older_than_the_window_gets_reset_then_a_snapshot(airdate
         small.sql(notifications(100))
         await eventually(lambda: small.stats()["notifications"]["pending"] == 100)
         async with open_stream(small.url, headers={"Last-Event-ID": str(last.id)}) as (response, events):
-            reset, snapshot = await next_data(events), await next_data(events)
+            missed = [await next_data(events) for _ in range(101)]
         assert response.status_code == 200
+        assert [m.event for m in missed] == ["notification"] * 100 + ["message"]
+        assert [m.id for m in missed[:100]] == list(range(last.id + 1, last.id + 101)), "each once, in order"
+        assert missed[-1].json()["notifications"]["pending"] == 100 and missed[-1].id == last.id + 100
+        small.sql(f"DELETE FROM notification_changes WHERE id <= {last.id + 50}")  # what pruning does
+        async with open_stream(small.url, headers={"Last-Event-ID": str(last.id)}) as (response, events):
+            reset, snapshot = await next_data(events), await next_data(events)
         assert reset.event == "reset" and reset.id is None
         assert snapshot.event == "message" and snapshot.json()["notifications"]["pending"] == 100
     finally:

@@ -64,7 +64,7 @@ def test_every_failed_notification_goes_back_to_pending_with_no_attempts(databas
     stats = database.read_stats()
     assert (stats.notifications_failed, stats.notifications_pending, stats.notifications_sent) == (0, 4, 1)
     assert stats.notifications_total == before.notifications_total
-    changes = database.read_live(cursor).changes
+    changes = database.read_live(cursor, 0).changes
     assert sorted((row.id, row.status) for _, row in changes) == [(nid, "pending") for nid in failed]
     assert len(outbox.due_batches(database, grouping_delay=0)) == 3, "due now: the backoff is gone"
     assert outbox.retry_failed(database) == 0, "nothing failed any more"

@@ -69,7 +69,7 @@ async def test_unchanged_snapshot_is_not_sent_again(database: Database) -> None:
     await feed.tick()
     events = stats_events(received[0])
     assert [e.payload.stats.users for e in events] == [0, 2]
-    assert events[1].id > events[0].id
+    assert events[1].seq > events[0].seq
 
 
 async def test_a_commit_through_airdate_pushes_without_waiting_for_a_tick(database: Database) -> None:
@@ -86,11 +86,11 @@ async def test_commits_made_during_a_read_cost_one_more_read_not_one_each(databa
     """While a read is under way, any number of commits (from any thread) queue exactly one more."""
     reading, release = threading.Event(), threading.Event()
 
-    def slow_first_read(after: int) -> LiveRead:
+    def slow_first_read(after: int, after_log_line: int) -> LiveRead:
         if not release.is_set():
             reading.set()
             release.wait(5)  # the first read is stuck behind another process's lock
-        return database.read_live(after)
+        return database.read_live(after, after_log_line)
 
     feed = LiveFeed(slow_first_read, Hub())
     feed.start()
@@ -117,10 +117,10 @@ async def test_commits_made_during_a_read_cost_one_more_read_not_one_each(databa
 async def test_a_failing_read_keeps_the_last_values(database: Database) -> None:
     outage: list[Exception] = []
 
-    def read(after: int) -> LiveRead:
+    def read(after: int, after_log_line: int) -> LiveRead:
         if outage:
             raise outage[0]
-        return database.read_live(after)
+        return database.read_live(after, after_log_line)
 
     feed = LiveFeed(read, Hub())
     feed.start()
@@ -154,10 +154,10 @@ def test_stats_event_has_the_seed_names(database: Database) -> None:
 async def test_a_slow_read_waits_in_a_worker_thread_not_on_the_event_loop(database: Database) -> None:
     reading, released = threading.Event(), threading.Event()
 
-    def slow_read(after: int) -> LiveRead:
+    def slow_read(after: int, after_log_line: int) -> LiveRead:
         reading.set()
         released.wait(5)  # a database stuck behind another process's lock
-        return database.read_live(after)
+        return database.read_live(after, after_log_line)
 
     feed = LiveFeed(slow_read, Hub())
     feed.start()

@@ -1,47 +1,53 @@
 import asyncio
 import json
 import logging
-import time
 
-from live import Event, Hub, LogRelay, opening
+from live import Event, Hub, LogRelay
 from live.hub import LOG, NOTIFICATION, STATS
 
 from ..utils.waiting import eventually
 
 
 def publish(hub: Hub, count: int, kind: str = NOTIFICATION) -> list[int]:
-    return [hub.publish(kind, json.dumps({"n": i}), {"n": i}).id for i in range(count)]
+    """``count`` events with the next ids (as the feed gives change ids); their ids."""
+    first = hub.last_id + 1
+    return [hub.publish(kind, json.dumps({"n": i}), {"n": i}, first + i).id for i in range(count)]
 
 
-def test_ids_increase_and_keep_increasing_across_hubs() -> None:
-    first = Hub()
-    ids = publish(first, 3)
-    assert ids == sorted(ids) and len(set(ids)) == 3
-    time.sleep(0.01)  # a restart takes longer than a few milliseconds
-    later = Hub()
-    assert publish(later, 1)[0] > ids[-1]
+def test_every_event_has_the_next_seq_and_keeps_the_id_it_was_given() -> None:
+    hub = Hub()
+    hub.start_after(41)
+    ids = publish(hub, 3)
+    log_line = hub.publish(LOG, "{}")
+    assert ids == [42, 43, 44] and hub.last_id == 44
+    assert [e.seq for e in hub.remembered()] == [1, 2, 3, 4]
+    assert log_line.id is None and not log_line.wire.startswith(b"id:"), "log lines carry no id"
+    assert hub.remembered()[0].wire.startswith(b"id: 42\nevent: notification\n")
 
 
-def test_events_after_an_id_in_the_window_are_exactly_the_missed_ones() -> None:
+def test_events_since_a_seq_in_the_window_are_exactly_the_missed_ones() -> None:
     hub = Hub(replay_events=100)
-    ids = publish(hub, 10)
-    assert [e.id for e in hub.events_after(ids[3])] == ids[4:]
-    assert hub.events_after(ids[-1]) == []
-    assert [e.id for e in hub.events_after(ids[0] - 1)] == ids
+    publish(hub, 10)
+    assert [e.seq for e in hub.events_since(3)] == list(range(4, 11))
+    assert hub.events_since(10) == []
+    assert [e.seq for e in hub.events_since(0)] == list(range(1, 11))
 
 
-def test_an_id_older_than_the_window_or_from_the_future_cannot_resume() -> None:
+def test_the_window_says_after_which_id_it_is_complete() -> None:
     hub = Hub(replay_events=5)
+    hub.start_after(100)
+    assert hub.complete_after == 100
     ids = publish(hub, 20)
-    assert hub.events_after(ids[10]) is None
-    assert [e.id for e in hub.events_after(ids[14])] == ids[15:]
-    assert hub.events_after(ids[-1] + 1) is None
+    assert hub.events_since(3) is None, "older than the window"
+    assert hub.complete_after == ids[14], "the newest id forgotten"
+    assert [e.id for e in hub.remembered()] == ids[15:]
 
 
 def test_events_older_than_the_time_window_are_forgotten() -> None:
     hub = Hub(replay_seconds=0)
     ids = publish(hub, 3)
-    assert hub.events_after(ids[0]) is None
+    assert hub.events_since(0) is None
+    assert hub.complete_after == ids[-1]
 
 
 def test_a_reader_queue_only_gets_the_kinds_it_asked_for() -> None:
@@ -62,7 +68,7 @@ async def test_a_burst_is_published_in_slices_that_readers_can_drain() -> None:
             drained.extend(chunk.split(b"\n\n")[:-1])
 
     task = asyncio.create_task(reader())
-    await hub.publish_all([(NOTIFICATION, "{}", None)] * 100)
+    await hub.publish_all([(NOTIFICATION, "{}", None, n) for n in range(1, 101)])
     await eventually(lambda: len(drained) == 100)
     task.cancel()
     assert not queue.closed, "a reader that keeps up is never dropped by a burst"
@@ -80,40 +86,10 @@ def test_a_reader_queue_that_falls_behind_is_closed_and_forgotten() -> None:
     assert len(queue._items) == 0, "a closed queue holds nothing"
 
 
-def test_a_fresh_stream_starts_with_the_snapshot_then_everything_after_it() -> None:
-    hub = Hub()
-    stats = hub.publish(STATS, "{}", None)
-    later = publish(hub, 2)
-    chunks = opening(hub, stats, None, frozenset({STATS, NOTIFICATION}))
-    assert chunks[0] == stats.wire
-    assert [int(c.split(b"\n")[0][4:]) for c in chunks[1:]] == later
-
-
-def test_a_resuming_stream_gets_only_what_it_missed_of_its_kinds() -> None:
-    hub = Hub()
-    first = publish(hub, 3)
-    hub.publish(LOG, "{}", None)
-    missed = publish(hub, 2)
-    chunks = opening(hub, None, str(first[-1]), frozenset({NOTIFICATION}))
-    assert [int(c.split(b"\n")[0][4:]) for c in chunks] == missed
-
-
-def test_an_unusable_last_event_id_gets_reset_then_a_fresh_start() -> None:
-    hub = Hub(replay_events=3)
-    stats = hub.publish(STATS, '{"users":1}', None)
-    ids = publish(hub, 10)
-    for bad in ("abc", "", str(ids[-1] + 10), str(ids[0]), "-5", "9" * 400, "9" * 5000):
-        chunks = opening(hub, stats, bad, frozenset({STATS}))
-        assert chunks[0].startswith(b"event: reset\ndata: "), bad
-        assert b"id:" not in chunks[0]
-        assert json.loads(chunks[0].split(b"data: ", 1)[1])["last_event_id"] == ids[-1]
-        assert chunks[1] == stats.wire
-
-
 async def test_an_event_published_while_another_is_delivered_waits_its_turn() -> None:
     """Regression: a viewer that raised made the log relay publish a ``log`` event inside the delivery
-    of a stats event; viewers later in the list saw the log's (higher) id first and then dropped the
-    stats event as old. Every viewer must get every event, in id order."""
+    of a stats event; viewers later in the list saw the log's (higher) seq first and then dropped the
+    stats event as old. Every viewer must get every event, in order."""
     hub = Hub()
     relay = LogRelay(hub, logging.WARNING)
     relay.attach()
@@ -124,14 +100,14 @@ async def test_an_event_published_while_another_is_delivered_waits_its_turn() ->
                 raise RuntimeError("a viewer's page is gone")
 
         seen: list[list[int]] = [[], []]
-        hub.listen(lambda event: seen[0].append(event.id))
+        hub.listen(lambda event: seen[0].append(event.seq))
         hub.listen(broken)
-        hub.listen(lambda event: seen[1].append(event.id))
+        hub.listen(lambda event: seen[1].append(event.seq))
         queue = hub.open_reader()
         stats = hub.publish(STATS, "{}", None)
     finally:
         relay.detach()
     log_event = hub.recent(LOG, 1)[0]
     assert "a live viewer failed" in log_event.payload["message"]
-    assert seen == [[stats.id, log_event.id], [stats.id, log_event.id]]
+    assert seen == [[stats.seq, log_event.seq], [stats.seq, log_event.seq]]
     assert list(queue._items) == [stats.wire, log_event.wire]

@@ -2,6 +2,7 @@
 streams at once through LISTEN/NOTIFY. Their timers read once an hour here, so only the announcement
 can bring a change within the test's deadline."""
 
+import asyncio
 from collections.abc import Iterator
 
 import httpx
@@ -23,7 +24,8 @@ WAKEUPS, ANNOUNCED = "airdate_feed_write_wakeups_total", "airdate_feed_announcem
 @pytest.fixture
 def replicas(airdate_env: str) -> Iterator[tuple[Server, Server]]:
     settings = {"stats_interval": "3600", "sse_keepalive": "0.5", "webhook_secret": SECRET}
-    first, second = Server(airdate_env, settings).start(), Server(airdate_env, settings).start()
+    first = Server(airdate_env, settings | {"replica_name": "one"}).start()
+    second = Server(airdate_env, settings | {"replica_name": "two"}).start()
     yield first, second
     first.stop()
     second.stop()
@@ -79,3 +81,22 @@ async def test_an_own_write_is_read_once_not_once_per_commit_hook_and_announceme
     wakeups = first.metric(WAKEUPS) - before[0]  # (read first: a late announcement only adds to the other)
     announced = first.metric(ANNOUNCED) - before[1]
     assert wakeups <= announced, "every read asked for came from an announcement, none from the hook too"
+
+
+async def test_a_warning_on_one_replica_reaches_the_others_log_viewers(
+    replicas: tuple[Server, Server],
+) -> None:
+    first, second = replicas
+    async with open_stream(second.url, params={"events": "log"}) as (_, logs):
+        async with httpx.AsyncClient(base_url=first.url, timeout=10) as client:
+            refused = await client.post("/login", data={"username": "mallory", "password": "guess"})
+        assert refused.status_code in (303, 400, 401, 403), refused.text[:200]
+        async with asyncio.timeout(10):
+            while True:
+                line = (await next_data(logs, within=10)).json()
+                if "mallory" in line["message"]:
+                    break
+    assert line["level"] == "WARNING" and line["replica"] == "one", line
+    assert first.query("SELECT replica, level FROM log_entries WHERE message LIKE '%mallory%'") == [
+        ("one", "WARNING")
+    ], "kept in the database once, by the replica that logged it"

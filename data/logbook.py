@@ -1,0 +1,49 @@
+"""The replicas' shared warnings and errors: each replica appends its own, every replica's feed reads all.
+
+Bounded: each append removes entries more than :data:`KEEP` behind the newest, one indexed ``DELETE``.
+INFO lines stay in the process that logged them.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, text
+
+from .clock import as_utc
+from .models import LogEntry
+
+KEEP = 500
+READ_LIMIT = 200  # entries per read; a burst beyond that is summed up by the next reads
+
+
+@dataclass(frozen=True, slots=True)
+class LogLine:
+    id: int
+    logged_at: datetime
+    replica: str
+    level: str
+    logger: str
+    message: str
+
+
+_READ = text(
+    "SELECT id, logged_at, replica, level, logger, message FROM log_entries "
+    "WHERE id > :after ORDER BY id LIMIT :limit"
+)
+_PRUNE = text("DELETE FROM log_entries WHERE id <= (SELECT MAX(id) FROM log_entries) - :keep")
+
+
+def append(connection: Connection, lines: list[dict]) -> None:
+    """Store lines (dicts of LogLine's fields but ``id``) and forget the oldest beyond KEEP."""
+    if lines:
+        connection.execute(insert(LogEntry.__table__), lines)
+        connection.execute(_PRUNE, {"keep": KEEP})
+
+
+def read_after(connection: Connection, after: int, limit: int = READ_LIMIT) -> list[LogLine]:
+    rows = connection.execute(_READ, {"after": after, "limit": limit}).all()
+    return [LogLine(row[0], as_utc(row[1]), *row[2:]) for row in rows]
+
+
+def last_id(connection: Connection) -> int:
+    return connection.execute(text("SELECT COALESCE(MAX(id), 0) FROM log_entries")).scalar_one()
