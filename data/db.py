@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -12,10 +12,12 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, create_engine
 
-from . import changes, counters, models, rollup  # models registers the tables
+from . import changes, counters, jobs, models, rollup  # models registers the tables
 from .changes import NotificationRow
 from .clock import utcnow
 from .counters import Stats
+from .errors import DatabaseError
+from .jobs import JobRow
 from .upsert import upsert
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
@@ -23,14 +25,12 @@ SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 @dataclass(frozen=True, slots=True)
 class LiveRead:
-    """What the live feed reads in one go: all stats, and notification changes since its cursor."""
+    """What the live feed reads in one go: all stats, notification changes since its cursor, and the
+    jobs a dashboard shows (running, and each action's newest: a few rows)."""
 
     stats: Stats
     changes: list[tuple[int, NotificationRow]]
-
-
-class DatabaseError(Exception):
-    """A database cannot be used; the message says what to fix."""
+    jobs: list[JobRow] = field(default_factory=list)
 
 
 class Database:
@@ -76,7 +76,11 @@ class Database:
 
     def read_live(self, after_change: int) -> LiveRead:
         with self.engine.connect() as connection:
-            return LiveRead(counters.read_stats(connection), changes.read_changes(connection, after_change))
+            return LiveRead(
+                counters.read_stats(connection),
+                changes.read_changes(connection, after_change),
+                jobs.current(connection),
+            )
 
     def last_change_id(self) -> int:
         with self.engine.connect() as connection:
