@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from data import LiveRead, NotificationRow, Stats
+from data import JobRow, LiveRead, NotificationRow, Stats
 from data.changes import READ_LIMIT
 from data.clock import iso_utc
 from data.errors import first_line
@@ -79,6 +79,8 @@ def dumps(value: dict) -> str:
 
 
 class LiveFeed:
+    on_jobs: Callable[[list[JobRow]], None] | None = None  # hears the jobs each read found (Jobs.take)
+
     def __init__(self, read: Callable[[int], LiveRead], hub: Hub, *, changes_after: int = 0) -> None:
         self._read = read
         self.hub = hub
@@ -170,6 +172,11 @@ class LiveFeed:
         if len(result.changes) >= READ_LIMIT:
             self._again = True  # more changes are waiting
         self.publish(result.stats)
+        if self.on_jobs is not None:
+            try:
+                self.on_jobs(result.jobs)
+            except Exception:
+                log.exception("handing the jobs read on failed")
 
     def publish(self, stats: Stats) -> None:
         """Send a snapshot to every viewer, unless its values equal the current one's."""
