@@ -111,6 +111,7 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
     )
     live = _live_sources(database, feed)
     jobs, notifier = _services(settings, database)
+    feed.on_jobs = jobs.take  # other replicas' jobs, from the feed's one read per tick
     policy = AccessPolicy()
     identities = _identities(settings, access)
     airdate = Airdate(settings, database, live, jobs, notifier, access, policy, identities)
@@ -222,7 +223,8 @@ def _services(settings: Settings, database: Database) -> tuple[Jobs, Notifier]:
             "http://localhost:%d, which the people who get them cannot open",
             settings.port,
         )
-    return Jobs(build_actions(database, _upstreams(settings), notifier)), notifier
+    actions = build_actions(database, _upstreams(settings), notifier)
+    return Jobs(actions, database, replica=settings.replica_name, lease=settings.job_lease), notifier
 
 
 def _upstreams(settings: Settings) -> Upstreams:
@@ -333,6 +335,8 @@ def _lifecycle(airdate: Airdate) -> None:
     app.timer(1.0, airdate.live.warm_up, once=True)
     _on_one_replica(airdate)
     app.on_startup(airdate.notifier.recover)
+    app.on_startup(airdate.jobs.recover)
+    app.on_shutdown(airdate.jobs.stop)
     app.timer(settings.send_interval, airdate.notifier.send_due, immediate=False)
     app.on_shutdown(relay.detach)
     app.on_shutdown(lambda: hub.close_all("server stopping"))

@@ -150,6 +150,12 @@ class Settings(BaseSettings):
         gt=0,
         description="seconds before a batch claimed by a sender that never finished is sent again",
     )
+    job_lease: float = Field(
+        30.0,
+        gt=0,
+        description="seconds a running action's replica may go without renewing it before another replica "
+        "marks it failed (the replica died)",
+    )
     public_url: str = Field(
         "",
         pattern=r"^(https?://[^/?#\s]+(/[^?#\s]*)?)?$",

@@ -6,5 +6,6 @@ Never imports nicegui or fastapi.
 from .changes import NotificationRow
 from .counters import Stats
 from .db import Database, DatabaseError, LiveRead
+from .jobs import JobRow
 
-__all__ = ["Database", "DatabaseError", "LiveRead", "NotificationRow", "Stats"]
+__all__ = ["Database", "DatabaseError", "JobRow", "LiveRead", "NotificationRow", "Stats"]

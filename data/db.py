@@ -12,10 +12,12 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, create_engine
 
-from . import changes, counters, logbook, models, rollup  # models registers the tables
+from . import changes, counters, jobs, logbook, models, rollup  # models registers the tables
 from .changes import NotificationRow
 from .clock import utcnow
 from .counters import Stats
+from .errors import DatabaseError
+from .jobs import JobRow
 from .upsert import upsert
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
@@ -24,15 +26,12 @@ SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 @dataclass(frozen=True, slots=True)
 class LiveRead:
     """What the live feed reads in one go: all stats, notification changes and shared log lines since its
-    cursors."""
+    cursors, and the jobs a dashboard shows (running, and each action's newest: a few rows)."""
 
     stats: Stats
     changes: list[tuple[int, NotificationRow]]
     log_lines: list[logbook.LogLine] = field(default_factory=list)
-
-
-class DatabaseError(Exception):
-    """A database cannot be used; the message says what to fix."""
+    jobs: list[JobRow] = field(default_factory=list)
 
 
 class Database:
@@ -82,6 +81,7 @@ class Database:
                 counters.read_stats(connection),
                 changes.read_changes(connection, after_change),
                 logbook.read_after(connection, after_log_line),
+                jobs.current(connection),
             )
 
     def last_change_id(self) -> int:

@@ -5,6 +5,10 @@ from sqlalchemy.exc import SQLAlchemyError
 UNREACHABLE = (SQLAlchemyError, OSError)  # what a database that is down, locked or gone raises
 
 
+class DatabaseError(Exception):
+    """A database cannot be used; the message says what to fix."""
+
+
 def first_line(error: BaseException) -> str:
     """The driver's own message (SQLAlchemy wraps it in ``.orig``), first line only."""
     text = str(getattr(error, "orig", None) or error).strip()

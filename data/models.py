@@ -10,6 +10,7 @@ counter triggers in :mod:`data.counters` can compare them in SQL on every databa
 from datetime import date, datetime
 from enum import StrEnum
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from .clock import utcnow
@@ -260,3 +261,44 @@ class LogEntry(SQLModel, table=True):
     level: str
     logger: str
     message: str
+
+
+class JobStatus(StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+ONLY_RUNNING = text("status = 'running'")
+
+
+class JobRecord(SQLModel, table=True):
+    """A run of one of the console's actions, on whichever replica started it (see :mod:`data.jobs`).
+
+    At most one run of an action is running at a time, across replicas: the partial unique index
+    ``jobs_one_running`` refuses a second one."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index("ix_jobs_action_started_at", "action", "started_at"),
+        Index(
+            "jobs_one_running",
+            "action",
+            unique=True,
+            sqlite_where=ONLY_RUNNING,
+            postgresql_where=ONLY_RUNNING,
+        ),
+    )
+
+    id: str = Field(primary_key=True)
+    action: str
+    status: str = Field(default=JobStatus.RUNNING)  # JobStatus
+    started_by: str = ""
+    replica: str  # the replica that runs it (AIRDATE_REPLICA_NAME)
+    done: int = 0
+    total: int | None = None
+    counts: str = "{}"  # JSON: {outcome: items}
+    error: str | None = None
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    renewed_at: datetime = Field(default_factory=utcnow)  # its replica's last heartbeat while it runs

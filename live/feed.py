@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from data import LiveRead, NotificationRow, Stats
+from data import JobRow, LiveRead, NotificationRow, Stats
 from data.changes import READ_LIMIT
 from data.clock import iso_utc
 from data.errors import first_line
@@ -84,6 +84,8 @@ def dumps(value: dict) -> str:
 
 
 class LiveFeed:
+    on_jobs: Callable[[list[JobRow]], None] | None = None  # hears the jobs each read found (Jobs.take)
+
     def __init__(
         self,
         read: Callable[[int, int], LiveRead],
@@ -189,6 +191,11 @@ class LiveFeed:
             self._log_cursor = result.log_lines[-1].id
             if self.on_log_lines is not None:
                 self.on_log_lines(result.log_lines)
+        if self.on_jobs is not None:
+            try:
+                self.on_jobs(result.jobs)
+            except Exception:
+                log.exception("handing the jobs read on failed")
 
     def publish(self, stats: Stats) -> None:
         """Send a snapshot to every viewer, unless it equals the current one in values and id."""

@@ -2,6 +2,7 @@
 
 from nicegui import ui
 
+from data import DatabaseError
 from services.access import LOCAL
 from services.actions import ACTIONS
 from services.jobs import Job, Jobs
@@ -46,12 +47,17 @@ class ActionButton(ui.column):
         stop = jobs.listen(self._on_job)
         ui.context.client.on_delete(stop)
 
-    def start(self) -> None:
-        job, started = self.jobs.start(self.action, started_by=self.started_by)
+    async def start(self) -> None:
+        title = LABELS[self.action][0]
+        try:
+            job, started = await self.jobs.start(self.action, started_by=self.started_by)
+        except DatabaseError as error:
+            ui.notify(f"{title} could not start: {error}", type="negative")
+            return
         if started:
             self.mine.add(job.id)
         else:
-            ui.notify(f"{LABELS[self.action][0]} is already running", type="info")
+            ui.notify(f"{title} is already running", type="info")
 
     def show(self, job: Job) -> None:
         progress = job.progress
@@ -68,7 +74,7 @@ class ActionButton(ui.column):
     def _on_job(self, job: Job) -> None:
         if job.action != self.action:
             return
-        self.show(job)
+        self.show(self.jobs.latest(self.action) or job)  # an older run heard of late does not cover it
         if not job.running and job.id in self.mine:
             self.mine.discard(job.id)
             kind = "positive" if job.status == "succeeded" else "negative"

@@ -8,9 +8,12 @@ from nicegui import ui
 from nicegui.testing import User
 
 from application import Airdate
+from data import Database
+from services.jobs import Jobs
 from settings import Settings
 from standins.jellyseerr import JellyseerrWorld, create_app
 
+from ..utils.actions import HeldAction
 from ..utils.pages import shown, stat
 from ..utils.standins import serve
 from ..utils.waiting import eventually
@@ -91,3 +94,20 @@ async def test_a_failed_action_is_a_negative_notification(user: User) -> None:
     user.find(marker="action-import-episodes").click()
     await user.should_see("Import episodes: failed: Sonarr is not configured: set AIRDATE_SONARR_URL")
     assert user.find(ui.button).elements  # the page still works
+
+
+async def test_a_run_another_replica_started_is_already_running_when_clicked_here(
+    user: User, airdate: Airdate, database: Database
+) -> None:
+    action = HeldAction()
+    other = Jobs({"sync-users": action}, database, replica="airdate2")
+    await user.open("/")
+    job, _ = await other.start("sync-users", started_by="alice")
+    user.find(marker="action-sync-users").click()  # before this replica's feed has read that run
+    await user.should_see("Sync users is already running")
+    await airdate.feed.refresh()
+    (button,) = user.find(marker="action-sync-users").elements
+    assert not button.enabled and shown(user, "action-sync-users-counts").endswith(" · by alice")
+    action.release.set()
+    await other.wait(job)
+    assert action.runs == 1

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from data import Database
+from data import Database, jobs
 from data.announcements import ChangeListener
 
 from ..utils.sql import run_sql, user_sql
@@ -59,5 +59,18 @@ async def test_a_lost_connection_is_made_again_and_reads_what_changed_meanwhile(
         assert listener.connected.is_set()
         run_sql(airdate_env, user_sql("after"))
         await eventually(lambda: listener.notifications == 1 and len(calls) == 3)
+    finally:
+        await listener.stop()
+
+
+async def test_every_change_to_a_job_is_announced(database: Database) -> None:
+    """So that a job's progress, written by the replica that runs it, reaches the other replicas at once."""
+    calls: list[int] = []
+    listener = await listening(database, calls)
+    try:
+        job = (await asyncio.to_thread(jobs.start, database, "sync-users", "alice", "airdate1", 30)).job
+        await eventually(lambda: listener.notifications == 1, what="the start announced")
+        await asyncio.to_thread(jobs.renew, database, job)
+        await eventually(lambda: listener.notifications == 2, what="the progress announced")
     finally:
         await listener.stop()

@@ -112,6 +112,7 @@ def test_existing_data_without_counters_is_counted_on_first_start(database: Data
         connection.execute(text("DROP TABLE muted_shows"))
         connection.execute(text("DROP TABLE channels"))
         connection.execute(text("DROP TABLE leases"))
+        connection.execute(text("DROP TABLE jobs"))
         connection.execute(text("DROP TABLE stats_counters"))
         connection.execute(  # empty, and one row per counter as back then
             text("CREATE TABLE stats_counters (name VARCHAR PRIMARY KEY, value INTEGER NOT NULL)")

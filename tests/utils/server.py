@@ -21,8 +21,10 @@ __all__ = ["ROOT", "Server", "airdate_env", "free_port", "run_cli"]
 
 
 def airdate_env(**settings: str) -> dict[str, str]:
-    """The environment for a child Airdate: the test's (minus pytest's marker) plus AIRDATE_* settings."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    """The environment for a child Airdate: the test's (minus pytest's marker, and NiceGUI's simulation of
+    an in-process console the test may run beside it) plus AIRDATE_* settings."""
+    ours = ("PYTEST_CURRENT_TEST", "NICEGUI_USER_SIMULATION")
+    env = {k: v for k, v in os.environ.items() if k not in ours}
     env.update({f"AIRDATE_{k.upper()}": str(v) for k, v in settings.items()})
     return env
 
