@@ -24,7 +24,7 @@ import itertools
 import re
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import httpx
@@ -214,16 +214,15 @@ class Writer:
         """Both kinds at once, two lanes each: ``each`` of both, or until ``stop`` is set; at most ``rate``
         of each kind a second if given. Returns the subjects written."""
         before = set(self.written)
-        loop = asyncio.get_running_loop()
-        started = loop.time()
         numbers = {"webhook": iter(range(1, 10**6)), "sql": iter(range(1, 10**6))}
+        ticks = {kind: paced(rate) if rate else None for kind in numbers}
 
         async def lane(kind: str, lane: int) -> None:
             for number in numbers[kind]:
                 if (each is not None and number > each) or (stop is not None and stop.is_set()):
                     return
-                if rate:  # keep to the schedule (a load shape, not a wait for a result)
-                    await asyncio.sleep(max(0.0, started + (number - 1) / rate - loop.time()))
+                if (schedule := ticks[kind]) is not None:
+                    await next(schedule)
                 if kind == "webhook":
                     await self.by_webhook(season, number)
                 else:
@@ -435,6 +434,8 @@ async def test_a_rolling_restart_loses_nothing_and_nginx_fails_only_the_restarti
     stopping: dict[str, float] = {}  # replica -> seconds from SIGTERM to its exit
     stop = asyncio.Event()
     writes = asyncio.create_task(writer.run(season=3, stop=stop, rate=RATE))
+    polled: Counter[int] = Counter()  # status -> how many
+    polling = asyncio.create_task(poll_stats(cluster, stop, polled))
     try:
         for name in NAMES:  # one at a time, as an operator (or compose) would
             server = cluster.replicas[name]
@@ -454,19 +455,22 @@ async def test_a_rolling_restart_loses_nothing_and_nginx_fails_only_the_restarti
     finally:
         stop.set()
         subjects = await writes
+        await polling
 
     await caught_up(audience, subjects)
     failures = server_errors(cluster, began)
     outside = [line for line in failures if restarting(cluster, line, windows) is None]
     with capsys.disabled():
         spans = ", ".join(
-            f"{name} {end - start:.1f} s (stopping {stopping[name]:.1f} s)"
+            f"{name} {start - began:.1f} to {end - began:.1f} s (exit after {stopping[name]:.1f} s)"
             for name, (start, end) in windows.items()
         )
         print(f"\n[cluster] rolling restart ({spans}): {len(subjects)} writes; nginx 5xx: {len(failures)}")
+        print(f"[cluster]   /api/stats polled through nginx's pool: {dict(polled)}")
         for line in failures:
             print(
-                f"[cluster]   {line.status} {line.request} via {line.upstreams} {line.upstream_statuses} "
+                f"[cluster]   {line.at - began:.1f} s: {line.status} {line.request} via "
+                f"{[cluster.named(a) or a for a in line.upstreams]} {line.upstream_statuses} "
                 f"during the restart of {restarting(cluster, line, windows)}"
             )
         if writer.retried:
@@ -480,16 +484,36 @@ async def test_a_rolling_restart_loses_nothing_and_nginx_fails_only_the_restarti
     assert_ids_are_the_change_logs(audience, subjects, log)
 
 
+async def poll_stats(cluster: Cluster, stop: asyncio.Event, answers: Counter[int]) -> None:
+    """A monitoring program reading ``/api/stats`` through nginx, 20 times a second, until ``stop``. It
+    sends no replica cookie, so nginx gives each request to its pool (like a browser's first page)."""
+    bearer = {"Authorization": f"Bearer {cluster.token}"}
+    async with httpx.AsyncClient(base_url=cluster.nginx.url, headers=bearer, timeout=10) as client:
+        for tick in paced(20):
+            if stop.is_set():
+                return
+            await tick
+            answers[(await client.get("/api/stats")).status_code] += 1
+
+
+def paced(per_second: float) -> Iterator[Awaitable[None]]:
+    """Waits that keep a loop to ``per_second`` rounds (a load's shape, not a wait for a result)."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    for round_ in itertools.count():
+        yield asyncio.sleep(max(0.0, started + round_ / per_second - loop.time()))
+
+
 def server_errors(cluster: Cluster, since: float) -> list[Access]:
     return [line for line in cluster.nginx.access_log() if line.at >= since and line.status >= 500]
 
 
 def restarting(cluster: Cluster, line: Access, windows: dict[str, tuple[float, float]]) -> str | None:
-    """The replica whose restart explains a 5xx: nginx tried it and failed, while it was restarting."""
-    failed = {
-        cluster.named(address)
-        for address, status in zip(line.upstreams, line.upstream_statuses, strict=False)
-        if status.startswith("5")
-    }
-    within = lambda name: name in windows and windows[name][0] <= line.at <= windows[name][1]  # noqa: E731
-    return next((name for name in failed if within(name)), None)
+    """The replica whose restart explains a 5xx: the last server nginx tried was that replica, and it
+    failed while restarting (a request it had taken when it stopped). A 5xx whose last try was the pool
+    itself ("no live upstreams": nginx tried no server) is nginx's doing, not the restart's."""
+    name = cluster.named(line.upstreams[-1])
+    if name is None or not line.upstream_statuses[-1].startswith("5"):
+        return None
+    start, end = windows.get(name, (0.0, 0.0))
+    return name if start <= line.at <= end else None
