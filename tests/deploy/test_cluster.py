@@ -24,7 +24,7 @@ import itertools
 import re
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 
 import httpx
@@ -176,6 +176,24 @@ async def dashboard(cluster: Cluster) -> AsyncIterator[Dashboard]:
 # --- who writes --------------------------------------------------------------------------------------
 
 
+class Pace:
+    """A load's shape, not a wait for a result: at most ``per_second`` turns a second, on a fixed
+    schedule, shared by every loop that takes turns from it."""
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1 / per_second
+        self.turns = 0
+        self.started: float | None = None
+
+    async def turn(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self.started is None:
+            self.started = loop.time()
+        slot = self.started + self.turns * self.interval
+        self.turns += 1
+        await asyncio.sleep(max(0.0, slot - loop.time()))
+
+
 @dataclass
 class Writer:
     """Creates notifications through Sonarr's webhook (one requester: one notification per new
@@ -215,14 +233,14 @@ class Writer:
         of each kind a second if given. Returns the subjects written."""
         before = set(self.written)
         numbers = {"webhook": iter(range(1, 10**6)), "sql": iter(range(1, 10**6))}
-        ticks = {kind: paced(rate) if rate else None for kind in numbers}
+        paces = {kind: Pace(rate) if rate else None for kind in numbers}
 
         async def lane(kind: str, lane: int) -> None:
             for number in numbers[kind]:
                 if (each is not None and number > each) or (stop is not None and stop.is_set()):
                     return
-                if (schedule := ticks[kind]) is not None:
-                    await next(schedule)
+                if (pace := paces[kind]) is not None:
+                    await pace.turn()
                 if kind == "webhook":
                     await self.by_webhook(season, number)
                 else:
@@ -489,19 +507,10 @@ async def poll_stats(cluster: Cluster, stop: asyncio.Event, answers: Counter[int
     sends no replica cookie, so nginx gives each request to its pool (like a browser's first page)."""
     bearer = {"Authorization": f"Bearer {cluster.token}"}
     async with httpx.AsyncClient(base_url=cluster.nginx.url, headers=bearer, timeout=10) as client:
-        for tick in paced(20):
-            if stop.is_set():
-                return
-            await tick
+        pace = Pace(20)
+        while not stop.is_set():
+            await pace.turn()
             answers[(await client.get("/api/stats")).status_code] += 1
-
-
-def paced(per_second: float) -> Iterator[Awaitable[None]]:
-    """Waits that keep a loop to ``per_second`` rounds (a load's shape, not a wait for a result)."""
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    for round_ in itertools.count():
-        yield asyncio.sleep(max(0.0, started + round_ / per_second - loop.time()))
 
 
 def server_errors(cluster: Cluster, since: float) -> list[Access]:
