@@ -8,6 +8,8 @@ response needs: security headers, cookie flags, a body size limit, and refusing 
 Pages also name the replica that built them in the ``airdate_replica`` cookie (unless the browser's
 cookie names it already), so that a proxy in front of several replicas sends the page's websocket, and
 the browser's next pages, to the process that holds the page's state (deploy/nginx.conf routes by it).
+Every answer (streams too) names the replica that gave it in ``X-Airdate-Replica``, for whoever needs
+to know which one served a request behind the proxy (an SSE client, an operator with curl, the tests).
 """
 
 import json
@@ -33,6 +35,7 @@ SECURITY_HEADERS = (
 )
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REPLICA_COOKIE = "airdate_replica"
+REPLICA_HEADER = "x-airdate-replica"
 
 
 class Guard:
@@ -48,6 +51,7 @@ class Guard:
     ) -> None:
         self.policy = policy
         self.replica = replica  # named in the sticky cookie of every page; empty: no cookie
+        self.named = ((REPLICA_HEADER.encode(), replica.encode()),) if replica else ()  # on every answer
         self.link_user = link_user  # the user a signed link's token names; None: not a valid link
         self.identities = identities
         self.proxies = proxies
@@ -75,7 +79,7 @@ class Guard:
             scope["state"]["link_user"] = self.link_user(scope["path"].rstrip("/").rsplit("/", 1)[-1])
         if scope["type"] == "http":
             scope["state"][BODY_SEND] = send  # a started stream's events skip the wrappers below
-            send = with_security_headers(send, https=scope.get("scheme") == "https")
+            send = with_security_headers(send, https=scope.get("scheme") == "https", extra=self.named)
             if self.replica and cookie_parser(headers.get("cookie", "")).get(REPLICA_COOKIE) != self.replica:
                 send = with_replica_cookie(send, self.replica)
         refusal = self._refusal(scope, headers, rule.need, principal, how)
@@ -160,14 +164,14 @@ def problem(
     return respond
 
 
-def with_security_headers(send: Send, *, https: bool) -> Send:
+def with_security_headers(send: Send, *, https: bool, extra: tuple[tuple[bytes, bytes], ...] = ()) -> Send:
     """Every response: no sniffing, no framing, no referrer to other sites; cookies HttpOnly, Lax and,
-    over HTTPS, Secure."""
+    over HTTPS, Secure; plus the ``extra`` headers (the replica's name)."""
 
     async def sending(message: Message) -> None:
         if message["type"] == "http.response.start":
             headers = MutableHeaders(scope=message)
-            for name, value in SECURITY_HEADERS:
+            for name, value in (*SECURITY_HEADERS, *extra):
                 if name.decode() not in headers:
                     headers.raw.append((name, value))
             headers.raw[:] = [

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
@@ -25,6 +26,43 @@ SHIPPED = Path(__file__).resolve().parents[1] / "deploy" / "nginx.conf"
 REPLICA = re.compile(r"\b(airdate\d+):8080\b")
 LISTEN = re.compile(r"^(\s*)listen 80;", re.MULTILINE)
 HTTP = re.compile(r"^http \{$", re.MULTILINE)
+
+
+# One access-log line per finished request (a stream: when it ended): when (epoch seconds, to the
+# millisecond), the status nginx answered, the request line, and each upstream it tried with that one's
+# status ("127.0.0.1:8001, 127.0.0.1:8002" / "502, 200" when it moved on to another).
+LOG_FORMAT = '$msec $status "$request" "$upstream_addr" "$upstream_status"'
+LOG_LINE = re.compile(r'^(\S+) (\d{3}) "([^"]*)" "([^"]*)" "([^"]*)"$')
+
+
+@dataclass(frozen=True)
+class Access:
+    """One line of the access log."""
+
+    at: float  # time.time() when nginx finished the request
+    status: int
+    request: str  # e.g. "GET /sse/stats HTTP/1.1"
+    upstreams: tuple[str, ...]  # host:port of each replica tried, in order ("-" for none)
+    upstream_statuses: tuple[str, ...]  # what each answered ("502" also for one that did not)
+
+    @property
+    def path(self) -> str:
+        parts = self.request.split(" ")
+        return parts[1].split("?", 1)[0] if len(parts) > 1 else ""
+
+
+def parse_access(line: str) -> Access:
+    found = LOG_LINE.match(line)
+    if found is None:
+        raise ValueError(f"not an access-log line: {line!r}")
+    at, status, request, addresses, statuses = found.groups()
+    return Access(float(at), int(status), request, _tries(addresses), _tries(statuses))
+
+
+def _tries(text: str) -> tuple[str, ...]:
+    """nginx separates the servers of one upstream by ", " and an internal redirect's next upstream
+    (error_page → @airdate_pool) by " : "."""
+    return tuple(part.strip() for part in re.split(r"[,:] (?=\S)", text) if part.strip())
 
 
 class NginxUnavailable(RuntimeError):
@@ -45,7 +83,10 @@ def render(config: str, replicas: dict[str, str], port: int, folder: Path) -> st
         f"\n    {kind}_temp_path {folder / kind};"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
-    return HTTP.sub(lambda _: f"http {{{paths}\n    access_log {folder / 'access.log'};", rendered)
+    log = (
+        f"\n    log_format airdate_test '{LOG_FORMAT}';\n    access_log {folder / 'access.log'} airdate_test;"
+    )
+    return HTTP.sub(lambda _: f"http {{{paths}{log}", rendered)
 
 
 class Nginx:
@@ -93,6 +134,13 @@ class Nginx:
         """nginx's error log so far."""
         log = self.folder / "error.log" if self.folder else None
         return log.read_text() if log is not None and log.exists() else ""
+
+    def access_log(self) -> list[Access]:
+        """Every request nginx finished so far (streams still open are not in it yet)."""
+        log = self.folder / "access.log" if self.folder else None
+        if log is None or not log.exists():
+            return []
+        return [parse_access(line) for line in log.read_text().splitlines() if line]
 
     def stop(self) -> None:
         """Stop it (SIGTERM: fast shutdown, open streams are cut) and remove its folder."""

@@ -72,3 +72,22 @@ def test_without_a_name_the_replica_is_the_host_name(monkeypatch: pytest.MonkeyP
 def test_a_name_a_cookie_cannot_carry_is_refused() -> None:
     with pytest.raises(ValueError, match="replica_name"):
         Settings(replica_name="a b;c")
+
+
+async def test_every_answer_names_its_replica_in_a_header(console: Console) -> None:
+    """Behind a proxy that spreads requests, a client can tell which replica served it: pages, the API,
+    refusals and event streams alike."""
+    client = console.http_client()
+    answers = {
+        "page": await client.get("/", headers=PAGE),
+        "stats": await client.get("/api/stats"),
+        "health": await client.get("/healthz"),
+        "stream": await client.head("/sse/stats"),
+        "refused": await console.http_client(PROXY).get(
+            "/api/stats", headers={"X-Forwarded-For": "203.0.113.5"}
+        ),
+    }
+    assert answers["refused"].status_code == 401
+    assert {
+        what: answer.headers.get("x-airdate-replica") for what, answer in answers.items()
+    } == dict.fromkeys(answers, "airdate2")

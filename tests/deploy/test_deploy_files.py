@@ -60,7 +60,7 @@ def test_nginx_routes_pages_by_the_cookie_airdate_sets() -> None:
     for name in REPLICAS:
         assert f"        {name} {name};" in NGINX, "the map's key is the AIRDATE_REPLICA_NAME"
         assert f"upstream {name} {{ server {name}:8080; }}" in NGINX
-        assert f"server {name}:8080 max_fails=1" in NGINX, "and it is in the pool"
+        assert f"server {name}:8080 max_fails=0;" in NGINX, "in the pool, never set aside (test_cluster.py)"
     for sticky in ("/", "/_nicegui_ws/"):
         body = location(sticky)
         assert "proxy_pass http://$airdate_sticky;" in body

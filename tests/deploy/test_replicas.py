@@ -3,98 +3,16 @@ deploy/nginx.conf: pages and their websocket stick to one replica by the airdate
 streams from any replica, unbuffered, and a browser whose replica died is served by another one."""
 
 import asyncio
-import itertools
 import json
 import re
 import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 
-import httpx
-import pytest
 import websockets
 
-from standins.nginx import Nginx, NginxUnavailable
-from standins.postgres import Postgres
-
-from ..utils.server import Server, run_cli
 from ..utils.sse import next_data, open_stream
 from ..utils.waiting import eventually
-
-NAMES = ("airdate1", "airdate2", "airdate3")  # deploy/nginx.conf's map keys
-PASSWORD = "alice-password"
-PAGE = {"Accept": "text/html"}
-SERVED_BY = re.compile(r"served by (airdate\d)")
-_DATABASES = itertools.count(1)
-
-
-@dataclass
-class Cluster:
-    replicas: dict[str, Server]
-    nginx: Nginx
-    token: str
-
-    def signed_in(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=self.nginx.url, timeout=10)
-
-
-def served_by(page: httpx.Response) -> str:
-    assert page.status_code == 200, (page.status_code, page.text[:300])
-    found = SERVED_BY.search(page.text)
-    assert found is not None, "the page names its replica"
-    return found.group(1)
-
-
-def replica_cookie(response: httpx.Response) -> str | None:
-    for cookie in response.headers.get_list("set-cookie"):
-        if cookie.startswith("airdate_replica="):
-            return cookie.split(";")[0].split("=", 1)[1]
-    return None
-
-
-async def sign_in(browser: httpx.AsyncClient) -> None:
-    answer = await browser.post("/login", data={"username": "alice", "password": PASSWORD})
-    assert answer.status_code == 303, answer.text
-
-
-@pytest.fixture(scope="module")
-def cluster(postgres_cluster: Postgres, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    try:
-        nginx = Nginx({name: "127.0.0.1:0" for name in NAMES})
-    except NginxUnavailable as missing:
-        pytest.skip(str(missing))
-    folder = tmp_path_factory.mktemp("replicas")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(folder)  # the replicas' working folder (no stray .env, storage or logs elsewhere)
-        url = postgres_cluster.create_database(f"replicas{next(_DATABASES)}")
-        added = run_cli("accounts", "add", "alice", "--role", "admin", input=PASSWORD, database_url=url)
-        assert added.returncode == 0, added.stderr
-        made = run_cli("tokens", "add", "stream", "--scope", "read", database_url=url)
-        assert made.returncode == 0, made.stderr
-        replicas = {name: Server(url, replica_settings(name, folder)) for name in NAMES}
-        with ThreadPoolExecutor(len(replicas)) as starting:
-            list(starting.map(Server.start, replicas.values()))
-        nginx.replicas = {name: f"127.0.0.1:{server.port}" for name, server in replicas.items()}
-        try:
-            nginx.start()
-            yield Cluster(replicas, nginx, made.stdout.strip())
-        finally:
-            nginx.stop()
-            for server in replicas.values():
-                server.stop()
-
-
-def replica_settings(name: str, folder: Path) -> dict[str, str]:
-    return {
-        "replica_name": name,
-        "trusted_proxies": "127.0.0.1",
-        "stats_interval": "0.2",  # the fallback timer that carries other replicas' writes, for now
-        "sse_keepalive": "0.5",
-        "storage_path": str(folder / name),
-    }
+from .conftest import NAMES, PAGE, Cluster, replica_cookie, served_by, sign_in
 
 
 async def test_a_browser_sticks_to_the_replica_its_first_page_names(cluster: Cluster) -> None:
@@ -141,6 +59,7 @@ async def test_sse_through_nginx_is_unbuffered_and_carries_a_change_made_elsewhe
     async with open_stream(cluster.nginx.url, headers=bearer) as (response, events):
         assert response.status_code == 200
         assert replica_cookie(response) is None, "a stream never moves a browser's pages"
+        assert response.headers["x-airdate-replica"] in NAMES, "it says which replica streams"
         first = await next_data(events, within=2)
         waited = time.monotonic() - started
         assert waited < 1.0, f"the first event took {waited:.2f} s: nginx buffered it"
