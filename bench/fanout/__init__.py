@@ -36,7 +36,7 @@ def run(folder: Path) -> list[Section]:
         "N idle `/sse/stats` streams held by one load client process (raw sockets, uvloop); one change a "
         "second (a user inserted with raw SQL; for the reference, a POST that publishes a stats-sized "
         "event), or the demo's mix (~3 events a second: a notification created, one sent, the stats). "
-        "*Spread* = time between the first and the last subscriber receiving the same event id. "
+        "*Spread* = time between the first and the last subscriber receiving the same event. "
         f"Medians over {RUNS} runs of {SECONDS} changes each; runs of Airdate and of the reference "
         "alternate. The reference is a plain Starlette app (`bench/fanout/reference.py`: an "
         "`asyncio.Queue` per client and a `StreamingResponse`) under uvicorn on the same machine.",

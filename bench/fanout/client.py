@@ -1,9 +1,13 @@
-"""The load client: holds N ``/sse/stats`` streams on raw sockets and records, for every event id,
-when the first and the last of them received it.
+"""The load client: holds N ``/sse/stats`` streams on raw sockets and records, for every event that
+carries an id, when the first and the last of them received it.
+
+An event is told apart by all its lines (id, kind, data), not by its id alone: ids are change-log ids,
+so a stats snapshot shares its id with the change it is current to, and snapshots of changes that are
+not notifications (a new user) share one id among themselves.
 
 Run as ``python -m bench.fanout.client HOST PORT N [HEADER]``. It prints ``READY`` once every stream
 has its first event, then records until its standard input closes, then prints one JSON line:
-``{"events": {id: [first, last, count]}, "connected": N}`` (times from ``time.monotonic``).
+``{"events": {event: [first, last, count]}, "connected": N}`` (times from ``time.monotonic``).
 """
 
 import asyncio
@@ -19,11 +23,11 @@ AT_ONCE = 200
 class Subscriber(asyncio.Protocol):
     recording = False  # set for all once every stream is open: what came before is not measured
 
-    def __init__(self, request: bytes, arrivals: dict[int, list[float]], ready: asyncio.Event) -> None:
+    def __init__(self, request: bytes, arrivals: dict[bytes, list[float]], ready: asyncio.Event) -> None:
         self.request = request
         self.arrivals = arrivals
         self.ready = ready
-        self.pending = b""  # the start of an "id: " line cut by a chunk boundary
+        self.pending = b""  # the start of an event cut by a chunk boundary
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         transport.write(self.request)  # type: ignore[attr-defined]
@@ -35,14 +39,14 @@ class Subscriber(asyncio.Protocol):
             return
         data = self.pending + data if self.pending else data
         start = data.find(b"id: ")
-        while start >= 0:  # every complete "id: N" line in this chunk
-            end = data.find(b"\n", start)
+        while start >= 0:  # every complete event with an id in this chunk (one HTTP chunk holds it whole)
+            end = data.find(b"\n\n", start)
             if end < 0:
                 break
-            event_id = int(data[start + 4 : end])
-            seen = self.arrivals.get(event_id)
+            event = data[start:end]
+            seen = self.arrivals.get(event)
             if seen is None:
-                self.arrivals[event_id] = [now, now, 1]
+                self.arrivals[event] = [now, now, 1]
             else:
                 seen[1] = now
                 seen[2] += 1
@@ -53,7 +57,7 @@ class Subscriber(asyncio.Protocol):
 async def main(host: str, port: int, count: int, header: str) -> None:
     extra = f"{header}\r\n" if header else ""
     request = f"GET /sse/stats HTTP/1.1\r\nHost: {host}:{port}\r\n{extra}\r\n".encode()
-    arrivals: dict[int, list[float]] = {}
+    arrivals: dict[bytes, list[float]] = {}
     loop = asyncio.get_running_loop()
     gate = asyncio.Semaphore(AT_ONCE)
     transports = []
@@ -72,7 +76,8 @@ async def main(host: str, port: int, count: int, header: str) -> None:
     Subscriber.recording = True
     print("READY", flush=True)
     await loop.run_in_executor(None, sys.stdin.read)  # until the driver closes our stdin
-    print(json.dumps({"events": arrivals, "connected": len(transports)}), flush=True)
+    events = {event.decode(): times for event, times in arrivals.items()}
+    print(json.dumps({"events": events, "connected": len(transports)}), flush=True)
     for transport in transports:
         transport.close()
 

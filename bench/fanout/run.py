@@ -1,7 +1,7 @@
 """Drive one fan-out measurement: a server, a load client holding N streams, a change a second.
 
-*Spread* is, for one event id, the time between the first and the last subscriber receiving it (as
-the load client sees it); p50/p99 are over the events of one run. RSS per subscriber is the server's
+*Spread* is, for one event, the time between the first and the last subscriber receiving it (as the
+load client sees it); p50/p99 are over the events of one run. RSS per subscriber is the server's
 resident memory with N streams open minus before, divided by N. CPU is the server's user+system time
 during the changes, per published event.
 """
