@@ -39,7 +39,7 @@ from standins.nginx import Access
 from ..browser.conftest import ARGS, CHROMIUM
 from ..utils.sse import EventSource
 from ..utils.waiting import eventually
-from .conftest import NAMES, PASSWORD, WEBHOOK_SECRET, Cluster
+from .conftest import JOB_LEASE, NAMES, PASSWORD, WEBHOOK_SECRET, Cluster
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")  # the followers and the browser live across tests
 
@@ -344,6 +344,42 @@ async def assert_the_tiles_show(cluster: Cluster, dashboard: Dashboard, written:
     await expect(dashboard.tile("Episodes tracked")).to_have_text(f"{episodes:,}")
 
 
+async def start_a_sync_on(cluster: Cluster, replica: str) -> str:
+    """Start the (slow) user sync on ``replica``; once another replica reports it running, its id."""
+    admin = {"Authorization": f"Bearer {cluster.admin_token}"}
+    async with httpx.AsyncClient(base_url=cluster.replicas[replica].url, headers=admin, timeout=10) as client:
+        started = await client.post("/api/actions/sync-users")
+    assert started.status_code == 202, started.text
+    job = started.json()["job_id"]
+    elsewhere = next(name for name in NAMES if name != replica)
+    bearer = {"Authorization": f"Bearer {cluster.token}"}
+    async with httpx.AsyncClient(
+        base_url=cluster.replicas[elsewhere].url, headers=bearer, timeout=10
+    ) as client:
+
+        async def under_way() -> bool:
+            seen = (await client.get(f"/api/jobs/{job}")).json()
+            return seen["status"] == "running" and seen["replica"] == replica and seen["progress"]["done"] > 0
+
+        await eventually(under_way, within=15, what=f"the sync on {replica}, seen running on {elsewhere}")
+    return job
+
+
+async def reported_failed(cluster: Cluster, job: str) -> dict:
+    """The job as any replica reports it (through nginx), once it is no longer running."""
+    bearer = {"Authorization": f"Bearer {cluster.token}"}
+    async with httpx.AsyncClient(base_url=cluster.nginx.url, headers=bearer, timeout=10) as client:
+        seen: dict = {}
+
+        async def finished() -> bool:
+            seen.update((await client.get(f"/api/jobs/{job}")).json())
+            return seen["status"] != "running"
+
+        await eventually(finished, within=JOB_LEASE + 15, what="the dead replica's job reported")
+    assert seen["status"] == "failed", seen
+    return seen
+
+
 def moved_since(follower: Follower, moment: float, away_from: str) -> bool:
     last = follower.source.connections[-1]
     return last.opened > moment and last.replica not in (None, away_from)
@@ -408,10 +444,13 @@ async def test_a_killed_replicas_followers_resume_elsewhere_and_miss_nothing(
     writes = asyncio.create_task(writer.run(season=2, stop=stop, rate=RATE))
     try:
         await eventually(lambda: len(writer.written) >= before + 2 * RATE, within=10, what="writes under way")
+        job = await start_a_sync_on(cluster, PINNED)
         killed = time.monotonic()
-        await asyncio.to_thread(victim.kill)  # mid-stream, mid-writes: no goodbye to anyone
-        # TODO(issue 13, jobs): start a job on PINNED before the kill, and check here that it is reported
-        # failed once its lease has run out (being built on the issue13-jobs branch).
+        await asyncio.to_thread(victim.kill)  # mid-stream, mid-writes, mid-job: no goodbye to anyone
+        failed = await reported_failed(cluster, job)
+        assert (
+            failed["error"] == f"replica {PINNED} stopped renewing its lease (no heartbeat for {JOB_LEASE} s)"
+        )
         await eventually(
             lambda: all(moved_since(f, killed, PINNED) or f.error for f in on_victim),
             within=20,
@@ -430,6 +469,7 @@ async def test_a_killed_replicas_followers_resume_elsewhere_and_miss_nothing(
         loads = [at - killed for at in dashboard.loads if at > killed]
         assert loads, "the page reloaded by itself (no page.reload())"
         await assert_the_tiles_show(cluster, dashboard, len(writer.written))
+        await expect(dashboard.page.get_by_text("stopped renewing its lease").first).to_be_visible()
         with capsys.disabled():
             print(
                 f"\n[cluster] the dashboard on the killed {PINNED} loaded again {loads[0]:.1f} s after the "
