@@ -52,7 +52,11 @@ def create_router(
         resume_from = last_event_id_header if last_event_id_header is not None else last_event_id
         await reach(feed, resume_from)
         queue = hub.open_reader(kinds, owner=request.state.principal)  # first: see live.resume
-        first = await opening(feed, history, resume_from, kinds)
+        try:
+            first = await opening(feed, history, resume_from, kinds)
+        except BaseException:
+            hub.close_reader(queue)
+            raise
         return EventStream(
             queue,
             first=first,

@@ -83,10 +83,11 @@ def changes_between(
     that rare case answers None too (the reader reloads rather than risk missing a change)."""
     if until <= after:
         return []
-    oldest = connection.execute(_OLDEST).scalar_one_or_none()
+    found = read_changes(connection, after, limit=until - after, until=until)
+    oldest = connection.execute(_OLDEST).scalar_one_or_none()  # after: a prune meanwhile shows here
     if oldest is None or oldest > after + 1:
         return None
-    return read_changes(connection, after, limit=until - after, until=until)
+    return found
 
 
 def recent_notifications(connection: Connection, limit: int = 50) -> list[NotificationRow]:

@@ -77,9 +77,10 @@ class Database:
 
     def read_live(self, after_change: int, after_log_line: int) -> LiveRead:
         with self.engine.connect() as connection:
+            found = changes.read_changes(connection, after_change)  # first: the stats then include them
             return LiveRead(
                 counters.read_stats(connection),
-                changes.read_changes(connection, after_change),
+                found,
                 logbook.read_after(connection, after_log_line),
                 jobs.current(connection),
             )

@@ -13,6 +13,7 @@ from .clock import as_utc
 from .models import LogEntry
 
 KEEP = 500
+LINES_LOCK = 7_351_000_007  # pg_advisory_xact_lock key that orders log line ids
 READ_LIMIT = 200  # entries per read; a burst beyond that is summed up by the next reads
 
 
@@ -34,8 +35,13 @@ _PRUNE = text("DELETE FROM log_entries WHERE id <= (SELECT MAX(id) FROM log_entr
 
 
 def append(connection: Connection, lines: list[dict]) -> None:
-    """Store lines (dicts of LogLine's fields but ``id``) and forget the oldest beyond KEEP."""
+    """Store lines (dicts of LogLine's fields but ``id``) and forget the oldest beyond KEEP.
+
+    On PostgreSQL the ids are drawn under a transaction lock, so they become visible in the order they
+    were drawn and a reader's ``id > cursor`` skips none (the same reason as in :mod:`data.changes`)."""
     if lines:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LINES_LOCK})
         connection.execute(insert(LogEntry.__table__), lines)
         connection.execute(_PRUNE, {"keep": KEEP})
 

@@ -8,7 +8,7 @@ An event has two numbers. ``seq`` is this process's order of publication (consec
 it serves). ``id`` is what SSE clients see and resume from, and means the same on every replica: the
 database change-log id of a notification change, or for a stats snapshot the change-log id it is
 current to; log lines have none. The hub remembers the most recent events (a bounded window, by count
-and by age) and knows after which id that window is complete, so :func:`live.sse.opening` can tell
+and by age) and knows after which id that window is complete, so :func:`live.resume.opening` can tell
 whether a resuming reader can be served from memory or must be served from the database.
 """
 
@@ -107,7 +107,7 @@ class Hub:
 
         An event published *during* a delivery (a listener that logs, and the log relay publishing
         that line) waits until the current event has reached everybody: every viewer sees events
-        in id order, and none is skipped as "older than what I have".
+        in seq order, and none is skipped as "older than what I have".
         """
         self._last_seq += 1
         if event_id is not None:
@@ -156,10 +156,10 @@ class Hub:
         start = seq - self._recent[0].seq + 1  # seqs are consecutive within the window
         return [self._recent[i] for i in range(start, len(self._recent))]
 
-    def remembered(self) -> list[Event]:
-        """The window, oldest first."""
+    def window(self) -> tuple[int, list[Event]]:
+        """The window, oldest first, and the id after which it is complete (taken at one moment)."""
         self._forget_old()
-        return list(self._recent)
+        return self._complete_after, list(self._recent)
 
     def recent(self, kind: str, limit: int) -> list[Event]:
         """The newest remembered events of one kind, oldest first."""

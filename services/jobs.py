@@ -28,6 +28,7 @@ Action = Callable[[Progress], Awaitable[Progress]]
 SCHEDULE = "the schedule"  # who starts the scheduled runs
 KEEP_JOBS = 100  # jobs kept in memory (the database keeps as many: data.jobs.KEEP_JOBS)
 PROGRESS_EVERY = 0.5  # seconds between two writes of a running job's progress
+LEASE_LOST = "stopped: its lease ran out while this replica could not renew it"
 RUNNING, SUCCEEDED, FAILED = "running", "succeeded", "failed"
 
 
@@ -97,6 +98,7 @@ class Jobs:
         self._mine: set[str] = set()  # run here: what this process knows of them is the truth
         self._running: dict[str, tuple[Job, asyncio.Task]] = {}  # here
         self._unsaved: dict[str, JobRow] = {}  # finished here, not yet recorded (the database was down)
+        self._lost: set[str] = set()  # jobs here that another replica marked failed (their lease ran out)
         self._chores: dict[str, asyncio.Task] = {}
         self._listeners: list[Callable[[Job], None]] = []
 
@@ -192,12 +194,12 @@ class Jobs:
                 await self._end(job, FAILED, self._stopped(job))
 
     async def _run(self, job: Job) -> None:
-        keeper = asyncio.create_task(self._keep(job))
+        keeper = asyncio.create_task(self._keep(job, asyncio.current_task()))
         status, error = SUCCEEDED, None
         try:
             await self.actions[job.action](job.progress)
         except asyncio.CancelledError:
-            status, error = FAILED, self._stopped(job)
+            status, error = FAILED, LEASE_LOST if job.id in self._lost else self._stopped(job)
         except (UpstreamError, OSError, ValueError) as problem:
             status, error = FAILED, str(problem)
             log.warning("%s failed: %s", job.action, problem)
@@ -222,9 +224,10 @@ class Jobs:
         log.warning("%s failed: %s", job.action, error)
         return error
 
-    async def _keep(self, job: Job) -> None:
+    async def _keep(self, job: Job, run: asyncio.Task | None) -> None:
         """Write a running job's progress when it moved (at most every PROGRESS_EVERY seconds), and renew
-        its lease at least every third of it."""
+        its lease at least every third of it. A job another replica marked failed (its lease ran out while
+        this one could not renew it) is stopped: another run of the action may have started since."""
         loop = asyncio.get_running_loop()
         every = min(PROGRESS_EVERY, self.lease / 3)
         written, renewed, failing, lost = job.to_json(), loop.time(), False, False
@@ -244,6 +247,9 @@ class Jobs:
             if not running and not lost:
                 log.warning("%s (job %s) was marked failed elsewhere: its lease ran out", job.action, job.id)
                 lost = True
+                self._lost.add(job.id)
+                if run is not None:
+                    run.cancel()
 
     async def _save(self, ended: JobRow | None = None) -> None:
         """Record how the jobs run here ended; what cannot be recorded now is retried at the next read."""

@@ -20,9 +20,9 @@ def test_every_event_has_the_next_seq_and_keeps_the_id_it_was_given() -> None:
     ids = publish(hub, 3)
     log_line = hub.publish(LOG, "{}")
     assert ids == [42, 43, 44] and hub.last_id == 44
-    assert [e.seq for e in hub.remembered()] == [1, 2, 3, 4]
+    assert [e.seq for e in hub.window()[1]] == [1, 2, 3, 4]
     assert log_line.id is None and not log_line.wire.startswith(b"id:"), "log lines carry no id"
-    assert hub.remembered()[0].wire.startswith(b"id: 42\nevent: notification\n")
+    assert hub.window()[1][0].wire.startswith(b"id: 42\nevent: notification\n")
 
 
 def test_events_since_a_seq_in_the_window_are_exactly_the_missed_ones() -> None:
@@ -40,7 +40,7 @@ def test_the_window_says_after_which_id_it_is_complete() -> None:
     ids = publish(hub, 20)
     assert hub.events_since(3) is None, "older than the window"
     assert hub.complete_after == ids[14], "the newest id forgotten"
-    assert [e.id for e in hub.remembered()] == ids[15:]
+    assert [e.id for e in hub.window()[1]] == ids[15:]
 
 
 def test_events_older_than_the_time_window_are_forgotten() -> None:

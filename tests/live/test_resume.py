@@ -7,9 +7,10 @@ import pytest
 
 from data import Database
 from data.changes import prune
-from live import Hub, LiveFeed, opening, reach
+from live import Hub, LiveFeed, opening, reach, resume
 from live.hub import KINDS, NOTIFICATION, STATS
 
+from ..utils.database import unplugged
 from ..utils.factories import make_notifications, send_all_pending
 
 pytestmark = pytest.mark.both_databases
@@ -85,7 +86,7 @@ async def test_an_id_the_database_pruned_gets_a_reset_then_a_fresh_start(databas
     with database.engine.begin() as connection:
         prune(connection, keep=2)
     chunks = await opening(feed, database.changes_between, str(oldest), EVERYTHING)
-    assert chunks[0].startswith(b"event: reset\ndata: ")
+    assert chunks[0].startswith(f"id: {feed.hub.last_id}\nevent: reset\ndata: ".encode())
     reset = json.loads(chunks[0].split(b"data: ", 1)[1])
     assert "no longer keeps" in reset["reason"] and reset["last_event_id"] == feed.hub.last_id
     assert chunks[1] == feed.current.wire
@@ -113,7 +114,47 @@ async def test_an_unusable_last_event_id_gets_reset_then_a_fresh_start(database:
     for bad in ("abc", "", str(feed.hub.last_id + 10), "-5", "9" * 400, "9" * 5000):
         await reach(feed, bad)
         chunks = await opening(feed, database.changes_between, bad, frozenset({STATS}))
-        assert chunks[0].startswith(b"event: reset\ndata: "), bad
-        assert b"id:" not in chunks[0]
+        assert chunks[0].startswith(f"id: {feed.hub.last_id}\nevent: reset\ndata: ".encode()), bad
         assert json.loads(chunks[0].split(b"data: ", 1)[1])["last_event_id"] == feed.hub.last_id
         assert chunks[1:] == [feed.current.wire]
+
+
+async def test_a_reset_carries_the_id_to_continue_from(database: Database) -> None:
+    """Regression: a reset had no id, so a reader of notifications only (which gets no snapshot after it)
+    sent the same unusable id again at its next reconnect, and was reset again."""
+    feed = await replica(database)
+    make_notifications(database, 2)
+    await feed.tick()
+    chunks = await opening(feed, database.changes_between, "abc", frozenset({NOTIFICATION}))
+    assert ids_and_kinds(chunks) == [(feed.hub.last_id, "reset")]
+    again = await opening(feed, database.changes_between, str(feed.hub.last_id), frozenset({NOTIFICATION}))
+    assert again == [], "resuming from the reset's id: nothing missed, no second reset"
+
+
+async def test_a_resume_the_database_cannot_serve_now_is_a_reset_with_the_reason(
+    database: Database, backend: str
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("unplugs a SQLite file")
+    feed = await replica(database, replay_events=2)
+    first = make_notifications(database, 1)
+    await feed.tick()
+    make_notifications(database, 5)
+    await feed.tick()
+    with unplugged(database):
+        chunks = await opening(feed, database.changes_between, str(first[0]), EVERYTHING)
+    reset = json.loads(chunks[0].split(b"data: ", 1)[1])
+    assert "the database cannot be read now" in reset["reason"], reset
+    assert chunks[1] == feed.current.wire
+
+
+async def test_a_resume_too_far_back_is_a_reset_not_an_unbounded_read(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(resume, "MAX_FROM_DATABASE", 3)
+    feed = await replica(database, replay_events=2)
+    start = feed.hub.last_id
+    make_notifications(database, 8)
+    await feed.tick()
+    chunks = await opening(feed, database.changes_between, str(start), frozenset({NOTIFICATION}))
+    assert b"more than 3 changes ago" in chunks[0]

@@ -5,13 +5,14 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event
 
 from data import Database, jobs
 from live import Hub, LiveFeed
-from services.jobs import Job, Jobs
+from services.jobs import LEASE_LOST, Job, Jobs
 from services.progress import Progress
 
 from ..utils.actions import HeldAction
@@ -177,3 +178,19 @@ async def test_progress_is_written_a_few_times_a_second_not_for_every_item(url: 
             2000,
             {"created": 2000},
         )
+
+
+async def test_a_job_marked_failed_elsewhere_stops_here_and_the_action_can_run_again(url: str) -> None:
+    """Regression: a replica that could not renew a job's lease in time (another replica then marked it
+    failed) went on running it, beside the new run another replica could start, and overwrote the
+    failure with its own result at the end."""
+    action = HeldAction()
+    async with replicas(url, {"sync-users": action}, "airdate1", "airdate2") as (one, two):
+        job, _ = await one.jobs.start("sync-users", started_by="alice")
+        later = datetime.now(UTC) + timedelta(seconds=60)  # as the other replica's clock sees it then
+        assert [row.id for row in jobs.expire(two.jobs.database, LEASE, now=later)] == [job.id]
+        await asyncio.wait_for(one.jobs.wait(job), 10)  # stopped: the held action is never released
+        assert (job.status, job.error) == ("failed", LEASE_LOST)
+        again, started = await two.jobs.start("sync-users", started_by="bob")
+        assert started and again.id != job.id
+        action.release.set()
