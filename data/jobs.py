@@ -17,14 +17,14 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import Connection, Row, delete, func, insert, or_, select, tuple_, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from .clock import utcnow
-from .errors import DatabaseError, first_line
+from .errors import DatabaseError, in_one_line
 from .models import JobRecord, JobStatus
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 KEEP_JOBS = 100
 RUNNING = JobStatus.RUNNING.value
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +63,8 @@ def start(
     database: Database, action: str, started_by: str, replica: str, lease: float, now: datetime | None = None
 ) -> Started:
     """A new running job of ``action``, unless one is running already (on any replica)."""
-    return _safely(lambda: _start(database, action, started_by, replica, lease, now or utcnow()))
+    with in_one_line():
+        return _start(database, action, started_by, replica, lease, now or utcnow())
 
 
 def _start(
@@ -93,65 +93,46 @@ def _start(
 def renew(database: Database, job: JobRow, now: datetime | None = None) -> bool:
     """Write a running job's progress and renew its lease; whether it is still running in the database
     (False: another replica marked it failed meanwhile)."""
-
-    def run() -> bool:
-        with database.engine.begin() as connection:
-            renewed = connection.execute(
-                update(JobRecord)
-                .where(col(JobRecord.id) == job.id, col(JobRecord.status) == RUNNING)
-                .values(**_progress(job), renewed_at=now or utcnow())
-            )
-            return renewed.rowcount == 1
-
-    return _safely(run)
+    with in_one_line(), database.engine.begin() as connection:
+        renewed = connection.execute(
+            update(JobRecord)
+            .where(col(JobRecord.id) == job.id, col(JobRecord.status) == RUNNING)
+            .values(**_progress(job), renewed_at=now or utcnow())
+        )
+        return renewed.rowcount == 1
 
 
 def finish(database: Database, job: JobRow) -> None:
     """Record how a job ended (whatever another replica thought of it meanwhile: this is what happened)."""
-
-    def run() -> None:
-        with database.engine.begin() as connection:
-            connection.execute(
-                update(JobRecord)
-                .where(col(JobRecord.id) == job.id)
-                .values(**_progress(job), status=job.status, error=job.error, finished_at=job.finished_at)
-            )
-
-    _safely(run)
+    with in_one_line(), database.engine.begin() as connection:
+        connection.execute(
+            update(JobRecord)
+            .where(col(JobRecord.id) == job.id)
+            .values(**_progress(job), status=job.status, error=job.error, finished_at=job.finished_at)
+        )
 
 
 def expire(database: Database, lease: float, now: datetime | None = None) -> list[JobRow]:
     """Mark failed every running job whose replica has not renewed it for ``lease`` seconds."""
-
-    def run() -> list[JobRow]:
-        with database.engine.begin() as connection:
-            return _expire(connection, lease, now or utcnow())
-
-    return _safely(run)
+    with in_one_line(), database.engine.begin() as connection:
+        return _expire(connection, lease, now or utcnow())
 
 
 def abandon(database: Database, replica: str, before: datetime, now: datetime | None = None) -> list[JobRow]:
     """At a replica's start: its jobs left running from before (it stopped without finishing them)."""
-
-    def run() -> list[JobRow]:
-        with database.engine.begin() as connection:
-            return _fail(
-                connection,
-                [col(JobRecord.replica) == replica, col(JobRecord.started_at) < before],
-                lambda _row: f"replica {replica} restarted",
-                now or utcnow(),
-            )
-
-    return _safely(run)
+    with in_one_line(), database.engine.begin() as connection:
+        return _fail(
+            connection,
+            [col(JobRecord.replica) == replica, col(JobRecord.started_at) < before],
+            lambda _row: f"replica {replica} restarted",
+            now or utcnow(),
+        )
 
 
 def get(database: Database, job_id: str) -> JobRow | None:
-    def run() -> JobRow | None:
-        with database.engine.connect() as connection:
-            row = connection.execute(select(*_COLUMNS).where(col(JobRecord.id) == job_id)).first()
-            return None if row is None else _row(row)
-
-    return _safely(run)
+    with in_one_line(), database.engine.connect() as connection:
+        row = connection.execute(select(*_COLUMNS).where(col(JobRecord.id) == job_id)).first()
+        return None if row is None else _row(row)
 
 
 def current(connection: Connection) -> list[JobRow]:
@@ -226,11 +207,3 @@ def _row(row: Row) -> JobRow:
     values = row._asdict()
     values["counts"] = json.loads(values["counts"] or "{}")
     return JobRow(**values)
-
-
-def _safely(run: Callable[[], T]) -> T:
-    """``run()``; a database that cannot be reached is a DatabaseError of one line."""
-    try:
-        return run()
-    except SQLAlchemyError as error:
-        raise DatabaseError(first_line(error)) from None

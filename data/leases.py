@@ -10,12 +10,11 @@ exactly one gets it, on SQLite and PostgreSQL alike.
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, update
-from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col
 
 from .clock import utcnow
-from .db import Database, DatabaseError
-from .errors import first_line
+from .db import Database
+from .errors import in_one_line
 from .models import Lease
 from .upsert import upsert
 
@@ -24,10 +23,8 @@ def take(database: Database, name: str, holder: str, seconds: float, now: dateti
     """Hold ``name`` for ``seconds`` from now if it is free, expired or already ours; whether we do.
 
     DatabaseError (one line) when the database cannot be reached."""
-    try:
+    with in_one_line():
         return _take(database, name, holder, now or utcnow(), seconds)
-    except SQLAlchemyError as error:
-        raise DatabaseError(first_line(error)) from None
 
 
 def _take(database: Database, name: str, holder: str, now: datetime, seconds: float) -> bool:
@@ -55,12 +52,9 @@ def release(database: Database, name: str, holder: str) -> None:
     """Give the lease up (at a clean stop), so another replica need not wait for it to expire.
 
     DatabaseError (one line) when the database cannot be reached: the lease then simply expires."""
-    try:
-        with database.engine.begin() as connection:
-            connection.execute(
-                update(Lease)
-                .where(col(Lease.name) == name, col(Lease.holder) == holder)
-                .values(expires_at=utcnow() - timedelta(seconds=1))
-            )
-    except SQLAlchemyError as error:
-        raise DatabaseError(first_line(error)) from None
+    with in_one_line(), database.engine.begin() as connection:
+        connection.execute(
+            update(Lease)
+            .where(col(Lease.name) == name, col(Lease.holder) == holder)
+            .values(expires_at=utcnow() - timedelta(seconds=1))
+        )

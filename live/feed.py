@@ -84,8 +84,6 @@ def dumps(value: dict) -> str:
 
 
 class LiveFeed:
-    on_jobs: Callable[[list[JobRow]], None] | None = None  # hears the jobs each read found (Jobs.take)
-
     def __init__(
         self,
         read: Callable[[int, int], LiveRead],
@@ -103,7 +101,9 @@ class LiveFeed:
         self._cursor = changes_after  # the last notification change already published
         hub.start_after(changes_after)
         self._log_cursor = log_lines_after  # the last shared log line already handed on
+        # What else the one read brings, for whoever takes it (set by the app):
         self.on_log_lines: Callable[[list[LogLine]], None] | None = None  # the replicas' warnings
+        self.on_jobs: Callable[[list[JobRow]], None] | None = None  # running jobs, each action's newest
         self._loop: asyncio.AbstractEventLoop | None = None
         self._refresh: asyncio.Task | None = None
         self._again = False
@@ -189,13 +189,8 @@ class LiveFeed:
         self.publish(result.stats)
         if result.log_lines:
             self._log_cursor = result.log_lines[-1].id
-            if self.on_log_lines is not None:
-                self.on_log_lines(result.log_lines)
-        if self.on_jobs is not None:
-            try:
-                self.on_jobs(result.jobs)
-            except Exception:
-                log.exception("handing the jobs read on failed")
+            _hand_on(self.on_log_lines, result.log_lines)
+        _hand_on(self.on_jobs, result.jobs)
 
     def publish(self, stats: Stats) -> None:
         """Send a snapshot to every viewer, unless it equals the current one in values and id."""
@@ -205,3 +200,11 @@ class LiveFeed:
         snapshot = Snapshot(self._cursor, stats, datetime.now(UTC))
         self.current = self.hub.publish(STATS, dumps(snapshot.to_json()), snapshot, snapshot.id)
         metrics.observe(stats)
+
+
+def _hand_on(hook: Callable[[list], None] | None, rows: list) -> None:
+    if hook is not None:
+        try:
+            hook(rows)
+        except Exception:
+            log.exception("handing on what the feed read failed")

@@ -58,44 +58,36 @@ class LogRelay(logging.Handler):
         if record.exc_info and record.exc_info[1] is not None:
             error = record.exc_info[1]
             message = f"{message}: {type(error).__name__}: {error}"
-        entry = {
-            "ts": iso(datetime.fromtimestamp(record.created, UTC)),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": message,
-            "replica": self.replica,
-        }
-        share = self.store is not None and record.levelno >= SHARED
+        moment = datetime.fromtimestamp(record.created, UTC)
+        entry = _entry(moment, record.levelname, record.name, message, self.replica)
+        shared = None
+        if self.store is not None and record.levelno >= SHARED:
+            shared = {"logged_at": moment, "replica": self.replica, "level": record.levelname}
+            shared |= {"logger": record.name, "message": message[:2000]}
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
         if running is loop:
-            self._publish(entry, share)
+            self._publish(entry, shared)
         else:
-            loop.call_soon_threadsafe(self._publish, entry, share)
+            loop.call_soon_threadsafe(self._publish, entry, shared)
 
     def take_shared(self, lines: list[LogLine]) -> None:
         """The feed's hook: publish the warnings and errors the other replicas stored."""
         for line in lines:
             if line.replica != self.replica:
-                entry = {
-                    "ts": iso(line.logged_at),
-                    "level": line.level,
-                    "logger": line.logger,
-                    "message": line.message,
-                    "replica": line.replica,
-                }
-                self._publish(entry, share=False)
+                self._publish(_entry(line.logged_at, line.level, line.logger, line.message, line.replica))
 
-    def _publish(self, entry: dict, share: bool) -> None:
+    def _publish(self, entry: dict, shared: dict | None = None) -> None:
+        """Publish here; ``shared``: the row that also goes to the database for the other replicas."""
         self._publishing.active = True
         try:
             self.hub.publish(LOG, dumps(entry), entry)
         finally:
             self._publishing.active = False
-        if share and len(self._pending) < PENDING_LIMIT:
-            self._pending.append(entry)
+        if shared is not None and len(self._pending) < PENDING_LIMIT:
+            self._pending.append(shared)
             if self._storing is None or self._storing.done():
                 self._storing = asyncio.get_running_loop().create_task(self._store_pending())
 
@@ -104,18 +96,13 @@ class LogRelay(logging.Handler):
         usually the very thing the warning says) keeps the lines local, silently: saying so would be
         one more warning to store."""
         while self._pending and self.store is not None:
-            batch, self._pending = self._pending, []
-            rows = [
-                {
-                    "logged_at": datetime.fromisoformat(entry["ts"]),
-                    "replica": entry["replica"],
-                    "level": entry["level"],
-                    "logger": entry["logger"],
-                    "message": entry["message"][:2000],
-                }
-                for entry in batch
-            ]
+            rows, self._pending = self._pending, []
             try:
                 await asyncio.to_thread(self.store, rows)
             except Exception:
                 return
+
+
+def _entry(moment: datetime, level: str, logger: str, message: str, replica: str) -> dict:
+    """A ``log`` event's data."""
+    return {"ts": iso(moment), "level": level, "logger": logger, "message": message, "replica": replica}
