@@ -37,7 +37,7 @@ from api.openapi import describe_api
 from api.page_gate import PageGate
 from api.policy import AccessPolicy, Need
 from api.revocation import RevokedStreams
-from data import Database, DatabaseError, schema
+from data import Database
 from data.announcements import ChangeListener
 from live import Hub, LiveFeed, LiveSources, LogRelay, Trends, hide_slow_reader_tracebacks, metrics
 from live.latest import LatestNotifications
@@ -50,15 +50,12 @@ from services.mailer import Smtp
 from services.notifier import Notifier
 from services.one_replica import OneReplica, Work
 from settings import Settings
+from startup import StartupError, open_database
 from ui import Nav, register_pages
 from ui.frame import PAGES, serve_as
 
 log = logging.getLogger("airdate")
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
-
-
-class StartupError(Exception):
-    """Airdate cannot start as configured; the message is the one line the user reads."""
 
 
 @dataclass
@@ -126,19 +123,6 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
 def replica_name(settings: Settings) -> str:
     """AIRDATE_REPLICA_NAME, else this machine's host name (a container's id), made cookie- and label-safe."""
     return settings.replica_name or re.sub(r"[^A-Za-z0-9._-]", "-", socket.gethostname()) or "airdate"
-
-
-def open_database(url: str) -> Database:
-    """Open the database and migrate it to this code's schema, or raise StartupError saying why not."""
-    try:
-        database = Database(url)
-        before, after = schema.upgrade(database)
-    except DatabaseError as error:
-        raise StartupError(str(error)) from None
-    if before != after:
-        log.info("database migrated from %s to %s", before or "nothing", after)
-    log.info("database: %s", database.describe())
-    return database
 
 
 def _live_sources(database: Database, feed: LiveFeed) -> LiveSources:
@@ -315,7 +299,7 @@ def _lifecycle(airdate: Airdate) -> None:
     store = database.share_log_lines if shared else None
     relay = LogRelay(hub, settings.log_events_level, replica=settings.replica_name, store=store)
     feed.on_log_lines = relay.take_shared
-    revoked = RevokedStreams(hub, airdate.access)
+    revoked = RevokedStreams(hub, airdate.access, airdate.identities.forget)
     metrics.name_replica(settings.replica_name)
     serve_as(settings.replica_name)
     metrics.watch_viewers(lambda: hub.reader_count, lambda: hub.viewer_count)

@@ -10,9 +10,9 @@ from typing import TextIO
 
 from pydantic import BaseModel
 
-from application import StartupError, open_database
 from data import Database, DatabaseError, schema
 from services.access import Access, AccessError
+from startup import StartupError, open_database
 
 BY = "the command line"
 

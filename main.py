@@ -7,31 +7,46 @@ system allocator (see :func:`use_system_allocator`), which is cheap only before 
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from settings import Settings
 
 
 def main(argv: list[str]) -> int:
-    from application import StartupError, create_app
-    from commands import run_command
-    from native import NativeBackendError, require_native_backend
-    from server import check_address, prepare_storage, serve
     from services.access import AccessError
     from settings import CommandLine, ConfigurationError, load_settings
+    from startup import StartupError
 
     try:
         settings = load_settings(argv)
         configure_logging()
         if isinstance(settings, CommandLine) and (command := settings.command()) is not None:
+            from commands import run_command  # no web stack: a command starts in a fraction of a second
+
             return run_command(settings.database_url, settings.session_hours, *command)
         if settings.recount:
             return recount(settings.demo_database_url if settings.demo else settings.database_url)
+        return run_server(settings)
+    except (ConfigurationError, StartupError, AccessError) as error:
+        print(f"airdate: {error}", file=sys.stderr)
+        return 2
+
+
+def run_server(settings: "Settings") -> int:
+    from application import create_app
+    from native import NativeBackendError, require_native_backend
+    from server import check_address, prepare_storage, serve
+    from startup import StartupError
+
+    try:
         if settings.native:
             require_native_backend()
         check_address(settings.host, settings.port)
         prepare_storage(settings.storage_path)
         airdate = create_app(settings, plugins=demo_plugins(settings.demo))
-    except (ConfigurationError, StartupError, NativeBackendError, AccessError) as error:
-        print(f"airdate: {error}", file=sys.stderr)
-        return 2
+    except NativeBackendError as error:
+        raise StartupError(str(error)) from None
     serve(airdate)
     return 0
 
@@ -58,7 +73,7 @@ def configure_logging() -> None:
 
 
 def recount(database_url: str) -> int:
-    from application import open_database
+    from startup import open_database
 
     database = open_database(database_url)
     print(f"airdate: counters rebuilt for {database.describe()}: {database.recount()}")
@@ -66,7 +81,7 @@ def recount(database_url: str) -> int:
 
 
 def demo_plugins(demo: bool) -> list:
-    from application import StartupError
+    from startup import StartupError
 
     if not demo:
         return []

@@ -16,8 +16,9 @@ from nicegui import app, helpers, ui
 from nicegui.client import Client
 from nicegui.storage import Storage
 
-from application import Airdate, StartupError
+from application import Airdate
 from live import Hub
+from startup import StartupError
 
 
 def check_address(host: str, port: int) -> None:

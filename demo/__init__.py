@@ -7,7 +7,7 @@ from nicegui import app, run
 from sqlmodel import col, select
 
 from api.policy import Need
-from application import Airdate, StartupError
+from application import Airdate
 from data import Database, DatabaseError, preferences
 from data.models import Scope, User
 from services import channels
@@ -16,6 +16,7 @@ from standins import jellyseerr, sonarr
 from standins.net import free_port
 from standins.smtp import start_sink
 from standins.webhook_sink import WebhookSink
+from startup import StartupError
 
 from . import mail_page
 from .database import claim_demo_database
