@@ -3,15 +3,17 @@ signed out or expired, an account that was removed — also when another process
 did it. One check a second for all streams, and only while credentialed streams are open."""
 
 import asyncio
+from collections.abc import Callable
 
 from live import Hub
 from services.access import Access
 
 
 class RevokedStreams:
-    def __init__(self, hub: Hub, access: Access) -> None:
+    def __init__(self, hub: Hub, access: Access, forget: Callable[[], None] = lambda: None) -> None:
         self.hub = hub
         self.access = access
+        self.forget = forget  # the credentials' cached answers: once a stream ended, a request is refused too
 
     async def check(self) -> int:
         """End the streams whose credentials are gone; how many were ended."""
@@ -28,4 +30,6 @@ class RevokedStreams:
             ):
                 self.hub.close_reader(queue, "credentials revoked")
                 ended += 1
+        if ended:
+            self.forget()
         return ended
