@@ -194,7 +194,8 @@ class Jobs:
                 await self._end(job, FAILED, self._stopped(job))
 
     async def _run(self, job: Job) -> None:
-        keeper = asyncio.create_task(self._keep(job, asyncio.current_task()))
+        stored = job.to_json()  # as the row was inserted: the action may move it before the keeper runs
+        keeper = asyncio.create_task(self._keep(job, stored, asyncio.current_task()))
         status, error = SUCCEEDED, None
         try:
             await self.actions[job.action](job.progress)
@@ -224,13 +225,13 @@ class Jobs:
         log.warning("%s failed: %s", job.action, error)
         return error
 
-    async def _keep(self, job: Job, run: asyncio.Task | None) -> None:
+    async def _keep(self, job: Job, stored: dict, run: asyncio.Task | None) -> None:
         """Write a running job's progress when it moved (at most every PROGRESS_EVERY seconds), and renew
         its lease at least every third of it. A job another replica marked failed (its lease ran out while
         this one could not renew it) is stopped: another run of the action may have started since."""
         loop = asyncio.get_running_loop()
         every = min(PROGRESS_EVERY, self.lease / 3)
-        written, renewed, failing, lost = job.to_json(), loop.time(), False, False
+        written, renewed, failing, lost = stored, loop.time(), False, False
         while True:
             await asyncio.sleep(every)
             now = job.to_json()
