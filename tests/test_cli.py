@@ -22,7 +22,7 @@ def one_line_error(result: subprocess.CompletedProcess) -> str:
 
 
 def test_help_documents_the_flags() -> None:
-    result = run_cli("--help")
+    result = run_cli("--help", fresh=True)  # as a user runs it: a new interpreter, main.py as __main__
     assert result.returncode == 0
     for text in ("--host", "127.0.0.1", "--port", "8080", "--demo", "--native", "--recount"):
         assert text in result.stdout

@@ -15,6 +15,7 @@ import httpx
 from standins.net import free_port
 
 from .sql import query, run_sql
+from .zygote import ForkedProcess, zygote
 
 ROOT = Path(__file__).resolve().parents[2]
 __all__ = ["ROOT", "Server", "airdate_env", "free_port", "run_cli"]
@@ -30,18 +31,38 @@ def airdate_env(**settings: str) -> dict[str, str]:
 
 
 def run_cli(
-    *args: str, timeout: float = 60, input: str | None = None, **settings: str
+    *args: str, timeout: float = 60, input: str | None = None, fresh: bool = False, **settings: str
 ) -> subprocess.CompletedProcess:
-    """``python main.py ARGS`` with AIRDATE_* ``settings``; ``input`` is what it reads on stdin."""
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        env=airdate_env(**settings),
-        cwd=os.getcwd(),
-        input=input if input is not None else "",
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    """``python main.py ARGS`` with AIRDATE_* ``settings``; ``input`` is what it reads on stdin.
+
+    Forked from the zygote (see tests/utils/zygote.py) unless ``fresh``: then a new interpreter."""
+    env = airdate_env(**settings)
+    if fresh:
+        return subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), *args],
+            env=env,
+            cwd=os.getcwd(),
+            input=input if input is not None else "",
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    with tempfile.TemporaryDirectory(prefix="airdate-cli-") as folder:
+        streams = {name: Path(folder, name) for name in ("stdin", "stdout", "stderr")}
+        streams["stdin"].write_text(input or "")
+        streams["stdout"].touch()
+        streams["stderr"].touch()
+        child = zygote(env).spawn(
+            list(args), env=env, cwd=os.getcwd(), **{k: str(v) for k, v in streams.items()}
+        )
+        try:
+            code = child.wait(timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+            raise
+        out, err = streams["stdout"].read_text(), streams["stderr"].read_text()
+    return subprocess.CompletedProcess(["main.py", *args], code, out, err)
 
 
 @dataclass
@@ -49,8 +70,9 @@ class Server:
     database_url: str
     settings: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen | ForkedProcess | None = None
     output: IO[str] | None = None  # what the server prints goes to a file: a pipe could fill and stall it
+    fresh: bool = False  # a new interpreter (as a user starts it), not a child of the zygote
 
     @property
     def url(self) -> str:
@@ -58,15 +80,19 @@ class Server:
 
     def start(self, timeout: float = 30) -> "Server":
         env = airdate_env(database_url=self.database_url, port=str(self.port), **self.settings)
-        self.output = tempfile.TemporaryFile("w+", prefix="airdate-server-")  # noqa: SIM115  # closed with the object
-        self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "main.py")],
-            env=env,
-            cwd=os.getcwd(),
-            stdout=self.output,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        self.output = tempfile.NamedTemporaryFile("w+", prefix="airdate-server-")  # noqa: SIM115  # closed with the object
+        if self.fresh:
+            self.process = subprocess.Popen(
+                [sys.executable, str(ROOT / "main.py")],
+                env=env,
+                cwd=os.getcwd(),
+                stdout=self.output,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        else:
+            output = self.output.name
+            self.process = zygote(env).spawn([], env=env, cwd=os.getcwd(), stdout=output, stderr=output)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
