@@ -4,15 +4,24 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench screenshots lint browser postgres nginx clean native test-native
+.PHONY: run test test-fast bench screenshots lint browser postgres nginx clean native test-native
 
 run: $(STAMP)
 	$(BIN)/python main.py --demo
 
+# Tests run on WORKERS processes (pytest-xdist); those that cannot share the machine (replicas behind
+# nginx, the native window, the ones marked `alone`) run one after another on one of them.
+WORKERS ?= 2
+PYTEST  := $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadgroup
+
 test: $(STAMP) browser postgres nginx
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q
+	$(PYTEST) --durations=15
+
+# The edit-test loop: SQLite only, no browser, no replicas, nothing slow (under 3 minutes).
+test-fast: $(STAMP)
+	$(PYTEST) -m "not browser and not postgres and not cluster and not native and not slow"
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -12,10 +12,73 @@ from nicegui.testing import User
 from application import Airdate
 from data import Database, schema
 from settings import Settings
+from standins.net import use_block, worker_block
 from standins.postgres import Postgres
 
 from .utils.console import Console, simulated
 from .utils.server import Server
+from .utils.zygote import close_zygote
+
+ALONE = ("cluster", "native", "alone")  # what cannot share the machine with one another
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A parallel worker (pytest-xdist) picks ports from a block of its own: two workers never hand
+    the same free port to two servers."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+        use_block(worker_block(int(worker.removeprefix("gw")), workers))
+
+
+_BUSY: dict[str, list[float]] = {}  # worker: [seconds in tests, tests]
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """(In the controller of a parallel run) how long each worker spent in tests."""
+    node = getattr(report, "node", None)
+    if node is not None:
+        busy = _BUSY.setdefault(node.gateway.id, [0.0, 0])
+        busy[0] += report.duration
+        busy[1] += report.when == "call"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for worker, (seconds, tests) in sorted(_BUSY.items()):
+        terminalreporter.write_line(f"worker {worker}: {tests} tests, {seconds:.0f} s in them")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    close_zygote()
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slices from what a test uses: ``browser`` (Chromium), ``postgres`` (the throwaway cluster), ``cluster``
+    (replicas behind nginx); and the
+    tests that cannot share the machine run one after another, on one worker (``--dist loadgroup``)."""
+    for item in items:
+        needs = getattr(item, "fixturenames", ())
+        if "browser" in needs:
+            item.add_marker(pytest.mark.browser)
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("backend") == "postgresql"
+        if on_postgres or "postgres_cluster" in needs:
+            item.add_marker(pytest.mark.postgres)
+        if "cluster" in needs:
+            item.add_marker(pytest.mark.cluster)
+        if any(item.get_closest_marker(name) for name in ALONE):
+            item.add_marker(pytest.mark.xdist_group("alone"))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Refuse to run the machine-sharing tests side by side when the grouping silently stopped working
+    (pytest-xdist marks a group in the test's id, which pytest 9.2 ignores: pytest-xdist#1386)."""
+    if getattr(session.config.option, "loadgroup", False):
+        lost = [item.nodeid for item in session.items if item.get_closest_marker("xdist_group")]
+        lost = [nodeid for nodeid in lost if "@" not in nodeid]
+        if lost:
+            raise pytest.UsageError(f"--dist loadgroup does not group {lost[0]} (and {len(lost) - 1} more)")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -8,7 +8,7 @@ from .test_cli import one_line_error
 from .utils.server import run_cli
 from .utils.sql import run_sql
 
-pytestmark = pytest.mark.both_databases
+pytestmark = [pytest.mark.both_databases, pytest.mark.slow]
 
 
 def test_db_commands_upgrade_report_and_go_down(airdate_env: str) -> None:

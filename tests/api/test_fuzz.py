@@ -16,6 +16,7 @@ import pytest
 from ..utils.server import Server, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

@@ -20,12 +20,6 @@ ARGS = [
 ]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "browser" in str(item.path.parent.name):
-            item.add_marker(pytest.mark.browser)
-
-
 @pytest.fixture
 def chromium_path() -> str:
     if not CHROMIUM.exists():

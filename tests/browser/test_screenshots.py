@@ -1,18 +1,25 @@
 """README screenshots of the running demo, taken with the real browser so they stay current.
 
-`make screenshots` writes them into docs/; a plain test run only checks that they can be taken.
+`make screenshots` writes them into docs/; a plain test run checks that they can be taken and that each
+shows what the README promises: the stat cards, filled in, with their sparklines.
 """
 
+import io
 import os
+import re
 import shutil
 from pathlib import Path
 
-from playwright.async_api import Browser, expect
+from PIL import Image
+from playwright.async_api import Browser, Page, expect
 
 from ..utils.server import Server
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 DEVICES = {"desktop": (1280, 800), "phone": (390, 844)}
+Box = dict[str, float]
+DRAWN = re.compile(r"^M[\d.]+,[\d.]+L")  # a sparkline of two points or more
+CARDS = ("Users", "Requests", "Tracking", "Episodes tracked", "Notifications sent", "Notifications pending")
 
 
 async def test_dashboard_screenshots(browser: Browser, airdate_env: str, tmp_path: Path) -> None:
@@ -29,15 +36,53 @@ async def test_dashboard_screenshots(browser: Browser, airdate_env: str, tmp_pat
                 page = await context.new_page()
                 await page.goto(demo.url)
                 await expect(page.locator(f"body.body--{scheme}")).to_have_count(1)
-                tile = page.get_by_role("group", name="Users").locator(".text-3xl")
-                await expect(tile).not_to_have_text("—")
-                await expect(tile).not_to_have_text("0", timeout=10_000)
-                await page.wait_for_timeout(1500)
+                await settled(page)
                 shot = tmp_path / f"dashboard-{device}-{scheme}.png"
-                await page.screenshot(path=shot)
-                assert shot.stat().st_size > 10_000
+                picture = Image.open(io.BytesIO(await page.screenshot(path=shot))).convert("RGB")
+                assert picture.size == (width, height)
+                in_view = await cards_in_view(page, height)
+                if device == "desktop":
+                    assert list(in_view) == list(CARDS), "a wide screen shows all six cards"
+                else:
+                    assert next(iter(in_view)) == "Users", "a phone shows the first cards, one per row"
+                for title, (number, sparkline) in in_view.items():
+                    assert colours(picture, number) > 10, f"{title}: the picture shows its number"
+                    assert colours(picture, sparkline) > 1, f"{title}: the picture shows its sparkline"
                 if os.environ.get("UPDATE_SCREENSHOTS") == "1":
                     shutil.copy(shot, DOCS / shot.name)
                 await context.close()
     finally:
         demo.stop()
+
+
+async def settled(page: Page) -> None:
+    """What a screenshot must show: every card has its number and its sparkline, the fonts (the icons
+    are a font) are loaded, and nothing on the cards is still moving."""
+    for title in CARDS:
+        card = page.get_by_role("group", name=title, exact=True)
+        await expect(card.locator(".text-3xl")).not_to_have_text("—")
+        await expect(card.locator("svg path")).to_have_attribute("d", DRAWN, timeout=15_000)
+    await page.wait_for_function("document.fonts.status === 'loaded'")
+    await page.wait_for_function(
+        """() => [...document.querySelectorAll('[role=group]')].every(card =>
+                 card.getAnimations({subtree: true}).every(a => a.playState !== 'running'))"""
+    )
+
+
+async def cards_in_view(page: Page, height: int) -> dict[str, tuple[Box, Box]]:
+    """The cards whose whole box is inside the viewport: where their number and sparkline are."""
+    shown = {}
+    for title in CARDS:
+        card = page.get_by_role("group", name=title, exact=True)
+        box = await card.bounding_box()
+        if box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height:
+            number, sparkline = card.locator(".text-3xl"), card.locator("svg")
+            shown[title] = (await number.bounding_box(), await sparkline.bounding_box())
+    return shown
+
+
+def colours(picture: Image.Image, box: Box) -> int:
+    """How many different colours the picture has in ``box`` (blank: one; text: dozens)."""
+    left, top = round(box["x"]), round(box["y"])
+    area = picture.crop((left, top, left + round(box["width"]), top + round(box["height"])))
+    return len(area.getcolors(maxcolors=area.width * area.height))

@@ -41,7 +41,11 @@ from ..utils.sse import EventSource
 from ..utils.waiting import eventually
 from .conftest import JOB_LEASE, NAMES, PASSWORD, WEBHOOK_SECRET, Cluster
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")  # the followers and the browser live across tests
+pytestmark = [
+    pytest.mark.asyncio(loop_scope="module"),  # the followers and the browser live across tests
+    pytest.mark.timeout(300),  # a cluster, 50 followers and a browser start within the first test
+    pytest.mark.slow,
+]
 
 FOLLOWERS = 50
 WRITER = "airdate1"  # the webhook goes to this replica (by the cookie nginx routes on)

@@ -55,14 +55,13 @@ async def websocket_is_accepted(cluster: Cluster, client_id: str, replica: str) 
 
 async def test_sse_through_nginx_is_unbuffered_and_carries_a_change_made_elsewhere(cluster: Cluster) -> None:
     bearer = {"Authorization": f"Bearer {cluster.token}"}
-    started = time.monotonic()
     async with open_stream(cluster.nginx.url, headers=bearer) as (response, events):
         assert response.status_code == 200
         assert replica_cookie(response) is None, "a stream never moves a browser's pages"
         assert response.headers["x-airdate-replica"] in NAMES, "it says which replica streams"
-        first = await next_data(events, within=2)
-        waited = time.monotonic() - started
-        assert waited < 1.0, f"the first event took {waited:.2f} s: nginx buffered it"
+        # A buffering proxy holds the first ~300 bytes (retry, snapshot, 0.5 s keepalives) until its
+        # 4 KiB buffer fills, i.e. for minutes: that the event arrives at all shows nginx passes it on.
+        first = await next_data(events, within=10)
         users = json.loads(first.data)["users"]
         writer = cluster.replicas["airdate1"]  # whichever replica streams, the database is shared
         writer.sql("INSERT INTO users (username, email, created_at) VALUES ('new', 'n@x', '2026-01-01')")
@@ -72,7 +71,7 @@ async def test_sse_through_nginx_is_unbuffered_and_carries_a_change_made_elsewhe
                 message = await next_data(events, within=5)
                 if json.loads(message.data).get("users") == users + 1:
                     break
-        print(f"first event {waited * 1000:.0f} ms; change seen {(time.monotonic() - written) * 1000:.0f} ms")
+        print(f"change seen {(time.monotonic() - written) * 1000:.0f} ms after the write")
 
 
 async def test_a_browser_whose_replica_stopped_is_served_by_another(cluster: Cluster) -> None:

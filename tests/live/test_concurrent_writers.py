@@ -15,7 +15,8 @@ from ..utils.factories import make_users
 from ..utils.server import ROOT
 from ..utils.sql import query
 
-pytestmark = pytest.mark.both_databases
+# alone: eight writer processes load both cores
+pytestmark = [pytest.mark.both_databases, pytest.mark.slow, pytest.mark.alone]
 
 WRITERS = 8
 SECONDS = 10

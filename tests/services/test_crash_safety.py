@@ -13,7 +13,7 @@ from ..utils.mailing import sending_server
 from ..utils.server import Server
 from ..utils.waiting import eventually
 
-pytestmark = pytest.mark.both_databases
+pytestmark = [pytest.mark.both_databases, pytest.mark.slow]
 
 LEASE = "1"  # seconds: the killed sender's claims are taken back a second after it made them
 USER = (

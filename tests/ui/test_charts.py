@@ -12,7 +12,7 @@ from data import Database
 from data.models import User as UserRow
 from data.models import utcnow
 from ui import charts as chart_module
-from ui.charts import REDRAW_EVERY, ActivityChart
+from ui.charts import ActivityChart
 
 from ..utils.factories import make_notifications, make_users, send_all_pending
 from ..utils.pages import stat, tiles
@@ -59,18 +59,19 @@ async def test_percent_change_compares_with_one_hour_ago(
 
 
 async def test_sparklines_and_the_chart_follow_the_feed(
-    two_hours_of_users: None, user: User, airdate: Airdate
+    two_hours_of_users: None, user: User, airdate: Airdate, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(chart_module, "REDRAW_EVERY", 0.5)  # (5 s in the console)
     await seeded(airdate)  # the sparklines start from the sample of an hour ago
     await user.open("/")
     await eventually(lambda: stat(user, "users") == 4)
     make_notifications(airdate.database, 3)
     await eventually(lambda: stat(user, "pending") == 3)
-    await eventually(lambda: last_point(user, "pending") == 3, within=REDRAW_EVERY + 5)
+    await eventually(lambda: last_point(user, "pending") == 3, within=5)
     send_all_pending(airdate.database)
     await eventually(lambda: stat(user, "sent") == 3)
     await airdate.feed.tick()
-    await eventually(lambda: last_point(user, "sent") == 3, within=REDRAW_EVERY + 5)
+    await eventually(lambda: last_point(user, "sent") == 3, within=5)
     assert last_point(user, "pending") == 0
     spark = [value for _, value in tiles(user)["sparks"]["notifications_sent"]]
     assert spark[0] == 0 and spark[-1] == 3, "the sent card's sparkline rose from 0 to 3"
