@@ -54,7 +54,8 @@ async def test_the_demo_mailbox_shows_the_emails_airdate_sent(demo: Server, brow
     await expect(first).to_contain_text(re.compile(r"New episode: |new episodes: "), timeout=15_000)
     await expect(first).to_contain_text(re.compile(r"to \w+@example\.org"))
     recipient = re.search(r"to (\S+@example\.org)", await first.inner_text()).group(1)
-    mail = mails.filter(has_text=f"to {recipient}").last  # new mails go on top
+    oldest = mails.filter(has_text=f"to {recipient}").last  # new mails go on top
+    mail = page.locator(f"#{await oldest.get_attribute('id')}")  # that one, whatever arrives meanwhile
     await mail.locator(".q-item").first.click()
     await expect(mail.get_by_text("New episodes of shows you requested are ready:")).to_be_visible()
 
@@ -63,8 +64,9 @@ async def test_the_demo_mailbox_shows_what_its_json_channel_received(demo: Serve
     """The demo gives ada, bruno and chiara a json:// channel too: Apprise posts to the stand-in."""
     page = await browser.new_page()
     await page.goto(f"{demo.url}/mailbox")
-    first = page.locator(".webhook-inbox .q-expansion-item").first
-    await expect(first).to_contain_text(re.compile(r"New episode: |new episodes: "), timeout=30_000)
+    newest = page.locator(".webhook-inbox .q-expansion-item").first
+    await expect(newest).to_contain_text(re.compile(r"New episode: |new episodes: "), timeout=30_000)
+    first = page.locator(f"#{await newest.get_attribute('id')}")  # newer messages arrive above it meanwhile
     caption = first.locator(".q-item__label--caption")
     await expect(caption).to_have_text(re.compile(r"^to (ada|bruno|chiara)$"))
     await first.locator(".q-item").first.click()
