@@ -1,9 +1,14 @@
-"""A stand-in Sonarr: series and their episodes behind an API key, and the webhook payload it sends."""
+"""A stand-in Sonarr v4 that answers and calls as Sonarr's own source writes it: ``/api/v3/series`` and
+``/api/v3/episode`` (System.Text.Json: camelCase, nulls left out, ``id`` last) and the webhook's payloads
+(Newtonsoft: camelCase, nulls left out, ``eventType`` in PascalCase). ``tests/fixtures/upstream/sonarr/``
+holds payloads written from upstream's source; a test checks these against them, key by key.
+"""
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from fastapi import FastAPI, Header, HTTPException
+from fastapi import FastAPI, Header
+from fastapi.responses import JSONResponse
 
 
 @dataclass
@@ -12,55 +17,135 @@ class SonarrWorld:
     episodes: list[dict] = field(default_factory=list)
 
     def add_series(self, title: str, tmdb_id: int, tvdb_id: int) -> dict:
-        series = {"id": len(self.series) + 1, "title": title, "tmdbId": tmdb_id, "tvdbId": tvdb_id}
+        slug = "-".join(title.lower().split())
+        series = {
+            "title": title,
+            "sortTitle": title.lower(),
+            "status": "continuing",
+            "ended": False,
+            "path": f"/tv/{title}",
+            "seasonFolder": True,
+            "monitored": True,
+            "tvdbId": tvdb_id,
+            "tvMazeId": 0,
+            "tmdbId": tmdb_id,
+            "seriesType": "standard",
+            "titleSlug": slug,
+            "genres": [],
+            "tags": [],
+            "id": len(self.series) + 1,
+        }
         self.series.append(series)
         return series
 
     def add_episode(self, series: dict, season: int, number: int, title: str) -> dict:
-        """An episode Sonarr has just imported; returns the webhook payload Sonarr would send."""
+        """An episode Sonarr has just imported; returns the webhook payload Sonarr sends ("On Import")."""
+        aired = datetime.now(UTC).replace(microsecond=0)
         episode = {
-            "id": len(self.episodes) + 1,
             "seriesId": series["id"],
+            "tvdbId": 0,
+            "episodeFileId": len(self.episodes) + 1,
             "seasonNumber": season,
             "episodeNumber": number,
             "title": title,
-            "airDateUtc": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            "airDate": aired.date().isoformat(),
+            "airDateUtc": aired.isoformat().replace("+00:00", "Z"),
+            "runtime": 50,
+            "overview": f"{series['title']}: {title}.",
             "hasFile": True,
+            "monitored": True,
+            "unverifiedSceneNumbering": False,
+            "id": len(self.episodes) + 1,
         }
         self.episodes.append(episode)
         return download_payload(series, [episode])
 
 
-def download_payload(series: dict, episodes: list[dict]) -> dict:
-    """Shaped like Sonarr v4's "On Import" webhook (eventType Download)."""
-    return {
-        "eventType": "Download",
-        "instanceName": "Sonarr",
-        "series": {k: series[k] for k in ("id", "title", "tvdbId", "tmdbId")} | {"type": "standard"},
-        "episodes": [
-            {k: e[k] for k in ("id", "episodeNumber", "seasonNumber", "title", "airDateUtc")}
-            for e in episodes
-        ],
-        "episodeFile": {"id": episodes[0]["id"], "relativePath": "episode.mkv", "quality": "WEBDL-1080p"},
-        "isUpgrade": False,
+def download_payload(series: dict, episodes: list[dict], *, upgrade: bool = False) -> dict:
+    """Sonarr v4's "On Import" webhook (``WebhookBase.BuildOnDownloadPayload``): one file, its episodes;
+    an upgrade names the files it replaced in ``deletedFiles``."""
+    file = {
+        "id": episodes[0]["episodeFileId"],
+        "relativePath": f"Season {episodes[0]['seasonNumber']:02d}/{series['title']} - episode.mkv",
+        "path": f"{series['path']}/Season {episodes[0]['seasonNumber']:02d}/{series['title']} - episode.mkv",
+        "quality": "WEBDL-1080p",
+        "qualityVersion": 1,
+        "size": 1_500_000_000,
+        "dateAdded": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        "languages": [{"id": 1, "name": "English"}],
     }
+    payload = {
+        "series": webhook_series(series),
+        "episodes": [webhook_episode(e) for e in episodes],
+        "episodeFile": file,
+        "isUpgrade": upgrade,
+        "downloadClient": "SABnzbd",
+        "downloadClientType": "SABnzbd",
+        "downloadId": f"SABnzbd_nzo_{episodes[0]['id']}",
+        "customFormatInfo": {"customFormats": [], "customFormatScore": 0},
+        "release": {
+            "releaseTitle": series["title"],
+            "indexer": "Stand-in",
+            "size": 1,
+            "releaseType": "singleEpisode",
+        },
+    }
+    if upgrade:
+        payload["deletedFiles"] = [file | {"id": file["id"] + 10_000, "quality": "HDTV-720p"}]
+    return payload | {"eventType": "Download", "instanceName": "Sonarr", "applicationUrl": ""}
+
+
+def webhook_series(series: dict) -> dict:
+    """``WebhookSeries``: missing ids are 0 (plain ints), ``type`` rather than the API's ``seriesType``."""
+    return {
+        "id": series["id"],
+        "title": series["title"],
+        "titleSlug": series["titleSlug"],
+        "path": series["path"],
+        "tvdbId": series["tvdbId"],
+        "tvMazeId": series["tvMazeId"],
+        "tmdbId": series["tmdbId"] or 0,
+        "type": series["seriesType"],
+        "year": 0,
+        "genres": series["genres"],
+        "images": [],
+        "tags": series["tags"],
+    }
+
+
+def webhook_episode(episode: dict) -> dict:
+    """``WebhookEpisode``; ``finaleType`` only when Sonarr knows one."""
+    keys = (
+        "id",
+        "episodeNumber",
+        "seasonNumber",
+        "title",
+        "overview",
+        "airDate",
+        "airDateUtc",
+        "seriesId",
+        "tvdbId",
+    )
+    shaped = {key: episode[key] for key in keys if key in episode}
+    if "finaleType" in episode:
+        shaped["finaleType"] = episode["finaleType"]
+    return shaped
 
 
 def create_app(world: SonarrWorld, api_key: str) -> FastAPI:
     app = FastAPI(title="Sonarr stand-in")
 
-    def check(key: str | None) -> None:
-        if key != api_key:
-            raise HTTPException(401, "Unauthorized")
+    def unauthorized() -> JSONResponse:
+        return JSONResponse({"message": "Unauthorized"}, 401)
 
-    @app.get("/api/v3/series")
-    def series(x_api_key: str | None = Header(None)) -> list[dict]:
-        check(x_api_key)
-        return world.series
+    @app.get("/api/v3/series", response_model=None)
+    def series(x_api_key: str | None = Header(None)) -> list[dict] | JSONResponse:
+        return world.series if x_api_key == api_key else unauthorized()
 
-    @app.get("/api/v3/episode")
-    def episodes(seriesId: int, x_api_key: str | None = Header(None)) -> list[dict]:
-        check(x_api_key)
+    @app.get("/api/v3/episode", response_model=None)
+    def episodes(seriesId: int, x_api_key: str | None = Header(None)) -> list[dict] | JSONResponse:
+        if x_api_key != api_key:
+            return unauthorized()
         return [e for e in world.episodes if e["seriesId"] == seriesId]
 
     return app

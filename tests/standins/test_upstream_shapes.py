@@ -1,0 +1,112 @@
+"""The stand-ins speak upstream's shapes: what they answer and send has the keys and value types of the
+answers written from Jellyseerr's, Overseerr's and Sonarr's source (tests/fixtures/upstream/), so the demo
+and every test that uses them exercise what a real install sends."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from standins import jellyseerr, sonarr
+from standins.jellyseerr import JellyseerrWorld
+
+from ..utils.standins import serve
+
+UPSTREAM = Path(__file__).resolve().parents[1] / "fixtures" / "upstream"
+
+
+def fixture(name: str) -> Any:
+    return json.loads((UPSTREAM / name).read_text())
+
+
+def keys_and_types(value: Any, optional: frozenset[str] = frozenset()) -> Any:
+    """The shape of a JSON value: keys with the shapes of their values, down to types; None for null.
+    Keys in ``optional`` (present only sometimes upstream) are left out."""
+    if isinstance(value, dict):
+        return {k: keys_and_types(v, optional) for k, v in value.items() if k not in optional}
+    if isinstance(value, list):
+        return [keys_and_types(value[0], optional)] if value else []
+    return None if value is None else type(value).__name__
+
+
+def same_shape(ours: Any, theirs: Any, where: str = "") -> list[str]:
+    """Differences between two shapes; a null on one side matches any value on the other (upstream's
+    nullable fields), an empty list any list."""
+    if ours is None or theirs is None or ours == [] or theirs == []:
+        return []
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        problems = [f"{where}.{k}: only ours" for k in ours.keys() - theirs.keys()]
+        problems += [f"{where}.{k}: missing" for k in theirs.keys() - ours.keys()]
+        for k in ours.keys() & theirs.keys():
+            problems += same_shape(ours[k], theirs[k], f"{where}.{k}")
+        return problems
+    if isinstance(ours, list) and isinstance(theirs, list):
+        return same_shape(ours[0], theirs[0], f"{where}[]")
+    return [] if ours == theirs else [f"{where}: {ours} vs {theirs}"]
+
+
+def of_type(items: list[dict], user_type: int) -> dict:
+    return next(item for item in items if item["userType"] == user_type)
+
+
+def test_the_stand_in_jellyseerrs_users_are_shaped_like_each_kind_of_real_one() -> None:
+    recorded = [
+        u
+        for page in ("users_page1", "users_page2", "users_page3")
+        for u in fixture(f"jellyseerr/{page}.json")["results"]
+    ]
+    world = JellyseerrWorld()
+    ours = {
+        jellyseerr.LOCAL: world.add_user("irving"),
+        jellyseerr.PLEX: world.add_plex_user("kier.eagan", "kier@example.org"),
+        jellyseerr.JELLYFIN: world.add_jellyfin_user("Mark"),
+        jellyseerr.EMBY: world.add_jellyfin_user("HellyR", emby=True),
+    }
+    for user_type, user in ours.items():
+        assert same_shape(keys_and_types(user), keys_and_types(of_type(recorded, user_type))) == [], user_type
+    assert (ours[jellyseerr.JELLYFIN]["email"], ours[jellyseerr.JELLYFIN]["username"]) == ("mark", None)
+
+
+def test_the_stand_in_jellyseerrs_requests_titles_pages_and_errors_are_shaped_like_the_real_ones() -> None:
+    world = JellyseerrWorld()
+    user = world.add_jellyfin_user("Mark")
+    world.add_request(user, "tv", 95396, "Severance", tvdb_id=371980, seasons=(2,))
+    world.add_request(user, "movie", 987654, "The Lumon Orientation Tapes")
+    world.failing_titles.add(("tv", 1))
+    recorded = fixture("jellyseerr/requests_page1.json")
+    optional = frozenset(
+        {"profileName", "mediaUrl", "serviceUrl"}
+    )  # only with a Sonarr profile / on a server
+    with serve(jellyseerr.create_app(world, "key")) as url:
+        listing = httpx.get(f"{url}/api/v1/request", params={"take": 1}, headers={"X-Api-Key": "key"}).json()
+        broken = httpx.get(f"{url}/api/v1/tv/1", headers={"X-Api-Key": "key"})
+        refused = httpx.get(f"{url}/api/v1/user", headers={"X-Api-Key": "wrong"})
+    assert same_shape(keys_and_types(listing, optional), keys_and_types(recorded, optional)) == []
+    assert listing["pageInfo"] == {"pages": 2, "pageSize": 1, "results": 2, "page": 1}
+    assert (broken.status_code, broken.json()) == (500, fixture("jellyseerr/tv_error_500.json"))
+    assert refused.status_code == 403 and set(refused.json()) == {"status", "error"}
+    hook = world.webhook(world.requests[0])
+    assert (
+        same_shape(keys_and_types(hook), keys_and_types(fixture("jellyseerr/webhook_media_approved.json")))
+        == []
+    )
+
+
+def test_the_stand_in_sonarrs_webhook_and_api_are_shaped_like_the_real_ones() -> None:
+    world = sonarr.SonarrWorld()
+    series = world.add_series("Severance", 95396, 371980)
+    payload = world.add_episode(series, 2, 1, "Hello, Ms. Cobel")
+    optional = frozenset(
+        {"imdbId", "originalLanguage", "sceneName", "releaseGroup", "mediaInfo", "sourcePath"}
+    )
+    recorded = fixture("sonarr/download.json")
+    assert same_shape(keys_and_types(payload, optional), keys_and_types(recorded, optional)) == []
+    upgrade = sonarr.download_payload(series, world.episodes, upgrade=True)
+    assert upgrade["isUpgrade"] is True
+    assert (
+        upgrade["deletedFiles"][0].keys() <= fixture("sonarr/download_upgrade.json")["deletedFiles"][0].keys()
+    )
+    api_episode = fixture("sonarr/api_episodes_95396.json")[0]
+    assert world.episodes[0].keys() <= api_episode.keys() | {"finaleType"}
+    assert series.keys() <= fixture("sonarr/api_series.json")[0].keys()
