@@ -40,6 +40,11 @@ class PreferencesChange(BaseModel):
     digest_at: str | None = Field(None, max_length=8, description="HH:MM, the digest's local time")
     time_zone: str | None = Field(None, max_length=64, description="an IANA name, e.g. Europe/Berlin")
     email_enabled: bool | None = Field(None, description="whether the e-mail address is a channel")
+    email: str | None = Field(
+        None,
+        max_length=320,
+        description="an address for a user Jellyseerr has none for (kept until it has one); '' takes it back",
+    )
     muted: list[TmdbId] | None = Field(
         None, max_length=10_000, description="the TMDB ids of the shows not to hear about (all of them)"
     )

@@ -24,12 +24,14 @@ from .policy import AccessPolicy, Need
 
 log = logging.getLogger("airdate.webhooks")
 
-REQUEST_EVENTS = {
+REQUEST_EVENTS = {  # server/lib/notifications/index.ts: the events about one request
     "MEDIA_PENDING",
     "MEDIA_APPROVED",
     "MEDIA_AUTO_APPROVED",
+    "MEDIA_AUTO_REQUESTED",
     "MEDIA_AVAILABLE",
     "MEDIA_DECLINED",
+    "MEDIA_FAILED",
 }
 
 

@@ -1,14 +1,14 @@
 """``POST /webhooks/sonarr``: Sonarr's "On Import" webhook, authenticated the ways Sonarr supports."""
 
 import asyncio
+import base64
+import binascii
 import logging
 import secrets
 from dataclasses import dataclass
-from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import ValidationError
 
 from data import Database
@@ -47,12 +47,9 @@ class WebhookAuth:
 
 def create_router(database: Database, auth: WebhookAuth, policy: AccessPolicy) -> APIRouter:
     router = APIRouter(tags=["webhooks"])
-    basic = HTTPBasic(auto_error=False)
     policy.allow("/webhooks/sonarr", Need.OPEN, why="its own secret or basic auth")
 
-    def authenticate(
-        request: Request, credentials: Annotated[HTTPBasicCredentials | None, Depends(basic)]
-    ) -> None:
+    def authenticate(request: Request) -> None:
         if not auth.configured:
             if is_loopback(request.state.peer):
                 return  # a Sonarr on this machine, and nobody else can reach us without a proxy
@@ -64,18 +61,12 @@ def create_router(database: Database, auth: WebhookAuth, policy: AccessPolicy) -
         given = request.query_params.get("secret") or request.headers.get("X-Airdate-Secret") or ""
         if auth.secret and _equal(given, auth.secret):
             return
-        if auth.username and credentials is not None and _same(credentials, auth):
+        if auth.username and _basic_matches(request.headers.get("authorization"), auth):
             return
         raise HTTPException(
             401, "wrong or missing webhook credentials", headers={"WWW-Authenticate": "Basic"}
         )
 
-    @router.post(
-        "/webhooks/sonarr",
-        dependencies=[Depends(authenticate)],
-        summary="Sonarr's webhook (On Import; the Test button too)",
-        openapi_extra=WEBHOOK_DOCUMENTATION,
-    )
     async def sonarr_webhook(request: Request) -> JSONResponse:
         try:
             hook = Webhook.model_validate(await read_json(request))
@@ -90,16 +81,47 @@ def create_router(database: Database, auth: WebhookAuth, policy: AccessPolicy) -
             return JSONResponse(
                 {"detail": f"a {hook.eventType} event needs series and episodes"}, status_code=422
             )
-        result = await asyncio.to_thread(record_import, database, hook.series, hook.episodes)
+        notify = not hook.isUpgrade
+        result = await asyncio.to_thread(record_import, database, hook.series, hook.episodes, notify=notify)
         if result["new"]:
-            log.info("Sonarr: %d new episode(s) of %s", result["new"], hook.series.title)
-        return JSONResponse({"status": "ok", **result})
+            what = "new episode(s)" if notify else "episode(s), upgraded: nobody told"
+            log.info("Sonarr: %d %s of %s", result["new"], what, hook.series.title)
+        return JSONResponse({"status": "ok", "upgrade": hook.isUpgrade, **result})
 
+    for method in ("POST", "PUT"):  # Sonarr's connection has a Method option
+        router.add_api_route(
+            "/webhooks/sonarr",
+            sonarr_webhook,
+            methods=[method],
+            dependencies=[Depends(authenticate)],
+            operation_id=f"sonarr_webhook_{method.lower()}",
+            summary=f"Sonarr's webhook, sent as {method} (On Import; the Test button too)",
+            openapi_extra=WEBHOOK_DOCUMENTATION,
+        )
     return router
 
 
-def _same(credentials: HTTPBasicCredentials, auth: WebhookAuth) -> bool:
-    return _equal(credentials.username, auth.username) & _equal(credentials.password, auth.password)
+def _basic_matches(header: str | None, auth: WebhookAuth) -> bool:
+    """Whether an ``Authorization: Basic …`` header carries the webhook's user name and password.
+
+    Sonarr encodes them in ISO-8859-1 (its HTTP client's basic credentials), other clients in UTF-8, and
+    FastAPI's HTTPBasic accepts ASCII only: a non-ASCII password from Sonarr was refused. So the decoded
+    bytes are compared with the expected text in either encoding (constant time)."""
+    scheme, _, value = (header or "").partition(" ")
+    if scheme.lower() != "basic":
+        return False
+    try:
+        given = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    expected = f"{auth.username}:{auth.password}"
+    matches = False
+    for encoding in ("utf-8", "latin-1"):
+        try:
+            matches |= secrets.compare_digest(given, expected.encode(encoding))
+        except UnicodeEncodeError:  # a password Latin-1 cannot write
+            continue
+    return matches
 
 
 def _equal(given: str, expected: str) -> bool:

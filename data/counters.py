@@ -47,11 +47,14 @@ def _is(column: str, value: str) -> str:
     return f"{{row}}.{column} = '{value}'"
 
 
+ACTIVE_USER = "{row}.removed_at IS NULL"  # users and requests gone from Jellyseerr are not counted
+KEPT_REQUEST = f"{{row}}.status <> '{RequestStatus.REMOVED}'"
+
 COUNTERS: tuple[Counter, ...] = (
-    Counter("users", "users", "1 = 1"),
-    Counter("requests_total", "media_requests", "1 = 1"),
-    Counter("requests_movies", "media_requests", _is("media_type", MediaType.MOVIE)),
-    Counter("requests_tv", "media_requests", _is("media_type", MediaType.TV)),
+    Counter("users", "users", ACTIVE_USER),
+    Counter("requests_total", "media_requests", KEPT_REQUEST),
+    Counter("requests_movies", "media_requests", f"{KEPT_REQUEST} AND {_is('media_type', MediaType.MOVIE)}"),
+    Counter("requests_tv", "media_requests", f"{KEPT_REQUEST} AND {_is('media_type', MediaType.TV)}"),
     Counter(
         "requests_tracking",
         "media_requests",

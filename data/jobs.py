@@ -48,6 +48,7 @@ class JobRow:
     counts: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     finished_at: datetime | None = None
+    problems: list[str] = field(default_factory=list)  # single items that went wrong in a run that went on
 
 
 class Started(NamedTuple):
@@ -200,10 +201,16 @@ def _values(job: JobRow) -> dict:
 
 
 def _progress(job: JobRow) -> dict:
-    return {"done": job.done, "total": job.total, "counts": json.dumps(job.counts, sort_keys=True)}
+    return {
+        "done": job.done,
+        "total": job.total,
+        "counts": json.dumps(job.counts, sort_keys=True),
+        "problems": json.dumps(job.problems),
+    }
 
 
 def _row(row: Row) -> JobRow:
     values = row._asdict()
     values["counts"] = json.loads(values["counts"] or "{}")
+    values["problems"] = json.loads(values["problems"] or "[]")
     return JobRow(**values)

@@ -26,6 +26,7 @@ class RequestStatus(StrEnum):
     APPROVED = "approved"  # approved, not complete: a tv request in this state is "tracking"
     AVAILABLE = "available"  # complete
     DECLINED = "declined"
+    REMOVED = "removed"  # gone from Jellyseerr: a complete listing no longer had it (history kept)
 
 
 class NotificationStatus(StrEnum):
@@ -55,6 +56,12 @@ class User(SQLModel, table=True):
     digest_at: str = "08:00"  # HH:MM, local time in ``time_zone``, for NotifyMode.DIGEST
     time_zone: str = "UTC"  # an IANA name, e.g. Europe/Berlin
     email_enabled: bool = True  # whether the e-mail address is one of the user's channels
+    # The address Airdate mails is ``email`` ('' for none). Jellyseerr's own ``email`` field, which may hold
+    # a Jellyfin user's name instead of an address, is kept as it came in ``upstream_email``; an address
+    # an admin set (``email_set_by_admin``) stays until Jellyseerr has a valid one itself.
+    upstream_email: str = ""
+    email_set_by_admin: bool = False
+    removed_at: datetime | None = None  # gone from Jellyseerr: not told any more, history kept
 
 
 class Channel(SQLModel, table=True):
@@ -94,6 +101,17 @@ class MediaRequest(SQLModel, table=True):
     status: str = Field(default=RequestStatus.APPROVED, index=True)  # RequestStatus
     requester_id: int = Field(foreign_key="users.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class RequestSeason(SQLModel, table=True):
+    """A season a tv request asks for (Jellyseerr's ``seasons[].seasonNumber``; 0 is the specials).
+
+    A tv request without any rows here (made before Airdate read seasons) covers every season."""
+
+    __tablename__ = "request_seasons"
+
+    request_id: int = Field(foreign_key="media_requests.id", primary_key=True, ondelete="CASCADE")
+    season: int = Field(primary_key=True)
 
 
 class Episode(SQLModel, table=True):
@@ -299,6 +317,7 @@ class JobRecord(SQLModel, table=True):
     total: int | None = None
     counts: str = "{}"  # JSON: {outcome: items}
     error: str | None = None
+    problems: str = "[]"  # JSON: what went wrong with single items of a run that went on (a title, why)
     started_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
     renewed_at: datetime = Field(default_factory=utcnow)  # its replica's last heartbeat while it runs

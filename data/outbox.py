@@ -33,13 +33,20 @@ from .db import Database
 from .models import (
     Channel,
     Episode,
+    MediaRequest,
+    MediaType,
     MutedShow,
     Notification,
     NotificationStatus,
     NotifyMode,
+    RequestStatus,
     User,
     utcnow,
 )
+
+USER_REMOVED = "the user was removed from Jellyseerr"
+REQUEST_REMOVED = "the request was removed from Jellyseerr"
+NO_ADDRESS = "the user has no e-mail address"
 
 
 @dataclass(frozen=True)
@@ -118,29 +125,60 @@ def due_batches(
 
 
 def skip_unwanted(database: Database, user_id: int | None = None) -> int:
-    """Pending items nobody wants any more become ``skipped``: their user turned notifications off or
-    muted the show, their channel was removed, or it is e-mail and the user turned e-mail off. How many.
-    """
-    unwanted = or_(
-        col(Notification.user_id).in_(select(User.id).where(User.notify_mode == NotifyMode.OFF)),
-        col(Notification.episode_id).in_(
-            select(Episode.id)
-            .join(MutedShow, col(MutedShow.tmdb_id) == Episode.tmdb_id)
-            .where(MutedShow.user_id == Notification.user_id)
-        ),
-        col(Notification.channel_id).in_(select(Channel.id).where(col(Channel.removed_at).is_not(None))),
-        col(Notification.channel_id).is_(None)
-        & col(Notification.user_id).in_(select(User.id).where(col(User.email_enabled).is_(False))),
-    )
-    skipping = update(Notification).where(Notification.status == NotificationStatus.PENDING, unwanted)
-    if user_id is not None:
-        skipping = skipping.where(col(Notification.user_id) == user_id)
+    """Pending items nobody wants any more become ``skipped``, the reason in ``last_error``: their user is
+    gone from Jellyseerr, turned notifications off or muted the show; their request was removed; their
+    channel was removed; or it is e-mail and the user turned it off or has no address. How many."""
+    skipped = 0
     with database.session() as session:
-        skipped = session.execute(skipping.values(status=NotificationStatus.SKIPPED)).rowcount
+        for reason, unwanted in _unwanted():
+            skipping = update(Notification).where(Notification.status == NotificationStatus.PENDING, unwanted)
+            if user_id is not None:
+                skipping = skipping.where(col(Notification.user_id) == user_id)
+            values = {"status": NotificationStatus.SKIPPED, "last_error": reason}
+            skipped += session.execute(skipping.values(**values)).rowcount
         session.commit()
     if skipped:
         database.notify_commit()
     return skipped
+
+
+def _unwanted() -> list[tuple[str, ColumnElement[bool]]]:
+    """(reason, which pending items), first reason first."""
+
+    def users(*where: ColumnElement[bool]) -> ColumnElement[bool]:
+        return col(Notification.user_id).in_(select(User.id).where(*where))
+
+    e_mail = col(Notification.channel_id).is_(None)
+    show_requests = (  # the user's requests of the item's show (the EXISTS below correlate to the item)
+        select(MediaRequest.id)
+        .join(Episode, col(Episode.tmdb_id) == MediaRequest.tmdb_id)
+        .where(
+            col(Episode.id) == Notification.episode_id,
+            MediaRequest.requester_id == Notification.user_id,
+            MediaRequest.media_type == MediaType.TV,
+        )
+    )
+    request_removed = (
+        show_requests.where(MediaRequest.status == RequestStatus.REMOVED).exists()
+        & ~show_requests.where(MediaRequest.status != RequestStatus.REMOVED).exists()
+    )
+    muted = col(Notification.episode_id).in_(
+        select(Episode.id)
+        .join(MutedShow, col(MutedShow.tmdb_id) == Episode.tmdb_id)
+        .where(MutedShow.user_id == Notification.user_id)
+    )
+    return [
+        (USER_REMOVED, users(col(User.removed_at).is_not(None))),
+        (REQUEST_REMOVED, request_removed),
+        ("notifications are off for this user", users(User.notify_mode == NotifyMode.OFF)),
+        ("the user muted this show", muted),
+        (
+            "the channel was removed",
+            col(Notification.channel_id).in_(select(Channel.id).where(col(Channel.removed_at).is_not(None))),
+        ),
+        ("e-mail is off for this user", e_mail & users(col(User.email_enabled).is_(False))),
+        (NO_ADDRESS, e_mail & users(User.email == "")),
+    ]
 
 
 def claim(

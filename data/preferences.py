@@ -13,6 +13,7 @@ from zoneinfo import available_timezones
 from sqlmodel import col, select
 
 from . import outbox
+from .addresses import address_or_none, why_not_an_address
 from .clock import CLOCK, utcnow
 from .db import Database
 from .models import Channel, MediaRequest, MediaType, MutedShow, NotifyMode, User
@@ -42,10 +43,13 @@ class Preferences:
     mode: str
     digest_at: str
     time_zone: str
-    email: str
+    email: str  # the address Airdate mails; '' for none (then ``email_note`` says why)
     email_enabled: bool
     channels: list[ChannelView] = field(default_factory=list)
     shows: list[Show] = field(default_factory=list)  # the tv shows the user requested
+    email_note: str = ""  # why there is no address (Jellyseerr's value is not one), or whose address it is
+    removed: bool = False  # gone from Jellyseerr: nothing is sent to them
+    email_set_by_admin: bool = False
 
 
 def read(database: Database, user_id: int) -> Preferences:
@@ -74,7 +78,19 @@ def read(database: Database, user_id: int) -> Preferences:
             user.email_enabled,
             [ChannelView(c.id, c.label) for c in channels if c.id is not None],
             list(shows.values()),
+            email_note(user),
+            user.removed_at is not None,
+            user.email_set_by_admin,
         )
+
+
+def email_note(user: User) -> str:
+    """A word on the user's address: why there is none, or that an admin set it."""
+    if not user.email:
+        return why_not_an_address(user.upstream_email)
+    if user.email_set_by_admin:
+        return "set by an admin (until Jellyseerr has an address for this user)"
+    return ""
 
 
 def update(
@@ -86,6 +102,7 @@ def update(
     time_zone: str | None = None,
     email_enabled: bool | None = None,
     muted: set[int] | None = None,
+    email: str | None = None,
 ) -> int:
     """Change what is given (None: keep); how many queued items became ``skipped`` because of it.
 
@@ -96,8 +113,14 @@ def update(
         raise InvalidPreference(f"digest time must be HH:MM on a 24-hour clock, not {digest_at!r}")
     if time_zone is not None and time_zone not in time_zones():
         raise InvalidPreference(f"unknown time zone {time_zone!r}: use an IANA name such as Europe/Berlin")
+    address = address_or_none(email) if email else None
+    if email and address is None:
+        raise InvalidPreference(f"{email.strip()!r} is not an e-mail address")
     with database.session() as session:
         user = _user(session, user_id)
+        if email is not None:  # an address of the admin's, or '' to take it back (Jellyseerr's, if valid)
+            user.email = address or address_or_none(user.upstream_email) or ""
+            user.email_set_by_admin = address is not None
         for name, value in (
             ("notify_mode", mode),
             ("digest_at", digest_at),

@@ -9,7 +9,7 @@ from sqlalchemy.types import TypeEngine
 
 from .clock import iso_utc
 from .db import Database
-from .models import Episode, MediaRequest, User
+from .models import Episode, MediaRequest, RequestStatus, User
 
 
 @dataclass(frozen=True)
@@ -18,15 +18,20 @@ class Listing:
     searchable: tuple[str, ...]
     base: Select
     default_sort: str = "id"
+    kept: ColumnElement[bool] | None = None  # what is not removed (shown unless removed ones are asked for)
+    details: tuple[str, ...] = ()  # columns sent with each row for its cells, not shown as columns
 
     @property
     def instants(self) -> tuple[str, ...]:
         """Columns that hold a moment in time (sent as UTC ISO-8601, shown in the viewer's zone)."""
         return tuple(name for name, column in self.columns.items() if _is_instant(column.type))
 
-    def query(self, search: str, hidden: tuple[str, ...] = ()) -> Select:
-        """The rows matching ``search``; ``hidden`` columns (that the viewer may not see) are not searched."""
+    def query(self, search: str, hidden: tuple[str, ...] = (), removed: bool = False) -> Select:
+        """The rows matching ``search``; ``hidden`` columns (that the viewer may not see) are not searched;
+        removed rows only if asked for."""
         query = self.base
+        if self.kept is not None and not removed:
+            query = query.where(self.kept)
         columns = [name for name in self.searchable if name not in hidden]
         if search.strip() and columns:
             pattern = f"%{escape_like(search.strip())}%"
@@ -51,9 +56,21 @@ LISTINGS: dict[str, Listing] = {
             "email": User.email,
             "jellyseerr_id": User.jellyseerr_id,
             "created_at": User.created_at,
+            "removed_at": User.removed_at,
+            "upstream_email": User.upstream_email,
         },
         searchable=("username", "email"),
-        base=select(User.id, User.username, User.email, User.jellyseerr_id, User.created_at),
+        base=select(
+            User.id,
+            User.username,
+            User.email,
+            User.jellyseerr_id,
+            User.created_at,
+            User.removed_at,
+            User.upstream_email,
+        ),
+        kept=User.removed_at.is_(None),  # type: ignore[union-attr]
+        details=("upstream_email",),
     ),
     "requests": Listing(
         columns={
@@ -66,6 +83,7 @@ LISTINGS: dict[str, Listing] = {
             "created_at": MediaRequest.created_at,
         },
         searchable=("title", "requester", "status"),
+        kept=MediaRequest.status != RequestStatus.REMOVED,
         base=select(
             MediaRequest.id,
             MediaRequest.title,
@@ -116,10 +134,12 @@ def page_of(
     page: int = 1,
     per_page: int = 25,
     hidden: tuple[str, ...] = (),
+    removed: bool = False,
 ) -> Page:
     """One page of a listing; raises ValueError for a listing or sort column that does not exist.
 
-    ``hidden`` columns are neither searched nor sorted by (their order would tell what they hold)."""
+    ``hidden`` columns are neither searched nor sorted by (their order would tell what they hold);
+    users and requests gone from Jellyseerr are left out unless ``removed``."""
     if listing not in LISTINGS:
         raise ValueError(f"no listing {listing!r}: choose from {', '.join(LISTINGS)}")
     spec = LISTINGS[listing]
@@ -130,7 +150,7 @@ def page_of(
         raise ValueError("page must be at least 1 and per_page between 1 and 500")
     column: ColumnElement = spec.columns[sort_name]
     order = [column.desc() if descending else column.asc(), spec.columns["id"].desc()]
-    query = spec.query(search, hidden)
+    query = spec.query(search, hidden, removed)
     with database.engine.connect() as connection:
         total = connection.execute(select(func.count()).select_from(query.subquery())).scalar_one()
         result = connection.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page))

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from .clock import utcnow
 from .models import (
@@ -11,6 +11,7 @@ from .models import (
     MediaRequest,
     MediaType,
     Notification,
+    RequestSeason,
     RequestStatus,
     User,
 )
@@ -78,7 +79,7 @@ def track_episode(
     episode = session.get(Episode, episode_id)
     if notify:
         label = f"{show_title} S{season:02d}E{number:02d}"
-        requesters = tracking_requesters(session, tmdb_id)
+        requesters = tracking_requesters(session, tmdb_id, season)
         for user_id, channel_id in channels_of(session, requesters):
             session.add(
                 Notification(
@@ -98,7 +99,7 @@ def channels_of(session: Session, user_ids: list[int]) -> list[tuple[int, int | 
     if not user_ids:
         return []
     emailed = session.exec(
-        select(User.id).where(col(User.id).in_(user_ids), col(User.email_enabled).is_(True))
+        select(User.id).where(col(User.id).in_(user_ids), col(User.email_enabled).is_(True), User.email != "")
     ).all()
     others = session.exec(
         select(Channel.user_id, Channel.id).where(
@@ -110,10 +111,20 @@ def channels_of(session: Session, user_ids: list[int]) -> list[tuple[int, int | 
     return sorted(pairs, key=lambda pair: (pair[0], pair[1] or 0))
 
 
-def tracking_requesters(session: Session, tmdb_id: int) -> list[int]:
-    query = select(MediaRequest.requester_id).where(
-        MediaRequest.tmdb_id == tmdb_id,
-        MediaRequest.media_type == MediaType.TV,
-        MediaRequest.status == RequestStatus.APPROVED,
+def tracking_requesters(session: Session, tmdb_id: int, season: int) -> list[int]:
+    """The users to tell of an episode of ``season``: each one tracking a request of this show that asks
+    for that season (specials are season 0), or that names no seasons (one from before Airdate read them),
+    unless the user is gone from Jellyseerr."""
+    asked_for = select(RequestSeason.request_id).where(RequestSeason.request_id == MediaRequest.id)
+    query = (
+        select(MediaRequest.requester_id)
+        .join(User, col(User.id) == MediaRequest.requester_id)
+        .where(
+            MediaRequest.tmdb_id == tmdb_id,
+            MediaRequest.media_type == MediaType.TV,
+            MediaRequest.status == RequestStatus.APPROVED,
+            col(User.removed_at).is_(None),
+            or_(asked_for.where(RequestSeason.season == season).exists(), ~asked_for.exists()),
+        )
     )
     return sorted(set(session.exec(query).all()))

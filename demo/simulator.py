@@ -10,7 +10,7 @@ import logging
 
 import httpx
 
-from .world import FIRST_NAMES, WEBHOOK_SECRET, DemoWorld
+from .world import FIRST_NAMES, SHOWS, WEBHOOK_SECRET, DemoWorld
 
 log = logging.getLogger("airdate.demo")
 
@@ -38,15 +38,38 @@ class Simulator:
         return job
 
     async def step(self) -> None:
-        if self.world.rng.random() < 0.3:
+        chance = self.world.rng.random()
+        if chance < 0.05:
+            await self._delete_a_request()
+        elif chance < 0.08:
+            await self._tmdb_hiccup()
+        elif chance < 0.3:
             await self._new_request()
         else:
             await self._new_episode()
 
+    async def _delete_a_request(self) -> None:
+        """Someone deletes a request in Jellyseerr: the next sync marks it removed."""
+        jellyseerr = self.world.jellyseerr
+        if len(jellyseerr.requests) > 8:
+            request = self.world.rng.choice(jellyseerr.requests)
+            jellyseerr.delete_request(request)
+            log.info("request %d was deleted in Jellyseerr", request["id"])
+            await self.run("sync-requests")
+
+    async def _tmdb_hiccup(self) -> None:
+        """TMDB fails for one title for a while (Jellyseerr answers 500): a sync notes it and goes on."""
+        jellyseerr = self.world.jellyseerr
+        if jellyseerr.failing_titles:
+            jellyseerr.failing_titles.clear()
+        else:
+            jellyseerr.failing_titles.add(("tv", self.world.rng.choice(SHOWS)[0]))
+        await self.run("sync-requests")
+
     async def _new_request(self) -> None:
         users = self.world.jellyseerr.users
         if len(users) < len(FIRST_NAMES) and self.world.rng.random() < 0.3:
-            user = self.world.jellyseerr.add_user(FIRST_NAMES[len(users)])
+            user = self.world.add_user(FIRST_NAMES[len(users)])
         else:
             user = self.world.rng.choice(users)
         title = self.world.request(user)

@@ -24,6 +24,9 @@ SHOWS = (  # fictional: (tmdb id, tvdb id, title)
 )
 MOVIES = ((920001, "A Winter in Lisbon"), (920002, "Paper Satellites"), (920003, "The Last Tram"))
 EPISODE_WORDS = ("Arrival", "Undertow", "Signals", "Low Tide", "The Ledger", "Static", "Homecoming", "Fault")
+JELLYFIN_USERS = ("dmitri", "hana", "kofi")  # Jellyfin users without an address (Jellyseerr keeps the name)
+ONE_SEASON = ("elif",)  # asks for one season only (the second) of each show
+WITH_SPECIALS = ("farah",)  # asks for the specials (season 0) too
 
 
 @dataclass
@@ -40,12 +43,21 @@ class DemoWorld:
             for number in range(1, 4):
                 self.sonarr.add_episode(series, 1, number, self.episode_title())
         for name in FIRST_NAMES[:users]:
-            self.request(self.jellyseerr.add_user(name))
+            self.request(self.add_user(name))
+
+    def add_user(self, name: str) -> dict:
+        """A local user with an address, or (some names) a Jellyfin user without one."""
+        if name in JELLYFIN_USERS:
+            return self.jellyseerr.add_jellyfin_user(name.capitalize())
+        return self.jellyseerr.add_user(name)
 
     def request(self, user: dict) -> str:
         if self.rng.random() < 0.8:
             tmdb_id, tvdb_id, title = self.rng.choice(SHOWS)
-            self.jellyseerr.add_request(user, "tv", tmdb_id, title, tvdb_id=tvdb_id)
+            name = str(user.get("username") or user["displayName"]).lower()
+            seasons = (2,) if name in ONE_SEASON else (0, *range(1, 11)) if name in WITH_SPECIALS else None
+            extra = {"seasons": seasons} if seasons else {}
+            self.jellyseerr.add_request(user, "tv", tmdb_id, title, tvdb_id=tvdb_id, **extra)
         else:
             tmdb_id, title = self.rng.choice(MOVIES)
             self.jellyseerr.add_request(user, "movie", tmdb_id, title)

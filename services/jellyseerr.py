@@ -1,136 +1,212 @@
-"""Jellyseerr (or Overseerr: same API) → Airdate: users and requests, upserted by their Jellyseerr id."""
+"""Jellyseerr (or Overseerr: same API) → Airdate: users and requests, upserted by their Jellyseerr id.
+
+Shapes as Jellyseerr writes them (``tests/fixtures/upstream/README.md`` names the source files): paged
+listings ``{pageInfo: {pages, pageSize, results, page}, results}``; a user's ``email`` that may be a
+Jellyfin or Emby user name; a tv request's ``seasons[].seasonNumber``; request status 1 pending,
+2 approved, 3 declined, 4 failed; media status 1 unknown … 5 available, 6 blacklisted.
+
+A listing read to its end (every page, the same total on each, every id seen) is *complete*: what it no
+longer has was deleted in Jellyseerr and is marked removed here. A listing that failed midway removes
+nothing. One title Jellyseerr cannot describe (its 500 "Unable to retrieve series." when TMDB fails) is
+noted and the sync goes on; only Jellyseerr failing as a whole (unreachable, the key refused, a listing
+page failing, every item failing) fails it.
+"""
 
 import asyncio
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from sqlmodel import Session, select
-
-from data import Database
-from data.clock import utcnow
-from data.models import MediaRequest, MediaType, RequestStatus, User
-from data.upsert import upsert
+from data import Database, outbox
+from data.jellyseerr import (
+    UpstreamRequest,
+    UpstreamUser,
+    merge_request,
+    merge_user,
+    remove_requests_missing_from,
+    remove_users_missing_from,
+    users_without_address,
+)
+from data.models import MediaType, RequestStatus
 
 from .progress import Progress
-from .upstream import Upstream
+from .upstream import Upstream, UpstreamAnswer
 
 PAGE = 50
-# Jellyseerr's numbers: request status 1 pending, 2 approved, 3 declined (4 failed, 5 completed);
-# media status 5 is "available".
-DECLINED, PENDING = 3, 1
-AVAILABLE = 5
+DETAIL_RETRIES = 1  # a title's details: one retry (TMDB failing for a title does not heal in seconds)
+REQUEST_PENDING, REQUEST_DECLINED = 1, 3  # 2 approved and 4 failed (not handed to Sonarr) both track
+MEDIA_AVAILABLE, MEDIA_BLACKLISTED = 5, 6
 ENDED_SHOWS = {"Ended", "Canceled", "Cancelled"}
+NO_ADDRESS = "users have no e-mail address"
+T = TypeVar("T")
 
 
-async def paged(upstream: Upstream, path: str, progress: Progress, **params: Any) -> AsyncIterator[dict]:
+@dataclass
+class Listing:
+    """What a paged listing brought; ``complete`` once read to its end with nothing shifting under it."""
+
+    ids: set[int] = field(default_factory=set)
+    totals: set[int] = field(default_factory=set)
+    finished: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.finished and self.totals == {len(self.ids)}
+
+
+async def paged(
+    upstream: Upstream, path: str, progress: Progress, listing: Listing, **params: Any
+) -> AsyncIterator[dict]:
     skip = 0
     while True:
         page = await upstream.get(path, take=PAGE, skip=skip, **params)
         results = page.get("results", [])
-        progress.total = int(page.get("pageInfo", {}).get("results", len(results)))
+        total = int(page.get("pageInfo", {}).get("results", len(results)))
+        progress.total = total
+        listing.totals.add(total)
         for item in results:
+            listing.ids.add(item["id"])
             yield item
         skip += len(results)
-        if not results or skip >= progress.total:
+        if not results or skip >= total:
+            listing.finished = True
             return
 
 
 async def sync_users(database: Database, upstream: Upstream, progress: Progress) -> Progress:
-    async for item in paged(upstream, "/api/v1/user", progress):
-        progress.step(await _in_thread(database, _upsert_user, item))
+    listing = Listing()
+    async for item in paged(upstream, "/api/v1/user", progress, listing):
+        progress.step(await _in_thread(database, _write_user, as_user(item)))
+    if listing.complete:
+        removed = await _in_thread(database, _remove_users, listing.ids)
+        if removed:
+            progress.counts["removed"] += removed
+    without = await _in_thread(database, _count_without_address)
+    if without:
+        progress.counts[NO_ADDRESS] = without
+    await asyncio.to_thread(outbox.skip_unwanted, database)
     return progress
 
 
 async def sync_requests(database: Database, upstream: Upstream, progress: Progress) -> Progress:
+    listing = Listing()
     details: dict[tuple[str, int], dict] = {}
-    async for item in paged(upstream, "/api/v1/request", progress, filter="all"):
-        media = item.get("media") or {}
-        kind = media.get("mediaType") or item.get("type")
-        key = (kind, media.get("tmdbId"))
-        if key not in details:
-            details[key] = await upstream.get(f"/api/v1/{kind}/{media.get('tmdbId')}")
-        progress.step(await _in_thread(database, _upsert_request, item, details[key]))
+    async for item in paged(upstream, "/api/v1/request", progress, listing, filter="all"):
+        kind, tmdb_id = media_of(item)
+        if (kind, tmdb_id) not in details:
+            try:
+                details[(kind, tmdb_id)] = await upstream.get(
+                    f"/api/v1/{kind}/{tmdb_id}", retries=DETAIL_RETRIES
+                )
+            except UpstreamAnswer as error:  # this title only; tried again at the next sync
+                progress.failed_item(f"request {item['id']} ({kind} {tmdb_id}): {error}")
+                continue
+        progress.step(await _in_thread(database, _write_request, item, details[(kind, tmdb_id)]))
+    if listing.complete:
+        removed = await _in_thread(database, _remove_requests, listing.ids)
+        if removed:
+            progress.counts["removed"] += removed
+    await asyncio.to_thread(outbox.skip_unwanted, database)
     return progress
 
 
 async def track_request(database: Database, upstream: Upstream, request_id: int) -> str:
     """Read one request (and its title) from Jellyseerr and store it as a sync would; what happened."""
     item = await upstream.get(f"/api/v1/request/{request_id}")
+    kind, tmdb_id = media_of(item)
+    detail = await upstream.get(f"/api/v1/{kind}/{tmdb_id}", retries=DETAIL_RETRIES)
+    return await _in_thread(database, _write_request, item, detail)
+
+
+def media_of(item: dict) -> tuple[str, int]:
     media = item.get("media") or {}
-    detail = await upstream.get(f"/api/v1/{media.get('mediaType') or item.get('type')}/{media.get('tmdbId')}")
-    return await _in_thread(database, _upsert_request, item, detail)
+    return str(media.get("mediaType") or item.get("type")), int(media.get("tmdbId") or 0)
+
+
+def as_user(item: dict) -> UpstreamUser:
+    email = item.get("email") if "email" in item else None
+    return UpstreamUser(int(item["id"]), display_name(item), None if email is None else str(email))
 
 
 def display_name(item: dict) -> str:
-    for key in ("displayName", "username", "jellyfinUsername", "plexUsername"):
+    """Jellyseerr's own ``displayName`` (username, else the Plex or Jellyfin name, else the e-mail)."""
+    for key in ("displayName", "username", "plexUsername", "jellyfinUsername"):
         if item.get(key):
             return str(item[key])
-    return str(item.get("email", f"user {item['id']}")).split("@")[0]
+    return str(item.get("email") or f"user {item['id']}").split("@")[0]
+
+
+def as_request(item: dict, detail: dict) -> UpstreamRequest:
+    media = item.get("media") or {}
+    kind, tmdb_id = media_of(item)
+    seasons = tuple(
+        sorted({int(s["seasonNumber"]) for s in item.get("seasons") or [] if "seasonNumber" in s})
+    )
+    return UpstreamRequest(
+        jellyseerr_id=int(item["id"]),
+        media_type=kind,
+        title=str(detail.get("title") or detail.get("name") or f"TMDB {tmdb_id}"),
+        tmdb_id=tmdb_id,
+        tvdb_id=media.get("tvdbId") or None,
+        status=our_status(item, detail),
+        seasons=seasons if kind == MediaType.TV else (),
+    )
 
 
 def our_status(item: dict, detail: dict) -> RequestStatus:
-    """A tv request stays 'approved' (tracking) until the show is available and has ended."""
+    """Jellyseerr's request and media status → ours (the README's table).
+
+    Pending (1) waits for approval; declined (3) and blacklisted media (6) are declined; approved (2) and
+    failed (4: Jellyseerr could not hand it to Sonarr — an admin may retry, or add the show by hand) are
+    tracked until the title is available (5) and, for a show, has ended; any other media status (1 unknown,
+    2 pending, 3 processing, 4 partly available) keeps a request tracking."""
     media = item.get("media") or {}
-    if item.get("status") == DECLINED:
+    if item.get("status") == REQUEST_DECLINED or media.get("status") == MEDIA_BLACKLISTED:
         return RequestStatus.DECLINED
-    if item.get("status") == PENDING:
+    if item.get("status") == REQUEST_PENDING:
         return RequestStatus.PENDING
-    if media.get("status") == AVAILABLE and (
-        media.get("mediaType") == MediaType.MOVIE or detail.get("status") in ENDED_SHOWS
+    if media.get("status") == MEDIA_AVAILABLE and (
+        media_of(item)[0] == MediaType.MOVIE or detail.get("status") in ENDED_SHOWS
     ):
         return RequestStatus.AVAILABLE
     return RequestStatus.APPROVED
 
 
-async def _in_thread(database: Database, write: Any, *args: Any) -> str:
-    return await asyncio.to_thread(write, database, *args)
+async def _in_thread(database: Database, work: Callable[..., T], *args: Any) -> T:
+    return await asyncio.to_thread(work, database, *args)
 
 
-def _upsert_user(database: Database, item: dict) -> str:
+def _write_user(database: Database, user: UpstreamUser) -> str:
     with database.session() as session:
-        outcome = _merge_user(session, item)[1]
+        outcome = merge_user(session, user)[1]
         session.commit()
     return outcome
 
 
-def _merge_user(session: Session, item: dict) -> tuple[int, str]:
-    """Create or update the user with this Jellyseerr id in one atomic statement (two syncs at once
-    end with one row and no error); (user id, what happened)."""
-    before = session.exec(select(User).where(User.jellyseerr_id == item["id"])).first()
-    wanted = {"username": display_name(item), "email": item.get("email") or ""}
-    if before is not None and (before.username, before.email) == (wanted["username"], wanted["email"]):
-        return before.id, "unchanged"
-    values = {"jellyseerr_id": item["id"], **wanted, "created_at": utcnow()}
-    row = upsert(
-        session,
-        User.__table__,
-        values,
-        keys=("jellyseerr_id",),
-        insert_only=("created_at",),
-        returning=("id",),
-    )
-    return row.id, "created" if before is None else "updated"
-
-
-def _upsert_request(database: Database, item: dict, detail: dict) -> str:
-    media = item.get("media") or {}
+def _write_request(database: Database, item: dict, detail: dict) -> str:
     if not (item.get("requestedBy") or {}).get("id"):
         return "skipped (no requester)"  # nobody to notify; the other requests still sync
     with database.session() as session:
-        requester_id, _ = _merge_user(session, item["requestedBy"])
-        wanted = {
-            "media_type": media.get("mediaType") or item.get("type"),
-            "title": detail.get("title") or detail.get("name") or f"TMDB {media.get('tmdbId')}",
-            "tmdb_id": media.get("tmdbId"),
-            "tvdb_id": media.get("tvdbId"),
-            "status": our_status(item, detail),
-            "requester_id": requester_id,
-        }
-        before = session.exec(select(MediaRequest).where(MediaRequest.jellyseerr_id == item["id"])).first()
-        if before is not None and all(getattr(before, key) == value for key, value in wanted.items()):
-            session.commit()  # the requester's name or address may have changed
-            return "unchanged"
-        values = {"jellyseerr_id": item["id"], **wanted, "created_at": utcnow()}
-        upsert(session, MediaRequest.__table__, values, keys=("jellyseerr_id",), insert_only=("created_at",))
+        requester_id, _ = merge_user(session, as_user(item["requestedBy"]))
+        outcome = merge_request(session, as_request(item, detail), requester_id)
         session.commit()
-    return "created" if before is None else "updated"
+    return outcome
+
+
+def _remove_users(database: Database, listed: set[int]) -> int:
+    with database.session() as session:
+        removed = remove_users_missing_from(session, listed)
+        session.commit()
+    return removed
+
+
+def _remove_requests(database: Database, listed: set[int]) -> int:
+    with database.session() as session:
+        removed = remove_requests_missing_from(session, listed)
+        session.commit()
+    return removed
+
+
+def _count_without_address(database: Database) -> int:
+    with database.session() as session:
+        return users_without_address(session)

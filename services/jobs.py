@@ -61,6 +61,7 @@ class Job:
         self.status, self.error, self.finished_at = row.status, row.error, row.finished_at
         self.replica, progress = row.replica, self.progress
         progress.total, progress.done, progress.counts = row.total, row.done, Counter(row.counts)
+        progress.problems = list(row.problems)
         if not self.running:
             self.finished.set()
         return self.to_json() != before
@@ -68,7 +69,18 @@ class Job:
     def row(self) -> JobRow:
         done, total, counts = self.progress.done, self.progress.total, dict(self.progress.counts)
         mine = (self.id, self.action, self.status, self.started_by, self.replica, self.started_at, utcnow())
-        return JobRow(*mine, done, total, counts, self.error, self.finished_at)
+        problems = list(self.progress.problems)
+        return JobRow(*mine, done, total, counts, self.error, self.finished_at, problems)
+
+    def result(self) -> str:
+        """How it ended, in words: "3 created", "succeeded with 2 errors: …", "failed: …"."""
+        if self.status == FAILED:
+            return f"failed: {self.error}"
+        summary = self.progress.summary()
+        if problems := self.progress.problems:
+            errors = "1 error" if len(problems) == 1 else f"{len(problems)} errors"
+            return f"{summary} · succeeded with {errors}: {'; '.join(problems)}"
+        return summary
 
     def to_json(self) -> dict:
         return {
@@ -79,6 +91,7 @@ class Job:
             "progress": {"done": self.progress.done, "total": self.progress.total},
             "counts": dict(self.progress.counts),
             "error": self.error,
+            "problems": list(self.progress.problems),
             "started_at": self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "replica": self.replica,
@@ -208,7 +221,13 @@ class Jobs:
             status, error = FAILED, f"{type(problem).__name__}: {problem}"
             log.exception("%s failed unexpectedly", job.action)
         else:
-            log.info("%s finished: %s", job.action, job.progress.summary())
+            if job.progress.all_failed:  # the upstream as a whole is not working
+                status, error = FAILED, f"every item failed: {job.progress.problems[0]}"
+                log.warning("%s failed: %s", job.action, error)
+            elif job.progress.problems:
+                log.warning("%s finished: %s", job.action, job.result())
+            else:
+                log.info("%s finished: %s", job.action, job.progress.summary())
         keeper.cancel()
         await asyncio.gather(keeper, return_exceptions=True)
         await self._end(job, status, error)

@@ -44,6 +44,7 @@ class Preview:
     subject: str | None = None
     text: str | None = None
     html: str | None = None
+    note: str | None = None  # why nothing would be sent although items may be waiting (no address)
 
 
 async def send(smtp: Smtp, message: EmailMessage) -> None:

@@ -115,6 +115,9 @@ class Notifier:
         if self.smtp is None:
             raise ValueError(NO_MAIL)
         batch = await asyncio.to_thread(outbox.next_batch, self.database, user_id)
+        if not batch.email:  # nothing is queued for e-mail: say why instead
+            settings = await asyncio.to_thread(preferences.read, self.database, user_id)
+            return Preview(settings.username, 0, note=f"No e-mail: {settings.email_note}.")
         return mailer.preview(batch, self.smtp.sender, self.links)
 
     async def test(self, user_id: int) -> list[TestResult]:
@@ -123,9 +126,10 @@ class Notifier:
         settings = await asyncio.to_thread(preferences.read, self.database, user_id)
         urls = await asyncio.to_thread(preferences.channel_urls, self.database, user_id)
         batch = Batch(user_id, settings.username, settings.email, [TEST_ITEM], owner="")
-        targets = [(None, "e-mail")] if settings.email_enabled else []
+        targets = [(None, "e-mail")] if settings.email_enabled and settings.email else []
         targets += [(url, label) for _channel_id, url, label in urls]
-        results = [await self._try(label, self._send(batch, url)) for url, label in targets]
+        results = [] if settings.email else [TestResult("e-mail", False, settings.email_note)]
+        results += [await self._try(label, self._send(batch, url)) for url, label in targets]
         log.info("test notification to %s: %s", settings.username, _summary(results))
         return results
 

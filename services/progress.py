@@ -1,3 +1,5 @@
+"""How far a job is, and what happened to its items."""
+
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,6 +12,7 @@ class Progress:
     total: int | None = None
     done: int = 0
     counts: Counter = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)  # items that went wrong while the run went on
     on_change: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
     def step(self, outcome: str, items: int = 1) -> None:
@@ -17,6 +20,15 @@ class Progress:
         self.counts[outcome] += items
         if self.on_change is not None:
             self.on_change()
+
+    def failed_item(self, what: str) -> None:
+        """An item went wrong (``what``: which and why); the run goes on with the others."""
+        self.problems.append(what)
+        self.step("failed")
+
+    @property
+    def all_failed(self) -> bool:
+        return bool(self.problems) and len(self.problems) == self.done
 
     def summary(self) -> str:
         return (

@@ -38,19 +38,28 @@ class Webhook(BaseModel):
     eventType: str
     series: WebhookSeries | None = None
     episodes: list[WebhookEpisode] = []
+    isUpgrade: bool = False  # a better file for episodes that were there: never news
 
 
 def record_import(
-    database: Database, series: WebhookSeries, episodes: list[WebhookEpisode]
+    database: Database, series: WebhookSeries, episodes: list[WebhookEpisode], *, notify: bool = True
 ) -> dict[str, int]:
-    """Track each new episode of a requested show and queue one notification per requester."""
+    """Track each new episode of a requested show and queue one notification per requester whose
+    request covers its season (``notify=False``: record the episodes as known, tell nobody)."""
     with database.session() as session:
         tmdb_id = tracked_tmdb_id(session, series.tmdbId, series.tvdbId)
         if tmdb_id is None:
             return {"new": 0, "known": 0, "untracked": len(episodes)}
         new = sum(
             track_episode(
-                session, tmdb_id, series.title, e.seasonNumber, e.episodeNumber, e.title, _day(e.airDateUtc)
+                session,
+                tmdb_id,
+                series.title,
+                e.seasonNumber,
+                e.episodeNumber,
+                e.title,
+                _day(e.airDateUtc),
+                notify=notify,
             )
             is not None
             for e in episodes

@@ -13,6 +13,16 @@ class UpstreamError(Exception):
     """A call to Jellyseerr or Sonarr failed; the message says what to fix."""
 
 
+class UpstreamAnswer(UpstreamError):
+    """The upstream answered, with an error about this one thing (a 404, or a 5xx that retries did not
+    cure, e.g. Jellyseerr's 500 "Unable to retrieve series." when TMDB fails for one title): the upstream
+    as a whole works, so a sync notes the item and goes on."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class Upstream:
     """A JSON API behind an ``X-Api-Key`` header (Jellyseerr, Overseerr and Sonarr all use one)."""
 
@@ -30,13 +40,18 @@ class Upstream:
             base_url=self.url, headers={"X-Api-Key": api_key, "Accept": "application/json"}, timeout=timeout
         )
 
-    async def get(self, path: str, **params: Any) -> Any:
-        """GET a JSON document; retries transport errors and 5xx answers with exponential backoff."""
-        for attempt in range(self.retries + 1):
+    async def get(self, path: str, *, retries: int | None = None, **params: Any) -> Any:
+        """GET a JSON document; retries transport errors and 5xx answers with exponential backoff.
+
+        UpstreamError when the upstream cannot be reached or refuses the key; UpstreamAnswer when it
+        answered an error for this path."""
+        retries = self.retries if retries is None else min(retries, self.retries)
+        status, problem = 0, ""
+        for attempt in range(retries + 1):
             try:
                 response = await self.client.get(path, params=params or None)
             except httpx.TransportError as error:
-                problem = f"cannot reach {self.name} at {self.url}{path}: {_describe(error)}"
+                status, problem = 0, f"cannot reach {self.name} at {self.url}{path}: {_describe(error)}"
             else:
                 if response.status_code in (401, 403):
                     raise UpstreamError(
@@ -44,20 +59,21 @@ class Upstream:
                     )
                 if response.status_code < 500:
                     if response.is_error:
-                        detail = response.text[:200]
-                        raise UpstreamError(
-                            f"{self.name} answered {response.status_code} for {self.url}{path}: {detail}"
+                        raise UpstreamAnswer(
+                            f"{self.name} answered {response.status_code} for {path}: {_said(response)}",
+                            response.status_code,
                         )
                     try:
                         return response.json()
                     except ValueError:
                         raise UpstreamError(f"{self.name} at {self.url}{path} did not answer JSON") from None
-                problem = f"{self.name} at {self.url}{path} answered {response.status_code}"
-            if attempt < self.retries:
+                status = response.status_code
+                problem = f"{self.name} answered {status} for {path}: {_said(response)}"
+            if attempt < retries:
                 delay = 0.5 * 2**attempt
                 log.warning("%s; retrying in %.1f s", problem, delay)
                 await asyncio.sleep(delay)
-        raise UpstreamError(problem)
+        raise UpstreamAnswer(problem, status) if status else UpstreamError(problem)
 
     async def close(self) -> None:
         await self.client.aclose()
@@ -67,6 +83,17 @@ class Upstream:
 
     async def __aexit__(self, *_exc: object) -> None:
         await self.close()
+
+
+def _said(response: httpx.Response) -> str:
+    """What an error answer says: Jellyseerr's and Sonarr's JSON ``message``, else the start of the text."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200].strip() or response.reason_phrase
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return body["message"][:200]
+    return response.text[:200]
 
 
 def _describe(error: httpx.TransportError) -> str:

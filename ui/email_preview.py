@@ -25,7 +25,9 @@ class EmailPreview(ui.dialog):
         self.heading.text = f"Next e-mail to {preview.username}"
         self.details.clear()
         with self.details:
-            if not preview.items:
+            if preview.note:
+                ui.label(preview.note).mark("email-preview-note")
+            elif not preview.items:
                 ui.label("Nothing pending: no e-mail would be sent.").mark("email-preview-empty")
             else:
                 ui.label(f"To: {preview.to}").classes("text-sm")

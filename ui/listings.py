@@ -19,7 +19,20 @@ LOCAL_TIME_CELL = (
     '<q-td :props="props" :title="props.value">'
     '{{ props.value ? new Date(props.value).toLocaleString() : "—" }}</q-td>'
 )
-PRIVATE_COLUMNS = ("email",)  # shown masked to viewers
+PRIVATE_COLUMNS = ("email", "upstream_email")  # shown masked to viewers
+EMAIL_CELL = (  # a user without an address says so, and why (what Jellyseerr has instead)
+    '<q-td :props="props"><span v-if="props.value">{{ props.value }}</span>'
+    '<span v-else class="italic opacity-60" data-testid="no-address" '
+    ":title=\"props.row.upstream_email ? 'Jellyseerr has ' + props.row.upstream_email + ', which is not an "
+    "address' : ''\">no address{{ props.row.upstream_email ? ' (Jellyseerr has ' + props.row.upstream_email "
+    "+ ')' : '' }}</span></q-td>"
+)
+GONE = "props.row.removed_at || props.row.status === 'removed'"
+REMOVED_CELL = (  # users and requests gone from Jellyseerr: greyed, with a badge
+    f"<q-td :props=\"props\" :class=\"{GONE} ? 'opacity-50' : ''\">{{{{ props.value }}}}"
+    f'<q-badge v-if="{GONE}" color="grey" class="q-ml-sm" label="removed" /></q-td>'
+)
+FIRST_CELL = {"users": "username", "requests": "title"}  # where a removed row says so
 NEXT_EMAIL_CELL = (  # the admin's button on each user: what this user's next e-mail would say
     '<q-td :props="props"><q-btn flat dense no-caps icon="mail" label="Next e-mail" '
     ":aria-label=\"'Next e-mail to ' + props.row.username\" "
@@ -68,6 +81,7 @@ class ListingTable(ui.column):
         self.database = database
         self.listing = listing
         self.masked = masked  # columns this viewer sees masked (e-mail addresses, for viewers)
+        spec = LISTINGS[listing]
         columns = [
             {
                 "name": name,
@@ -76,24 +90,33 @@ class ListingTable(ui.column):
                 "sortable": True,
                 "align": "left",
             }
-            for name in LISTINGS[listing].columns
+            for name in spec.columns
+            if name not in spec.details
         ]
         pagination = {"page": 1, "rowsPerPage": per_page, "sortBy": "id", "descending": True, "rowsNumber": 0}
         with self:
-            self.search = (
-                ui.input(placeholder=hint, on_change=self.load)
-                .props(f'debounce=300 clearable outlined dense aria-label="{hint}"')
-                .classes("w-full max-w-md")
-                .mark("search")
-            )
+            with ui.row().classes("w-full items-center gap-4"):
+                self.search = (
+                    ui.input(placeholder=hint, on_change=self.load)
+                    .props(f'debounce=300 clearable outlined dense aria-label="{hint}"')
+                    .classes("w-full max-w-md")
+                    .mark("search")
+                )
+                self.removed: ui.switch | None = None
+                if spec.kept is not None:  # users and requests gone from Jellyseerr, on request
+                    self.removed = ui.switch("Show removed", on_change=self.load).mark("show-removed")
             self.table = (
                 ui.table(columns=columns, rows=[], row_key="id", pagination=pagination)
                 .props(f':rows-per-page-options="{list(ROWS_PER_PAGE)}" flat bordered')
                 .classes("w-full overflow-x-auto")
                 .mark(f"{listing}-table")
             )
-        for name in LISTINGS[listing].instants:  # shown in the viewer's own time zone, like every time
+        for name in spec.instants:  # shown in the viewer's own time zone, like every time
             self.table.add_slot(f"body-cell-{name}", LOCAL_TIME_CELL)
+        if "email" in spec.columns:
+            self.table.add_slot("body-cell-email", EMAIL_CELL)
+        if listing in FIRST_CELL:
+            self.table.add_slot(f"body-cell-{FIRST_CELL[listing]}", REMOVED_CELL)
         self.table.on("request", lambda e: self.load(e.args["pagination"]))
 
     def add_row_button(self, name: str, cell: str, on_click: Callable[[int], Awaitable[None]]) -> None:
@@ -120,6 +143,7 @@ class ListingTable(ui.column):
                 page=int(wanted["page"]),
                 per_page=int(wanted["rowsPerPage"]) or 25,
                 hidden=self.masked,
+                removed=bool(self.removed and self.removed.value),
             )
         except ValueError as error:
             ui.notify(str(error), type="warning")

@@ -55,12 +55,10 @@ class PreferencesForm(ui.column):
                     .mark("time-zone")
                 )
             self.email_enabled: ui.switch | None = None
+            self.address: ui.input | None = None
+            self.email_box = ui.column().classes("gap-1")
             if email:
-                ui.label("E-mail").classes("text-base font-medium")
-                address = settings.email or "no address"
-                self.email_enabled = ui.switch(f"E-mail to {address}", value=settings.email_enabled).mark(
-                    "email-enabled"
-                )
+                self.show_email(settings)
             ui.label("Shows").classes("text-base font-medium")
             self.mutes: dict[int, ui.switch] = {}
             if not settings.shows:
@@ -72,6 +70,29 @@ class PreferencesForm(ui.column):
                     )
             self.save_button = (
                 ui.button("Save", icon="save", on_click=self.save).props("no-caps").mark("save")
+            )
+
+    def show_email(self, settings: Preferences) -> None:
+        """The address (or why there is none), the e-mail switch, and an address an admin may give."""
+        self.address_was = settings.email if settings.email_set_by_admin else ""
+        self.email_box.clear()
+        with self.email_box:
+            ui.label("E-mail").classes("text-base font-medium")
+            if settings.email_note:
+                ui.label(settings.email_note).classes("text-sm opacity-70").mark("email-note")
+            address = settings.email or "no address: e-mail is off"
+            self.email_enabled = ui.switch(f"E-mail to {address}", value=settings.email_enabled).mark(
+                "email-enabled"
+            )
+            self.email_enabled.set_enabled(bool(settings.email))
+            self.address = (
+                ui.input("E-mail address", value=self.address_was)
+                .props(
+                    'outlined dense clearable aria-label="E-mail address" '
+                    'hint="for a user Jellyseerr has no address for; kept until it has one"'
+                )
+                .classes("w-96")
+                .mark("email-address")
             )
 
     def muted(self) -> set[int]:
@@ -89,6 +110,8 @@ class PreferencesForm(ui.column):
             changes["digest_at"] = (self.digest_at.value or "").strip()
         if self.email_enabled is not None:
             changes["email_enabled"] = bool(self.email_enabled.value)
+        if self.address is not None and (typed := (self.address.value or "").strip()) != self.address_was:
+            changes["email"] = typed
         self.save_button.disable()
         try:
             skipped = await run.io_bound(preferences.update, self.database, self.user_id, **changes)
@@ -98,6 +121,8 @@ class PreferencesForm(ui.column):
         finally:
             self.save_button.enable()
         ui.notify(f"Preferences saved{skipped_note(skipped)}", type="positive")
+        if "email" in changes:
+            self.show_email(await run.io_bound(preferences.read, self.database, self.user_id))
         if self.on_saved is not None:
             self.on_saved()
         return True

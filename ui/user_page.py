@@ -32,6 +32,10 @@ def register(database: Database, notifier: Notifier, nav: Nav) -> None:
             ui.label(f"Notifications for {settings.username}").classes("text-xl font-medium").mark(
                 "user-heading"
             )
+            if settings.removed:
+                ui.label("Removed from Jellyseerr: nothing is sent to this user.").classes(
+                    "text-sm opacity-70"
+                ).mark("user-removed")
             with ui.card().classes("w-full max-w-3xl"):
                 PreferencesForm(database, settings, email=True)
             with ui.card().classes("w-full max-w-3xl"):

@@ -111,3 +111,41 @@ async def test_a_run_another_replica_started_is_already_running_when_clicked_her
     action.release.set()
     await other.wait(job)
     assert action.runs == 1
+
+
+@pytest.fixture
+def titles(settings: Settings) -> Iterator[JellyseerrWorld]:
+    """A stand-in Jellyseerr whose answers for the titles in ``failing_titles`` are its 500 "Unable to
+    retrieve series." (TMDB failing for them); request this before ``user``."""
+    world = JellyseerrWorld()
+    with serve(create_app(world, "key")) as url:
+        settings.jellyseerr_url, settings.jellyseerr_api_key = url, "key"
+        yield world
+
+
+async def test_a_sync_with_a_failing_title_succeeds_with_its_errors_named(
+    titles: JellyseerrWorld, user: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    ada = titles.add_user("ada")
+    titles.add_request(ada, "tv", 1, "Works")
+    titles.add_request(ada, "tv", 2, "Broken")
+    titles.failing_titles.add(("tv", 2))
+    await user.open("/")
+    response = await user.http_client.post("/api/actions/sync-requests")
+    job = await finished(user, response.json()["job_id"])
+    assert job["status"] == "succeeded"
+    assert job["counts"] == {"created": 1, "failed": 1}
+    why = "request 2 (tv 2): Jellyseerr answered 500 for /api/v1/tv/2: Unable to retrieve series."
+    assert job["problems"] == [why]
+    counts = user.find(marker="action-sync-requests-counts").elements.pop()
+    await eventually(lambda: f"succeeded with 1 error: {why}" in counts.text, what="the Actions card says so")
+    assert f"sync-requests finished: 1 created, 1 failed · succeeded with 1 error: {why}" in caplog.text
+
+
+async def test_a_sync_where_every_title_fails_fails(titles: JellyseerrWorld, user: User) -> None:
+    titles.add_request(titles.add_user("ada"), "tv", 2, "Broken")
+    titles.failing_titles.add(("tv", 2))
+    response = await user.http_client.post("/api/actions/sync-requests")
+    job = await finished(user, response.json()["job_id"])
+    assert job["status"] == "failed"
+    assert job["error"].startswith("every item failed: request 1 (tv 2): Jellyseerr answered 500")

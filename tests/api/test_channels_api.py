@@ -76,6 +76,9 @@ async def test_an_admin_token_reads_and_changes_preferences_and_queued_items_fol
         "email_enabled": True,
         "channels": [],
         "shows": [{"tmdb_id": 1, "title": "Show 1", "muted": False}],
+        "email_note": "",
+        "email_set_by_admin": False,
+        "removed": False,
     }
 
     changed = await admin.put(
@@ -235,3 +238,32 @@ async def test_a_viewer_and_a_read_token_get_403_and_change_nothing(
 
         assert session.get(User, lena).notify_mode == "as_they_land"
         assert session.exec(select(Channel)).all() == []
+
+
+async def test_an_admin_gives_an_address_to_a_user_jellyseerr_has_none_for(
+    admin: httpx.AsyncClient, database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A Jellyfin user's name in Jellyseerr's ``email`` is no address: the API says so, refuses another
+    non-address, and takes one an admin gives; the next e-mail preview then has somebody to go to."""
+    caplog.set_level(logging.INFO, logger="airdate.audit")
+    (mark,) = make_users(database, 1, prefix="mark")
+    with database.engine.begin() as connection:  # as a sync leaves a Jellyfin user without an address
+        connection.exec_driver_sql(f"UPDATE users SET email = '', upstream_email = 'mark' WHERE id = {mark}")
+    shown = (await admin.get(f"/api/users/{mark}/preferences")).json()
+    assert (shown["email"], shown["email_note"]) == (
+        "",
+        "no e-mail address (Jellyseerr has 'mark', which is not one)",
+    )
+    preview = (await admin.get(f"/api/users/{mark}/next-email")).json()
+    assert (preview["items"], preview["note"]) == (
+        0,
+        "No e-mail: no e-mail address (Jellyseerr has 'mark', which is not one).",
+    )
+    refused = await admin.put(f"/api/users/{mark}/preferences", json={"email": "mark"})
+    assert (refused.status_code, refused.json()["detail"]) == (422, "'mark' is not an e-mail address")
+    given = await admin.put(f"/api/users/{mark}/preferences", json={"email": "mark@lumon.example"})
+    assert given.status_code == 200, given.text
+    kept = given.json()["preferences"]
+    assert (kept["email"], kept["email_set_by_admin"]) == ("mark@lumon.example", True)
+    assert kept["email_note"].startswith("set by an admin")
+    assert any("changed email of user" in line for line in audit_lines(caplog))

@@ -1,13 +1,16 @@
 """POST /webhooks/jellyseerr with the payload Jellyseerr's webhook agent sends (its default template),
 and the scheduled sync that needs no click at all."""
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from nicegui.testing import User
 from sqlmodel import select
 
 from application import Airdate
+from data.jellyseerr import seasons_of
 from data.models import MediaRequest, RequestStatus
 from settings import Settings
 from standins.jellyseerr import DECLINED, JellyseerrWorld, create_app
@@ -128,3 +131,44 @@ async def test_the_scheduled_sync_picks_up_a_new_request_without_a_click(airdate
         finally:
             output = server.stop()
     assert "sync-requests started by the schedule" in output
+
+
+JELLYSEERR = Path(__file__).resolve().parents[1] / "fixtures" / "upstream" / "jellyseerr"
+HOOKS = sorted(path.stem for path in JELLYSEERR.glob("webhook_*.json"))
+
+
+@pytest.fixture
+def recorded(settings: Settings) -> Iterator[JellyseerrWorld]:
+    """Jellyseerr's answers as its source writes them (request 41: Mark, season 2 of Severance)."""
+    world = JellyseerrWorld.recorded(JELLYSEERR)
+    with serve(create_app(world, "key")) as url:
+        settings.jellyseerr_url, settings.jellyseerr_api_key = url, "key"
+        yield world
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+async def test_every_payload_of_jellyseerrs_default_template_is_understood(
+    recorded: JellyseerrWorld, user: User, airdate: Airdate, hook: str
+) -> None:
+    body = json.loads((JELLYSEERR / f"{hook}.json").read_text())
+    if body["request"] is not None and not any(
+        r["id"] == int(body["request"]["request_id"]) for r in recorded.requests
+    ):
+        # each payload is a snapshot of its own moment: its request joins the listing, shaped like 41
+        recorded.requests.append({**recorded.requests[-1], "id": int(body["request"]["request_id"])})
+    response = await user.http_client.post("/webhooks/jellyseerr", json=body)
+    assert response.status_code == 200, response.text
+    if body["request"] is None:  # the test button, an issue
+        assert stored(airdate) == []
+    else:
+        request_id = int(body["request"]["request_id"])
+        assert [row[0] for row in stored(airdate)] == [request_id]
+        with airdate.database.session() as session:
+            request = session.exec(select(MediaRequest)).one()
+            assert seasons_of(session, request.id) == [
+                int(s["seasonNumber"]) for s in _seasons(recorded, request_id)
+            ]
+
+
+def _seasons(world: JellyseerrWorld, request_id: int) -> list[dict]:
+    return next(r for r in world.requests if r["id"] == request_id)["seasons"]

@@ -56,6 +56,14 @@ async def test_the_preview_is_the_email_that_is_then_sent(user: User, airdate: A
 async def test_nothing_pending_and_unknown_users(user: User, airdate: Airdate) -> None:
     (vic,) = make_users(airdate.database, 1, prefix="vic")
     empty = (await user.http_client.get(f"/api/users/{vic}/next-email")).json()
-    assert empty == {"username": "vic0", "items": 0, "to": None, "subject": None, "text": None, "html": None}
+    assert empty == {
+        "username": "vic0",
+        "items": 0,
+        "to": None,
+        "subject": None,
+        "text": None,
+        "html": None,
+        "note": None,
+    }
     missing = await user.http_client.get("/api/users/999999/next-email")
     assert missing.status_code == 404 and missing.json()["detail"] == "no user with id 999999"

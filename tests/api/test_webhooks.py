@@ -83,7 +83,7 @@ async def test_a_download_of_a_tracked_show_notifies_each_requester_once(
     make_tracked_show(airdate.database, tmdb_id=91003, requesters=3)
     response = await post(user, download((1, 1), (1, 2)))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "new": 2, "known": 0, "untracked": 0}
+    assert response.json() == {"status": "ok", "upgrade": False, "new": 2, "known": 0, "untracked": 0}
     assert counts(airdate) == (2, 6)
     again = await post(user, download((1, 1), (1, 2)))  # Sonarr retries
     assert again.json()["new"] == 0 and again.json()["known"] == 2
@@ -104,7 +104,7 @@ async def test_a_show_is_matched_by_tvdb_id_too(webhook_env: None, user: User, a
 
 async def test_a_show_nobody_tracks_stores_nothing(webhook_env: None, user: User, airdate: Airdate) -> None:
     response = await post(user, download((1, 1)))
-    assert response.json() == {"status": "ok", "new": 0, "known": 0, "untracked": 1}
+    assert response.json() == {"status": "ok", "upgrade": False, "new": 0, "known": 0, "untracked": 1}
     assert counts(airdate) == (0, 0)
 
 

@@ -107,7 +107,13 @@ def test_existing_data_without_counters_is_counted_on_first_start(database: Data
         connection.execute(text("DROP TABLE log_entries"))
         connection.execute(text("ALTER TABLE notifications DROP COLUMN claimed_by"))
         connection.execute(text("ALTER TABLE notifications DROP COLUMN channel_id"))
-        for column in ("notify_mode", "digest_at", "time_zone", "email_enabled"):
+        on_users = " ON users" if connection.dialect.name == "postgresql" else ""
+        for trigger in ("insert", "delete", "update"):  # they read removed_at
+            connection.execute(text(f"DROP TRIGGER count_users_{trigger}{on_users}"))
+        connection.execute(text("DROP TABLE request_seasons"))
+        for column in ("notify_mode", "digest_at", "time_zone", "email_enabled", "upstream_email"):
+            connection.execute(text(f"ALTER TABLE users DROP COLUMN {column}"))
+        for column in ("email_set_by_admin", "removed_at"):
             connection.execute(text(f"ALTER TABLE users DROP COLUMN {column}"))
         connection.execute(text("DROP TABLE muted_shows"))
         connection.execute(text("DROP TABLE channels"))
@@ -117,8 +123,6 @@ def test_existing_data_without_counters_is_counted_on_first_start(database: Data
         connection.execute(  # empty, and one row per counter as back then
             text("CREATE TABLE stats_counters (name VARCHAR PRIMARY KEY, value INTEGER NOT NULL)")
         )
-        on_table = " ON users" if connection.dialect.name == "postgresql" else ""
-        connection.execute(text(f"DROP TRIGGER count_users_insert{on_table}"))
         connection.execute(text("DROP TABLE alembic_version"))
     reopened = Database(str(database.url))
     schema.upgrade(reopened)

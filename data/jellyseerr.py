@@ -1,0 +1,157 @@
+"""Writing what Jellyseerr (or Overseerr) says: users and requests upserted by their Jellyseerr id, the
+seasons a request asks for, and what a complete listing no longer has marked removed.
+
+Each function takes a session and leaves committing to the caller (one item, one transaction).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from .addresses import address_or_none
+from .clock import utcnow
+from .models import MediaRequest, RequestSeason, RequestStatus, User
+from .upsert import upsert
+
+CHUNK = 500  # ids per statement when marking removals
+
+
+@dataclass(frozen=True)
+class UpstreamUser:
+    jellyseerr_id: int
+    name: str
+    email: str | None  # Jellyseerr's ``email`` field as it came; None: the listing did not include it
+
+
+@dataclass(frozen=True)
+class UpstreamRequest:
+    jellyseerr_id: int
+    media_type: str
+    title: str
+    tmdb_id: int
+    tvdb_id: int | None
+    status: RequestStatus
+    seasons: tuple[int, ...]  # () for a movie
+
+
+def merge_user(session: Session, user: UpstreamUser) -> tuple[int, str]:
+    """Create or update the user with this Jellyseerr id in one atomic statement (two syncs at once end
+    with one row and no error); (user id, what happened: created, updated or unchanged).
+
+    The address Airdate mails is Jellyseerr's ``email`` when that is an address; otherwise an address an
+    admin set stays, and without one the user has none."""
+    before = session.exec(select(User).where(User.jellyseerr_id == user.jellyseerr_id)).first()
+    wanted: dict = {"username": user.name, "removed_at": None}
+    if user.email is not None:
+        address = address_or_none(user.email)
+        wanted["upstream_email"] = user.email
+        if address is not None:
+            wanted |= {"email": address, "email_set_by_admin": False}
+        elif before is None or not before.email_set_by_admin:
+            wanted |= {"email": "", "email_set_by_admin": False}
+    if before is not None and all(getattr(before, key) == value for key, value in wanted.items()):
+        return before.id, "unchanged"  # type: ignore[return-value]
+    if before is None:
+        wanted.setdefault("email", "")
+    values = {"jellyseerr_id": user.jellyseerr_id, **wanted, "created_at": utcnow()}
+    row = upsert(
+        session,
+        User.__table__,  # type: ignore[attr-defined]
+        values,
+        keys=("jellyseerr_id",),
+        insert_only=("created_at",),
+        returning=("id",),
+    )
+    assert row is not None
+    return row.id, "created" if before is None else "updated"
+
+
+def merge_request(session: Session, request: UpstreamRequest, requester_id: int) -> str:
+    """Create or update the request with this Jellyseerr id, and the seasons it asks for; what happened."""
+    wanted = {
+        "media_type": request.media_type,
+        "title": request.title,
+        "tmdb_id": request.tmdb_id,
+        "tvdb_id": request.tvdb_id,
+        "status": request.status,
+        "requester_id": requester_id,
+    }
+    before = session.exec(
+        select(MediaRequest).where(MediaRequest.jellyseerr_id == request.jellyseerr_id)
+    ).first()
+    seasons_before = set() if before is None else set(seasons_of(session, before.id))  # type: ignore[arg-type]
+    if (
+        before is not None
+        and all(getattr(before, key) == value for key, value in wanted.items())
+        and seasons_before == set(request.seasons)
+    ):
+        return "unchanged"
+    values = {"jellyseerr_id": request.jellyseerr_id, **wanted, "created_at": utcnow()}
+    row = upsert(
+        session,
+        MediaRequest.__table__,  # type: ignore[attr-defined]
+        values,
+        keys=("jellyseerr_id",),
+        insert_only=("created_at",),
+        returning=("id",),
+    )
+    assert row is not None
+    if seasons_before != set(request.seasons):
+        session.execute(delete(RequestSeason).where(col(RequestSeason.request_id) == row.id))
+        session.add_all(RequestSeason(request_id=row.id, season=season) for season in sorted(request.seasons))
+        session.flush()
+    return "created" if before is None else "updated"
+
+
+def seasons_of(session: Session, request_id: int) -> list[int]:
+    query = select(RequestSeason.season).where(RequestSeason.request_id == request_id)
+    return sorted(session.exec(query.order_by(col(RequestSeason.season))).all())
+
+
+def remove_users_missing_from(session: Session, listed: Iterable[int], now: datetime | None = None) -> int:
+    """Mark removed the users from Jellyseerr that a complete listing did not have; how many."""
+    present = session.exec(
+        select(User.id, User.jellyseerr_id).where(
+            col(User.jellyseerr_id).is_not(None), col(User.removed_at).is_(None)
+        )
+    ).all()
+    gone = _missing(present, listed)
+    for chunk in _chunks(gone):
+        session.execute(update(User).where(col(User.id).in_(chunk)).values(removed_at=now or utcnow()))
+    return len(gone)
+
+
+def remove_requests_missing_from(session: Session, listed: Iterable[int]) -> int:
+    """Mark removed the requests from Jellyseerr that a complete listing did not have; how many."""
+    present = session.exec(
+        select(MediaRequest.id, MediaRequest.jellyseerr_id).where(
+            col(MediaRequest.jellyseerr_id).is_not(None), MediaRequest.status != RequestStatus.REMOVED
+        )
+    ).all()
+    gone = _missing(present, listed)
+    for chunk in _chunks(gone):
+        session.execute(
+            update(MediaRequest).where(col(MediaRequest.id).in_(chunk)).values(status=RequestStatus.REMOVED)
+        )
+    return len(gone)
+
+
+def users_without_address(session: Session) -> int:
+    """How many users from Jellyseerr, not removed, Airdate has no e-mail address for."""
+    query = select(User.id).where(
+        col(User.jellyseerr_id).is_not(None), col(User.removed_at).is_(None), User.email == ""
+    )
+    return len(session.exec(query).all())
+
+
+def _missing(present: Sequence[tuple[int | None, int | None]], listed: Iterable[int]) -> list[int]:
+    seen = set(listed)
+    return [row_id for row_id, upstream_id in present if upstream_id not in seen and row_id is not None]
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
