@@ -38,8 +38,8 @@ class UpstreamRequest:
 
 
 def merge_user(session: Session, user: UpstreamUser) -> tuple[int, str]:
-    """Create or update the user with this Jellyseerr id in one atomic statement (two syncs at once end
-    with one row and no error); (user id, what happened: created, updated or unchanged).
+    """Create or update the user with this Jellyseerr id; (user id, what happened: created, updated or
+    unchanged).
 
     The address Airdate mails is Jellyseerr's ``email`` when that is an address; otherwise an address an
     admin set stays, and without one the user has none."""
@@ -56,17 +56,8 @@ def merge_user(session: Session, user: UpstreamUser) -> tuple[int, str]:
         return before.id, "unchanged"  # type: ignore[return-value]
     if before is None:
         wanted.setdefault("email", "")
-    values = {"jellyseerr_id": user.jellyseerr_id, **wanted, "created_at": utcnow()}
-    row = upsert(
-        session,
-        User.__table__,  # type: ignore[attr-defined]
-        values,
-        keys=("jellyseerr_id",),
-        insert_only=("created_at",),
-        returning=("id",),
-    )
-    assert row is not None
-    return row.id, "created" if before is None else "updated"
+    row_id = _upsert(session, User, user.jellyseerr_id, wanted)
+    return row_id, "created" if before is None else "updated"
 
 
 def merge_request(session: Session, request: UpstreamRequest, requester_id: int) -> str:
@@ -89,19 +80,10 @@ def merge_request(session: Session, request: UpstreamRequest, requester_id: int)
         and seasons_before == set(request.seasons)
     ):
         return "unchanged"
-    values = {"jellyseerr_id": request.jellyseerr_id, **wanted, "created_at": utcnow()}
-    row = upsert(
-        session,
-        MediaRequest.__table__,  # type: ignore[attr-defined]
-        values,
-        keys=("jellyseerr_id",),
-        insert_only=("created_at",),
-        returning=("id",),
-    )
-    assert row is not None
+    row_id = _upsert(session, MediaRequest, request.jellyseerr_id, wanted)
     if seasons_before != set(request.seasons):
-        session.execute(delete(RequestSeason).where(col(RequestSeason.request_id) == row.id))
-        session.add_all(RequestSeason(request_id=row.id, season=season) for season in sorted(request.seasons))
+        session.execute(delete(RequestSeason).where(col(RequestSeason.request_id) == row_id))
+        session.add_all(RequestSeason(request_id=row_id, season=season) for season in sorted(request.seasons))
         session.flush()
     return "created" if before is None else "updated"
 
@@ -145,6 +127,20 @@ def users_without_address(session: Session) -> int:
         col(User.jellyseerr_id).is_not(None), col(User.removed_at).is_(None), User.email == ""
     )
     return len(session.exec(query).all())
+
+
+def _upsert(
+    session: Session, model: type[User] | type[MediaRequest], jellyseerr_id: int, wanted: dict
+) -> int:
+    """Insert or update the row with this Jellyseerr id in one atomic statement (two syncs at once end
+    with one row and no error); its id."""
+    values = {"jellyseerr_id": jellyseerr_id, **wanted, "created_at": utcnow()}
+    table = model.__table__  # type: ignore[attr-defined]
+    row = upsert(
+        session, table, values, keys=("jellyseerr_id",), insert_only=("created_at",), returning=("id",)
+    )
+    assert row is not None
+    return row.id
 
 
 def _missing(present: Sequence[tuple[int | None, int | None]], listed: Iterable[int]) -> list[int]:

@@ -1,7 +1,6 @@
 """What Jellyseerr as it is looks like in the console, in Chromium: a Jellyfin user without an address
 (and an admin giving them one), a season-2 requester's next e-mail, and a request deleted in Jellyseerr."""
 
-import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ from playwright.async_api import Browser, Page, expect
 from standins.jellyseerr import JellyseerrWorld, create_app
 from standins.smtp import Sink, start_sink
 
+from ..utils.actions import run_action
 from ..utils.mailing import sending_server
 from ..utils.server import Server
 from ..utils.standins import serve
@@ -47,11 +47,7 @@ def sink() -> Iterator[tuple[Sink, int]]:
 
 
 async def act(client: httpx.AsyncClient, action: str) -> None:
-    job = (await client.post(f"/api/actions/{action}")).json()
-    async with asyncio.timeout(20):
-        while job["status"] == "running":
-            await asyncio.sleep(0.05)
-            job = (await client.get(f"/api/jobs/{job['id']}")).json()
+    job = await run_action(client, action)
     assert job["status"] == "succeeded", job
 
 

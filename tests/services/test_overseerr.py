@@ -2,7 +2,6 @@
 a real Airdate syncs from it, Sonarr's webhook lands an episode, and exactly the requesters of that
 season get an e-mail."""
 
-import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from standins.jellyseerr import JellyseerrWorld, create_app
 from standins.smtp import Sink
 
+from ..utils.actions import run_action
 from ..utils.mailing import sending_server
 from ..utils.server import Server
 from ..utils.standins import serve
@@ -36,22 +36,13 @@ def airdate(airdate_env: str, overseerr: str, sink: tuple[Sink, int]) -> Iterato
     server.stop()
 
 
-async def run(client: httpx.AsyncClient, action: str) -> dict:
-    job = (await client.post(f"/api/actions/{action}")).json()
-    async with asyncio.timeout(20):
-        while job["status"] == "running":
-            await asyncio.sleep(0.05)
-            job = (await client.get(f"/api/jobs/{job['id']}")).json()
-    return job
-
-
 async def test_overseerr_plex_users_are_synced_and_told_of_the_season_they_asked_for(
     airdate: Server, sink: tuple[Sink, int]
 ) -> None:
     mailbox, _ = sink
     async with httpx.AsyncClient(base_url=airdate.url, timeout=10) as client:
-        users = await run(client, "sync-users")
-        requests = await run(client, "sync-requests")
+        users = await run_action(client, "sync-users")
+        requests = await run_action(client, "sync-requests")
         assert (users["status"], users["counts"]) == ("succeeded", {"created": 3})
         assert (requests["status"], requests["counts"]) == ("succeeded", {"created": 5})
         names = {row[0] for row in airdate.query("SELECT username FROM users")}

@@ -1,9 +1,21 @@
-"""Actions whose pace a test sets."""
+"""Actions whose pace a test sets, and running one through the REST API."""
 
 import asyncio
 from dataclasses import dataclass, field
 
+import httpx
+
 from services.progress import Progress
+
+
+async def run_action(client: httpx.AsyncClient, action: str, within: float = 20) -> dict:
+    """Start ``action`` through the REST API and poll its job until it ends, as a program would."""
+    job = (await client.post(f"/api/actions/{action}")).json()
+    async with asyncio.timeout(within):
+        while job["status"] == "running":
+            await asyncio.sleep(0.05)
+            job = (await client.get(f"/api/jobs/{job['id']}")).json()
+    return job
 
 
 @dataclass
