@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from nicegui import app, run
 from nicegui.client import Client
@@ -42,7 +43,7 @@ from data.announcements import ChangeListener
 from live import Hub, LiveFeed, LiveSources, LogRelay, Trends, hide_slow_reader_tracebacks, metrics
 from live.latest import LatestNotifications
 from live.samples import Samples
-from services.access import Access, AccessError
+from services.access import Access, AccessError, RefusalLog
 from services.actions import SCHEDULED_SYNC, Upstreams, build_actions
 from services.jobs import SCHEDULE, Jobs
 from services.links import Links
@@ -179,6 +180,7 @@ def _identities(settings: Settings, access: Access) -> Identities:
         proxies=proxies,
         auth_header=settings.auth_header,
         auth_none=settings.auth == "none",
+        public_host=urlsplit(settings.public_url).hostname or "",
     )
 
 
@@ -240,7 +242,15 @@ def _routes(airdate: Airdate) -> None:
     app.include_router(notifications.create_router(airdate.database, policy))
     app.include_router(channels.create_router(airdate.database, airdate.notifier, policy))
     app.include_router(unsubscribe.create_router(airdate.database, policy))
-    auth = webhooks.WebhookAuth(settings.webhook_username, settings.webhook_password, settings.webhook_secret)
+    auth = webhooks.WebhookAuth(
+        settings.webhook_username,
+        settings.webhook_password,
+        settings.webhook_secret,
+        exposed=settings.host not in LOOPBACK_HOSTS or bool(airdate.identities.proxies.networks),
+        local_hosts=airdate.identities.local_hosts,
+    )
+    for warning in auth.warnings():
+        log.warning(warning)
     app.include_router(webhooks.create_router(airdate.database, auth, policy))
     app.include_router(jellyseerr_webhook.create_router(airdate.database, _upstreams(settings), policy))
     describe_api(app, policy)
@@ -315,6 +325,7 @@ def _lifecycle(airdate: Airdate) -> None:
     database.on_commit(partial(_committed_here, feed, listener))
     app.timer(settings.stats_interval, feed.tick)
     app.timer(1.0, revoked.check)
+    app.timer(RefusalLog.PERIOD, airdate.access.flush_log, immediate=False)
     app.timer(hub.readers.tend_interval, hub.readers.tend)
     app.timer(1.0, airdate.live.warm_up, once=True)
     _on_one_replica(airdate)

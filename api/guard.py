@@ -28,11 +28,29 @@ from .identities import Identities, TrustedProxies
 from .policy import AccessPolicy, Need
 
 MAX_BODY = 1024 * 1024
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",  # NiceGUI's page bootstrap; Vue compiles templates
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",  # the page's websocket and fetches, to this origin only
+        "frame-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
 SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"same-origin"),
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
 )
+HSTS = (b"strict-transport-security", b"max-age=31536000")  # only over HTTPS
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REPLICA_COOKIE = "airdate_replica"
 REPLICA_HEADER = "x-airdate-replica"
@@ -101,6 +119,8 @@ class Guard:
             return None
         if how == "proxy-unknown" and need != Need.OPEN:
             return problem(403, "the authenticating proxy vouches for a user who has no Airdate account")
+        if how == "proxy-ambiguous":
+            return problem(400, "the authenticating proxy's user header came more than once")
         if need != Need.OPEN and principal is None:
             if scope["type"] == "http" and _wants_page(scope, headers):
                 return redirect(f"/login?next={quote(_path_with_query(scope), safe='/')}")
@@ -109,7 +129,8 @@ class Guard:
             return problem(403, f"{principal.describe()} may not do this: it needs an admin")
         if how == "bearer" and need != Need.OPEN and not self.policy.rule_for(scope["path"]).tokens:
             return problem(403, "API tokens are for the API; sign in to use the console")
-        writes = scope["type"] == "http" and scope["method"] in WRITES and how in ("cookie", "local")
+        # every credential a browser sends by itself (its cookie, a proxy's sign-in, this machine)
+        writes = scope["type"] == "http" and scope["method"] in WRITES and how in ("cookie", "local", "proxy")
         if writes and not same_origin(headers, allow_missing=how == "local"):
             return problem(403, "cross-site request refused: it must come from the console's own pages")
         return None
@@ -171,7 +192,7 @@ def with_security_headers(send: Send, *, https: bool, extra: tuple[tuple[bytes, 
     async def sending(message: Message) -> None:
         if message["type"] == "http.response.start":
             headers = MutableHeaders(scope=message)
-            for name, value in (*SECURITY_HEADERS, *extra):
+            for name, value in (*SECURITY_HEADERS, *((HSTS,) if https else ()), *extra):
                 if name.decode() not in headers:
                     headers.raw.append((name, value))
             headers.raw[:] = [

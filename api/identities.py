@@ -20,7 +20,38 @@ from services.access import LOCAL, Access, Principal, fingerprint
 SESSION_COOKIE = "airdate_session"
 CACHE_SECONDS = 1.0
 CACHE_SIZE = 10_000
-LOOPBACK = ("127.", "::1", "localhost")
+FORWARDING = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip")
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def is_loopback(address: str) -> bool:
+    """127.0.0.0/8, ::1 (also as ::ffff:127.x) or ``localhost``."""
+    if address == "localhost":
+        return True
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        parsed = parsed.ipv4_mapped
+    return parsed.is_loopback
+
+
+def host_name(host: str) -> str:
+    """A Host header's name without its port: ``localhost:8080`` → ``localhost``, ``[::1]`` → ``::1``."""
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def is_direct_and_local(peer: str, headers: Headers, allowed_hosts: frozenset[str]) -> bool:
+    """A request from a program on this machine, for this machine: the peer is loopback, nothing
+    forwarded it (any forwarding header means a proxy may be relaying the world), and it asks for a
+    loopback host name (or the public URL's host), which a page elsewhere cannot (DNS rebinding)."""
+    if not is_loopback(peer) or any(name in headers for name in FORWARDING):
+        return False
+    name = host_name(headers.get("host", "")).lower()
+    return name in allowed_hosts or is_loopback(name) or name.endswith(".localhost")
 
 
 class TrustedProxies:
@@ -51,11 +82,13 @@ class Identities:
         proxies: TrustedProxies,
         auth_header: str = "",
         auth_none: bool = False,
+        public_host: str = "",
     ) -> None:
         self.access = access
         self.proxies = proxies
         self.auth_header = auth_header.lower()
         self.auth_none = auth_none
+        self.local_hosts = LOOPBACK_NAMES | ({public_host.lower()} if public_host else set())
         self._cache: dict[str, tuple[float, Principal | None]] = {}
 
     async def resolve(self, scope: Scope, headers: Headers, *, tokens: bool) -> tuple[Principal | None, str]:
@@ -70,6 +103,8 @@ class Identities:
             return await self._lookup("token", values[0], self.access.token), "bearer"
         peer = scope["state"]["peer"]
         if self.auth_header and self.auth_header in headers and peer in self.proxies:
+            if len(headers.getlist(self.auth_header)) > 1:  # which one would the proxy have meant?
+                return None, "proxy-ambiguous"
             user = headers[self.auth_header]
             principal = await self._lookup("proxy", user, self.access.proxy_user)
             return principal, "proxy" if principal else "proxy-unknown"
@@ -89,8 +124,7 @@ class Identities:
     async def _local(self, peer: str, headers: Headers) -> bool:
         if self.auth_none:
             return True
-        direct = peer.startswith(LOOPBACK) and "x-forwarded-for" not in headers and "forwarded" not in headers
-        if not direct:  # a proxy on this machine may be forwarding the world: that needs an account
+        if not is_direct_and_local(peer, headers, self.local_hosts):
             return False
         has_accounts = await self._lookup(
             "accounts", "", lambda _: LOCAL if self.access.has_accounts() else None

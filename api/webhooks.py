@@ -15,6 +15,7 @@ from data import Database
 from services.sonarr import IMPORT_EVENTS, Webhook, record_import
 
 from .bodies import inline_schema, read_json
+from .identities import is_direct_and_local
 from .policy import AccessPolicy, Need
 
 log = logging.getLogger("airdate.webhooks")
@@ -39,10 +40,32 @@ class WebhookAuth:
     username: str = ""
     password: str = ""
     secret: str = ""
+    exposed: bool = False  # reachable beyond this machine (listening beyond loopback, or behind a proxy)
+    local_hosts: frozenset[str] = frozenset()  # the host names a request from this machine may use
 
     @property
     def configured(self) -> bool:
         return bool(self.secret or (self.username and self.password))
+
+    def warnings(self) -> list[str]:
+        """What to say at start: a webhook reachable from elsewhere but not protected, or credentials
+        Sonarr cannot send (it writes them in ISO-8859-1, and a character beyond that as ``?``)."""
+        said = []
+        if self.exposed and not self.configured:
+            said.append(
+                "the Sonarr webhook has no secret and Airdate is reachable beyond this machine: it refuses "
+                "every delivery until you set AIRDATE_WEBHOOK_SECRET (or AIRDATE_WEBHOOK_USERNAME and "
+                "AIRDATE_WEBHOOK_PASSWORD)"
+            )
+        try:
+            f"{self.username}:{self.password}".encode("latin-1")
+        except UnicodeEncodeError:
+            said.append(
+                "AIRDATE_WEBHOOK_USERNAME / AIRDATE_WEBHOOK_PASSWORD hold a character Sonarr cannot send "
+                "(it sends ISO-8859-1, and '?' for anything else): Sonarr's deliveries will be refused; "
+                "choose letters from Western European alphabets, or use AIRDATE_WEBHOOK_SECRET"
+            )
+        return said
 
 
 def create_router(database: Database, auth: WebhookAuth, policy: AccessPolicy) -> APIRouter:
@@ -51,8 +74,9 @@ def create_router(database: Database, auth: WebhookAuth, policy: AccessPolicy) -
 
     def authenticate(request: Request) -> None:
         if not auth.configured:
-            if is_loopback(request.state.peer):
-                return  # a Sonarr on this machine, and nobody else can reach us without a proxy
+            local = is_direct_and_local(request.state.peer, request.headers, auth.local_hosts)
+            if local and not auth.exposed:
+                return  # a Sonarr on this machine, and nobody else can reach us
             raise HTTPException(
                 503,
                 "the Sonarr webhook is not set up for other machines: set AIRDATE_WEBHOOK_SECRET, "
@@ -127,10 +151,6 @@ def _basic_matches(header: str | None, auth: WebhookAuth) -> bool:
 def _equal(given: str, expected: str) -> bool:
     """Constant-time, and for any text (``compare_digest`` refuses non-ASCII ``str``: that was a 500)."""
     return secrets.compare_digest(given.encode(), expected.encode())
-
-
-def is_loopback(address: str) -> bool:
-    return address.startswith(("127.", "::1")) or address == "localhost"
 
 
 def _reason(error: ValidationError) -> str:

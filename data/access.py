@@ -5,14 +5,16 @@ Secrets never reach this module in clear: it stores and looks up the hashes that
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import case, delete, func, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from .db import Database
-from .models import Account, ApiToken, LoginFailure, LoginSession, Role
+from .models import Account, ApiToken, LoginSession, Role, SignInAttempts
 
 
 class AlreadyExists(ValueError):
@@ -163,36 +165,121 @@ def touch_token(database: Database, token_id: int, now: datetime) -> None:
         session.commit()
 
 
-# Failed sign-ins
+# Sign-in attempts
 
 
-def record_failure(database: Database, username: str, address: str, at: datetime) -> None:
+@dataclass(frozen=True)
+class Attempts:
+    username: str
+    address: str  # "*": from every address together
+    first_at: datetime
+    count: int
+
+
+def count_attempt(
+    database: Database, username: str, address: str, now: datetime, window: timedelta
+) -> Attempts:
+    """Count one more attempt for (name, address) in one atomic statement, in a window that starts anew
+    once it is ``window`` old; the count including this one."""
+    table = SignInAttempts.__table__  # type: ignore[attr-defined]
+    fresh = table.c.first_at < now - window
+    with database.engine.begin() as connection:
+        dialect = {"sqlite": sqlite, "postgresql": postgresql}[connection.dialect.name]
+        statement = dialect.insert(table).values(username=username, address=address, first_at=now, count=1)
+        statement = statement.on_conflict_do_update(
+            index_elements=["username", "address"],
+            set_={
+                "count": case((fresh, 1), else_=table.c.count + 1),
+                "first_at": case((fresh, now), else_=table.c.first_at),
+            },
+        )
+        row = connection.execute(statement.returning(table.c.first_at, table.c.count)).one()
+    return Attempts(username, address, row.first_at, row.count)
+
+
+def take_turn(
+    database: Database, username: str, now: datetime, gap: timedelta, wait: timedelta
+) -> datetime | None:
+    """The moment this try for ``username`` may be checked: one every ``gap`` for the name; None (and
+    nothing taken) when that would be more than ``wait`` away. A compare-and-set on the name's row, so
+    two processes never take the same turn."""
+    table = SignInAttempts.__table__  # type: ignore[attr-defined]
+    row = (table.c.username == username) & (table.c.address == "*")
+    for _ in range(20):
+        with database.engine.begin() as connection:
+            taken = connection.execute(select(table.c.next_at).where(row)).scalar_one_or_none()
+            turn = max(taken or now, now)
+            if turn > now + wait:
+                return None
+            same = table.c.next_at.is_(None) if taken is None else table.c.next_at == taken
+            if connection.execute(update(table).where(row, same).values(next_at=turn + gap)).rowcount:
+                return turn
+    return None  # taken by others twenty times in a row: plenty of tries right now
+
+
+def forgive(database: Database, username: str, address: str) -> None:
+    """After a successful sign-in, that address's tries for the name no longer count."""
     with database.session() as session:
-        session.add(LoginFailure(username=username, address=address, at=at))
+        session.exec(
+            delete(SignInAttempts).where(
+                col(SignInAttempts.username) == username, col(SignInAttempts.address) == address
+            )
+        )
         session.commit()
 
 
-def failures_since(
-    database: Database, username: str, address: str, since: datetime
-) -> tuple[list[datetime], list[datetime]]:
-    """Times of recent failures for this user name, and for this client address, oldest first."""
+def attempts_since(database: Database, since: datetime, at_least: int) -> list[Attempts]:
+    """Counts of the current windows with ``at_least`` tries (the locks an admin may look at)."""
     with database.session() as session:
-        recent = select(LoginFailure.at).where(LoginFailure.at > since).order_by(LoginFailure.at)
-        by_name = list(session.exec(recent.where(LoginFailure.username == username)).all())
-        by_address = list(session.exec(recent.where(LoginFailure.address == address)).all())
-        return by_name, by_address
+        rows = session.exec(
+            select(SignInAttempts)
+            .where(SignInAttempts.first_at > since, SignInAttempts.count >= at_least)
+            .order_by(col(SignInAttempts.username), col(SignInAttempts.address))
+        ).all()
+        return [Attempts(r.username, r.address, r.first_at, r.count) for r in rows]
 
 
-def forget_failures_of(database: Database, username: str) -> None:
-    """After a successful sign-in that name's earlier failures no longer count."""
+def clear_attempts(database: Database, username: str, address: str | None = None) -> int:
+    """Forget the tries for a name (from one address, or from all); how many counts were dropped."""
     with database.session() as session:
-        session.exec(delete(LoginFailure).where(col(LoginFailure.username) == username))
+        query = delete(SignInAttempts).where(col(SignInAttempts.username) == username)
+        if address is not None:
+            query = query.where(col(SignInAttempts.address) == address)
+        dropped = session.exec(query).rowcount
         session.commit()
+        return dropped
 
 
-def prune(database: Database, now: datetime, failures_before: datetime) -> None:
-    """Drop expired sessions and failures too old to count."""
+def prune(database: Database, now: datetime, attempts_before: datetime) -> None:
+    """Drop expired sessions and attempt counts too old to count."""
     with database.session() as session:
         session.exec(delete(LoginSession).where(col(LoginSession.expires_at) <= now))
-        session.exec(delete(LoginFailure).where(col(LoginFailure.at) < failures_before))
+        session.exec(delete(SignInAttempts).where(col(SignInAttempts.first_at) < attempts_before))
         session.commit()
+
+
+def end_sessions_of(database: Database, username: str, keep: int | None = None) -> int:
+    """End every session of the account but ``keep`` (the one making the change); how many ended."""
+    with database.session() as session:
+        account = session.exec(select(Account).where(Account.username == username)).first()
+        if account is None:
+            return 0
+        query = delete(LoginSession).where(col(LoginSession.account_id) == account.id)
+        if keep is not None:
+            query = query.where(col(LoginSession.id) != keep)
+        ended = session.exec(query).rowcount
+        session.commit()
+        return ended
+
+
+def session_principal(
+    database: Database, session_id: int, now: datetime
+) -> tuple[LoginSession, Account] | None:
+    """The session with this id, if it still holds, and its account as it is now."""
+    with database.session() as session:
+        found = session.exec(
+            select(LoginSession, Account)
+            .join(Account, col(Account.id) == LoginSession.account_id)
+            .where(LoginSession.id == session_id, LoginSession.expires_at > now)
+        ).first()
+        return (found[0], found[1]) if found else None

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import case, delete, update
 from sqlmodel import Session, col, select
 
 from .addresses import address_or_none
@@ -35,6 +35,7 @@ class UpstreamRequest:
     tvdb_id: int | None
     status: RequestStatus
     seasons: tuple[int, ...]  # () for a movie
+    all_seasons: bool = False  # every season the show had when it was asked for (later ones count too)
 
 
 def merge_user(session: Session, user: UpstreamUser) -> tuple[int, str]:
@@ -42,22 +43,26 @@ def merge_user(session: Session, user: UpstreamUser) -> tuple[int, str]:
     unchanged).
 
     The address Airdate mails is Jellyseerr's ``email`` when that is an address; otherwise an address an
-    admin set stays, and without one the user has none."""
+    admin set stays (decided in the update itself: an admin saving one meanwhile is not overwritten), and
+    without one the user has none."""
     before = session.exec(select(User).where(User.jellyseerr_id == user.jellyseerr_id)).first()
     wanted: dict = {"username": user.name, "removed_at": None}
+    address = None if user.email is None else address_or_none(user.email)
     if user.email is not None:
-        address = address_or_none(user.email)
         wanted["upstream_email"] = user.email
         if address is not None:
             wanted |= {"email": address, "email_set_by_admin": False}
-        elif before is None or not before.email_set_by_admin:
-            wanted |= {"email": "", "email_set_by_admin": False}
-    if before is not None and all(getattr(before, key) == value for key, value in wanted.items()):
-        return before.id, "unchanged"  # type: ignore[return-value]
     if before is None:
-        wanted.setdefault("email", "")
-    row_id = _upsert(session, User, user.jellyseerr_id, wanted)
-    return row_id, "created" if before is None else "updated"
+        return _upsert(session, User, user.jellyseerr_id, {"email": "", **wanted}), "created"
+    admins = before.email_set_by_admin and address is None
+    if all(getattr(before, key) == value for key, value in wanted.items()) and (
+        admins or address or not before.email
+    ):
+        return before.id, "unchanged"  # type: ignore[return-value]
+    if user.email is not None and address is None:  # keep an admin's address, else none
+        wanted["email"] = case((col(User.email_set_by_admin), col(User.email)), else_="")
+    session.execute(update(User).where(col(User.jellyseerr_id) == user.jellyseerr_id).values(**wanted))
+    return before.id, "updated"  # type: ignore[return-value]
 
 
 def merge_request(session: Session, request: UpstreamRequest, requester_id: int) -> str:
@@ -69,6 +74,7 @@ def merge_request(session: Session, request: UpstreamRequest, requester_id: int)
         "tvdb_id": request.tvdb_id,
         "status": request.status,
         "requester_id": requester_id,
+        "all_seasons": request.all_seasons,
     }
     before = session.exec(
         select(MediaRequest).where(MediaRequest.jellyseerr_id == request.jellyseerr_id)
@@ -93,11 +99,14 @@ def seasons_of(session: Session, request_id: int) -> list[int]:
     return sorted(session.exec(query.order_by(col(RequestSeason.season))).all())
 
 
-def remove_users_missing_from(session: Session, listed: Iterable[int], now: datetime | None = None) -> int:
-    """Mark removed the users from Jellyseerr that a complete listing did not have; how many."""
+def remove_users_missing_from(
+    session: Session, listed: Iterable[int], started: datetime, now: datetime | None = None
+) -> int:
+    """Mark removed the users from Jellyseerr that a complete listing, read from ``started`` on, did not
+    have (users added meanwhile, by a webhook or the other sync, were not there to be listed); how many."""
     present = session.exec(
         select(User.id, User.jellyseerr_id).where(
-            col(User.jellyseerr_id).is_not(None), col(User.removed_at).is_(None)
+            col(User.jellyseerr_id).is_not(None), col(User.removed_at).is_(None), User.created_at < started
         )
     ).all()
     gone = _missing(present, listed)
@@ -106,11 +115,14 @@ def remove_users_missing_from(session: Session, listed: Iterable[int], now: date
     return len(gone)
 
 
-def remove_requests_missing_from(session: Session, listed: Iterable[int]) -> int:
-    """Mark removed the requests from Jellyseerr that a complete listing did not have; how many."""
+def remove_requests_missing_from(session: Session, listed: Iterable[int], started: datetime) -> int:
+    """Mark removed the requests from Jellyseerr that a complete listing, read from ``started`` on, did
+    not have (see :func:`remove_users_missing_from`); how many."""
     present = session.exec(
         select(MediaRequest.id, MediaRequest.jellyseerr_id).where(
-            col(MediaRequest.jellyseerr_id).is_not(None), MediaRequest.status != RequestStatus.REMOVED
+            col(MediaRequest.jellyseerr_id).is_not(None),
+            MediaRequest.status != RequestStatus.REMOVED,
+            MediaRequest.created_at < started,
         )
     ).all()
     gone = _missing(present, listed)

@@ -62,6 +62,7 @@ class User(SQLModel, table=True):
     upstream_email: str = ""
     email_set_by_admin: bool = False
     removed_at: datetime | None = None  # gone from Jellyseerr: not told any more, history kept
+    link_key: int = 0  # part of every link signed for this user; raising it revokes them all
 
 
 class Channel(SQLModel, table=True):
@@ -100,6 +101,9 @@ class MediaRequest(SQLModel, table=True):
     tvdb_id: int | None = Field(default=None, index=True)
     status: str = Field(default=RequestStatus.APPROVED, index=True)  # RequestStatus
     requester_id: int = Field(foreign_key="users.id", index=True)
+    # Asked for every season the show had then (Jellyseerr's "all seasons" lists them): the show's later
+    # seasons count too, as Sonarr monitors them (the seasons themselves are in request_seasons).
+    all_seasons: bool = False
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -232,15 +236,17 @@ class LoginSession(SQLModel, table=True):
     expires_at: datetime = Field(index=True)
 
 
-class LoginFailure(SQLModel, table=True):
-    """A wrong password (or an unknown name) tried at the login form; counted for the lockout."""
+class SignInAttempts(SQLModel, table=True):
+    """Sign-in attempts for one user name from one client address (``*``: from everywhere), counted
+    atomically in a window that starts with the first; see :mod:`services.access` for the lockout."""
 
-    __tablename__ = "login_failures"
+    __tablename__ = "sign_in_attempts"
 
-    id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(index=True)
-    address: str = Field(index=True)
-    at: datetime = Field(default_factory=utcnow, index=True)
+    username: str = Field(primary_key=True)
+    address: str = Field(primary_key=True)
+    first_at: datetime  # the window's start
+    count: int = 0
+    next_at: datetime | None = None  # (``*`` rows) when the name's next throttled try may be checked
 
 
 class StatsSample(SQLModel, table=True):

@@ -113,9 +113,12 @@ def channels_of(session: Session, user_ids: list[int]) -> list[tuple[int, int | 
 
 def tracking_requesters(session: Session, tmdb_id: int, season: int) -> list[int]:
     """The users to tell of an episode of ``season``: each one tracking a request of this show that asks
-    for that season (specials are season 0), or that names no seasons (one from before Airdate read them),
-    unless the user is gone from Jellyseerr."""
+    for that season (specials are season 0), that asked for all seasons (a later one counts, specials do
+    not), or that names no seasons (one from before Airdate read them); not users gone from Jellyseerr."""
     asked_for = select(RequestSeason.request_id).where(RequestSeason.request_id == MediaRequest.id)
+    covers = [asked_for.where(RequestSeason.season == season).exists(), ~asked_for.exists()]
+    if season > 0:
+        covers.append(col(MediaRequest.all_seasons).is_(True))
     query = (
         select(MediaRequest.requester_id)
         .join(User, col(User.id) == MediaRequest.requester_id)
@@ -124,7 +127,7 @@ def tracking_requesters(session: Session, tmdb_id: int, season: int) -> list[int
             MediaRequest.media_type == MediaType.TV,
             MediaRequest.status == RequestStatus.APPROVED,
             col(User.removed_at).is_(None),
-            or_(asked_for.where(RequestSeason.season == season).exists(), ~asked_for.exists()),
+            or_(*covers),
         )
     )
     return sorted(set(session.exec(query).all()))

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from data.addresses import mask_addresses, plain_line
 from data.logbook import LogLine
 
 from .feed import dumps, iso
@@ -14,6 +15,7 @@ from .hub import LOG, Hub
 ROOT_LOGGER = "airdate"  # every Airdate module logs below this name
 SHARED = logging.WARNING  # this level and above reaches every replica's viewers
 PENDING_LIMIT = 200  # lines waiting to be stored; beyond that (a database that is down) they stay local
+MESSAGE_LIMIT = 2000  # characters of a message in a log event
 
 Store = Callable[[list[dict]], None]  # Database.share_log_lines
 
@@ -104,5 +106,7 @@ class LogRelay(logging.Handler):
 
 
 def _entry(moment: datetime, level: str, logger: str, message: str, replica: str) -> dict:
-    """A ``log`` event's data."""
-    return {"ts": iso(moment), "level": level, "logger": logger, "message": message, "replica": replica}
+    """A ``log`` event's data: bounded, on one line, and with e-mail addresses masked (every viewer and
+    read token gets it, and viewers never see whole addresses)."""
+    shown = plain_line(mask_addresses(message), MESSAGE_LIMIT)
+    return {"ts": iso(moment), "level": level, "logger": logger, "message": shown, "replica": replica}

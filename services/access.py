@@ -12,6 +12,9 @@ import logging
 import math
 import re
 import secrets
+import threading
+import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,16 +22,24 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from data import Database, access
+from data.addresses import plain_line
 from data.clock import utcnow
 from data.models import Account, Role, Scope
 
 log = logging.getLogger("airdate.audit")
 
-LOCKOUT_ATTEMPTS = 5
+LOCKOUT_ATTEMPTS = 5  # tries for one name from one address in LOCKOUT_WINDOW; then that pair waits
+ADDRESS_ATTEMPTS = 20  # tries from one address for any names together; then that address waits
 LOCKOUT_WINDOW = timedelta(minutes=15)
+FREE_TRIES = 20  # tries for one name from everywhere together before they are slowed down
+TURN = timedelta(seconds=2)  # beyond FREE_TRIES: one try for the name checked every TURN, cluster-wide
+TURN_WAIT = timedelta(seconds=10)  # a try whose turn would be further away is refused at once
+NAME_IN_LOG = 64  # characters of a typed user name that reach a log line
+SLOWED = "many sign-ins for this name right now: try again in a few seconds"
 TOKEN_PREFIX = "adt_"
 NAME = re.compile(r"^[\w.@+-]{1,64}$")
 MIN_PASSWORD = 8
+MAX_PASSWORD = 1024  # longer ones are refused before argon2 spends time on them
 
 
 @dataclass(frozen=True)
@@ -75,21 +86,23 @@ class SignInRefused(Exception):
         self.locked = locked
 
 
+@dataclass(frozen=True)
+class Admission:
+    """A sign-in try that may be checked, once ``wait`` seconds have passed (0: at once)."""
+
+    wait: float
+
+
 def fingerprint(secret: str) -> str:
     """What the database keeps of a session cookie or an API token."""
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def mask_email(email: str) -> str:
-    """``lena@example.org`` → ``l***@example.org``: enough to tell addresses apart, not to write to them."""
-    local, at, domain = email.partition("@")
-    return f"{local[:1]}***@{domain}" if at else "***"
 
 
 class Access:
     def __init__(self, database: Database, *, session_hours: float = 12) -> None:
         self.database = database
         self.session_length = timedelta(hours=session_hours)
+        self._refused = RefusalLog()
         self._hasher = PasswordHasher()
         self._dummy_hash = self._hasher.hash(secrets.token_hex(16))  # for names that do not exist
         self._token_touched: dict[int, datetime] = {}
@@ -112,10 +125,27 @@ class Access:
         log.info("%s added account %s (%s)", by, username, role)
         return account
 
-    def set_password(self, username: str, password: str, *, by: str) -> None:
+    def set_password(self, username: str, password: str, *, by: str, keep_session: int | None = None) -> int:
+        """A new password; every session of the account ends but ``keep_session`` (the one of whoever
+        changes their own), so pages and streams opened with the old one close. How many ended."""
         if not access.update_account(self.database, username, password_hash=self._hash(password)):
             raise AccessError(f"there is no account named {username!r}")
-        log.info("%s changed the password of %s", by, username)
+        ended = access.end_sessions_of(self.database, username, keep=keep_session)
+        log.info("%s changed the password of %s (%d other session(s) ended)", by, username, ended)
+        return ended
+
+    def set_role(self, username: str, role: Role | str, *, by: str, keep_session: int | None = None) -> int:
+        """A new role; every other session of the account ends (see :meth:`set_password`)."""
+        role = _role(role)
+        account = access.find_account(self.database, username)
+        if account is None:
+            raise AccessError(f"there is no account named {username!r}")
+        if account.role == Role.ADMIN and role != Role.ADMIN and access.count_admins(self.database) == 1:
+            raise AccessError(f"{username} is the last admin: make another account an admin first")
+        access.update_account(self.database, username, role=role)
+        ended = access.end_sessions_of(self.database, username, keep=keep_session)
+        log.info("%s made %s %s (%d other session(s) ended)", by, username, role, ended)
+        return ended
 
     def remove_account(self, username: str, *, by: str) -> None:
         account = access.find_account(self.database, username)
@@ -136,28 +166,81 @@ class Access:
 
     # Signing in and out
 
-    def sign_in(self, username: str, password: str, address: str) -> tuple[str, Principal]:
-        """A new session cookie and who it is for; SignInRefused otherwise (logged with the address)."""
-        now = utcnow()
-        wait = self._lockout(username, address, now)
-        if wait is not None:
-            log.warning("sign-in for %r from %s refused: too many attempts", username, address)
-            minutes = max(1, math.ceil(wait.total_seconds() / 60))
-            raise SignInRefused(
-                f"too many attempts, wait {minutes} minute{'s' * (minutes != 1)}", locked=True
-            )
-        account = access.find_account(self.database, username)
-        if not self._verify(account.password_hash if account else None, password) or account is None:
-            access.record_failure(self.database, username, address, now)
-            log.warning("failed sign-in for %r from %s", username, address)
+    def admit(self, username: str, address: str) -> Admission:
+        """Count a try for ``username`` from ``address`` before its password is looked at; SignInRefused
+        (locked) when that pair had its tries (or the address, for all names together), or when the name
+        is tried so much from everywhere that its next turn is too far away. Each count is one atomic
+        statement, so tries made at the same moment cannot pass a limit together.
+
+        The lock is per name *and* address, so guessing from elsewhere never locks the real owner out;
+        a name tried from many addresses is slowed down to one check every TURN instead."""
+        if not NAME.match(username) or len(address) > 64:  # no account has such a name: nothing to count
+            self._refused.note(username, address, "no such name")
             raise SignInRefused("wrong user name or password")
+        now = utcnow()
+        pair = access.count_attempt(self.database, username, address, now, LOCKOUT_WINDOW)
+        source = access.count_attempt(self.database, "*", address, now, LOCKOUT_WINDOW)
+        every = access.count_attempt(self.database, username, "*", now, LOCKOUT_WINDOW)
+        for count, limit in ((pair, LOCKOUT_ATTEMPTS), (source, ADDRESS_ATTEMPTS)):
+            if count.count > limit:
+                self._refused.note(username, address, "locked")
+                raise SignInRefused(_wait_words(count.first_at + LOCKOUT_WINDOW - now), locked=True)
+        if every.count <= FREE_TRIES:
+            return Admission(0.0)
+        turn = access.take_turn(self.database, username, now, TURN, TURN_WAIT)
+        if turn is None:
+            self._refused.note(username, address, "slowed down")
+            raise SignInRefused(
+                "many sign-ins for this name right now: try again in a few seconds", locked=True
+            )
+        return Admission(max(0.0, (turn - now).total_seconds()))
+
+    def sign_in(self, username: str, password: str, address: str) -> tuple[str, Principal]:
+        """A new session cookie and who it is for; SignInRefused otherwise (logged with the address).
+        Call :meth:`admit` first (and wait as it says): this checks the password."""
+        account = access.find_account(self.database, username) if len(password) <= MAX_PASSWORD else None
+        stored = account.password_hash if account else None
+        if not self._verify(stored, password[:MAX_PASSWORD]) or account is None:
+            self._refused.note(username, address, "wrong name or password")
+            raise SignInRefused("wrong user name or password")
+        now = utcnow()
         cookie = secrets.token_urlsafe(32)
         session = access.add_session(
             self.database, fingerprint(cookie), account, address, now + self.session_length
         )
-        access.forget_failures_of(self.database, username)
-        log.info("%s signed in from %s", username, address)
+        access.forgive(self.database, username, address)  # the address's count for all names stays
+        log.info("%s signed in from %s", account.username, address)
         return cookie, Principal(account.username, Role(account.role), "account", session_id=session.id)
+
+    def locks(self) -> list[access.Attempts]:
+        """What is locked out or slowed down now: a name from an address, an address (name ``*``) or a
+        name from everywhere (address ``*``)."""
+        since = utcnow() - LOCKOUT_WINDOW
+
+        def limit(found: access.Attempts) -> int:
+            return (
+                ADDRESS_ATTEMPTS
+                if found.username == "*"
+                else FREE_TRIES
+                if found.address == "*"
+                else LOCKOUT_ATTEMPTS
+            )
+
+        return [
+            a for a in access.attempts_since(self.database, since, LOCKOUT_ATTEMPTS) if a.count >= limit(a)
+        ]
+
+    def unlock(self, username: str, address: str | None = None, *, by: str) -> int:
+        """Forget the tries for a name (from one address, or all of them); how many counts went."""
+        dropped = access.clear_attempts(self.database, username, address)
+        log.info(
+            "%s cleared the sign-in lock of %s%s", by, _shown(username), f" from {address}" if address else ""
+        )
+        return dropped
+
+    def flush_log(self) -> None:
+        """Write the summary of refused sign-ins not logged one by one (an app timer calls this)."""
+        self._refused.flush()
 
     def session(self, cookie: str) -> Principal | None:
         found = access.find_session(self.database, fingerprint(cookie), utcnow())
@@ -221,21 +304,33 @@ class Access:
 
     def prune(self) -> None:
         now = utcnow()
-        access.prune(self.database, now, failures_before=now - LOCKOUT_WINDOW)
+        access.prune(self.database, now, attempts_before=now - LOCKOUT_WINDOW)
 
-    def _lockout(self, username: str, address: str, now: datetime) -> timedelta | None:
-        """How long until another try is allowed, or None if it is allowed now."""
-        by_name, by_address = access.failures_since(self.database, username, address, now - LOCKOUT_WINDOW)
-        waits = [
-            times[-LOCKOUT_ATTEMPTS] + LOCKOUT_WINDOW - now
-            for times in (by_name, by_address)
-            if len(times) >= LOCKOUT_ATTEMPTS
-        ]
-        return max(waits) if waits else None
+    def current(self, principal: Principal) -> Principal | None:
+        """Who ``principal`` is *now*: its session, token or account as the database has them (the role
+        may have changed), or None when it no longer holds (signed out, expired, removed, revoked; the
+        open console once an account exists)."""
+        if principal.kind == "local":
+            return None if self.has_accounts() else principal
+        if principal.kind == "proxy":
+            return self.proxy_user(principal.name)
+        if principal.kind == "token" and principal.token_id is not None:
+            live = access.live_tokens(self.database, {principal.token_id})
+            return principal if live else None
+        if principal.session_id is not None:
+            found = access.session_principal(self.database, principal.session_id, utcnow())
+            if found is not None:
+                _, account = found
+                return Principal(
+                    account.username, Role(account.role), "account", session_id=principal.session_id
+                )
+        return None
 
     def _hash(self, password: str) -> str:
         if len(password) < MIN_PASSWORD:
             raise AccessError(f"a password needs at least {MIN_PASSWORD} characters")
+        if len(password) > MAX_PASSWORD:
+            raise AccessError(f"a password has at most {MAX_PASSWORD} characters")
         return self._hasher.hash(password)
 
     def _verify(self, stored: str | None, password: str) -> bool:
@@ -263,3 +358,56 @@ def _scope(scope: Scope | str) -> Scope:
         return Scope(scope)
     except ValueError:
         raise AccessError(f"a scope is read or admin (got {scope!r})") from None
+
+
+def _shown(name: str) -> str:
+    """A typed user name as a log line may show it: escaped, at most NAME_IN_LOG characters."""
+    return repr(plain_line(name, NAME_IN_LOG))
+
+
+def _wait_words(wait: timedelta) -> str:
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    return f"too many attempts, wait {minutes} minute{'s' * (minutes != 1)}"
+
+
+class RefusalLog:
+    """Refused sign-ins in the log without letting anyone flood it: the first of each minute is logged
+    as it happens, the others are counted and said in one summary line (names shown bounded)."""
+
+    PERIOD = 60.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._since = 0.0
+        self._held: Counter[tuple[str, str]] = Counter()
+
+    def note(self, username: str, address: str, why: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._since >= self.PERIOD:
+                self._flush_locked()
+                self._since = now
+                first = True
+            else:
+                self._held[(_shown(username), address)] += 1
+                first = False
+        if first:
+            log.warning("sign-in for %s from %s refused: %s", _shown(username), address, why)
+
+    def flush(self) -> None:
+        with self._lock:
+            self._flush_locked()
+
+    def _flush_locked(self) -> None:
+        if not self._held:
+            return
+        total = sum(self._held.values())
+        named = ", ".join(f"{name} from {address}" for (name, address), _ in self._held.most_common(5))
+        more = len(self._held) - 5
+        log.warning(
+            "%d more refused sign-in(s) in the last minute: %s%s",
+            total,
+            named,
+            f" and {more} more" if more > 0 else "",
+        )
+        self._held.clear()

@@ -15,9 +15,11 @@ page failing, every item failing) fails it.
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 from data import Database, outbox
+from data.clock import utcnow
 from data.jellyseerr import (
     UpstreamRequest,
     UpstreamUser,
@@ -30,7 +32,7 @@ from data.jellyseerr import (
 from data.models import MediaType, RequestStatus
 
 from .progress import Progress
-from .upstream import Upstream, UpstreamAnswer
+from .upstream import Upstream, UpstreamAnswer, UpstreamTimeout
 
 PAGE = 50
 DETAIL_RETRIES = 1  # a title's details: one retry (TMDB failing for a title does not heal in seconds)
@@ -43,15 +45,18 @@ T = TypeVar("T")
 
 @dataclass
 class Listing:
-    """What a paged listing brought; ``complete`` once read to its end with nothing shifting under it."""
+    """What a paged listing brought; ``complete`` once read to its end with nothing shifting under it:
+    every page said how many there are (``pageInfo.results``), the same number each time, and that many
+    were seen. An empty listing is never complete: it would remove everybody."""
 
+    started: datetime = field(default_factory=utcnow)
     ids: set[int] = field(default_factory=set)
-    totals: set[int] = field(default_factory=set)
+    totals: set[int | None] = field(default_factory=set)
     finished: bool = False
 
     @property
     def complete(self) -> bool:
-        return self.finished and self.totals == {len(self.ids)}
+        return self.finished and bool(self.ids) and self.totals == {len(self.ids)}
 
 
 async def paged(
@@ -61,9 +66,10 @@ async def paged(
     while True:
         page = await upstream.get(path, take=PAGE, skip=skip, **params)
         results = page.get("results", [])
-        total = int(page.get("pageInfo", {}).get("results", len(results)))
+        said = (page.get("pageInfo") or {}).get("results")
+        listing.totals.add(said if isinstance(said, int) else None)
+        total = said if isinstance(said, int) else skip + len(results) + (PAGE if len(results) == PAGE else 0)
         progress.total = total
-        listing.totals.add(total)
         for item in results:
             listing.ids.add(item["id"])
             yield item
@@ -78,7 +84,7 @@ async def sync_users(database: Database, upstream: Upstream, progress: Progress)
     async for item in paged(upstream, "/api/v1/user", progress, listing):
         progress.step(await _in_thread(database, _write_user, as_user(item)))
     if listing.complete:
-        removed = await _in_thread(database, _remove_users, listing.ids)
+        removed = await _in_thread(database, _remove_users, listing)
         if removed:
             progress.counts["removed"] += removed
     without = await _in_thread(database, _count_without_address)
@@ -98,12 +104,12 @@ async def sync_requests(database: Database, upstream: Upstream, progress: Progre
                 details[(kind, tmdb_id)] = await upstream.get(
                     f"/api/v1/{kind}/{tmdb_id}", retries=DETAIL_RETRIES
                 )
-            except UpstreamAnswer as error:  # this title only; tried again at the next sync
+            except (UpstreamAnswer, UpstreamTimeout) as error:  # this title only; tried again next sync
                 progress.failed_item(f"request {item['id']} ({kind} {tmdb_id}): {error}")
                 continue
         progress.step(await _in_thread(database, _write_request, item, details[(kind, tmdb_id)]))
     if listing.complete:
-        removed = await _in_thread(database, _remove_requests, listing.ids)
+        removed = await _in_thread(database, _remove_requests, listing)
         if removed:
             progress.counts["removed"] += removed
     await asyncio.to_thread(outbox.skip_unwanted, database)
@@ -150,7 +156,20 @@ def as_request(item: dict, detail: dict) -> UpstreamRequest:
         tvdb_id=media.get("tvdbId") or None,
         status=our_status(item, detail),
         seasons=seasons if kind == MediaType.TV else (),
+        all_seasons=kind == MediaType.TV and asked_for_all(seasons, detail, item.get("createdAt")),
     )
+
+
+def asked_for_all(seasons: tuple[int, ...], detail: dict, asked_at: str | None) -> bool:
+    """Whether a request named every season the show had when it was made (Jellyseerr turns "all
+    seasons" into that list): the seasons of the title (``/api/v1/tv``) that had started by then."""
+    day = (asked_at or "")[:10]
+    existing = {
+        int(season["seasonNumber"])
+        for season in detail.get("seasons") or []
+        if season.get("seasonNumber") and season.get("airDate") and (not day or season["airDate"] <= day)
+    }
+    return bool(existing) and existing <= set(seasons)
 
 
 def our_status(item: dict, detail: dict) -> RequestStatus:
@@ -193,16 +212,16 @@ def _write_request(database: Database, item: dict, detail: dict) -> str:
     return outcome
 
 
-def _remove_users(database: Database, listed: set[int]) -> int:
+def _remove_users(database: Database, listing: Listing) -> int:
     with database.session() as session:
-        removed = remove_users_missing_from(session, listed)
+        removed = remove_users_missing_from(session, listing.ids, listing.started)
         session.commit()
     return removed
 
 
-def _remove_requests(database: Database, listed: set[int]) -> int:
+def _remove_requests(database: Database, listing: Listing) -> int:
     with database.session() as session:
-        removed = remove_requests_missing_from(session, listed)
+        removed = remove_requests_missing_from(session, listing.ids, listing.started)
         session.commit()
     return removed
 

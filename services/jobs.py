@@ -76,10 +76,12 @@ class Job:
         """How it ended, in words: "3 created", "succeeded with 2 errors: …", "failed: …"."""
         if self.status == FAILED:
             return f"failed: {self.error}"
-        summary = self.progress.summary()
-        if problems := self.progress.problems:
-            errors = "1 error" if len(problems) == 1 else f"{len(problems)} errors"
-            return f"{summary} · succeeded with {errors}: {'; '.join(problems)}"
+        summary, failed = self.progress.summary(), self.progress.failed
+        if failed:
+            more = failed - len(self.progress.problems)
+            named = "; ".join([*self.progress.problems, *([f"and {more} more"] if more > 0 else [])])
+            errors = "1 error" if failed == 1 else f"{failed} errors"
+            return f"{summary} · succeeded with {errors}: {named}"
         return summary
 
     def to_json(self) -> dict:
@@ -114,6 +116,7 @@ class Jobs:
         self._lost: set[str] = set()  # jobs here that another replica marked failed (their lease ran out)
         self._chores: dict[str, asyncio.Task] = {}
         self._listeners: list[Callable[[Job], None]] = []
+        self.pause: Callable[[float], Awaitable[None]] = asyncio.sleep  # the keeper's period (tests drive it)
 
     async def start(self, action: str, *, started_by: str) -> tuple[Job, bool]:
         """Start ``action`` unless it is running (on any replica); returns the job and whether it is new.
@@ -224,7 +227,7 @@ class Jobs:
             if job.progress.all_failed:  # the upstream as a whole is not working
                 status, error = FAILED, f"every item failed: {job.progress.problems[0]}"
                 log.warning("%s failed: %s", job.action, error)
-            elif job.progress.problems:
+            elif job.progress.failed:
                 log.warning("%s finished: %s", job.action, job.result())
             else:
                 log.info("%s finished: %s", job.action, job.progress.summary())
@@ -252,7 +255,7 @@ class Jobs:
         every = min(PROGRESS_EVERY, self.lease / 3)
         written, renewed, failing, lost = stored, loop.time(), False, False
         while True:
-            await asyncio.sleep(every)
+            await self.pause(every)
             now = job.to_json()
             if now == written and loop.time() - renewed < self.lease / 3 - every / 2:
                 continue

@@ -13,6 +13,11 @@ class UpstreamError(Exception):
     """A call to Jellyseerr or Sonarr failed; the message says what to fix."""
 
 
+class UpstreamTimeout(UpstreamError):
+    """The upstream took longer than the timeout for this one thing (Jellyseerr waiting on TMDB for a
+    title, say): like an error answer, a sync notes the item and goes on."""
+
+
 class UpstreamAnswer(UpstreamError):
     """The upstream answered, with an error about this one thing (a 404, or a 5xx that retries did not
     cure, e.g. Jellyseerr's 500 "Unable to retrieve series." when TMDB fails for one title): the upstream
@@ -46,12 +51,13 @@ class Upstream:
         UpstreamError when the upstream cannot be reached or refuses the key; UpstreamAnswer when it
         answered an error for this path."""
         retries = self.retries if retries is None else min(retries, self.retries)
-        status, problem = 0, ""
+        status, problem, timed_out = 0, "", False
         for attempt in range(retries + 1):
             try:
                 response = await self.client.get(path, params=params or None)
             except httpx.TransportError as error:
-                status, problem = 0, f"cannot reach {self.name} at {self.url}{path}: {_describe(error)}"
+                timed_out = isinstance(error, httpx.TimeoutException)
+                problem = f"cannot reach {self.name} at {self.url}{path}: {_describe(error)}"
             else:
                 if response.status_code in (401, 403):
                     raise UpstreamError(
@@ -67,12 +73,14 @@ class Upstream:
                         return response.json()
                     except ValueError:
                         raise UpstreamError(f"{self.name} at {self.url}{path} did not answer JSON") from None
-                status = response.status_code
+                status, timed_out = response.status_code, False
                 problem = f"{self.name} answered {status} for {path}: {_said(response)}"
             if attempt < retries:
                 delay = 0.5 * 2**attempt
                 log.warning("%s; retrying in %.1f s", problem, delay)
                 await asyncio.sleep(delay)
+        if timed_out:
+            raise UpstreamTimeout(problem)
         raise UpstreamAnswer(problem, status) if status else UpstreamError(problem)
 
     async def close(self) -> None:

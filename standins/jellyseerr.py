@@ -116,7 +116,13 @@ class JellyseerrWorld:
         self.requests.append(request)
         name = "title" if kind == "movie" else "name"
         status = "Released" if kind == "movie" else "Ended" if ended else "Returning Series"
-        self.titles.setdefault((kind, tmdb_id), {"id": tmdb_id, name: title, "status": status})
+        detail = {"id": tmdb_id, name: title, "status": status}
+        if kind == "tv":  # three seasons so far (server/models/Tv.ts: seasons[].seasonNumber, airDate)
+            detail["seasons"] = [
+                {"id": tmdb_id * 100 + n, "seasonNumber": n, "airDate": f"202{n}-01-15", "episodeCount": 10}
+                for n in (1, 2, 3)
+            ]
+        self.titles.setdefault((kind, tmdb_id), detail)
         user["requestCount"] = user.get("requestCount", 0) + 1
         return request
 

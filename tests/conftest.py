@@ -65,8 +65,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         on_postgres = callspec is not None and callspec.params.get("backend") == "postgresql"
         if on_postgres or "postgres_cluster" in needs:
             item.add_marker(pytest.mark.postgres)
-        if "cluster" in needs:
+        if "cluster" in needs:  # a cluster, followers and browsers start within the first test
             item.add_marker(pytest.mark.cluster)
+            if item.get_closest_marker("timeout") is None:
+                item.add_marker(pytest.mark.timeout(300))
         if any(item.get_closest_marker(name) for name in ALONE):
             item.add_marker(pytest.mark.xdist_group("alone"))
 

@@ -40,5 +40,8 @@ class EmailPreview(ui.dialog):
                         frame = ui.element("iframe").classes("w-full h-80 bg-white rounded")
                         frame.props.update(sandbox="", srcdoc=preview.html or "", title="The e-mail as HTML")
                     with ui.tab_panel(as_text).classes("p-0"):
-                        ui.code(preview.text or "", language="text").classes("w-full")
+                        # as text: an episode title with ``` or <img> in it is shown, never rendered
+                        ui.label(preview.text or "").classes(
+                            "w-full whitespace-pre-wrap font-mono text-sm p-2"
+                        ).mark("email-preview-text")
         self.open()

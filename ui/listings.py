@@ -6,8 +6,8 @@ from nicegui import run, ui
 
 from api.policy import AccessPolicy, Need
 from data import Database
+from data.addresses import mask_email
 from data.queries import LISTINGS, page_of
-from services.access import mask_email
 from services.notifier import Notifier
 
 from .email_preview import EmailPreview

@@ -43,9 +43,12 @@ def register(access: Access, identities: Identities, policy: AccessPolicy) -> No
             return login_response(request, "This sign-in came from another site and was refused.", next, 403)
         address = request.client.host if request.client else "?"
         try:
+            admission = await asyncio.to_thread(access.admit, username, address)
+            await asyncio.sleep(admission.wait)  # a name tried from everywhere: its turn, off any thread
             cookie, _ = await asyncio.to_thread(access.sign_in, username, password, address)
         except SignInRefused as refused:
-            return login_response(request, str(refused), next, 429 if refused.locked else 401, username)
+            shown = username if len(username) <= MAX_NAME else ""
+            return login_response(request, str(refused), next, 429 if refused.locked else 401, shown)
         response = RedirectResponse(safe_next(next), status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
@@ -70,14 +73,24 @@ def register(access: Access, identities: Identities, policy: AccessPolicy) -> No
         return response
 
 
+MAX_NAME = 64  # no account has a longer name (services.access.NAME)
+
 NO_ACCOUNTS = (
     "No account exists yet. Add the first admin on the server: python main.py accounts add NAME --role admin"
 )
 
 
 def safe_next(target: str) -> str:
-    """Only a path on this server (never ``//elsewhere`` or ``https://…``): no open redirect."""
-    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
+    """Only a path on this server, as a browser will read it: no open redirect.
+
+    Browsers drop tabs and line breaks from a URL and read a backslash as a slash, so ``/%09/evil.example``
+    and ``/%5Cevil.example`` are ``//evil.example`` to them, another site. A target with a control
+    character or a backslash anywhere, or one that is not a plain path, goes to the dashboard instead."""
+    if not target.startswith("/") or target.startswith("//"):
+        return "/"
+    if "\\" in target or any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
+        return "/"
+    return target
 
 
 def login_response(request: Request, notice: str, next: str, status: int, username: str = "") -> Response:

@@ -229,7 +229,7 @@ async def test_a_viewer_and_a_read_token_get_403_and_change_nothing(
     )
     for method, path, body in calls:
         for who, expected in ((vic, 403), (reader, 403), (anonymous, 401)):
-            answer = await who.request(method, path, json=body, headers={"Origin": "http://test"})
+            answer = await who.request(method, path, json=body, headers={"Origin": "http://localhost"})
             assert answer.status_code == expected, (method, path, answer.status_code)
     refused = await vic.get(f"/api/users/{lena}/preferences")
     assert "vic (viewer) may not do this" in refused.json()["detail"]

@@ -56,7 +56,7 @@ async def test_the_client_address_behind_a_trusted_proxy_is_the_forwarded_one(co
     """Lockout counts the real client, not the proxy: five failures from one client lock that client."""
     proxy = console.http_client(PROXY)
     for _ in range(5):
-        wrong = {"username": "nobody", "password": "wrong-wrong"}
+        wrong = {"username": "alice", "password": "wrong-wrong"}
         await proxy.post("/login", data=wrong, headers={"X-Forwarded-For": "203.0.113.7"})
     good = {"username": "alice", "password": "alice-password"}
     assert (

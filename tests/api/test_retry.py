@@ -16,7 +16,7 @@ from ..utils.waiting import eventually
 
 PASSWORDS = {"alice": "alice-password", "vic": "viewer-password"}
 ELSEWHERE = "198.51.100.23"  # not this machine: credentials are needed
-SAME_SITE = {"Origin": "http://test"}
+SAME_SITE = {"Origin": "http://localhost"}
 
 
 @pytest.fixture

@@ -106,6 +106,6 @@ async def test_sign_ins_and_actions_are_audited_as_log_events(guarded: tuple[Ser
         async with asyncio.timeout(10):
             while not any("sync-users started by token ops" in line for line in seen):
                 seen.append((await next_data(logs)).json()["message"])
-    assert "failed sign-in for 'alice' from 127.0.0.1" in seen
+    assert "sign-in for 'alice' from 127.0.0.1 refused: wrong name or password" in seen
     assert "alice signed in from 127.0.0.1" in seen
     assert not any(PASSWORD in line or "wrong-password" in line or admin in line for line in seen)

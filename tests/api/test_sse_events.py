@@ -209,7 +209,7 @@ async def test_a_stalled_reader_is_dropped_and_the_others_carry_on(airdate_env: 
         stalled = socket.socket()
         stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         stalled.connect(("127.0.0.1", busy.port))
-        stalled.sendall(b"GET /sse/stats HTTP/1.1\r\nHost: x\r\n\r\n")  # ...and never reads
+        stalled.sendall(b"GET /sse/stats HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")  # ...and never reads
         await eventually(lambda: busy.metric("airdate_sse_subscribers") == 1, within=15)
         for batch in range(1, 11):  # 20,000 events of ~1 kB: far more than socket buffers hold
             busy.sql(notifications(2000, padding=1000))

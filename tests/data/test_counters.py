@@ -111,6 +111,7 @@ def test_existing_data_without_counters_is_counted_on_first_start(database: Data
         for trigger in ("insert", "delete", "update"):  # they read removed_at
             connection.execute(text(f"DROP TRIGGER count_users_{trigger}{on_users}"))
         connection.execute(text("DROP TABLE request_seasons"))
+        connection.execute(text("ALTER TABLE media_requests DROP COLUMN all_seasons"))
         for column in ("notify_mode", "digest_at", "time_zone", "email_enabled", "upstream_email"):
             connection.execute(text(f"ALTER TABLE users DROP COLUMN {column}"))
         for column in ("email_set_by_admin", "removed_at"):
@@ -119,6 +120,8 @@ def test_existing_data_without_counters_is_counted_on_first_start(database: Data
         connection.execute(text("DROP TABLE channels"))
         connection.execute(text("DROP TABLE leases"))
         connection.execute(text("DROP TABLE jobs"))
+        connection.execute(text("DROP TABLE sign_in_attempts"))
+        connection.execute(text("ALTER TABLE users DROP COLUMN link_key"))
         connection.execute(text("DROP TABLE stats_counters"))
         connection.execute(  # empty, and one row per counter as back then
             text("CREATE TABLE stats_counters (name VARCHAR PRIMARY KEY, value INTEGER NOT NULL)")

@@ -43,7 +43,6 @@ from .conftest import JOB_LEASE, NAMES, PASSWORD, WEBHOOK_SECRET, Cluster
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),  # the followers and the browser live across tests
-    pytest.mark.timeout(300),  # a cluster, 50 followers and a browser start within the first test
     pytest.mark.slow,
 ]
 

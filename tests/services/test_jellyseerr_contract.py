@@ -142,6 +142,23 @@ async def test_a_requester_is_told_only_of_the_seasons_they_asked_for(
     ]
 
 
+async def test_a_request_for_every_season_of_a_show_still_airing_covers_the_next_ones_too(
+    database: Database, world: JellyseerrWorld, jellyseerr: Upstream
+) -> None:
+    """Jellyseerr turns "all seasons" into the seasons the show had (Severance: 1 and 2 by March 2025),
+    and Sonarr then monitors the new ones: such a requester hears of season 3 too, not of specials."""
+    irving = next(u for u in world.users if u["id"] == 5)
+    world.add_request(irving, "tv", 95396, "Severance", seasons=(1, 2))
+    next(u for u in world.users if u["id"] == 3)["email"] = "mark@example.com"  # season 2 only
+    await sync_users(database, jellyseerr, Progress())
+    await sync_requests(database, jellyseerr, Progress())
+    land(database, 3, 1)
+    land(database, 0, 4)
+    assert [(name, subject) for name, subject, _ in told(database)] == [
+        ("Irving", "New episode: Severance S03E01")
+    ]
+
+
 async def test_a_season_added_in_jellyseerr_is_picked_up_by_the_next_sync(
     database: Database, world: JellyseerrWorld, jellyseerr: Upstream
 ) -> None:

@@ -31,7 +31,7 @@ class Console:
     def http_client(self, address: str = "127.0.0.1") -> httpx.AsyncClient:
         """A program calling the app from ``address`` (loopback unless said otherwise)."""
         transport = httpx.ASGITransport(core.app, client=(address, 50123))
-        client = httpx.AsyncClient(transport=transport, base_url="http://test")
+        client = httpx.AsyncClient(transport=transport, base_url="http://localhost")
         self.clients.append(client)
         return client
 

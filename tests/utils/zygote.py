@@ -14,6 +14,8 @@ stdout with ``{"started": pid}`` per request and ``{"exited": pid, "code": n}`` 
 """
 
 import contextlib
+import ctypes
+import ctypes.util
 import io
 import json
 import os
@@ -22,10 +24,12 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 PRELOAD = ("main", "application", "server", "commands", "native", "settings", "startup", "demo")
 
 
@@ -48,9 +52,10 @@ class ForkedProcess:
         return self.returncode
 
     def send_signal(self, number: int) -> None:
+        """Through the zygote, which signals only a child it has not reaped: a pid it reaped (the end
+        not yet heard of here) may belong to another process by now."""
         if self.returncode is None:
-            with contextlib.suppress(ProcessLookupError):  # it ended a moment ago: the zygote will say so
-                os.kill(self.pid, number)
+            self._zygote.signal(self.pid, number)
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
@@ -81,6 +86,13 @@ class Zygote:
         self._children: dict[int, ForkedProcess] = {}
         self._early: dict[int, int] = {}  # exit codes of children not registered yet
         threading.Thread(target=self._listen, name="zygote-listener", daemon=True).start()
+
+    def signal(self, pid: int, number: int) -> None:
+        with self._lock:
+            if self._process.poll() is None and self._process.stdin is not None:
+                with contextlib.suppress(BrokenPipeError):
+                    self._process.stdin.write(json.dumps({"signal": number, "pid": pid}) + "\n")
+                    self._process.stdin.flush()
 
     def spawn(
         self, argv: list[str], *, env: Mapping[str, str], cwd: str, stdout: str, stderr: str, stdin: str = ""
@@ -119,7 +131,10 @@ class Zygote:
                 else:
                     self._early[message["exited"]] = message["code"]
                 self._answer.notify_all()
-        with self._answer:
+        with self._answer:  # the zygote is gone, and its children with it (PR_SET_PDEATHSIG)
+            for child in self._children.values():
+                child._exited(-signal.SIGKILL)
+            self._children.clear()
             self._answer.notify_all()
 
 
@@ -159,22 +174,49 @@ def serve_requests() -> None:
                 break  # the tests are done
             *lines, unread = (unread + chunk).split(b"\n")
             for line in lines:
+                request = json.loads(line)
+                if "signal" in request:
+                    if request["pid"] in children:  # not reaped yet: still ours, whatever its state
+                        os.kill(request["pid"], request["signal"])
+                    continue
                 sys.stdout.flush()
                 pid = os.fork()
                 if pid == 0:
                     selector.close()
-                    become(json.loads(line))  # never returns: the child exits when main does
+                    become(request)  # never returns: the child exits when main does
                 children.add(pid)
                 say({"started": pid})
-        for pid in list(children):
-            ended, status = os.waitpid(pid, os.WNOHANG)
-            if ended:
-                children.discard(pid)
-                say({"exited": pid, "code": os.waitstatus_to_exitcode(status)})
+        reap(children)
+    end_children(children)
+
+
+def reap(children: set[int]) -> None:
+    for pid in list(children):
+        ended, status = os.waitpid(pid, os.WNOHANG)
+        if ended:
+            children.discard(pid)
+            say({"exited": pid, "code": os.waitstatus_to_exitcode(status)})
+
+
+def end_children(children: set[int]) -> None:
+    """The tests are done (or their worker died): no server outlives them, holding its port."""
+    for pid in children:
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 5
+    while children and time.monotonic() < deadline:
+        reap(children)
+        time.sleep(0.05)
+    for pid in children:
+        os.kill(pid, signal.SIGKILL)
 
 
 def become(request: dict) -> None:
-    """In the child: take the request's streams, folder, environment and arguments, then run main."""
+    """In the child: take the request's streams, folder, environment and arguments, then run main. It
+    dies with the zygote (PR_SET_PDEATHSIG), so a worker that crashed leaves no server behind."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the zygote died before that took effect
+        os._exit(1)
     for fd, path, mode in (
         (0, request["stdin"] or os.devnull, os.O_RDONLY),
         (1, request["stdout"], os.O_WRONLY | os.O_APPEND),

@@ -9,18 +9,20 @@ Create Date: 2026-12-03
   '' for none: existing rows whose ``email`` is not an address lose it (kept in ``upstream_email``).
   ``users.email_set_by_admin`` marks an address an admin gave; ``users.removed_at`` a user gone from
   Jellyseerr.
-- ``request_seasons``: the seasons each tv request asks for (none yet: such a request covers all).
+- ``request_seasons``: the seasons each tv request asks for (none yet: such a request covers all);
+  ``media_requests.all_seasons``: it asked for every season the show had then, so later ones count too.
 - ``jobs.problems``: what went wrong with single items of a run that went on.
 - The counters ``users`` and ``requests_*`` count only what is not removed (frozen definitions below);
   the counting triggers of ``users`` and ``media_requests`` are made again from them.
 """
 
+import email_validator
 import sqlalchemy as sa
 from alembic import op
+from email_validator import EmailNotValidError, validate_email
 from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
 from data import triggers
-from data.addresses import address_or_none
 from data.counters import Counter, counting_triggers
 
 revision = "0009"
@@ -71,6 +73,9 @@ def upgrade() -> None:
         ),
         sa.Column("season", sa.Integer(), primary_key=True),
     )
+    op.add_column(
+        "media_requests", sa.Column("all_seasons", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
     op.add_column("jobs", sa.Column("problems", AutoString(), nullable=False, server_default="[]"))
     _keep_only_addresses(connection)
     _count_with(dialect, BEFORE, AFTER)
@@ -87,21 +92,34 @@ def downgrade() -> None:
     _count_with(dialect, AFTER, BEFORE)
     op.execute("UPDATE users SET email = upstream_email WHERE email = '' AND upstream_email <> ''")
     op.drop_column("jobs", "problems")
+    op.drop_column("media_requests", "all_seasons")
     op.drop_table("request_seasons")
     for column in ("removed_at", "email_set_by_admin", "upstream_email"):
         op.drop_column("users", column)
 
 
 def _keep_only_addresses(connection: sa.Connection) -> None:
-    rows = connection.execute(sa.text("SELECT id, email, jellyseerr_id FROM users")).all()
-    for user_id, email, jellyseerr_id in rows:
-        address = address_or_none(email) or ""
-        upstream = email if jellyseerr_id is not None else ""
-        if address != email or upstream:
-            connection.execute(
-                sa.text("UPDATE users SET email = :email, upstream_email = :upstream WHERE id = :id"),
-                {"email": address, "upstream": upstream, "id": user_id},
-            )
+    """``email`` keeps only addresses; every old value stays in ``upstream_email`` (a downgrade puts it
+    back)."""
+    for user_id, email in connection.execute(sa.text("SELECT id, email FROM users")).all():
+        connection.execute(
+            sa.text("UPDATE users SET email = :email, upstream_email = :upstream WHERE id = :id"),
+            {"email": _address(email) or "", "upstream": email, "id": user_id},
+        )
+
+
+def _address(value: str) -> str | None:
+    """data.addresses.address_or_none as it was at this revision (a migration must not change later)."""
+    for name in ("local", "localhost", "arpa", "test"):  # home networks' names
+        if name in email_validator.SPECIAL_USE_DOMAIN_NAMES:
+            email_validator.SPECIAL_USE_DOMAIN_NAMES.remove(name)
+    try:
+        checked = validate_email(
+            value.strip(), check_deliverability=False, globally_deliverable=False, allow_domain_literal=True
+        )
+    except EmailNotValidError:
+        return None
+    return checked.normalized
 
 
 def _count_with(dialect: str, old: tuple[Counter, ...], new: tuple[Counter, ...]) -> None:
