@@ -54,6 +54,7 @@ from settings import Settings
 from startup import StartupError, open_database
 from ui import Nav, register_pages
 from ui.frame import PAGES, serve_as
+from ui.page_sockets import PageSockets
 
 log = logging.getLogger("airdate")
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
@@ -255,7 +256,9 @@ def _routes(airdate: Airdate) -> None:
     app.include_router(jellyseerr_webhook.create_router(airdate.database, _upstreams(settings), policy))
     describe_api(app, policy)
     policy.allow("/_nicegui/", Need.OPEN, why="the console's scripts and styles")
-    policy.allow("/_nicegui_ws/", Need.OPEN, why="the websocket of a page that was loaded signed in")
+    policy.allow(  # identified: a page's socket must carry the page's own credentials (ui.page_sockets)
+        "/_nicegui_ws/", Need.OPEN, why="the websocket of a page that was loaded signed in", identify=True
+    )
 
     def guarded(inner: ASGIApp) -> ASGIApp:  # who may, then (for pages) how many at once
         identities = airdate.identities
@@ -325,6 +328,9 @@ def _lifecycle(airdate: Airdate) -> None:
     database.on_commit(partial(_committed_here, feed, listener))
     app.timer(settings.stats_interval, feed.tick)
     app.timer(1.0, revoked.check)
+    sockets = PageSockets(airdate.access, settings.public_url)
+    sockets.install()
+    app.timer(1.0, sockets.sweep)
     app.timer(RefusalLog.PERIOD, airdate.access.flush_log, immediate=False)
     app.timer(hub.readers.tend_interval, hub.readers.tend)
     app.timer(1.0, airdate.live.warm_up, once=True)

@@ -35,11 +35,20 @@ def run_command(
         access.add_account(name, read_password(name, stdin), arguments.role, by=BY)
         print(f"airdate: added {name} ({arguments.role})")
     elif (group, verb) == ("accounts", "passwd"):
-        access.set_password(name, read_password(name, stdin), by=BY)
-        print(f"airdate: changed the password of {name}")
+        ended = access.set_password(name, read_password(name, stdin), by=BY)
+        print(f"airdate: changed the password of {name} ({_sessions(ended)} ended)")
     elif (group, verb) == ("accounts", "remove"):
         access.remove_account(name, by=BY)
         print(f"airdate: removed {name}")
+    elif (group, verb) == ("accounts", "role"):
+        ended = access.set_role(name, arguments.role, by=BY)
+        print(f"airdate: {name} is now {arguments.role} ({_sessions(ended)} ended)")
+    elif (group, verb) == ("accounts", "locks"):
+        rows = [(a.username, a.address, str(a.count), _when(a.first_at)) for a in access.locks()]
+        _table(("NAME", "FROM", "TRIES", "SINCE"), rows, empty="no sign-in is locked or slowed down")
+    elif (group, verb) == ("accounts", "unlock"):
+        dropped = access.unlock(name, arguments.address or None, by=BY)
+        print(f"airdate: cleared {dropped} count(s) of sign-in tries for {name}")
     elif (group, verb) == ("accounts", "list"):
         rows = [(a.username, a.role, _when(a.created_at), _when(a.last_login_at)) for a in access.accounts()]
         _table(("NAME", "ROLE", "CREATED", "LAST SIGN-IN"), rows, empty="no accounts")
@@ -71,6 +80,10 @@ def read_password(name: str, stdin: TextIO) -> str:
     if getpass.getpass("The same again: ") != first:
         raise AccessError("the two passwords differ; nothing was changed")
     return first
+
+
+def _sessions(count: int) -> str:
+    return f"{count} session{'s' * (count != 1)}"
 
 
 def _when(moment: object) -> str:

@@ -29,6 +29,20 @@ class AccountName(BaseModel):
     name: CliPositionalArg[str] = Field(description="user name")
 
 
+class AccountRole(BaseModel):
+    """Make an account an admin or a viewer; its sessions end (its pages and streams close)."""
+
+    name: CliPositionalArg[str] = Field(description="user name")
+    role: CliPositionalArg[Literal["admin", "viewer"]] = Field(description="admin or viewer")
+
+
+class AccountUnlock(BaseModel):
+    """Forget the sign-in tries for a name, from everywhere or from one address."""
+
+    name: CliPositionalArg[str] = Field(description="user name (* for an address's tries for all names)")
+    address: str = Field("", description="only the tries from this client address")
+
+
 class Nothing(BaseModel):
     pass
 
@@ -39,7 +53,10 @@ class AccountsCommand(BaseModel):
     add: CliSubCommand[AccountAdd] = Field(description="add an account")
     list_: CliSubCommand[Nothing] = Field(alias="list", description="list the accounts")
     remove: CliSubCommand[AccountName] = Field(description="remove an account (and end its sessions)")
-    passwd: CliSubCommand[AccountName] = Field(description="set an account's password")
+    passwd: CliSubCommand[AccountName] = Field(description="set an account's password (its sessions end)")
+    role: CliSubCommand[AccountRole] = Field(description="make an account admin or viewer (its sessions end)")
+    locks: CliSubCommand[Nothing] = Field(description="list the sign-ins locked out or slowed down")
+    unlock: CliSubCommand[AccountUnlock] = Field(description="clear the sign-in lock of a name")
 
 
 class TokenAdd(BaseModel):

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from data import Database
-from services.access import Access, fingerprint
+from services.access import Access, SignInRefused, fingerprint
 
 from .utils.server import Server, run_cli
 
@@ -41,7 +41,7 @@ def test_accounts_are_added_listed_changed_and_removed(database: Database) -> No
         (("accounts", "add", "has space"), "long-enough\n", "a user name is 1 to 64 letters"),
         (("accounts", "remove", "ghost"), "", "there is no account named 'ghost'"),
         (("tokens", "revoke", "ghost"), "", "there is no token named 'ghost'"),
-        (("accounts",), "", "accounts: say what to do (add, list, remove, passwd)"),
+        (("accounts",), "", "accounts: say what to do (add, list, remove, passwd, role, locks, unlock)"),
         (
             ("accounts", "add", "bob", "--role", "god"),
             "long-enough\n",
@@ -126,3 +126,25 @@ def test_the_generated_cookie_secret_is_kept_across_restarts(airdate_env: str) -
     finally:
         second.stop()
     assert meta_secret() == secret
+
+
+def test_locks_are_listed_and_cleared_and_a_role_change_ends_the_sessions(database: Database) -> None:
+    run_cli("accounts", "add", "alice", "--role", "admin", input="first-password\n")
+    access = Access(database)
+    for _ in range(5):
+        access.admit("alice", "203.0.113.5")
+        with pytest.raises(SignInRefused, match="wrong user name or password"):
+            access.sign_in("alice", "guess", "203.0.113.5")
+    with pytest.raises(SignInRefused, match="too many attempts"):
+        access.admit("alice", "203.0.113.5")
+    listing = run_cli("accounts", "locks").stdout
+    assert "alice" in listing and "203.0.113.5" in listing
+    assert "cleared" in run_cli("accounts", "unlock", "alice", "--address", "203.0.113.5").stdout
+    assert "no sign-in is locked" in run_cli("accounts", "locks").stdout
+    access.admit("alice", "203.0.113.5")
+    cookie, _ = access.sign_in("alice", "first-password", "203.0.113.5")
+    run_cli("accounts", "add", "bob", "--role", "admin", input="second-password\n")
+    result = run_cli("accounts", "role", "alice", "viewer")
+    assert "alice is now viewer (1 session ended)" in result.stdout
+    assert access.session(cookie) is None
+    assert not access.sign_in("alice", "first-password", "127.0.0.1")[1].is_admin

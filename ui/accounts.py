@@ -5,7 +5,7 @@ from nicegui import run, ui
 from api.identities import Identities
 from data.clock import iso_utc
 from data.models import Role
-from services.access import Access, AccessError
+from services.access import Access, AccessError, Principal
 
 from .frame import Nav, frame
 from .listings import LOCAL_TIME_CELL
@@ -20,6 +20,10 @@ COLUMNS = [
 ]
 ROW_ACTIONS = """
 <q-td :props="props">
+  <q-btn flat dense no-caps icon="swap_horiz"
+         :label="props.row.role === 'admin' ? 'Make viewer' : 'Make admin'"
+         :aria-label="(props.row.role === 'admin' ? 'Make viewer: ' : 'Make admin: ') + props.row.username"
+         @click="() => $parent.$emit('role', props.row.username)" />
   <q-btn flat dense no-caps icon="password" label="Reset password"
          :aria-label="'Reset the password of ' + props.row.username"
          @click="() => $parent.$emit('reset', props.row.username)" />
@@ -30,22 +34,41 @@ ROW_ACTIONS = """
 """
 
 
+LOCK_COLUMNS = [
+    {"name": "username", "label": "Name", "field": "username", "align": "left"},
+    {"name": "address", "label": "From", "field": "address", "align": "left"},
+    {"name": "count", "label": "Tries", "field": "count", "align": "left"},
+    {"name": "first_at", "label": "Since", "field": "first_at", "align": "left"},
+    {"name": "clear", "label": "", "field": "username", "align": "right"},
+]
+CLEAR_LOCK = """
+<q-td :props="props">
+  <q-btn flat dense no-caps icon="lock_open" label="Clear"
+         :aria-label="'Clear the sign-in lock of ' + props.row.username + ' from ' + props.row.address"
+         @click="() => $parent.$emit('clear', props.row)" />
+</q-td>
+"""
+
+
 def register(access: Access, identities: Identities, nav: Nav) -> None:
     @ui.page("/accounts")
     async def accounts_page() -> None:
         principal = principal_of(ui.context.client)
         with frame("Accounts", nav):
-            panel = AccountsPanel(access, identities, by=principal.who if principal else "?")
+            panel = AccountsPanel(access, identities, acting=principal)
+            locks = LocksPanel(access, by=principal.who if principal else "?")
         await panel.refresh()
+        await locks.refresh()
 
 
 class AccountsPanel(ui.column):
-    def __init__(self, access: Access, identities: Identities, *, by: str) -> None:
+    def __init__(self, access: Access, identities: Identities, *, acting: Principal | None) -> None:
         super().__init__()
         self.classes("w-full gap-4").mark("accounts")
         self.access = access
         self.identities = identities
-        self.by = by
+        self.by = acting.who if acting else "?"
+        self.acting = acting
         with self:
             self.table = ui.table(columns=COLUMNS, rows=[], row_key="username").props("flat bordered")
             self.table.classes("w-full overflow-x-auto").mark("accounts-table")
@@ -53,6 +76,7 @@ class AccountsPanel(ui.column):
                 self.table.add_slot(f"body-cell-{name}", LOCAL_TIME_CELL)
             self.table.add_slot("body-cell-actions", ROW_ACTIONS)
             self.table.on("reset", lambda e: self.ask_password(e.args))
+            self.table.on("role", lambda e: self.switch_role(e.args))
             self.table.on("remove", lambda e: self.confirm_removal(e.args))
             with ui.card().classes("w-full max-w-xl gap-2"):
                 ui.label("Add an account").classes("text-lg font-medium")
@@ -101,7 +125,13 @@ class AccountsPanel(ui.column):
             async def save() -> None:
                 if first.value != second.value:
                     ui.notify("The two passwords differ.", type="warning")
-                elif await self._do(self.access.set_password, username, first.value, by=self.by):
+                elif await self._do(
+                    self.access.set_password,
+                    username,
+                    first.value,
+                    by=self.by,
+                    keep_session=self._own(username),
+                ):
                     ui.notify(f"Changed the password of {username}.", type="positive")
                     dialog.close()
 
@@ -109,6 +139,19 @@ class AccountsPanel(ui.column):
                 ui.button("Save", on_click=save).props("unelevated no-caps")
                 ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
         dialog.open()
+
+    async def switch_role(self, username: str) -> None:
+        """Admin ⇄ viewer; the account's other sessions end (its pages and streams close)."""
+        current = next((row["role"] for row in self.table.rows if row["username"] == username), None)
+        role = Role.VIEWER if current == Role.ADMIN else Role.ADMIN
+        if await self._do(self.access.set_role, username, role, by=self.by, keep_session=self._own(username)):
+            self.identities.forget()
+            ui.notify(f"{username} is now {role}.", type="positive")
+
+    def _own(self, username: str) -> int | None:
+        """The session to keep when an admin changes their own account: this page's."""
+        acting = self.acting
+        return acting.session_id if acting is not None and acting.name == username else None
 
     def confirm_removal(self, username: str) -> None:
         with ui.dialog() as dialog, ui.card().classes("gap-2"):
@@ -134,3 +177,47 @@ class AccountsPanel(ui.column):
             return False
         await self.refresh()
         return True
+
+
+class LocksPanel(ui.card):
+    """The sign-ins locked out or slowed down now, and clearing one (the owner locked out, say)."""
+
+    def __init__(self, access: Access, *, by: str) -> None:
+        super().__init__()
+        self.classes("w-full gap-2").mark("sign-in-locks")
+        self.access = access
+        self.by = by
+        with self:
+            ui.label("Sign-in locks").classes("text-lg font-medium")
+            ui.label(
+                "Five wrong tries for a name from one address lock that name from there for 15 minutes; "
+                "twenty from one address lock that address; a name tried from everywhere is slowed down."
+            ).classes("text-sm opacity-70")
+            self.table = ui.table(columns=LOCK_COLUMNS, rows=[], row_key="key").props("flat bordered")
+            self.table.classes("w-full").mark("locks-table")
+            self.table.add_slot("body-cell-first_at", LOCAL_TIME_CELL)
+            self.table.add_slot("body-cell-clear", CLEAR_LOCK)
+            self.table.on("clear", lambda e: self.clear(e.args))
+
+    async def refresh(self) -> None:
+        locks = await run.io_bound(self.access.locks)
+        self.table.rows = [
+            {
+                "key": f"{lock.username}|{lock.address}",
+                "username": lock.username,
+                "address": "everywhere" if lock.address == "*" else lock.address,
+                "count": lock.count,
+                "first_at": iso_utc(lock.first_at),
+            }
+            for lock in locks
+        ]
+
+    async def clear(self, clicked: dict) -> None:
+        row = next((row for row in self.table.rows if row["key"] == clicked.get("key")), None)
+        if row is None:  # cleared meanwhile (or not a row of ours)
+            await self.refresh()
+            return
+        address = None if row["address"] == "everywhere" else row["address"]
+        await run.io_bound(self.access.unlock, row["username"], address, by=self.by)
+        ui.notify(f"Cleared the sign-in lock of {row['username']}.", type="positive")
+        await self.refresh()

@@ -27,13 +27,14 @@ def register(access: Access, identities: Identities, policy: AccessPolicy) -> No
     policy.allow("/logout", Need.OPEN, why="ends the caller's own session", identify=True)
 
     @ui.page("/login", title="Sign in · Airdate")
-    async def login_page(request: Request, next: str = "/") -> None:
+    async def login_page(request: Request, next: str = "/", ended: str = "") -> None:
         principal = principal_of(ui.context.client)
         if principal is not None and principal.kind == "account":
             ui.navigate.to(safe_next(next))
             return
         has_accounts = await asyncio.to_thread(access.has_accounts)
-        sign_in_form(next, notice=None if has_accounts else NO_ACCOUNTS)
+        notice = ENDED if ended else None
+        sign_in_form(next, notice=notice if has_accounts else NO_ACCOUNTS)
 
     @app.post("/login", include_in_schema=False)
     async def sign_in(
@@ -73,6 +74,7 @@ def register(access: Access, identities: Identities, policy: AccessPolicy) -> No
         return response
 
 
+ENDED = "Your session ended (signed out, changed or removed elsewhere): sign in again."
 MAX_NAME = 64  # no account has a longer name (services.access.NAME)
 
 NO_ACCOUNTS = (

@@ -140,3 +140,15 @@ async def test_after_five_wrong_passwords_the_form_says_to_wait(guarded: Server,
         await sign_in(page)  # even the right password, for now
     assert (await answer.value).status == 429
     await expect(page.get_by_role("alert")).to_have_text("too many attempts, wait 15 minutes")
+    # another admin sees the lock on the Accounts page and clears it: alice gets in at once
+    assert run_cli("accounts", "add", "bob", "--role", "admin", input=PASSWORD).returncode == 0
+    admin = await (await browser.new_context()).new_page()
+    await admin.goto(f"{guarded.url}/accounts")
+    await sign_in(admin, "bob")
+    locks = admin.get_by_role("table").filter(has_text="Tries")
+    await expect(locks).to_contain_text("alice")
+    await expect(locks).to_contain_text("127.0.0.1")
+    await admin.get_by_role("button", name="Clear the sign-in lock of alice from 127.0.0.1").click()
+    await expect(locks).not_to_contain_text("alice")
+    await sign_in(page)
+    await expect(page.get_by_text("signed in as alice (admin)")).to_be_visible()
