@@ -328,7 +328,11 @@ def _lifecycle(airdate: Airdate) -> None:
     database.on_commit(partial(_committed_here, feed, listener))
     app.timer(settings.stats_interval, feed.tick)
     app.timer(1.0, revoked.check)
-    sockets = PageSockets(airdate.access, settings.public_url)
+    sockets = PageSockets(
+        airdate.access,
+        settings.public_url,
+        admin_only=lambda path: airdate.policy.rule_for(path).need == Need.ADMIN,
+    )
     sockets.install()
     app.timer(1.0, sockets.sweep)
     app.timer(RefusalLog.PERIOD, airdate.access.flush_log, immediate=False)

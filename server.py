@@ -17,6 +17,7 @@ from nicegui.client import Client
 from nicegui.storage import Storage
 
 from application import Airdate
+from http_limits import bounded_protocol
 from live import Hub
 from startup import StartupError
 
@@ -72,6 +73,7 @@ def serve(airdate: Airdate) -> None:
         show=False,
         storage_secret=settings.storage_secret,
         timeout_graceful_shutdown=settings.shutdown_grace,
+        http=bounded_protocol(settings.header_timeout),  # headers ≤ 16 KiB, sent within header_timeout
         proxy_headers=False,  # the request guard believes X-Forwarded-* from AIRDATE_TRUSTED_PROXIES only
     )
 

@@ -129,6 +129,9 @@ class Settings(BaseSettings):
         "INFO", description="lowest level of log records sent as log events"
     )
     shutdown_grace: float = Field(1.0, ge=0, description="seconds open streams get when stopping")
+    header_timeout: float = Field(
+        10.0, gt=0, le=300, description="seconds a client has to send a request's headers (then 408)"
+    )
     health_timeout: float = Field(5.0, gt=0, description="seconds /healthz waits for the database")
     storage_path: str = Field(
         ".nicegui", description="folder for per-browser choices (theme, refresh interval); must be writable"

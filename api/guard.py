@@ -126,8 +126,6 @@ class Guard:
                 return redirect(f"/login?next={quote(_path_with_query(scope), safe='/')}")
             return problem(401, "sign in, or send an API token: Authorization: Bearer <token>", bearer=True)
         if need == Need.ADMIN and principal is not None and not principal.is_admin:
-            if scope["type"] == "http" and _wants_page(scope, headers):
-                return redirect("/")  # an admin's page for a viewer (their role changed): the dashboard
             return problem(403, f"{principal.describe()} may not do this: it needs an admin")
         if how == "bearer" and need != Need.OPEN and not self.policy.rule_for(scope["path"]).tokens:
             return problem(403, "API tokens are for the API; sign in to use the console")

@@ -1,6 +1,7 @@
 """Streams end when the credentials that opened them stop holding: a revoked token, a session that was
-signed out or expired, an account that was removed — also when another process (the command line)
-did it. One check a second for all streams, and only while credentialed streams are open."""
+signed out or expired, an account that was removed, a proxy-vouched account removed or made viewer,
+the open console once an account exists — also when another process (the command line) did it. One
+check a second for all streams (a query per kind of credential), and only while streams are open."""
 
 import asyncio
 from collections.abc import Callable
@@ -20,14 +21,10 @@ class RevokedStreams:
         owned = [(queue, queue.owner) for queue in self.hub.readers.owned()]
         if not owned:
             return 0
-        sessions = {owner.session_id for _, owner in owned if owner.session_id}
-        tokens = {owner.token_id for _, owner in owned if owner.token_id}
-        live_sessions, live_tokens = await asyncio.to_thread(self.access.still_valid, sessions, tokens)
+        holding = await asyncio.to_thread(self.access.still_holding, {owner for _, owner in owned})
         ended = 0
         for queue, owner in owned:
-            if (owner.session_id and owner.session_id not in live_sessions) or (
-                owner.token_id and owner.token_id not in live_tokens
-            ):
+            if owner not in holding:
                 self.hub.close_reader(queue, "credentials revoked")
                 ended += 1
         if ended:

@@ -98,7 +98,7 @@ class Readers:
         self.send_timeout = send_timeout
         self._queues: set[ReaderQueue] = set()
         self._leaving: set[ReaderQueue] = set()  # closed, but their writer may still be stuck in a write
-        self._owned: set[ReaderQueue] = set()  # opened with credentials that can be revoked
+        self._owned: set[ReaderQueue] = set()  # opened with credentials (which may stop holding)
 
     def __len__(self) -> int:
         return len(self._queues)
@@ -109,12 +109,12 @@ class Readers:
     def open(self, kinds: frozenset[str], owner: Any = None) -> ReaderQueue:
         queue = ReaderQueue(self.limit, kinds, owner)
         self._queues.add(queue)
-        if getattr(owner, "session_id", None) or getattr(owner, "token_id", None):
+        if owner is not None:
             self._owned.add(queue)
         return queue
 
     def owned(self) -> list[ReaderQueue]:
-        """The open queues whose owner has a session or a token (which may be revoked)."""
+        """The open queues opened with credentials (which may stop holding)."""
         return list(self._owned)
 
     def close(self, queue: ReaderQueue, reason: str | None = None) -> None:

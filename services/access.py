@@ -15,6 +15,7 @@ import secrets
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -297,10 +298,32 @@ class Access:
 
     # For the stream guard: which credentials behind open streams still hold
 
-    def still_valid(self, sessions: set[int], tokens: set[int]) -> tuple[set[int], set[int]]:
-        live_sessions = access.live_sessions(self.database, sessions, utcnow()) if sessions else set()
+    def still_holding(self, principals: Iterable[Principal]) -> set[Principal]:
+        """Which of these still hold now (:meth:`current`), with one query per kind of credential: a
+        session or token still live, a proxy-vouched account still there and no less than it was
+        (an admin made viewer no longer holds as an admin), the open console while no account exists."""
+        principals = set(principals)
+        sessions = {p.session_id for p in principals if p.session_id is not None}
+        tokens = {p.token_id for p in principals if p.token_id is not None}
+        now = utcnow()
+        live_sessions = access.live_sessions(self.database, sessions, now) if sessions else set()
         live_tokens = access.live_tokens(self.database, tokens) if tokens else set()
-        return live_sessions, live_tokens
+        proxied = {p.name for p in principals if p.kind == "proxy"}
+        accounts = access.list_accounts(self.database) if proxied else []
+        roles = {a.username: Role(a.role) for a in accounts if a.username in proxied}
+        open_console = any(p.kind == "local" for p in principals) and not self.has_accounts()
+
+        def holds(principal: Principal) -> bool:
+            if principal.kind == "proxy":
+                role = roles.get(principal.name)
+                return role is not None and (role == Role.ADMIN or not principal.is_admin)
+            if principal.kind == "local":
+                return open_console
+            if principal.token_id is not None:
+                return principal.token_id in live_tokens
+            return principal.session_id in live_sessions
+
+        return {principal for principal in principals if holds(principal)}
 
     def prune(self) -> None:
         now = utcnow()

@@ -13,13 +13,15 @@ NiceGUI routes every socket.io message by the ``client_id`` it names, from any s
 - **Every action, now.** Each UI event is checked at the moment it runs against the page's credentials
   as they are *now* (:meth:`services.access.Access.current`): a session signed out, expired or ended by a
   password change, an account removed, the open console after the first account was made — refused, and
-  the page goes to ``/login``; an admin page whose account is now a viewer — refused, and reloaded as a
-  viewer's. A sweep once a second does the same for pages nobody is clicking on, so an open page learns
-  within a second, like a revoked stream.
+  the page goes to ``/login``; a page whose account is now a viewer — refused, and reloaded as a
+  viewer's (an admin-only page goes to the dashboard instead). A sweep once a second does the same for
+  pages nobody is clicking on, so an open page learns within a second, like a revoked stream.
+- A socket refused at its implicit handshake hears NiceGUI's own words for it, so its page reloads (a
+  restarted server, another replica) and meets the request guard.
 
 This module patches NiceGUI's socket.io handlers in place (they are plain functions registered on
-``core.sio``): it is the one place that does so, and ``tests/ui/test_page_sockets.py`` fails loudly when a
-NiceGUI release changes what it relies on.
+``core.sio``): it is the one place that does so, and ``tests/browser/test_page_sockets.py`` fails
+loudly when a NiceGUI release changes what it relies on.
 """
 
 import asyncio
@@ -29,6 +31,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import socketio
 from nicegui import background_tasks, core, ui
 from nicegui.client import Client
 
@@ -43,8 +46,11 @@ _NICEGUI: dict[str, Callable[..., Any]] = {}  # NiceGUI's own handlers, as it re
 
 
 class PageSockets:
-    def __init__(self, access: Access, public_origin: str = "") -> None:
+    def __init__(
+        self, access: Access, public_origin: str = "", *, admin_only: Callable[[str], bool] = lambda _: True
+    ) -> None:
         self.access = access
+        self.admin_only = admin_only  # whether a page's path is for admins only
         self.public_netloc = urlsplit(public_origin).netloc
         self._nicegui = _NICEGUI
         self._locks: weakref.WeakKeyDictionary[Client, asyncio.Lock] = weakref.WeakKeyDictionary()
@@ -87,8 +93,8 @@ class PageSockets:
         query = environ.get("QUERY_STRING", "")
         if "implicit_handshake=true" in query:
             client_id = _query_value(query, "client_id")
-            if not self._owns(sid, client_id):
-                raise ConnectionRefusedError("this socket may not join that page")
+            if not self._owns(sid, client_id):  # NiceGUI's words: its page reloads (and meets the guard)
+                raise socketio.exceptions.ConnectionRefusedError("Implicit handshake failed")
         return await self._nicegui["connect"](sid, environ, auth)
 
     async def _handshake(self, sid: str, data: dict) -> bool:
@@ -171,8 +177,9 @@ class PageSockets:
             log.info("a page of %s was closed: the credentials it was loaded with no longer hold", page.who)
             self._go(client, f"/login?next={quote(path, safe='/')}&{SESSION_ENDED}=1")
         else:
+            path = client.page.path if client.page else "/"
             log.info("a page of %s was reloaded: the account is no longer an admin", page.who)
-            self._go(client, None)
+            self._go(client, "/" if self.admin_only(path) else None)  # an admin's page: the dashboard
         return False
 
     @staticmethod

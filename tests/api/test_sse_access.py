@@ -109,3 +109,27 @@ async def test_sign_ins_and_actions_are_audited_as_log_events(guarded: tuple[Ser
     assert "sign-in for 'alice' from 127.0.0.1 refused: wrong name or password" in seen
     assert "alice signed in from 127.0.0.1" in seen
     assert not any(PASSWORD in line or "wrong-password" in line or admin in line for line in seen)
+
+
+async def test_a_proxy_vouched_stream_ends_when_its_account_goes_or_loses_admin(airdate_env: str) -> None:
+    """The proxy vouches once, when the stream opens; Airdate re-checks the account it named every second."""
+    for name in ("alice", "carol", "dora"):
+        assert run_cli("accounts", "add", name, "--role", "admin", input=PASSWORD).returncode == 0
+    settings = {"trusted_proxies": "127.0.0.1", "auth_header": "Remote-User", "sse_keepalive": "0.5"}
+    server = Server(airdate_env, settings).start()
+    try:
+        async with (
+            open_stream(server.url, headers={"Remote-User": "alice"}) as (alice_response, alice),
+            open_stream(server.url, headers={"Remote-User": "carol"}) as (carol_response, carol),
+            open_stream(server.url, headers={"Remote-User": "dora"}) as (dora_response, dora),
+        ):
+            assert alice_response.status_code == carol_response.status_code == dora_response.status_code == 200
+            for events in (alice, carol, dora):
+                await next_data(events)
+            assert (await asyncio.to_thread(run_cli, "accounts", "remove", "alice")).returncode == 0
+            assert (await asyncio.to_thread(run_cli, "accounts", "role", "carol", "viewer")).returncode == 0
+            assert await stream_ends(alice, within=10), "alice's account is gone"
+            assert await stream_ends(carol, within=10), "carol is no longer an admin"
+            assert not await stream_ends(dora, within=1.5), "dora's still holds"
+    finally:
+        server.stop()

@@ -29,8 +29,10 @@ async def test_a_browser_sticks_to_the_replica_its_first_page_names(cluster: Clu
         client_id = re.search(r"""["']client_id["']:\s*["']([^"']+)""", first.text)
         assert client_id is not None
         elsewhere = next(name for name in NAMES if name != home)
-        assert not await websocket_is_accepted(cluster, client_id.group(1), elsewhere), "routed by the cookie"
-        assert await websocket_is_accepted(cluster, client_id.group(1), home), "the page's own replica"
+        signed = {name: value for name, value in browser.cookies.items() if name != "airdate_replica"}
+        page = (client_id.group(1), signed)  # a page's socket carries the page's sign-in (ui/page_sockets)
+        assert not await websocket_is_accepted(cluster, *page, elsewhere), "routed by the cookie"
+        assert await websocket_is_accepted(cluster, *page, home), "the page's own replica"
     spread = set()
     for _ in range(6):  # without the cookie, the pool spreads browsers over the replicas
         async with cluster.signed_in() as other:
@@ -39,13 +41,16 @@ async def test_a_browser_sticks_to_the_replica_its_first_page_names(cluster: Clu
     assert len(spread) > 1, spread
 
 
-async def websocket_is_accepted(cluster: Cluster, client_id: str, replica: str) -> bool:
+async def websocket_is_accepted(
+    cluster: Cluster, client_id: str, cookies: dict[str, str], replica: str
+) -> bool:
     """Connect the page's socket.io websocket through nginx: only the replica that built the page knows
     its client and accepts the handshake (``40``); any other refuses it (``44``)."""
     query = {"EIO": "4", "transport": "websocket", "client_id": client_id, "implicit_handshake": "true"}
     query |= {"tab_id": "tab-1", "document_id": "doc-1"}
     address = cluster.nginx.url.replace("http://", "ws://") + f"/_nicegui_ws/socket.io/?{urlencode(query)}"
-    async with websockets.connect(address, additional_headers={"Cookie": f"airdate_replica={replica}"}) as ws:
+    cookie = "; ".join(f"{name}={value}" for name, value in {**cookies, "airdate_replica": replica}.items())
+    async with websockets.connect(address, additional_headers={"Cookie": cookie}) as ws:
         opened = await asyncio.wait_for(ws.recv(), 5)
         assert str(opened).startswith("0{"), opened
         await ws.send("40")
