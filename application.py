@@ -38,7 +38,7 @@ from api.openapi import describe_api
 from api.page_gate import PageGate
 from api.policy import AccessPolicy, Need
 from api.revocation import RevokedStreams
-from data import Database
+from data import Database, preferences
 from data.announcements import ChangeListener
 from live import Hub, LiveFeed, LiveSources, LogRelay, Trends, hide_slow_reader_tracebacks, metrics
 from live.latest import LatestNotifications
@@ -202,7 +202,11 @@ def _services(settings: Settings, database: Database) -> tuple[Jobs, Notifier]:
         grouping_delay=settings.grouping_delay,
         attempts=settings.send_attempts,
         lease=settings.claim_lease,
-        links=Links(settings.storage_secret, settings.public_url or f"http://localhost:{settings.port}"),
+        links=Links(
+            settings.storage_secret,
+            settings.public_url or f"http://localhost:{settings.port}",
+            key_of=partial(preferences.link_key, database),
+        ),
     )
     if not settings.public_url and settings.host not in LOOPBACK_HOSTS:
         log.warning(

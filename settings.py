@@ -3,7 +3,7 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     CliPositionalArg,
@@ -12,6 +12,9 @@ from pydantic_settings import (
     SettingsError,
     get_subcommand,
 )
+
+SECRET_WORDS = {"secret", "password", "token"}  # a setting named so is never repeated in an error
+MIN_SECRET_BYTES = 32  # HMAC keys shorter than the hash (SHA-1: 20, we ask more) are guessable offline
 
 
 class ConfigurationError(Exception):
@@ -183,8 +186,21 @@ class Settings(BaseSettings):
         "(e.g. https://airdate.example.org; empty: http://localhost:PORT)",
     )
     storage_secret: str = Field(
-        "", description="secret that signs browser cookies (empty: generated once and kept in the database)"
+        "",
+        description="secret that signs browser cookies and the links in messages, at least 32 bytes "
+        "(empty: generated once and kept in the database)",
     )
+
+    @field_validator("storage_secret")
+    @classmethod
+    def _long_enough(cls, secret: str) -> str:
+        if secret and len(secret.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(
+                f"needs at least {MIN_SECRET_BYTES} bytes, has {len(secret.encode())} (make one with: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(32))'), or leave it empty"
+            )
+        return secret
+
     auth: Literal["accounts", "none"] = Field(
         "accounts", description="none: no sign-in at all, even when reachable from other machines (risky)"
     )
@@ -253,4 +269,6 @@ def describe(error: ValidationError) -> str:
         return f"{command} --{where[-1].replace('_', '-')}: {problem['msg']} (got {problem.get('input')!r})"
     name = "_".join(where)
     flag = "--" + name.replace("_", "-")
-    return f"AIRDATE_{name.upper()} ({flag}): {problem['msg']} (got {problem.get('input')!r})"
+    message = problem["msg"].removeprefix("Value error, ")
+    got = "" if SECRET_WORDS & set(where[-1].split("_")) else f" (got {problem.get('input')!r})"
+    return f"AIRDATE_{name.upper()} ({flag}): {message}{got}"

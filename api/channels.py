@@ -1,7 +1,8 @@
 """A user's notification preferences and channels, for admins and admin tokens:
 
 ``GET``/``PUT /api/users/{id}/preferences``, ``POST /api/users/{id}/channels``,
-``DELETE /api/users/{id}/channels/{channel_id}`` and ``POST /api/users/{id}/test-notification``.
+``DELETE /api/users/{id}/channels/{channel_id}``, ``POST /api/users/{id}/test-notification`` and
+``POST /api/users/{id}/links/rotate`` (the links sent to the user so far stop working).
 
 A channel's Apprise URL holds the service's secrets: it goes in once, when the channel is added, and
 only its masked label ever comes out (answers and audit lines alike).
@@ -101,6 +102,18 @@ def create_router(database: Database, notifier: Notifier, policy: AccessPolicy) 
             skipped,
         )
         return {"preferences": answer(await known(user_id)), "skipped": skipped}
+
+    @router.post(
+        "/api/users/{user_id}/links/rotate",
+        status_code=204,
+        summary="Revoke the manage and unsubscribe links sent to a user so far; later messages get new ones",
+        responses=NO_USER,
+    )
+    async def rotate_links(user_id: UserId, request: Request) -> None:
+        try:
+            await notifier.rotate_links(user_id, by=who(request))
+        except LookupError:
+            raise HTTPException(404, f"there is no user {user_id}") from None
 
     @router.post(
         "/api/users/{user_id}/channels",

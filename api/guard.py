@@ -12,6 +12,7 @@ Every answer (streams too) names the replica that gave it in ``X-Airdate-Replica
 to know which one served a request behind the proxy (an SSE client, an operator with curl, the tests).
 """
 
+import asyncio
 import json
 from collections.abc import Callable
 from urllib.parse import quote, urlsplit
@@ -70,7 +71,7 @@ class Guard:
         self.policy = policy
         self.replica = replica  # named in the sticky cookie of every page; empty: no cookie
         self.named = ((REPLICA_HEADER.encode(), replica.encode()),) if replica else ()  # on every answer
-        self.link_user = link_user  # the user a signed link's token names; None: not a valid link
+        self.link_user = link_user  # the user a signed link's token names; None: not valid (blocks)
         self.identities = identities
         self.proxies = proxies
         self.app = app
@@ -94,7 +95,8 @@ class Guard:
         scope["state"]["principal"] = principal
         scope["state"]["credential"] = how
         if rule.need == Need.SIGNED:
-            scope["state"]["link_user"] = self.link_user(scope["path"].rstrip("/").rsplit("/", 1)[-1])
+            token = scope["path"].rstrip("/").rsplit("/", 1)[-1]
+            scope["state"]["link_user"] = await asyncio.to_thread(self.link_user, token)  # looks up its key
         if scope["type"] == "http":
             scope["state"][BODY_SEND] = send  # a started stream's events skip the wrappers below
             send = with_security_headers(send, https=scope.get("scheme") == "https", extra=self.named)
@@ -115,7 +117,9 @@ class Guard:
     ) -> ASGIApp | None:
         if need == Need.SIGNED:
             if scope["state"].get("link_user") is None:
-                return problem(403, "this link is not valid: it was changed, or not made by this Airdate")
+                return problem(
+                    403, "this link is not valid: it was changed, replaced by a newer one, or not made here"
+                )
             return None
         if how == "proxy-unknown" and need != Need.OPEN:
             return problem(403, "the authenticating proxy vouches for a user who has no Airdate account")

@@ -72,6 +72,7 @@ class Batch:
     channel_id: int | None = None  # None: e-mail
     channel_url: str | None = None  # the Apprise URL (secrets included: never shown)
     channel_label: str = "e-mail"  # what to call the channel where people read it (secrets masked)
+    link_key: int = 0  # what the links in it carry (services.links)
 
     @property
     def ids(self) -> list[int]:
@@ -235,8 +236,18 @@ def _batch(
     items = [_item(row, episodes.get(row.episode_id)) for row in sorted(rows, key=lambda r: r.id)]
     assert user.id is not None
     if channel is None:
-        return Batch(user.id, user.username, user.email, items, owner)
-    return Batch(user.id, user.username, user.email, items, owner, channel.id, channel.url, channel.label)
+        return Batch(user.id, user.username, user.email, items, owner, link_key=user.link_key)
+    return Batch(
+        user.id,
+        user.username,
+        user.email,
+        items,
+        owner,
+        channel.id,
+        channel.url,
+        channel.label,
+        link_key=user.link_key,
+    )
 
 
 def mark_sent(database: Database, batch: Batch) -> int:

@@ -50,6 +50,7 @@ class Preferences:
     email_note: str = ""  # why there is no address (Jellyseerr's value is not one), or whose address it is
     removed: bool = False  # gone from Jellyseerr: nothing is sent to them
     email_set_by_admin: bool = False
+    link_key: int = 0  # part of every link signed for the user (services.links)
 
 
 def read(database: Database, user_id: int) -> Preferences:
@@ -81,7 +82,24 @@ def read(database: Database, user_id: int) -> Preferences:
             email_note(user),
             user.removed_at is not None,
             user.email_set_by_admin,
+            user.link_key,
         )
+
+
+def link_key(database: Database, user_id: int) -> int | None:
+    """The key a link for this user must carry now; None if there is no such user."""
+    with database.session() as session:
+        return session.exec(select(User.link_key).where(User.id == user_id)).first()
+
+
+def rotate_link_key(database: Database, user_id: int) -> int:
+    """A new key for the user's links (every link sent so far stops working); LookupError for no user."""
+    with database.session() as session:
+        user = _user(session, user_id)
+        user.link_key += 1
+        session.add(user)
+        session.commit()
+        return user.link_key
 
 
 def email_note(user: User) -> str:

@@ -3,10 +3,15 @@
 A link names the user and carries a signature made with the server's secret (itsdangerous, HMAC-SHA1
 over the payload with a purpose-specific salt), so nobody can make one for another user or change the
 user in it; no account is needed to follow it. Links do not expire: an unsubscribe link in a year-old
-e-mail must still work. Changing ``AIRDATE_STORAGE_SECRET`` makes every link sent so far invalid.
+e-mail must still work. They can be revoked per user: a link also carries the user's link key
+(``users.link_key``), and an admin who raises it (:meth:`services.notifier.Notifier.rotate_links`)
+makes every link sent to that user so far invalid; the next message carries the new key. Links made
+before keys existed carry none and count as key 0. Changing ``AIRDATE_STORAGE_SECRET`` invalidates
+every link of every user.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -14,27 +19,50 @@ MANAGE = "/manage/"
 UNSUBSCRIBE = "/unsubscribe/"
 
 
+def _no_keys(_user_id: int) -> int | None:
+    return 0
+
+
 @dataclass(frozen=True)
 class Links:
     secret: str
     base_url: str  # where people reach Airdate, e.g. https://airdate.example.org
+    key_of: Callable[[int], int | None] = field(default=_no_keys)  # the user's link key now; None: no user
 
-    def token(self, user_id: int) -> str:
-        return self._signer().dumps(user_id)
+    def token(self, user_id: int, key: int = 0) -> str:
+        return self._signer().dumps(user_id if key == 0 else [user_id, key])
 
     def user_of(self, token: str) -> int | None:
-        """The user a link was made for; None for a link that was changed or not made here."""
+        """The user a link was made for; None for a link that was changed, not made here, or revoked.
+        Looks the user's key up (blocks: call it off the event loop). A user who no longer exists is
+        still named, so that the page can say so."""
+        claim = self._claim(token)
+        if claim is None:
+            return None
+        user_id, key = claim
+        current = self.key_of(user_id)
+        return user_id if current is None or current == key else None
+
+    def manage(self, user_id: int, key: int = 0) -> str:
+        return f"{self.base_url.rstrip('/')}{MANAGE}{self.token(user_id, key)}"
+
+    def unsubscribe(self, user_id: int, key: int = 0) -> str:
+        return f"{self.base_url.rstrip('/')}{UNSUBSCRIBE}{self.token(user_id, key)}"
+
+    def _claim(self, token: str) -> tuple[int, int] | None:
         try:
-            user_id = self._signer().loads(token)
+            payload = self._signer().loads(token)
         except BadSignature:
             return None
-        return user_id if isinstance(user_id, int) and not isinstance(user_id, bool) else None
-
-    def manage(self, user_id: int) -> str:
-        return f"{self.base_url.rstrip('/')}{MANAGE}{self.token(user_id)}"
-
-    def unsubscribe(self, user_id: int) -> str:
-        return f"{self.base_url.rstrip('/')}{UNSUBSCRIBE}{self.token(user_id)}"
+        if _whole(payload):
+            return payload, 0
+        if isinstance(payload, list) and len(payload) == 2 and all(_whole(part) for part in payload):
+            return payload[0], payload[1]
+        return None
 
     def _signer(self) -> URLSafeSerializer:
         return URLSafeSerializer(self.secret, salt="airdate-notification-links")
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

@@ -96,7 +96,7 @@ def compose(batch: Batch, sender: str, links: Links | None = None) -> EmailMessa
     message["To"] = formataddr((batch.username, batch.email))
     message["Subject"] = subject(batch)
     if links is not None:
-        message["List-Unsubscribe"] = f"<{links.unsubscribe(batch.user_id)}>"
+        message["List-Unsubscribe"] = f"<{links.unsubscribe(batch.user_id, batch.link_key)}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text(batch, links))
     parts = [
@@ -106,7 +106,7 @@ def compose(batch: Batch, sender: str, links: Links | None = None) -> EmailMessa
     intro = f"<p>Hi {html.escape(batch.username)},</p><p>New episodes of shows you requested are ready:</p>"
     footer = ""
     if links is not None:
-        manage = html.escape(links.manage(batch.user_id), quote=True)
+        manage = html.escape(links.manage(batch.user_id, batch.link_key), quote=True)
         footer = f'<p style="font-size:small"><a href="{manage}">Manage your notifications</a></p>'
     message.add_alternative(
         f"<html><body>{intro}{''.join(parts)}<p>Enjoy watching!</p>{footer}</body></html>", "html"
@@ -126,7 +126,7 @@ def text(batch: Batch, links: Links | None = None) -> str:
         lines += [show, *(f"  - {entry}" for entry in entries), ""]
     lines.append("Enjoy watching!")
     if links is not None:
-        lines += ["", f"Manage your notifications: {links.manage(batch.user_id)}"]
+        lines += ["", f"Manage your notifications: {links.manage(batch.user_id, batch.link_key)}"]
     return "\n".join(lines)
 
 

@@ -26,6 +26,7 @@ from .mailer import NO_MAIL, Preview, Smtp
 from .progress import Progress
 
 log = logging.getLogger("airdate.notifier")
+audit = logging.getLogger("airdate.audit")
 TEST_ITEM = Item(
     notification_id=0,
     subject="Airdate test notification",
@@ -120,12 +121,22 @@ class Notifier:
             return Preview(settings.username, 0, note=f"No e-mail: {settings.email_note}.")
         return mailer.preview(batch, self.smtp.sender, self.links)
 
+    async def rotate_links(self, user_id: int, *, by: str) -> None:
+        """Revoke every manage and unsubscribe link sent to the user so far (a forwarded e-mail, say);
+        the next message carries new ones. LookupError for no such user."""
+        key = await asyncio.to_thread(preferences.rotate_link_key, self.database, user_id)
+        audit.info(
+            "%s replaced the links of user %d: those sent so far no longer work (key %d)", by, user_id, key
+        )
+
     async def test(self, user_id: int) -> list[TestResult]:
         """A test message to each of the user's channels now, outside the outbox; the result per channel.
         LookupError for no such user."""
         settings = await asyncio.to_thread(preferences.read, self.database, user_id)
         urls = await asyncio.to_thread(preferences.channel_urls, self.database, user_id)
-        batch = Batch(user_id, settings.username, settings.email, [TEST_ITEM], owner="")
+        batch = Batch(
+            user_id, settings.username, settings.email, [TEST_ITEM], owner="", link_key=settings.link_key
+        )
         targets = [(None, "e-mail")] if settings.email_enabled and settings.email else []
         targets += [(url, label) for _channel_id, url, label in urls]
         results = [] if settings.email else [TestResult("e-mail", False, settings.email_note)]

@@ -139,3 +139,11 @@ def test_a_storage_folder_that_cannot_be_written_is_refused(tmp_path: Path) -> N
     error = one_line_error(run_cli(storage_path=str(tmp_path / "not-a-folder" / "nicegui")))
     assert error.startswith(f"airdate: cannot keep per-browser settings in {tmp_path}/not-a-folder/nicegui")
     assert error.endswith("set AIRDATE_STORAGE_PATH to a writable folder")
+
+
+def test_a_short_storage_secret_is_refused_without_repeating_it() -> None:
+    error = one_line_error(run_cli(storage_secret="only-twenty-one-bytes"))
+    assert error.startswith(
+        "airdate: AIRDATE_STORAGE_SECRET (--storage-secret): needs at least 32 bytes, has 21"
+    )
+    assert "only-twenty-one-bytes" not in error

@@ -87,7 +87,7 @@ def plain_card(title: str) -> Iterator[ui.card]:
 
 async def _settings(database: Database, links: Links | None, token: str) -> preferences.Preferences | None:
     """The preferences of the link's user; None (and a message) if there is no such user any more."""
-    user_id = links.user_of(token) if links is not None else None
+    user_id = await run.io_bound(links.user_of, token) if links is not None else None
     if user_id is not None:
         try:
             return await run.io_bound(preferences.read, database, user_id)

@@ -12,6 +12,7 @@ from services.notifier import Notifier, TestResult
 
 from .frame import Nav, frame
 from .preferences_form import PreferencesForm, skipped_note
+from .principal import principal_of
 
 
 def register(database: Database, notifier: Notifier, nav: Nav) -> None:
@@ -40,6 +41,43 @@ def register(database: Database, notifier: Notifier, nav: Nav) -> None:
                 PreferencesForm(database, settings, email=True)
             with ui.card().classes("w-full max-w-3xl"):
                 ChannelsPanel(database, notifier, settings.user_id, settings.channels)
+            with ui.card().classes("w-full max-w-3xl"):
+                LinksPanel(notifier, settings.user_id, settings.username)
+
+
+class LinksPanel(ui.column):
+    """Revoke the manage and unsubscribe links in the messages sent so far (a forwarded e-mail)."""
+
+    def __init__(self, notifier: Notifier, user_id: int, username: str) -> None:
+        super().__init__()
+        self.classes("w-full gap-2").mark("user-links")
+        self.notifier, self.user_id, self.username = notifier, user_id, username
+        with self:
+            ui.label("Links in messages").classes("text-lg font-medium")
+            ui.label(
+                "Each message has a link to manage these settings and one to unsubscribe; anyone holding "
+                "one (a forwarded e-mail) can use it. Replacing them makes every link sent so far stop "
+                "working; the next message has new ones."
+            ).classes("text-sm opacity-70")
+            ui.button("Replace the links", icon="link_off", on_click=self.confirm).props("outline no-caps")
+
+    def confirm(self) -> None:
+        with ui.dialog() as dialog, ui.card().classes("gap-2"):
+            ui.label(f"Replace the links sent to {self.username}? Those sent so far stop working.")
+            with ui.row().classes("justify-end w-full"):
+                ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
+                ui.button("Replace", on_click=lambda: self.rotate(dialog)).props("unelevated no-caps")
+        dialog.open()
+
+    async def rotate(self, dialog: ui.dialog) -> None:
+        dialog.close()
+        principal = principal_of(ui.context.client)
+        try:
+            await self.notifier.rotate_links(self.user_id, by=principal.who if principal else "?")
+        except LookupError:
+            ui.notify(f"There is no user {self.user_id} any more.", type="warning")
+            return
+        ui.notify(f"The links sent to {self.username} so far no longer work.", type="positive")
 
 
 class ChannelsPanel(ui.column):

@@ -123,7 +123,9 @@ async def test_a_proxy_vouched_stream_ends_when_its_account_goes_or_loses_admin(
             open_stream(server.url, headers={"Remote-User": "carol"}) as (carol_response, carol),
             open_stream(server.url, headers={"Remote-User": "dora"}) as (dora_response, dora),
         ):
-            assert alice_response.status_code == carol_response.status_code == dora_response.status_code == 200
+            assert (
+                alice_response.status_code == carol_response.status_code == dora_response.status_code == 200
+            )
             for events in (alice, carol, dora):
                 await next_data(events)
             assert (await asyncio.to_thread(run_cli, "accounts", "remove", "alice")).returncode == 0

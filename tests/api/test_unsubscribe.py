@@ -100,7 +100,8 @@ async def test_a_changed_link_is_refused_and_changes_nothing(
         refused = await console.http_client(ELSEWHERE).post(f"{prefix}/{changed}", headers=FORM, **ONE_CLICK)
         assert refused.status_code == 403, changed
         assert (
-            refused.json()["detail"] == "this link is not valid: it was changed, or not made by this Airdate"
+            refused.json()["detail"]
+            == "this link is not valid: it was changed, replaced by a newer one, or not made here"
         )
     other_secret = await console.http_client(ELSEWHERE).post(
         "/unsubscribe/MQ.c2lnbmVkLWVsc2V3aGVyZQ", headers=FORM, **ONE_CLICK
@@ -123,3 +124,33 @@ async def test_the_api_description_says_the_link_is_its_own_credential(console: 
     assert one_click["security"] == []
     assert one_click["x-airdate-access"] == "a link Airdate signed for one user (no account)"
     assert paths["/api/users/{user_id}/preferences"]["put"]["security"] == [{"bearer": []}]
+
+
+async def test_an_admin_replaces_a_users_links_and_only_the_new_ones_work(
+    console: Console,
+    airdate: Airdate,
+    database: Database,
+    mail_server: tuple[Sink, int],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="airdate.audit")
+    user_id, old = await unsubscribe_link(airdate, mail_server[0])
+    admin = console.http_client()  # this machine, no account yet: the open console
+    rotated = await admin.post(f"/api/users/{user_id}/links/rotate", headers={"Origin": "http://localhost"})
+    assert rotated.status_code == 204
+    assert any(f"replaced the links of user {user_id}" in r.getMessage() for r in caplog.records)
+    refused = await console.http_client(ELSEWHERE).post(old, headers=FORM, **ONE_CLICK)
+    assert (refused.status_code, refused.json()["detail"]) == (
+        403,
+        "this link is not valid: it was changed, replaced by a newer one, or not made here",
+    )
+    assert lena(database) == ("as_they_land", ["sent", "pending", "pending"]), "the old link changed nothing"
+
+    await airdate.notifier.send_due(now_please=True)  # the next e-mail carries a new link
+    newer = mail_server[0].received[-1].message["List-Unsubscribe"].strip("<>")
+    assert urlsplit(newer).path != old
+    clicked = await console.http_client(ELSEWHERE).post(urlsplit(newer).path, headers=FORM, **ONE_CLICK)
+    assert clicked.status_code == 200
+    assert lena(database)[0] == "off"
+    gone = await admin.post("/api/users/999999/links/rotate", headers={"Origin": "http://localhost"})
+    assert (gone.status_code, gone.json()["detail"]) == (404, "there is no user 999999")

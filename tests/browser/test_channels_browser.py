@@ -18,7 +18,7 @@ from ..utils.server import Server, run_cli
 from ..utils.waiting import eventually
 from .test_access_browser import PASSWORD, sign_in
 
-SECRET = "channels-browser-test-secret"
+SECRET = "channels-browser-test-secret-of-32-bytes"
 
 
 @pytest.fixture
@@ -133,5 +133,30 @@ async def test_a_requester_mutes_a_show_and_unsubscribes_by_signed_links_without
         assert server.query(mode) == [("off",)]
         await page.get_by_role("link", name="Manage your notifications").click()
         await expect(page.get_by_role("radio", name="Off")).to_be_checked()
+    finally:
+        server.stop()
+
+
+async def test_an_admin_replaces_a_users_links_and_the_old_one_stops_working(
+    database: Database, admin: str, browser: Browser
+) -> None:
+    fan, _ = make_tracked_show(database, tmdb_id=8, requesters=2)
+    server = Server(str(database.url), {"storage_secret": SECRET}).start()
+    links = Links(SECRET, server.url)
+    try:
+        requester = await (await browser.new_context()).new_page()
+        opened = await requester.goto(links.manage(fan))
+        assert opened is not None and opened.status == 200
+        page = await browser.new_page()
+        await page.goto(f"{server.url}/users/{fan}")
+        await sign_in(page)
+        await page.get_by_role("button", name="Replace the links").click()
+        await page.get_by_role("dialog").get_by_role("button", name="Replace").click()
+        await expect(page.get_by_text("The links sent to fan8_0 so far no longer work.")).to_be_visible()
+        refused = await requester.goto(links.manage(fan))
+        assert refused is not None and refused.status == 403
+        await expect(requester.get_by_text("replaced by a newer one")).to_be_visible()
+        renewed = await requester.goto(links.manage(fan, key=1))  # what the next message carries
+        assert renewed is not None and renewed.status == 200
     finally:
         server.stop()
