@@ -41,7 +41,16 @@ class Sink:
         self.before_accept: Callable[[], None] | None = None
         self.after_accept: Callable[[Received], None] | None = None
         self.refuse_with: str | None = None  # e.g. "451 Try again later": refuse every mail
+        self.unknown_recipients: set[str] = set()  # refused at RCPT TO, in Postfix's words
         self._lock = threading.Lock()
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
+        if address in self.unknown_recipients:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown in local recipient table"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.before_accept is not None:

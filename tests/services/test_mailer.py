@@ -1,5 +1,6 @@
 """Batched delivery to a real SMTP server (aiosmtpd on loopback)."""
 
+import logging
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -8,6 +9,8 @@ from sqlmodel import select
 
 from data import Database
 from data.models import Notification, NotificationStatus, User, utcnow
+from live import Hub, LogRelay
+from live.hub import LOG
 from services.mailer import Smtp
 from services.notifier import Notifier
 from standins.smtp import Sink, start_sink
@@ -131,3 +134,24 @@ async def test_a_user_without_an_email_address_has_their_email_skipped_not_retri
         item = session.exec(select(Notification)).one()
     assert (item.status, item.last_error, item.attempts) == ("skipped", "the user has no e-mail address", 0)
     assert sink.received == []
+
+
+async def test_a_refused_recipients_address_reaches_log_viewers_masked(
+    database: Database, sink: Sink
+) -> None:
+    """A mail server's refusal names the recipient; viewers (and read tokens) of ``log`` events must not
+    get whole addresses, the stored error keeps it for the admin."""
+    make_tracked_show(database, tmdb_id=1, requesters=1)
+    land_episode(database, 1, 1, 1)
+    sink.unknown_recipients = {"fan1_0@example.org"}
+    hub = Hub()
+    relay = LogRelay(hub, logging.INFO)
+    relay.attach()
+    try:
+        assert (await mailer(database, sink, delay=0).send_due()).counts["retrying"] == 1
+    finally:
+        relay.detach()
+    said = " | ".join(event.payload["message"] for event in hub.recent(LOG, 50))
+    assert "Recipient address rejected" in said, said
+    assert "f***@example.org" in said
+    assert "fan1_0@example.org" not in said
