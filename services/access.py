@@ -398,6 +398,7 @@ class RefusalLog:
     as it happens, the others are counted and said in one summary line (names shown bounded)."""
 
     PERIOD = 60.0
+    HELD = 1000
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -411,8 +412,9 @@ class RefusalLog:
                 self._flush_locked()
                 self._since = now
                 first = True
-            else:
-                self._held[(_shown(username), address)] += 1
+            else:  # at most HELD distinct (name, address) pairs a minute; the rest are counted together
+                key = (_shown(username), address)
+                self._held[key if key in self._held or len(self._held) < self.HELD else ("others", "*")] += 1
                 first = False
         if first:
             log.warning("sign-in for %s from %s refused: %s", _shown(username), address, why)
