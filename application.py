@@ -36,7 +36,7 @@ from api.health import HealthProbe
 from api.identities import Identities
 from api.openapi import describe_api
 from api.page_gate import PageGate
-from api.policy import AccessPolicy, Need
+from api.policy import AccessPolicy, MissingRule, Need
 from api.revocation import RevokedStreams
 from data import Database, preferences
 from data.announcements import ChangeListener
@@ -115,10 +115,14 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
     identities = _identities(settings, access)
     airdate = Airdate(settings, database, live, jobs, notifier, access, policy, identities)
     _routes(airdate)
-    register_pages(database, live, jobs, notifier, access, identities, policy, airdate.nav)
+    register_pages(database, live, jobs, notifier, access, identities, airdate.nav)
     _lifecycle(airdate)
     for plugin in plugins:
         plugin.install(airdate)
+    try:
+        policy.adopt(app.routes)  # every route's requires(...), or no start
+    except MissingRule as error:
+        raise StartupError(str(error)) from None
     return airdate
 
 
@@ -237,16 +241,15 @@ def _routes(airdate: Airdate) -> None:
         airdate.feed,
         airdate.database.changes_between,
         health,
-        policy,
         send_timeout=settings.sse_send_timeout,
         metrics_public=settings.metrics_public,
     )
     app.include_router(live)
-    app.include_router(actions.create_router(airdate.jobs, policy))
-    app.include_router(previews.create_router(airdate.notifier, policy))
-    app.include_router(notifications.create_router(airdate.database, policy))
-    app.include_router(channels.create_router(airdate.database, airdate.notifier, policy))
-    app.include_router(unsubscribe.create_router(airdate.database, policy))
+    app.include_router(actions.create_router(airdate.jobs))
+    app.include_router(previews.create_router(airdate.notifier))
+    app.include_router(notifications.create_router(airdate.database))
+    app.include_router(channels.create_router(airdate.database, airdate.notifier))
+    app.include_router(unsubscribe.create_router(airdate.database))
     auth = webhooks.WebhookAuth(
         settings.webhook_username,
         settings.webhook_password,
@@ -256,8 +259,8 @@ def _routes(airdate: Airdate) -> None:
     )
     for warning in auth.warnings():
         log.warning(warning)
-    app.include_router(webhooks.create_router(airdate.database, auth, policy))
-    app.include_router(jellyseerr_webhook.create_router(airdate.database, _upstreams(settings), policy))
+    app.include_router(webhooks.create_router(airdate.database, auth))
+    app.include_router(jellyseerr_webhook.create_router(airdate.database, _upstreams(settings)))
     describe_api(app, policy)
     policy.allow("/_nicegui/", Need.OPEN, why="the console's scripts and styles")
     policy.allow(  # identified: a page's socket must carry the page's own credentials (ui.page_sockets)

@@ -1,22 +1,21 @@
 """``POST /api/actions/{action}`` starts a job; ``GET /api/jobs/{id}`` tells how it is going."""
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
 
 from data import DatabaseError
 from data.jobs import KEEP_JOBS
 from services.jobs import Jobs
 
-from .policy import AccessPolicy, Need
+from .policy import Caller, Need, requires, who
 
 
-def create_router(jobs: Jobs, policy: AccessPolicy) -> APIRouter:
+def create_router(jobs: Jobs) -> APIRouter:
     router = APIRouter(tags=["actions"])
-    policy.allow("/api/actions/", Need.ADMIN, tokens=True)
-    policy.allow("/api/jobs/", Need.VIEWER, tokens=True)
 
     @router.post(
         "/api/actions/{action}",
+        dependencies=[requires(Need.ADMIN, tokens=True)],
         summary="Start an action (one run at a time per action)",
         status_code=202,
         responses={
@@ -25,9 +24,9 @@ def create_router(jobs: Jobs, policy: AccessPolicy) -> APIRouter:
             503: {"description": "database unreachable"},
         },
     )
-    async def start(action: str, request: Request) -> JSONResponse:
+    async def start(action: str, caller: Caller) -> JSONResponse:
         try:
-            job, started = await jobs.start(action, started_by=request.state.principal.who)
+            job, started = await jobs.start(action, started_by=who(caller))
         except KeyError:
             raise HTTPException(404, f"no action {action!r}: choose from {', '.join(jobs.actions)}") from None
         except DatabaseError as error:
@@ -37,6 +36,7 @@ def create_router(jobs: Jobs, policy: AccessPolicy) -> APIRouter:
 
     @router.get(
         "/api/jobs/{job_id}",
+        dependencies=[requires(Need.VIEWER, tokens=True)],
         summary="A job's status, progress and result (any replica's)",
         responses={404: {"description": "no such job"}, 503: {"description": "database unreachable"}},
     )

@@ -11,6 +11,11 @@ from fastapi import HTTPException, Request
 from pydantic import BaseModel
 
 MAX_BODY_BYTES = 1024 * 1024
+BODY_PROBLEMS: dict[int | str, dict[str, Any]] = {  # what read_json answers, for the API description
+    413: {"description": "the body is larger than 1 MiB"},
+    415: {"description": "the body is not sent as JSON"},
+    422: {"description": "the body is not JSON, too deeply nested, or not a payload of this kind"},
+}
 
 
 async def read_json(request: Request, *, limit: int = MAX_BODY_BYTES) -> Any:

@@ -13,7 +13,7 @@ import logging
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Path
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,7 +22,7 @@ from data.preferences import InvalidPreference, Preferences
 from services import channels
 from services.notifier import Notifier
 
-from .policy import AccessPolicy, Need
+from .policy import Caller, Need, requires, who
 
 audit = logging.getLogger("airdate.audit")
 
@@ -30,6 +30,7 @@ UserId = Annotated[int, Path(ge=1, le=2**63 - 1, description="the user's id")]
 ChannelId = Annotated[int, Path(ge=1, le=2**63 - 1, description="the channel's id")]
 TmdbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 NO_USER = {404: {"description": "no such user"}}
+ADMIN_API = requires(Need.ADMIN, tokens=True)  # addresses, and channels that reach people
 
 
 class PreferencesChange(BaseModel):
@@ -59,9 +60,8 @@ class NewChannel(BaseModel):
     )
 
 
-def create_router(database: Database, notifier: Notifier, policy: AccessPolicy) -> APIRouter:
+def create_router(database: Database, notifier: Notifier) -> APIRouter:
     router = APIRouter(tags=["preferences"])
-    policy.allow("/api/users/", Need.ADMIN, tokens=True)  # addresses, and channels that reach people
 
     async def known(user_id: int) -> Preferences:
         try:
@@ -71,6 +71,7 @@ def create_router(database: Database, notifier: Notifier, policy: AccessPolicy) 
 
     @router.get(
         "/api/users/{user_id}/preferences",
+        dependencies=[ADMIN_API],
         summary="How a user is told: mode, digest time, time zone, e-mail, channels (masked), shows",
         responses=NO_USER,
     )
@@ -79,10 +80,11 @@ def create_router(database: Database, notifier: Notifier, policy: AccessPolicy) 
 
     @router.put(
         "/api/users/{user_id}/preferences",
+        dependencies=[ADMIN_API],
         summary="Change a user's preferences; queued items they no longer want become skipped",
         responses={**NO_USER, 422: {"description": "a value that cannot be kept (the reason)"}},
     )
-    async def change(user_id: UserId, body: PreferencesChange, request: Request) -> dict:
+    async def change(user_id: UserId, body: PreferencesChange, caller: Caller) -> dict:
         before = await known(user_id)
         given = body.model_dump(exclude_none=True)
         muted = set(given.pop("muted")) if "muted" in given else None
@@ -95,7 +97,7 @@ def create_router(database: Database, notifier: Notifier, policy: AccessPolicy) 
         changed = sorted([*given, *(["muted"] if muted is not None else [])])
         audit.info(
             "%s changed %s of user %d (%s); %d queued item(s) skipped",
-            who(request),
+            who(caller),
             ", ".join(changed) or "nothing",
             user_id,
             before.username,
@@ -105,23 +107,25 @@ def create_router(database: Database, notifier: Notifier, policy: AccessPolicy) 
 
     @router.post(
         "/api/users/{user_id}/links/rotate",
+        dependencies=[ADMIN_API],
         status_code=204,
         summary="Revoke the manage and unsubscribe links sent to a user so far; later messages get new ones",
         responses=NO_USER,
     )
-    async def rotate_links(user_id: UserId, request: Request) -> None:
+    async def rotate_links(user_id: UserId, caller: Caller) -> None:
         try:
-            await notifier.rotate_links(user_id, by=who(request))
+            await notifier.rotate_links(user_id, by=who(caller))
         except LookupError:
             raise HTTPException(404, f"there is no user {user_id}") from None
 
     @router.post(
         "/api/users/{user_id}/channels",
+        dependencies=[ADMIN_API],
         status_code=201,
         summary="Add an Apprise channel (Discord, Telegram, ntfy, a JSON webhook, …) for a user",
         responses={**NO_USER, 422: {"description": "Apprise cannot use the URL (the reason)"}},
     )
-    async def add(user_id: UserId, body: NewChannel, request: Request) -> JSONResponse:
+    async def add(user_id: UserId, body: NewChannel, caller: Caller) -> JSONResponse:
         user = await known(user_id)
         try:
             channel_id, label = await asyncio.to_thread(channels.add, database, user_id, body.url)
@@ -131,7 +135,7 @@ def create_router(database: Database, notifier: Notifier, policy: AccessPolicy) 
             raise HTTPException(404, f"there is no user {user_id}") from None
         audit.info(
             "%s added channel %d (%s) for user %d (%s)",
-            who(request),
+            who(caller),
             channel_id,
             label,
             user_id,
@@ -141,10 +145,11 @@ def create_router(database: Database, notifier: Notifier, policy: AccessPolicy) 
 
     @router.delete(
         "/api/users/{user_id}/channels/{channel_id}",
+        dependencies=[ADMIN_API],
         summary="Stop using one of a user's channels; its queued items become skipped",
         responses={404: {"description": "no such user, or not one of their channels"}},
     )
-    async def remove(user_id: UserId, channel_id: ChannelId, request: Request) -> dict:
+    async def remove(user_id: UserId, channel_id: ChannelId, caller: Caller) -> dict:
         user = await known(user_id)
         labels = {channel.id: channel.label for channel in user.channels}
         try:
@@ -153,7 +158,7 @@ def create_router(database: Database, notifier: Notifier, policy: AccessPolicy) 
             raise HTTPException(404, str(error)) from None
         audit.info(
             "%s removed channel %d (%s) of user %d (%s); %d queued item(s) skipped",
-            who(request),
+            who(caller),
             channel_id,
             labels.get(channel_id, "?"),
             user_id,
@@ -164,26 +169,25 @@ def create_router(database: Database, notifier: Notifier, policy: AccessPolicy) 
 
     @router.post(
         "/api/users/{user_id}/test-notification",
+        dependencies=[ADMIN_API],
         summary="Send a test message to each of a user's channels now; the result per channel",
         responses=NO_USER,
     )
-    async def test(user_id: UserId, request: Request) -> dict:
+    async def test(user_id: UserId, caller: Caller) -> dict:
         user = await known(user_id)
         try:
             results = await notifier.test(user_id)
         except LookupError:
             raise HTTPException(404, f"there is no user {user_id}") from None
-        audit.info("%s sent a test notification to user %d (%s)", who(request), user_id, user.username)
+        audit.info("%s sent a test notification to user %d (%s)", who(caller), user_id, user.username)
         return {"results": [asdict(result) for result in results]}
 
     return router
 
 
 def answer(settings: Preferences) -> dict:
-    """The preferences as the API gives them: channels by id and masked label, never their URL."""
-    return asdict(settings)
-
-
-def who(request: Request) -> str:
-    principal = getattr(request.state, "principal", None)
-    return principal.who if principal is not None else "someone"
+    """The preferences as the API gives them: channels by id and masked label, never their URL (nor
+    the key the user's links carry)."""
+    given = asdict(settings)
+    del given["link_key"]
+    return given

@@ -23,12 +23,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from live.sse import BODY_SEND
-from services.access import Principal
+from services.access import Credential, Principal
 
 from .identities import Identities, TrustedProxies
+from .pages import wants_page
 from .policy import AccessPolicy, Need
 
 MAX_BODY = 1024 * 1024
+BROWSER_SENT = (Credential.ACCOUNT, Credential.LOCAL, Credential.PROXY)  # held to the cross-site rule
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
@@ -89,7 +91,7 @@ class Guard:
     async def _checked(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = Headers(scope=scope)
         rule = self.policy.rule_for(scope["path"])
-        principal, how = None, "none"
+        principal, how = None, Credential.NONE
         if rule.identify:
             principal, how = await self.identities.resolve(scope, headers, tokens=rule.tokens)
         scope["state"]["principal"] = principal
@@ -113,7 +115,7 @@ class Guard:
         await self.app(scope, receive, send)
 
     def _refusal(
-        self, scope: Scope, headers: Headers, need: Need, principal: Principal | None, how: str
+        self, scope: Scope, headers: Headers, need: Need, principal: Principal | None, how: Credential
     ) -> ASGIApp | None:
         if need == Need.SIGNED:
             if scope["state"].get("link_user") is None:
@@ -121,21 +123,23 @@ class Guard:
                     403, "this link is not valid: it was changed, replaced by a newer one, or not made here"
                 )
             return None
-        if how == "proxy-unknown" and need != Need.OPEN:
+        if how == Credential.PROXY_UNKNOWN and need != Need.OPEN:
             return problem(403, "the authenticating proxy vouches for a user who has no Airdate account")
-        if how == "proxy-ambiguous":
+        if how == Credential.PROXY_AMBIGUOUS:
             return problem(400, "the authenticating proxy's user header came more than once")
         if need != Need.OPEN and principal is None:
-            if scope["type"] == "http" and _wants_page(scope, headers):
+            if scope["type"] == "http" and wants_page(
+                scope["method"], scope["path"], headers.get("accept", "")
+            ):
                 return redirect(f"/login?next={quote(_path_with_query(scope), safe='/')}")
             return problem(401, "sign in, or send an API token: Authorization: Bearer <token>", bearer=True)
         if need == Need.ADMIN and principal is not None and not principal.is_admin:
             return problem(403, f"{principal.describe()} may not do this: it needs an admin")
-        if how == "bearer" and need != Need.OPEN and not self.policy.rule_for(scope["path"]).tokens:
+        if how == Credential.TOKEN and need != Need.OPEN and not self.policy.rule_for(scope["path"]).tokens:
             return problem(403, "API tokens are for the API; sign in to use the console")
         # every credential a browser sends by itself (its cookie, a proxy's sign-in, this machine)
-        writes = scope["type"] == "http" and scope["method"] in WRITES and how in ("cookie", "local", "proxy")
-        if writes and not same_origin(headers, allow_missing=how == "local"):
+        writes = scope["type"] == "http" and scope["method"] in WRITES and how in BROWSER_SENT
+        if writes and not same_origin(headers, allow_missing=how == Credential.LOCAL):
             return problem(403, "cross-site request refused: it must come from the console's own pages")
         return None
 
@@ -149,10 +153,6 @@ def same_origin(headers: Headers, *, allow_missing: bool) -> bool:
     if origin is None or origin == "null":
         return site is not None or allow_missing
     return urlsplit(origin).netloc == headers.get("host", "")
-
-
-def _wants_page(scope: Scope, headers: Headers) -> bool:
-    return scope["method"] in ("GET", "HEAD") and "text/html" in headers.get("accept", "")
 
 
 def _path_with_query(scope: Scope) -> str:

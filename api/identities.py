@@ -15,7 +15,7 @@ from starlette.datastructures import Headers
 from starlette.requests import cookie_parser
 from starlette.types import Scope
 
-from services.access import LOCAL, Access, Principal, fingerprint
+from services.access import LOCAL, Access, Credential, Principal, fingerprint
 
 SESSION_COOKIE = "airdate_session"
 CACHE_SECONDS = 1.0
@@ -91,31 +91,33 @@ class Identities:
         self.local_hosts = LOOPBACK_NAMES | ({public_host.lower()} if public_host else set())
         self._cache: dict[str, tuple[float, Principal | None]] = {}
 
-    async def resolve(self, scope: Scope, headers: Headers, *, tokens: bool) -> tuple[Principal | None, str]:
-        """The principal (None if nobody) and how they were recognised: bearer, cookie, proxy, local."""
+    async def resolve(
+        self, scope: Scope, headers: Headers, *, tokens: bool
+    ) -> tuple[Principal | None, Credential]:
+        """The principal (None if nobody) and the credential that showed it (or why none did)."""
         authorization = headers.get("authorization")
         if authorization is not None:
             kind, _, value = authorization.partition(" ")
             token = value.strip() if kind.lower() == "bearer" else ""
-            return await self._lookup("token", token, self.access.token), "bearer"
+            return await self._lookup("token", token, self.access.token), Credential.TOKEN
         if tokens and scope.get("method") == "GET" and b"access_token=" in scope.get("query_string", b""):
             values = parse_qs(scope["query_string"].decode("latin-1")).get("access_token", [""])
-            return await self._lookup("token", values[0], self.access.token), "bearer"
+            return await self._lookup("token", values[0], self.access.token), Credential.TOKEN
         peer = scope["state"]["peer"]
         if self.auth_header and self.auth_header in headers and peer in self.proxies:
             if len(headers.getlist(self.auth_header)) > 1:  # which one would the proxy have meant?
-                return None, "proxy-ambiguous"
+                return None, Credential.PROXY_AMBIGUOUS
             user = headers[self.auth_header]
             principal = await self._lookup("proxy", user, self.access.proxy_user)
-            return principal, "proxy" if principal else "proxy-unknown"
+            return principal, Credential.PROXY if principal else Credential.PROXY_UNKNOWN
         cookie = cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE)
         if cookie:
             principal = await self._lookup("session", cookie, self.access.session)
             if principal is not None:
-                return principal, "cookie"
+                return principal, Credential.ACCOUNT
         if await self._local(peer, headers):
-            return LOCAL, "local"
-        return None, "none"
+            return LOCAL, Credential.LOCAL
+        return None, Credential.NONE
 
     def forget(self) -> None:
         """Drop every cached answer (after a sign-out or a revocation in this process)."""

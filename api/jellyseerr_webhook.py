@@ -19,8 +19,8 @@ from services.actions import Upstreams
 from services.jellyseerr import track_request
 from services.upstream import UpstreamError
 
-from .bodies import inline_schema, read_json
-from .policy import AccessPolicy, Need
+from .bodies import BODY_PROBLEMS, inline_schema, read_json
+from .policy import Need, requires
 
 log = logging.getLogger("airdate.webhooks")
 
@@ -49,13 +49,14 @@ class JellyseerrHook(BaseModel):
     request: RequestPart | None = None
 
 
-def create_router(database: Database, upstreams: Upstreams, policy: AccessPolicy) -> APIRouter:
+def create_router(database: Database, upstreams: Upstreams) -> APIRouter:
     router = APIRouter(tags=["webhooks"])
-    policy.allow("/webhooks/jellyseerr", Need.ADMIN, tokens=True)
 
     @router.post(
         "/webhooks/jellyseerr",
+        dependencies=[requires(Need.ADMIN, tokens=True)],
         summary="Jellyseerr's webhook agent (request approved / available / declined; the Test button too)",
+        responses=BODY_PROBLEMS,
         openapi_extra={
             "requestBody": {
                 "required": True,

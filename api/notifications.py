@@ -3,31 +3,31 @@
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Path
 from fastapi.responses import JSONResponse
 
 from data import Database
 from data.models import NotificationStatus
 from services.retry import NotRetryable, retry_one
 
-from .policy import AccessPolicy, Need
+from .policy import Caller, Need, requires, who
 
 NotificationId = Annotated[int, Path(ge=1, le=2**63 - 1, description="the notification's id")]
 
 
-def create_router(database: Database, policy: AccessPolicy) -> APIRouter:
+def create_router(database: Database) -> APIRouter:
     router = APIRouter(tags=["notifications"])
-    policy.allow("/api/notifications/", Need.ADMIN, tokens=True)
 
     @router.post(
         "/api/notifications/{notification_id}/retry",
+        dependencies=[requires(Need.ADMIN, tokens=True)],
         summary="Put a failed notification back to pending; the mailer's next round sends it",
         responses={404: {"description": "no such notification"}, 409: {"description": "not failed"}},
     )
-    async def retry(notification_id: NotificationId, request: Request) -> JSONResponse:
-        who = request.state.principal.who
+    async def retry(notification_id: NotificationId, caller: Caller) -> JSONResponse:
+        by = who(caller)
         try:
-            await asyncio.to_thread(retry_one, database, notification_id, by=who)
+            await asyncio.to_thread(retry_one, database, notification_id, by=by)
         except NotRetryable as refused:
             raise HTTPException(404 if refused.status is None else 409, str(refused)) from None
         return JSONResponse({"id": notification_id, "status": NotificationStatus.PENDING.value})

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
-from .policy import AccessPolicy, Need
+from .policy import AccessPolicy, Need, requires
 
 DESCRIPTION = (
     "Live stats, notification and log events (Server-Sent Events), actions as jobs, Sonarr's webhook, "
@@ -31,10 +31,9 @@ SCHEMES = {
 
 
 def describe_api(app: FastAPI, policy: AccessPolicy) -> None:
-    policy.allow("/openapi.json", Need.VIEWER, tokens=True)
     cached: dict[str, Any] = {}
 
-    @app.get("/openapi.json", include_in_schema=False)
+    @app.get("/openapi.json", include_in_schema=False, dependencies=[requires(Need.VIEWER, tokens=True)])
     async def openapi() -> JSONResponse:
         if not cached:
             cached.update(schema(app, policy))
@@ -45,9 +44,11 @@ def schema(app: FastAPI, policy: AccessPolicy) -> dict[str, Any]:
     document = get_openapi(title="Airdate", version="1", description=DESCRIPTION, routes=app.routes)
     document.setdefault("components", {})["securitySchemes"] = SCHEMES
     for path, operations in document.get("paths", {}).items():
-        rule = policy.rule_for(path.split("{")[0])
+        rule = policy.rule_for(path)
         for operation in operations.values():
             operation["x-airdate-access"] = rule.describe()
+            if "requestBody" in operation:  # FastAPI's own answer to a body it cannot read
+                operation["responses"].setdefault("400", {"description": "the body could not be read"})
             if rule.need in (Need.OPEN, Need.SIGNED):  # a signed link is its own credential
                 operation["security"] = []
                 continue

@@ -13,6 +13,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from live import metrics
 
+from .pages import wants_page
+
 BUSY_PAGE = (
     b"<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=2>"
     b"<title>Airdate is busy</title><p>Airdate is busy; this page tries again in a moment.</p>"
@@ -56,9 +58,7 @@ class PageGate:
 
 
 def _is_page(scope: Scope) -> bool:
-    if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+    if scope["type"] != "http":
         return False
-    path = scope["path"]
-    if path.startswith(("/_nicegui", "/api/", "/sse/", "/metrics", "/healthz", "/openapi", "/demo/")):
-        return False
-    return any(name == b"accept" and b"text/html" in value for name, value in scope["headers"])
+    accept = b",".join(value for name, value in scope["headers"] if name == b"accept").decode("latin-1")
+    return wants_page(scope["method"], scope["path"], accept)

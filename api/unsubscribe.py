@@ -17,17 +17,17 @@ from data import Database, preferences
 from data.models import NotifyMode
 from services.links import UNSUBSCRIBE
 
-from .policy import AccessPolicy, Need
+from .policy import Need, requires
 
 audit = logging.getLogger("airdate.audit")
 
 
-def create_router(database: Database, policy: AccessPolicy) -> APIRouter:
+def create_router(database: Database) -> APIRouter:
     router = APIRouter(tags=["unsubscribe"])
-    policy.allow(UNSUBSCRIBE, Need.SIGNED)
 
     @router.post(
         UNSUBSCRIBE + "{token}",
+        dependencies=[requires(Need.SIGNED)],
         summary="One-click unsubscribe (RFC 8058) from a link in an e-mail: notifications off",
         responses={
             403: {"description": "the link was changed, or not made by this Airdate"},

@@ -14,9 +14,9 @@ from pydantic import ValidationError
 from data import Database
 from services.sonarr import IMPORT_EVENTS, Webhook, record_import
 
-from .bodies import inline_schema, read_json
+from .bodies import BODY_PROBLEMS, inline_schema, read_json
 from .identities import is_direct_and_local
-from .policy import AccessPolicy, Need
+from .policy import Need, requires
 
 log = logging.getLogger("airdate.webhooks")
 
@@ -68,9 +68,8 @@ class WebhookAuth:
         return said
 
 
-def create_router(database: Database, auth: WebhookAuth, policy: AccessPolicy) -> APIRouter:
+def create_router(database: Database, auth: WebhookAuth) -> APIRouter:
     router = APIRouter(tags=["webhooks"])
-    policy.allow("/webhooks/sonarr", Need.OPEN, why="its own secret or basic auth")
 
     def authenticate(request: Request) -> None:
         if not auth.configured:
@@ -117,10 +116,15 @@ def create_router(database: Database, auth: WebhookAuth, policy: AccessPolicy) -
             "/webhooks/sonarr",
             sonarr_webhook,
             methods=[method],
-            dependencies=[Depends(authenticate)],
+            dependencies=[requires(Need.OPEN, why="its own secret or basic auth"), Depends(authenticate)],
             operation_id=f"sonarr_webhook_{method.lower()}",
             summary=f"Sonarr's webhook, sent as {method} (On Import; the Test button too)",
             openapi_extra=WEBHOOK_DOCUMENTATION,
+            responses={
+                401: {"description": "wrong or missing webhook credentials"},
+                503: {"description": "no webhook secret, and the caller is not a Sonarr on this machine"},
+                **BODY_PROBLEMS,
+            },
         )
     return router
 

@@ -5,6 +5,7 @@ from collections.abc import Callable, Sequence
 
 from nicegui import ui
 
+from api.policy import Need, requires
 from live import Event, Hub
 from live.hub import NOTIFICATION
 from ui import Nav, frame
@@ -16,7 +17,7 @@ from .world import DemoWorld
 def register(world: DemoWorld, hub: Hub, nav: Nav) -> None:
     nav.append(NavEntry("Mailbox", "/mailbox", "mail", admin=True))
 
-    @ui.page("/mailbox")
+    @ui.page("/mailbox", dependencies=[requires(Need.ADMIN)])  # addresses and what people were sent
     def mailbox() -> None:
         with frame("Mailbox", nav), ui.row().classes("w-full gap-6 items-start"):
             with ui.column().classes("flex-1 min-w-80"):

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -43,6 +44,18 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 1024  # longer ones are refused before argon2 spends time on them
 
 
+class Credential(StrEnum):
+    """How a request showed who it is (a principal's kind), or, for the last three, that it did not."""
+
+    ACCOUNT = "account"  # a signed-in session's cookie
+    TOKEN = "token"  # an API token (Authorization: Bearer, or access_token for EventSource)
+    PROXY = "proxy"  # a trusted proxy's user header, naming an account
+    LOCAL = "local"  # a program on this machine while no account exists (or AIRDATE_AUTH=none)
+    NONE = "none"
+    PROXY_UNKNOWN = "proxy-unknown"  # the proxy named someone without an account
+    PROXY_AMBIGUOUS = "proxy-ambiguous"  # the proxy's header came more than once
+
+
 @dataclass(frozen=True)
 class Principal:
     """Whoever a request acts for: a signed-in account, a program's token, a proxy-vouched user, or
@@ -50,7 +63,7 @@ class Principal:
 
     name: str
     role: Role
-    kind: str  # account | token | proxy | local
+    kind: Credential  # ACCOUNT, TOKEN, PROXY or LOCAL
     session_id: int | None = None
     token_id: int | None = None
 
@@ -60,19 +73,19 @@ class Principal:
 
     def describe(self) -> str:
         """For "signed in as …" and refusals: ``alice (admin)``, ``token grafana (read)``."""
-        if self.kind == "local":
+        if self.kind == Credential.LOCAL:
             return "anyone on this machine"
-        if self.kind == "token":
+        if self.kind == Credential.TOKEN:
             return f"token {self.name} ({'admin' if self.is_admin else 'read'})"
         return f"{self.name} ({self.role})"
 
     @property
     def who(self) -> str:
         """For audit lines and "started by": ``alice``, ``token grafana``, ``local``."""
-        return f"token {self.name}" if self.kind == "token" else self.name
+        return f"token {self.name}" if self.kind == Credential.TOKEN else self.name
 
 
-LOCAL = Principal("local", Role.ADMIN, "local")
+LOCAL = Principal("local", Role.ADMIN, Credential.LOCAL)
 
 
 class AccessError(ValueError):
@@ -181,11 +194,12 @@ class Access:
         now = utcnow()
         pair = access.count_attempt(self.database, username, address, now, LOCKOUT_WINDOW)
         source = access.count_attempt(self.database, "*", address, now, LOCKOUT_WINDOW)
-        every = access.count_attempt(self.database, username, "*", now, LOCKOUT_WINDOW)
         for count, limit in ((pair, LOCKOUT_ATTEMPTS), (source, ADDRESS_ATTEMPTS)):
             if count.count > limit:
                 self._refused.note(username, address, "locked")
                 raise SignInRefused(_wait_words(count.first_at + LOCKOUT_WINDOW - now), locked=True)
+        # only the tries that would be checked count towards the name's slow-down
+        every = access.count_attempt(self.database, username, "*", now, LOCKOUT_WINDOW)
         if every.count <= FREE_TRIES:
             return Admission(0.0)
         turn = access.take_turn(self.database, username, now, TURN, TURN_WAIT)
@@ -211,7 +225,9 @@ class Access:
         )
         access.forgive(self.database, username, address)  # the address's count for all names stays
         log.info("%s signed in from %s", account.username, address)
-        return cookie, Principal(account.username, Role(account.role), "account", session_id=session.id)
+        return cookie, Principal(
+            account.username, Role(account.role), Credential.ACCOUNT, session_id=session.id
+        )
 
     def locks(self) -> list[access.Attempts]:
         """What is locked out or slowed down now: a name from an address, an address (name ``*``) or a
@@ -248,7 +264,7 @@ class Access:
         if found is None:
             return None
         session, account = found
-        return Principal(account.username, Role(account.role), "account", session_id=session.id)
+        return Principal(account.username, Role(account.role), Credential.ACCOUNT, session_id=session.id)
 
     def sign_out(self, cookie: str, principal: Principal, address: str) -> None:
         access.end_session(self.database, fingerprint(cookie))
@@ -257,7 +273,7 @@ class Access:
     def proxy_user(self, username: str) -> Principal | None:
         """The account an authenticating proxy vouches for, if it exists."""
         account = access.find_account(self.database, username)
-        return Principal(account.username, Role(account.role), "proxy") if account else None
+        return Principal(account.username, Role(account.role), Credential.PROXY) if account else None
 
     # Tokens
 
@@ -289,7 +305,7 @@ class Access:
             self._token_touched[token.id] = now  # "last used", to the minute: no write per request
             access.touch_token(self.database, token.id, now)
         role = Role.ADMIN if token.scope == Scope.ADMIN else Role.VIEWER
-        return Principal(token.name, role, "token", token_id=token.id)
+        return Principal(token.name, role, Credential.TOKEN, token_id=token.id)
 
     def revoke_token(self, name: str, *, by: str) -> None:
         if access.revoke_token(self.database, name) is None:
@@ -308,16 +324,16 @@ class Access:
         now = utcnow()
         live_sessions = access.live_sessions(self.database, sessions, now) if sessions else set()
         live_tokens = access.live_tokens(self.database, tokens) if tokens else set()
-        proxied = {p.name for p in principals if p.kind == "proxy"}
+        proxied = {p.name for p in principals if p.kind == Credential.PROXY}
         accounts = access.list_accounts(self.database) if proxied else []
         roles = {a.username: Role(a.role) for a in accounts if a.username in proxied}
-        open_console = any(p.kind == "local" for p in principals) and not self.has_accounts()
+        open_console = any(p.kind == Credential.LOCAL for p in principals) and not self.has_accounts()
 
         def holds(principal: Principal) -> bool:
-            if principal.kind == "proxy":
+            if principal.kind == Credential.PROXY:
                 role = roles.get(principal.name)
                 return role is not None and (role == Role.ADMIN or not principal.is_admin)
-            if principal.kind == "local":
+            if principal.kind == Credential.LOCAL:
                 return open_console
             if principal.token_id is not None:
                 return principal.token_id in live_tokens
@@ -333,11 +349,11 @@ class Access:
         """Who ``principal`` is *now*: its session, token or account as the database has them (the role
         may have changed), or None when it no longer holds (signed out, expired, removed, revoked; the
         open console once an account exists)."""
-        if principal.kind == "local":
+        if principal.kind == Credential.LOCAL:
             return None if self.has_accounts() else principal
-        if principal.kind == "proxy":
+        if principal.kind == Credential.PROXY:
             return self.proxy_user(principal.name)
-        if principal.kind == "token" and principal.token_id is not None:
+        if principal.kind == Credential.TOKEN and principal.token_id is not None:
             live = access.live_tokens(self.database, {principal.token_id})
             return principal if live else None
         if principal.session_id is not None:
@@ -345,7 +361,7 @@ class Access:
             if found is not None:
                 _, account = found
                 return Principal(
-                    account.username, Role(account.role), "account", session_id=principal.session_id
+                    account.username, Role(account.role), Credential.ACCOUNT, session_id=principal.session_id
                 )
         return None
 

@@ -1,7 +1,6 @@
 """NiceGUI pages and components. No SQL here: pages listen to the live hub and call data queries."""
 
 from api.identities import Identities
-from api.policy import AccessPolicy
 from data import Database
 from live import LiveSources
 from services.access import Access
@@ -19,17 +18,16 @@ def register_pages(
     notifier: Notifier,
     access: Access,
     identities: Identities,
-    policy: AccessPolicy,
     nav: Nav,
 ) -> None:
     """The console's pages; ``nav`` is the menu they share (plug-ins may add their pages to it).
 
-    Each page says who may see it (``policy``); a page that says nothing is for admins only."""
-    login.register(access, identities, policy)
-    dashboard.register(live, jobs, database, policy, nav)
-    listings.register(database, notifier, policy, nav)
+    Each page says who may see it (``requires(...)``); start-up refuses a page that says nothing."""
+    login.register(access, identities)
+    dashboard.register(live, jobs, database, nav)
+    listings.register(database, notifier, nav)
     user_page.register(database, notifier, nav)
-    manage_page.register(database, notifier.links, policy)
+    manage_page.register(database, notifier.links)
     accounts.register(access, identities, nav)
     tokens.register(access, identities, nav)
     not_found.register(nav)

@@ -3,6 +3,7 @@
 from nicegui import run, ui
 
 from api.identities import Identities
+from api.policy import Need, requires
 from data.clock import iso_utc
 from data.models import Role
 from services.access import Access, AccessError, Principal
@@ -51,7 +52,7 @@ CLEAR_LOCK = """
 
 
 def register(access: Access, identities: Identities, nav: Nav) -> None:
-    @ui.page("/accounts")
+    @ui.page("/accounts", dependencies=[requires(Need.ADMIN)])
     async def accounts_page() -> None:
         principal = principal_of(ui.context.client)
         with frame("Accounts", nav):

@@ -7,7 +7,7 @@ no subscription and receives nothing.
 
 from nicegui import app, ui
 
-from api.policy import AccessPolicy, Need
+from api.policy import Need, requires
 from data import Database
 from live import LiveSources
 from services.jobs import Jobs
@@ -29,10 +29,9 @@ document.addEventListener("visibilitychange",
 </script>"""
 
 
-def register(live: LiveSources, jobs: Jobs, database: Database, policy: AccessPolicy, nav: Nav) -> None:
-    policy.allow("/", Need.VIEWER)
+def register(live: LiveSources, jobs: Jobs, database: Database, nav: Nav) -> None:
 
-    @ui.page("/")
+    @ui.page("/", dependencies=[requires(Need.VIEWER)])
     async def dashboard() -> None:
         principal = principal_of(ui.context.client)
         is_admin = principal is not None and principal.is_admin  # viewers see, but do not act

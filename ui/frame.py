@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from nicegui import app, ui
 
-from services.access import Principal
+from services.access import Credential, Principal
 
 from .principal import principal_of
 
@@ -76,12 +76,12 @@ def frame(page_title: str, nav: Nav) -> Iterator[ui.row]:
             ui.label(PRODUCT).classes("text-xl font-bold").mark("product-name")
             ui.label(f"· {page_title}").classes("text-lg opacity-80 max-sm:hidden")
         tools = ui.row().classes("items-center gap-3 flex-wrap")
-        if principal is not None and principal.kind != "local":
+        if principal is not None and principal.kind != Credential.LOCAL:
             ui.label(f"signed in as {principal.describe()}").classes("text-sm opacity-90").mark(
                 "signed-in-as"
             )
     with ui.column().classes("w-full max-w-screen-2xl mx-auto p-4 gap-4"):
-        if principal is not None and principal.kind == "local":
+        if principal is not None and principal.kind == Credential.LOCAL:
             ui.label(OPEN_CONSOLE).props('role="status"').classes(
                 "w-full rounded px-4 py-2 bg-sky-100 text-sky-900"
             ).mark("open-console-banner")
@@ -108,7 +108,7 @@ def _menu(page_title: str, nav: Nav, principal: Principal | None) -> ui.left_dra
                 ui.item_section(entry.title)
     with drawer, ui.column().classes("w-full px-4 py-2 gap-4"):
         _theme_choice()
-        if principal is not None and principal.kind == "account":
+        if principal is not None and principal.kind == Credential.ACCOUNT:
             with ui.element("form").props('method="post" action="/logout"').classes("w-full"):
                 ui.button("Sign out", icon="logout").props("type=submit flat no-caps").classes("w-full").mark(
                     "sign-out"

@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import run, ui
 
-from api.policy import AccessPolicy, Need
+from api.policy import Need, requires
 from data import Database
 from data.addresses import mask_email
 from data.queries import LISTINGS, page_of
@@ -50,11 +50,10 @@ PAGES = {  # listing -> (page title, search hint)
 }
 
 
-def register(database: Database, notifier: Notifier, policy: AccessPolicy, nav: Nav) -> None:
+def register(database: Database, notifier: Notifier, nav: Nav) -> None:
     for listing, (title, hint) in PAGES.items():
-        policy.allow(f"/{listing}", Need.VIEWER)
 
-        @ui.page(f"/{listing}")
+        @ui.page(f"/{listing}", dependencies=[requires(Need.VIEWER)])
         async def listing_page(listing: str = listing, title: str = title, hint: str = hint) -> None:
             principal = principal_of(ui.context.client)
             is_admin = principal is not None and principal.is_admin

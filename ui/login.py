@@ -16,27 +16,27 @@ from starlette.datastructures import Headers
 
 from api.guard import same_origin
 from api.identities import SESSION_COOKIE, Identities
-from api.policy import AccessPolicy, Need
-from services.access import Access, SignInRefused
+from api.policy import Need, requires
+from services.access import Access, Credential, SignInRefused
 
 from .principal import principal_of
 
 
-def register(access: Access, identities: Identities, policy: AccessPolicy) -> None:
-    policy.allow("/login", Need.OPEN, why="the sign-in form", identify=True)
-    policy.allow("/logout", Need.OPEN, why="ends the caller's own session", identify=True)
+def register(access: Access, identities: Identities) -> None:
+    the_form = requires(Need.OPEN, why="the sign-in form", identify=True)
+    sign_out = requires(Need.OPEN, why="ends the caller's own session", identify=True)
 
-    @ui.page("/login", title="Sign in · Airdate")
+    @ui.page("/login", title="Sign in · Airdate", dependencies=[the_form])
     async def login_page(request: Request, next: str = "/", ended: str = "") -> None:
         principal = principal_of(ui.context.client)
-        if principal is not None and principal.kind == "account":
+        if principal is not None and principal.kind == Credential.ACCOUNT:
             ui.navigate.to(safe_next(next))
             return
         has_accounts = await asyncio.to_thread(access.has_accounts)
         notice = ENDED if ended else None
         sign_in_form(next, notice=notice if has_accounts else NO_ACCOUNTS)
 
-    @app.post("/login", include_in_schema=False)
+    @app.post("/login", include_in_schema=False, dependencies=[the_form])
     async def sign_in(
         request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/")
     ) -> Response:
@@ -61,11 +61,11 @@ def register(access: Access, identities: Identities, policy: AccessPolicy) -> No
         )
         return response
 
-    @app.post("/logout", include_in_schema=False)
+    @app.post("/logout", include_in_schema=False, dependencies=[sign_out])
     async def sign_out(request: Request) -> Response:
         cookie = request.cookies.get(SESSION_COOKIE)
         principal = request.state.principal
-        if cookie and principal is not None and principal.kind == "account":
+        if cookie and principal is not None and principal.kind == Credential.ACCOUNT:
             address = request.client.host if request.client else "?"
             await asyncio.to_thread(access.sign_out, cookie, principal, address)
             identities.forget()

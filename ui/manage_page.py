@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from nicegui import run, ui
 
-from api.policy import AccessPolicy, Need
+from api.policy import Need, requires
 from data import Database, preferences
 from data.models import NotifyMode
 from services.links import MANAGE, UNSUBSCRIBE, Links
@@ -22,11 +22,9 @@ from .frame import PRODUCT
 from .preferences_form import PreferencesForm
 
 
-def register(database: Database, links: Links | None, policy: AccessPolicy) -> None:
-    policy.allow(MANAGE, Need.SIGNED)
-    policy.allow(UNSUBSCRIBE, Need.SIGNED)
+def register(database: Database, links: Links | None) -> None:
 
-    @ui.page(MANAGE + "{token}")
+    @ui.page(MANAGE + "{token}", dependencies=[requires(Need.SIGNED)])
     async def manage_page(token: str) -> None:
         with plain_card("Your notifications") as card:
             settings = await _settings(database, links, token)
@@ -42,7 +40,7 @@ def register(database: Database, links: Links | None, policy: AccessPolicy) -> N
             ).mark("unsubscribe-all")
         card.mark("manage")
 
-    @ui.page(UNSUBSCRIBE + "{token}")
+    @ui.page(UNSUBSCRIBE + "{token}", dependencies=[requires(Need.SIGNED)])
     async def unsubscribe_page(token: str) -> None:
         with plain_card("Unsubscribe"):
             settings = await _settings(database, links, token)

@@ -10,18 +10,18 @@ from nicegui.client import Client
 from nicegui.page import page
 from starlette.exceptions import HTTPException
 
-from .frame import Nav, frame
+from api.pages import wants_page
 
-PROGRAM_PATHS = ("/api/", "/sse/", "/webhooks/", "/metrics", "/healthz", "/_nicegui/", "/openapi")
+from .frame import Nav, frame
 
 
 def register(nav: Nav) -> None:
     async def not_found(request: Request, exception: Exception) -> Response:
-        wants_page = "text/html" in request.headers.get("accept", "")
+        page_asked = wants_page(request.method, request.url.path, request.headers.get("accept", ""))
         is_page_route = bool(request.scope.get("nicegui_page_path")) or request.scope.get("endpoint") is None
         if not isinstance(exception, HTTPException):
             exception = HTTPException(404)
-        if not wants_page or not is_page_route or request.url.path.startswith(PROGRAM_PATHS):
+        if not page_asked or not is_page_route:
             return await http_exception_handler(request, exception)
         with Client(page(""), request=request) as client, frame("Not found", nav):
             explain(request.url.path)

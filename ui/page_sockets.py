@@ -35,7 +35,7 @@ import socketio
 from nicegui import background_tasks, core, ui
 from nicegui.client import Client
 
-from services.access import Access, Principal
+from services.access import Access, Credential, Principal
 
 from .principal import principal_of
 
@@ -203,7 +203,7 @@ def same_credentials(page: Principal, socket: Principal | None) -> bool:
     """The socket acts for whom the page was served to: the same session, proxy user or this machine."""
     if socket is None or socket.kind != page.kind:
         return False
-    if page.kind == "account":
+    if page.kind == Credential.ACCOUNT:
         return socket.session_id == page.session_id
     return socket.name == page.name  # proxy: the same user; local: this machine
 

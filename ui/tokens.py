@@ -3,6 +3,7 @@
 from nicegui import run, ui
 
 from api.identities import Identities
+from api.policy import Need, requires
 from data.clock import iso_utc
 from data.models import Scope
 from services.access import Access, AccessError
@@ -30,7 +31,7 @@ SCOPES = {Scope.READ.value: "read: streams, stats, jobs, metrics", Scope.ADMIN.v
 
 
 def register(access: Access, identities: Identities, nav: Nav) -> None:
-    @ui.page("/tokens")
+    @ui.page("/tokens", dependencies=[requires(Need.ADMIN)])
     async def tokens_page() -> None:
         principal = principal_of(ui.context.client)
         with frame("Access tokens", nav):

@@ -1,10 +1,11 @@
 """The admin's page for one user's notifications: preferences, e-mail, Apprise channels, a test message.
 
-No policy rule: admins only. Reached from each row of the Users listing ("Notifications").
+Admins only. Reached from each row of the Users listing ("Notifications").
 """
 
 from nicegui import run, ui
 
+from api.policy import Need, requires
 from data import Database, preferences
 from data.preferences import ChannelView
 from services import channels
@@ -16,7 +17,7 @@ from .principal import principal_of
 
 
 def register(database: Database, notifier: Notifier, nav: Nav) -> None:
-    @ui.page("/users/{user_id}")
+    @ui.page("/users/{user_id}", dependencies=[requires(Need.ADMIN)])
     async def user_page(user_id: str) -> None:
         with frame("User", nav):
             settings = None

@@ -1,10 +1,12 @@
-"""schemathesis over /openapi.json against a running server, with and without a token: no 5xx, no
-hang (every request answered within its timeout), every 4xx with a JSON reason.
+"""schemathesis over /openapi.json against a running server, with and without a token, with every check
+it has (``--checks all``): no 5xx, no hang (every request answered within its timeout), every 4xx with a
+JSON reason, and the answers as described — but for the deviations named in ACCEPTED, with the reason.
 
 ``/sse/stats`` is left out: an event stream does not end by design, so any request to it would count
 as a hang; its bad input (kinds, ids, credentials) has tests of its own."""
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,6 +18,13 @@ import pytest
 from ..utils.server import Server, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
+ACCEPTED = {
+    "ST201 Schema-violating request accepted": "the webhooks take what Sonarr and Jellyseerr send, "
+    "leniently (isUpgrade: 0; an event without the fields we read is acknowledged and ignored)",
+    "ST204 Wrong response to undeclared method": "a signed link's path answers 403 for a changed link "
+    "before any method is looked at",
+    "ST205 Allow header mismatch": "Starlette's 405 lists the methods of the first route of that path",
+}
 pytestmark = pytest.mark.slow
 
 
@@ -31,7 +40,7 @@ def target(airdate_env: str) -> Iterator[tuple[Server, str]]:
 def fuzz(server: Server, schema: Path, *headers: str) -> subprocess.CompletedProcess:
     command = [
         sys.executable, "-m", "schemathesis.cli", "run", str(schema), "--url", server.url,
-        "--checks", "not_a_server_error,client_errors_say_why",
+        "--checks", "all",
         "--exclude-path", "/sse/stats",
         "--max-examples", "25",
         "--request-timeout", "10",
@@ -58,5 +67,7 @@ def test_the_api_survives_generated_requests(
     headers = ["X-Airdate-Secret: s3cret"]  # the webhook has a secret of its own: get past it to its body
     headers += [f"Authorization: Bearer {token}"] if with_token else []
     result = fuzz(server, schema, *headers)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    failed = set(re.findall(r"❌ (ST\d+ [^:\n]+|[A-Za-z][^:\n]+): \d+", result.stdout))
+    assert failed <= set(ACCEPTED), result.stdout[-6000:] + result.stderr[-2000:]
+    assert "Test cases:" in result.stdout, result.stdout[-2000:] + result.stderr[-2000:]
     assert "Traceback" not in server.printed()
