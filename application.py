@@ -30,6 +30,7 @@ from api import (
     unsubscribe,
     webhooks,
 )
+from api.cors import CrossOriginReads
 from api.fast_path import install_outer_layers
 from api.guard import Guard, TrustedProxies
 from api.health import HealthProbe
@@ -50,7 +51,7 @@ from services.links import Links
 from services.mailer import Smtp
 from services.notifier import Notifier
 from services.one_replica import OneReplica, Work
-from settings import Settings
+from settings import Settings, parse_origins
 from startup import StartupError, open_database
 from ui import Nav, register_pages
 from ui.frame import PAGES, serve_as
@@ -280,7 +281,13 @@ def _routes(airdate: Airdate) -> None:
             replica=settings.replica_name,
         )
 
-    install_outer_layers(app, fast_paths=frozenset({"/sse/stats"}), guard=guarded)
+    origins = parse_origins(settings.cors_origins)
+    install_outer_layers(
+        app,
+        fast_paths=frozenset({"/sse/stats"}),
+        guard=guarded,
+        cors=(lambda inner: CrossOriginReads(inner, origins)) if origins else (lambda inner: inner),
+    )
 
 
 def _announced(feed: LiveFeed) -> None:

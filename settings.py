@@ -217,6 +217,18 @@ class Settings(BaseSettings):
         "", description="header a trusted authenticating proxy sets to the signed-in user, e.g. Remote-User"
     )
     metrics_public: bool = Field(False, description="serve /metrics without credentials (private networks)")
+    cors_origins: str = Field(
+        "",
+        description="origins whose pages may read /sse/stats and the read API with a token, comma-separated "
+        "(e.g. https://dash.example.org; empty: none)",
+    )
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, spec: str) -> str:
+        parse_origins(spec)
+        return spec
+
     replica_name: str = Field(
         "",
         pattern=r"^[A-Za-z0-9._-]*$",
@@ -272,3 +284,15 @@ def describe(error: ValidationError) -> str:
     message = problem["msg"].removeprefix("Value error, ")
     got = "" if SECRET_WORDS & set(where[-1].split("_")) else f" (got {problem.get('input')!r})"
     return f"AIRDATE_{name.upper()} ({flag}): {message}{got}"
+
+
+def parse_origins(spec: str) -> list[str]:
+    """``https://a.example, http://localhost:3000`` → the origins; ValueError for anything else."""
+    origins = [part.strip().rstrip("/") for part in spec.split(",") if part.strip()]
+    for origin in origins:
+        scheme, _, rest = origin.partition("://")
+        if scheme not in ("http", "https") or not rest or "/" in rest or "*" in rest:
+            raise ValueError(
+                f"{origin!r} is not an origin like https://dashboard.example.org (no path, no *)"
+            )
+    return origins

@@ -22,9 +22,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def install_outer_layers(
-    app: FastAPI, *, fast_paths: frozenset[str], guard: Callable[[ASGIApp], ASGIApp] = lambda inner: inner
+    app: FastAPI,
+    *,
+    fast_paths: frozenset[str],
+    guard: Callable[[ASGIApp], ASGIApp] = lambda inner: inner,
+    cors: Callable[[ASGIApp], ASGIApp] = lambda inner: inner,
 ) -> None:
-    """HEAD as GET, then ``guard`` (access control for every request), then the fast path or the app."""
+    """HEAD as GET, then ``cors`` (a preflight needs no credentials), then ``guard`` (access control for
+    every request), then the fast path or the app."""
     build = getattr(app.build_middleware_stack, "full_stack_builder", app.build_middleware_stack)
 
     def build_with_outer_layers() -> ASGIApp:
@@ -38,7 +43,7 @@ def install_outer_layers(
             else:
                 await full(scope, receive, send)
 
-        return HeadAsGet(guard(dispatch))
+        return HeadAsGet(cors(guard(dispatch)))
 
     build_with_outer_layers.full_stack_builder = build  # type: ignore[attr-defined]  # re-applying never nests
     app.build_middleware_stack = build_with_outer_layers  # type: ignore[method-assign]
