@@ -26,12 +26,13 @@ SHIPPED = Path(__file__).resolve().parents[1] / "deploy" / "nginx.conf"
 REPLICA = re.compile(r"\b(airdate\d+):8080\b")
 LISTEN = re.compile(r"^(\s*)listen 80;", re.MULTILINE)
 HTTP = re.compile(r"^http \{$", re.MULTILINE)
+SHIPPED_LOG = re.compile(r"^(\s*access_log )/var/log/nginx/access\.log( airdate;)$", re.MULTILINE)
 
 
 # One access-log line per finished request (a stream: when it ended): when (epoch seconds, to the
 # millisecond), the status nginx answered, the request line, and each upstream it tried with that one's
 # status ("127.0.0.1:8001, 127.0.0.1:8002" / "502, 200" when it moved on to another).
-LOG_FORMAT = '$msec $status "$request" "$upstream_addr" "$upstream_status"'
+LOG_FORMAT = '$msec $status "$request_method $uri $server_protocol" "$upstream_addr" "$upstream_status"'
 LOG_LINE = re.compile(r'^(\S+) (\d{3}) "([^"]*)" "([^"]*)" "([^"]*)"$')
 
 
@@ -79,6 +80,7 @@ def render(config: str, replicas: dict[str, str], port: int, folder: Path) -> st
         raise ValueError("the config must have one `listen 80;` line and one `http {` line")
     rendered = REPLICA.sub(lambda found: replicas[found.group(1)], config)
     rendered = LISTEN.sub(rf"\g<1>listen 127.0.0.1:{port};", rendered)
+    rendered = SHIPPED_LOG.sub(rf"\g<1>{folder / 'shipped-access.log'}\g<2>", rendered)
     paths = "".join(
         f"\n    {kind}_temp_path {folder / kind};"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -117,7 +119,8 @@ class Nginx:
         checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True, timeout=30)
         if checked.returncode:
             raise RuntimeError(f"nginx refused the config: {checked.stderr.strip()}")
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with (self.folder / "stderr.log").open("wb") as stderr:  # where /sse/'s error_log goes
+            self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -134,6 +137,12 @@ class Nginx:
         """nginx's error log so far."""
         log = self.folder / "error.log" if self.folder else None
         return log.read_text() if log is not None and log.exists() else ""
+
+    def every_log(self) -> str:
+        """All nginx wrote: its error log, its stderr, the shipped access log and the test's."""
+        names = ("error.log", "stderr.log", "shipped-access.log", "access.log")
+        found = [self.folder / name for name in names] if self.folder else []
+        return "".join(path.read_text(errors="replace") for path in found if path.exists())
 
     def access_log(self) -> list[Access]:
         """Every request nginx finished so far (streams still open are not in it yet)."""

@@ -9,7 +9,9 @@ import time
 from urllib.parse import urlencode
 
 import websockets
+from playwright.async_api import Page, async_playwright
 
+from ..browser.conftest import ARGS, CHROMIUM
 from ..utils.sse import next_data, open_stream
 from ..utils.waiting import eventually
 from .conftest import NAMES, PAGE, Cluster, replica_cookie, served_by, sign_in
@@ -95,3 +97,45 @@ async def test_a_browser_whose_replica_stopped_is_served_by_another(cluster: Clu
         finally:
             await asyncio.to_thread(stopped.start)
         await eventually(lambda: stopped.process is not None and stopped.process.poll() is None)
+
+
+OUTAGE = 15.0  # seconds with no replica up: three times EventSource's 5 s retry
+FOLLOW = """([token]) => {  // an EventSource on the site's own origin, as a dashboard page would hold one
+  window.seen = []; window.closed = false;
+  const source = new EventSource(`/sse/stats?access_token=${token}`);
+  source.onmessage = (e) => window.seen.push([e.lastEventId, JSON.parse(e.data).users]);
+  source.onerror = () => { if (source.readyState === EventSource.CLOSED) window.closed = true; };
+}"""
+
+
+async def test_a_browsers_event_source_survives_an_outage_of_every_replica(cluster: Cluster) -> None:
+    """nginx answers /sse/ with `retry: 5000` while no replica is up, so EventSource keeps trying (a 502
+    would end it for good) and resumes with Last-Event-ID; the token it sends is in no nginx log."""
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            await follow_through_an_outage(cluster, await chromium.new_page())
+        finally:
+            await chromium.close()
+    assert cluster.token not in cluster.nginx.every_log()
+    assert cluster.token[4:20] not in cluster.nginx.every_log()
+
+
+async def follow_through_an_outage(cluster: Cluster, page: Page) -> None:
+    await page.goto(f"{cluster.nginx.url}/healthz")  # any page of the site: the stream is same-origin
+    await page.evaluate(FOLLOW, [cluster.token])
+    await page.wait_for_function("window.seen.length > 0")
+    users = cluster.replicas["airdate1"].query("SELECT count(*) FROM users")[0][0]
+    replicas = list(cluster.replicas.values())
+    await asyncio.gather(*(asyncio.to_thread(server.stop) for server in replicas))
+    went = time.monotonic()
+    replicas[0].sql("INSERT INTO users (username, email, created_at) VALUES ('during-outage', 'o@x', now())")
+    await eventually(lambda: time.monotonic() - went >= OUTAGE, within=OUTAGE + 5, what="the outage lasts")
+    assert not await page.evaluate("window.closed"), "EventSource gave up during the outage"
+    await asyncio.gather(*(asyncio.to_thread(server.start) for server in replicas))
+    await page.wait_for_function(f"window.seen.some(([id, users]) => users === {users + 1})", timeout=20_000)
+    assert not await page.evaluate("window.closed")
+    ids = [int(event_id) for event_id, _ in await page.evaluate("window.seen") if event_id]
+    assert ids == sorted(ids), "resumed where it left off, nothing twice"
+    retries = [line for line in cluster.nginx.access_log() if line.path == "/sse/stats" and line.at >= went]
+    assert retries and {line.status for line in retries} == {200}, "no 502 reached the browser"
