@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from api.policy import Need
 from application import Airdate
 from data import Database, DatabaseError, preferences
-from data.models import Scope, User
+from data.models import Channel, Episode, Scope, User
 from services import channels
 from settings import Settings
 from standins import jellyseerr, sonarr
@@ -59,6 +59,7 @@ class Demo:
         except DatabaseError as error:
             raise StartupError(str(error)) from None
         self.world.populate()
+        continue_the_episodes(self.world, airdate.database)
         app.mount("/demo/jellyseerr", jellyseerr.create_app(self.world.jellyseerr, API_KEY))
         app.mount("/demo/sonarr", sonarr.create_app(self.world.sonarr, API_KEY))
         for service in ("jellyseerr", "sonarr"):
@@ -92,11 +93,44 @@ class Demo:
 
 
 def add_webhook_channels(database: Database, port: int) -> None:
-    """Give a few demo users a second channel: Apprise's ``json://`` pointed at the webhook sink."""
+    """Give a few demo users a second channel: Apprise's ``json://`` pointed at the webhook sink. After a
+    restart the sink has a new port: the channels a previous run made are pointed at it (they kept the
+    old one, and every message to them failed)."""
     with database.session() as session:
         users = session.exec(select(User).where(col(User.username).in_(WEBHOOK_USERS))).all()
         ids = {user.username: user.id for user in users if user.id is not None}
+        for name, user_id in sorted(ids.items()):
+            url = f"json://127.0.0.1:{port}/{name}"
+            mine = session.exec(
+                select(Channel).where(
+                    Channel.user_id == user_id,
+                    col(Channel.removed_at).is_(None),
+                    col(Channel.url).startswith("json://127.0.0.1:"),
+                )
+            ).all()
+            for channel in mine:
+                channel.url, channel.label = url, channels.masked(url)
+                session.add(channel)
+        session.commit()
     for name, user_id in sorted(ids.items()):
         if not preferences.channel_urls(database, user_id):
-            url = f"json://127.0.0.1:{port}/{name}"
-            channels.add(database, user_id, url)
+            channels.add(database, user_id, f"json://127.0.0.1:{port}/{name}")
+
+
+def continue_the_episodes(world: DemoWorld, database: Database) -> None:
+    """A restarted demo's Sonarr goes on from the newest episode Airdate has of each show: it began
+    again at S01E03, and for minutes made only episodes Airdate already had (no news, no mail)."""
+    with database.session() as session:
+        rows = session.exec(select(Episode.tmdb_id, Episode.season, Episode.number)).all()
+    newest: dict[int, tuple[int, int]] = {}
+    for tmdb_id, season, number in rows:
+        newest[tmdb_id] = max(newest.get(tmdb_id, (0, 0)), (season, number))
+    for series in world.sonarr.series:
+        known = [
+            (e["seasonNumber"], e["episodeNumber"])
+            for e in world.sonarr.episodes
+            if e["seriesId"] == series["id"]
+        ]
+        latest = newest.get(series["tmdbId"])
+        if latest is not None and latest > max(known, default=(0, 0)):
+            world.sonarr.add_episode(series, *latest, world.episode_title())
