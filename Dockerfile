@@ -13,7 +13,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 airdate && mkdir /data && chown airdate /data
 WORKDIR /app
 COPY pyproject.toml README.md ./
-COPY main.py settings.py application.py native.py commands.py server.py ./
+COPY *.py ./
 COPY data ./data
 COPY live ./live
 COPY api ./api

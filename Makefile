@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast bench screenshots lint browser postgres nginx clean native test-native
+.PHONY: run test test-fast test-image bench screenshots lint browser postgres nginx clean native test-native
 
 run: $(STAMP)
 	$(BIN)/python main.py --demo
@@ -18,6 +18,12 @@ test: $(STAMP) browser postgres nginx
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PYTEST) --durations=15
+
+# The Docker image, built with podman and run in a chroot of it (no registry or OCI runtime needed;
+# see the README's Docker section). Minutes, as root: not part of `make test`.
+test-image: $(STAMP)
+	@$(call apt_install,podman debootstrap)
+	$(BIN)/python -m pytest -q -p no:xdist -m image -s tests/image
 
 # The edit-test loop: SQLite only, no browser, no replicas, nothing slow (under 3 minutes).
 test-fast: $(STAMP)

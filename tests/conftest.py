@@ -53,7 +53,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Slices from what a test uses: ``browser`` (Chromium), ``postgres`` (the throwaway cluster), ``cluster``
     (replicas behind nginx); and the
     tests that cannot share the machine run one after another, on one worker (``--dist loadgroup``)."""
@@ -71,6 +71,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(pytest.mark.timeout(300))
         if any(item.get_closest_marker(name) for name in ALONE):
             item.add_marker(pytest.mark.xdist_group("alone"))
+    if "image" not in (config.option.markexpr or ""):  # the image's tests run when asked for by name only
+        kept = [item for item in items if item.get_closest_marker("image") is None]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
