@@ -51,6 +51,7 @@ from services.links import Links
 from services.mailer import Smtp
 from services.notifier import Notifier
 from services.one_replica import OneReplica, Work
+from services.preferences import UserSettings
 from settings import Settings, parse_origins
 from startup import StartupError, open_database
 from ui import Nav, register_pages
@@ -76,6 +77,11 @@ class Airdate:
     @property
     def feed(self) -> LiveFeed:
         return self.live.feed
+
+    @property
+    def users(self) -> UserSettings:
+        """The use cases of a user's notification settings (services.preferences)."""
+        return UserSettings(self.database)
 
     @property
     def hub(self) -> Hub:
@@ -116,7 +122,7 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
     identities = _identities(settings, access)
     airdate = Airdate(settings, database, live, jobs, notifier, access, policy, identities)
     _routes(airdate)
-    register_pages(database, live, jobs, notifier, access, identities, airdate.nav)
+    register_pages(database, airdate.users, live, jobs, notifier, access, identities, airdate.nav)
     _lifecycle(airdate)
     for plugin in plugins:
         plugin.install(airdate)
@@ -249,8 +255,8 @@ def _routes(airdate: Airdate) -> None:
     app.include_router(actions.create_router(airdate.jobs))
     app.include_router(previews.create_router(airdate.notifier))
     app.include_router(notifications.create_router(airdate.database))
-    app.include_router(channels.create_router(airdate.database, airdate.notifier))
-    app.include_router(unsubscribe.create_router(airdate.database))
+    app.include_router(channels.create_router(airdate.users, airdate.notifier))
+    app.include_router(unsubscribe.create_router(airdate.users))
     auth = webhooks.WebhookAuth(
         settings.webhook_username,
         settings.webhook_password,

@@ -8,7 +8,6 @@ A channel's Apprise URL holds the service's secrets: it goes in once, when the c
 only its masked label ever comes out (answers and audit lines alike).
 """
 
-import asyncio
 import logging
 from dataclasses import asdict
 from typing import Annotated
@@ -17,10 +16,8 @@ from fastapi import APIRouter, HTTPException, Path
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from data import Database, preferences
-from data.preferences import InvalidPreference, Preferences
-from services import channels
 from services.notifier import Notifier
+from services.preferences import InvalidPreference, NotFound, Preferences, UserSettings
 
 from .policy import Caller, Need, requires, who
 
@@ -60,14 +57,14 @@ class NewChannel(BaseModel):
     )
 
 
-def create_router(database: Database, notifier: Notifier) -> APIRouter:
+def create_router(users: UserSettings, notifier: Notifier) -> APIRouter:
     router = APIRouter(tags=["preferences"])
 
     async def known(user_id: int) -> Preferences:
         try:
-            return await asyncio.to_thread(preferences.read, database, user_id)
-        except LookupError:
-            raise HTTPException(404, f"there is no user {user_id}") from None
+            return await users.read(user_id)
+        except NotFound as error:
+            raise HTTPException(404, str(error)) from None
 
     @router.get(
         "/api/users/{user_id}/preferences",
@@ -85,24 +82,14 @@ def create_router(database: Database, notifier: Notifier) -> APIRouter:
         responses={**NO_USER, 422: {"description": "a value that cannot be kept (the reason)"}},
     )
     async def change(user_id: UserId, body: PreferencesChange, caller: Caller) -> dict:
-        before = await known(user_id)
         given = body.model_dump(exclude_none=True)
         muted = set(given.pop("muted")) if "muted" in given else None
         try:
-            skipped = await asyncio.to_thread(preferences.update, database, user_id, **given, muted=muted)
+            skipped = await users.update(user_id, by=who(caller), muted=muted, **given)
         except InvalidPreference as error:
             raise HTTPException(422, str(error)) from None
-        except LookupError:
-            raise HTTPException(404, f"there is no user {user_id}") from None
-        changed = sorted([*given, *(["muted"] if muted is not None else [])])
-        audit.info(
-            "%s changed %s of user %d (%s); %d queued item(s) skipped",
-            who(caller),
-            ", ".join(changed) or "nothing",
-            user_id,
-            before.username,
-            skipped,
-        )
+        except NotFound as error:
+            raise HTTPException(404, str(error)) from None
         return {"preferences": answer(await known(user_id)), "skipped": skipped}
 
     @router.post(
@@ -126,21 +113,12 @@ def create_router(database: Database, notifier: Notifier) -> APIRouter:
         responses={**NO_USER, 422: {"description": "Apprise cannot use the URL (the reason)"}},
     )
     async def add(user_id: UserId, body: NewChannel, caller: Caller) -> JSONResponse:
-        user = await known(user_id)
         try:
-            channel_id, label = await asyncio.to_thread(channels.add, database, user_id, body.url)
+            channel_id, label = await users.add_channel(user_id, body.url, by=who(caller))
+        except NotFound as error:
+            raise HTTPException(404, str(error)) from None
         except ValueError as error:
             raise HTTPException(422, str(error)) from None
-        except LookupError:
-            raise HTTPException(404, f"there is no user {user_id}") from None
-        audit.info(
-            "%s added channel %d (%s) for user %d (%s)",
-            who(caller),
-            channel_id,
-            label,
-            user_id,
-            user.username,
-        )
         return JSONResponse({"id": channel_id, "label": label}, status_code=201)
 
     @router.delete(
@@ -150,21 +128,10 @@ def create_router(database: Database, notifier: Notifier) -> APIRouter:
         responses={404: {"description": "no such user, or not one of their channels"}},
     )
     async def remove(user_id: UserId, channel_id: ChannelId, caller: Caller) -> dict:
-        user = await known(user_id)
-        labels = {channel.id: channel.label for channel in user.channels}
         try:
-            skipped = await asyncio.to_thread(preferences.remove_channel, database, user_id, channel_id)
-        except LookupError as error:
+            skipped = await users.remove_channel(user_id, channel_id, by=who(caller))
+        except NotFound as error:
             raise HTTPException(404, str(error)) from None
-        audit.info(
-            "%s removed channel %d (%s) of user %d (%s); %d queued item(s) skipped",
-            who(caller),
-            channel_id,
-            labels.get(channel_id, "?"),
-            user_id,
-            user.username,
-            skipped,
-        )
         return {"id": channel_id, "removed": True, "skipped": skipped}
 
     @router.post(

@@ -7,22 +7,17 @@ should be ``List-Unsubscribe=One-Click``, but anything (or nothing) is accepted:
 The user's mode becomes *off*, and what was queued for them becomes ``skipped``.
 """
 
-import asyncio
-import logging
-
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 
-from data import Database, preferences
 from data.models import NotifyMode
 from services.links import UNSUBSCRIBE
+from services.preferences import NotFound, UserSettings
 
 from .policy import Need, requires
 
-audit = logging.getLogger("airdate.audit")
 
-
-def create_router(database: Database) -> APIRouter:
+def create_router(users: UserSettings) -> APIRouter:
     router = APIRouter(tags=["unsubscribe"])
 
     @router.post(
@@ -37,14 +32,9 @@ def create_router(database: Database) -> APIRouter:
     async def unsubscribe(token: str, request: Request) -> JSONResponse:
         user_id: int = request.state.link_user  # the guard refused the request unless it is set
         try:
-            skipped = await asyncio.to_thread(preferences.update, database, user_id, mode=NotifyMode.OFF)
-        except LookupError:
+            skipped = await users.unsubscribe(user_id, where="with the one-click link of an e-mail")
+        except NotFound:
             raise HTTPException(404, "this link's user no longer exists") from None
-        audit.info(
-            "user %d unsubscribed with the one-click link of an e-mail; %d queued item(s) skipped",
-            user_id,
-            skipped,
-        )
         return JSONResponse({"mode": NotifyMode.OFF.value, "skipped": skipped})
 
     return router

@@ -6,6 +6,7 @@ from live import LiveSources
 from services.access import Access
 from services.jobs import Jobs
 from services.notifier import Notifier
+from services.preferences import UserSettings
 
 from . import accounts, dashboard, listings, login, manage_page, not_found, tokens, user_page
 from .frame import Nav, frame
@@ -13,6 +14,7 @@ from .frame import Nav, frame
 
 def register_pages(
     database: Database,
+    users: UserSettings,
     live: LiveSources,
     jobs: Jobs,
     notifier: Notifier,
@@ -26,8 +28,8 @@ def register_pages(
     login.register(access, identities)
     dashboard.register(live, jobs, database, nav)
     listings.register(database, notifier, nav)
-    user_page.register(database, notifier, nav)
-    manage_page.register(database, notifier.links)
+    user_page.register(users, notifier, nav)
+    manage_page.register(users, notifier.links)
     accounts.register(access, identities, nav)
     tokens.register(access, identities, nav)
     not_found.register(nav)

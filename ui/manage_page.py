@@ -14,26 +14,25 @@ from contextlib import contextmanager
 from nicegui import run, ui
 
 from api.policy import Need, requires
-from data import Database, preferences
-from data.models import NotifyMode
 from services.links import MANAGE, UNSUBSCRIBE, Links
+from services.preferences import OWN_LINK, NotFound, Preferences, UserSettings
 
 from .frame import PRODUCT
 from .preferences_form import PreferencesForm
 
 
-def register(database: Database, links: Links | None) -> None:
+def register(users: UserSettings, links: Links | None) -> None:
 
     @ui.page(MANAGE + "{token}", dependencies=[requires(Need.SIGNED)])
     async def manage_page(token: str) -> None:
         with plain_card("Your notifications") as card:
-            settings = await _settings(database, links, token)
+            settings = await _settings(users, links, token)
             if settings is None:
                 return
             ui.label(f"Hi {settings.username}: choose when {PRODUCT} tells you about new episodes.").classes(
                 "text-sm"
             ).mark("manage-greeting")
-            form = PreferencesForm(database, settings)
+            form = PreferencesForm(users, settings, by=OWN_LINK)
             ui.separator()
             ui.button("Unsubscribe from everything", icon="notifications_off", on_click=form.turn_off).props(
                 "no-caps outline color=negative"
@@ -43,17 +42,15 @@ def register(database: Database, links: Links | None) -> None:
     @ui.page(UNSUBSCRIBE + "{token}", dependencies=[requires(Need.SIGNED)])
     async def unsubscribe_page(token: str) -> None:
         with plain_card("Unsubscribe"):
-            settings = await _settings(database, links, token)
+            settings = await _settings(users, links, token)
             if settings is None:
                 return
             body = ui.column().classes("w-full gap-3").mark("unsubscribe")
 
             async def unsubscribe() -> None:
                 try:
-                    skipped = await run.io_bound(
-                        preferences.update, database, settings.user_id, mode=NotifyMode.OFF.value
-                    )
-                except LookupError as error:
+                    skipped = await users.unsubscribe(settings.user_id, where="on the page of their link")
+                except NotFound as error:
                     ui.notify(str(error), type="warning")
                     return
                 body.clear()
@@ -83,13 +80,13 @@ def plain_card(title: str) -> Iterator[ui.card]:
         yield card
 
 
-async def _settings(database: Database, links: Links | None, token: str) -> preferences.Preferences | None:
+async def _settings(users: UserSettings, links: Links | None, token: str) -> Preferences | None:
     """The preferences of the link's user; None (and a message) if there is no such user any more."""
     user_id = await run.io_bound(links.user_of, token) if links is not None else None
     if user_id is not None:
         try:
-            return await run.io_bound(preferences.read, database, user_id)
-        except LookupError:
+            return await users.read(user_id)
+        except NotFound:
             pass
     ui.label("This link is for a user Airdate no longer knows.").mark("unknown-link-user")
     return None

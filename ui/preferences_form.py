@@ -1,17 +1,17 @@
 """One user's notification preferences as a form: mode, digest time, time zone, muted shows; Save.
 
-The admin's user page and the requester's signed manage page both use it. Saving runs
-:func:`data.preferences.update` off the event loop; a value it refuses becomes a warning and the form
-keeps what was typed.
+The admin's user page and the requester's signed manage page both use it. Saving is
+:meth:`services.preferences.UserSettings.update` (audited as ``by``); a value it refuses becomes a
+warning and the form keeps what was typed.
 """
 
 from collections.abc import Callable
 
-from nicegui import run, ui
+from nicegui import ui
 
-from data import Database, preferences
 from data.models import NotifyMode
-from data.preferences import InvalidPreference, Preferences
+from data.preferences import time_zones
+from services.preferences import InvalidPreference, NotFound, Preferences, UserSettings
 
 MODES = {
     NotifyMode.AS_THEY_LAND.value: "As they land",
@@ -25,18 +25,20 @@ class PreferencesForm(ui.column):
 
     def __init__(
         self,
-        database: Database,
+        users: UserSettings,
         settings: Preferences,
         *,
+        by: str,
         email: bool = False,
         on_saved: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.classes("w-full gap-3").mark("preferences-form")
-        self.database = database
+        self.users = users
+        self.by = by  # who acts, for the audit line
         self.user_id = settings.user_id
         self.on_saved = on_saved
-        zones = sorted(preferences.time_zones() | {settings.time_zone})
+        zones = sorted(time_zones() | {settings.time_zone})
         with self:
             ui.label("When to tell").classes("text-base font-medium")
             self.mode = ui.radio(MODES, value=settings.mode).props("inline").mark("mode")
@@ -114,15 +116,15 @@ class PreferencesForm(ui.column):
             changes["email"] = typed
         self.save_button.disable()
         try:
-            skipped = await run.io_bound(preferences.update, self.database, self.user_id, **changes)
-        except (InvalidPreference, LookupError) as error:
+            skipped = await self.users.update(self.user_id, by=self.by, **changes)  # type: ignore[arg-type]
+        except (InvalidPreference, NotFound) as error:
             ui.notify(str(error), type="warning")
             return False
         finally:
             self.save_button.enable()
         ui.notify(f"Preferences saved{skipped_note(skipped)}", type="positive")
         if "email" in changes:
-            self.show_email(await run.io_bound(preferences.read, self.database, self.user_id))
+            self.show_email(await self.users.read(self.user_id))
         if self.on_saved is not None:
             self.on_saved()
         return True
@@ -130,10 +132,8 @@ class PreferencesForm(ui.column):
     async def turn_off(self) -> bool:
         """Mode off, saved at once and nothing else (the requester's "unsubscribe from everything")."""
         try:
-            skipped = await run.io_bound(
-                preferences.update, self.database, self.user_id, mode=NotifyMode.OFF.value
-            )
-        except LookupError as error:
+            skipped = await self.users.unsubscribe(self.user_id, where="on the page of their link")
+        except NotFound as error:
             ui.notify(str(error), type="warning")
             return False
         self.mode.value = NotifyMode.OFF.value

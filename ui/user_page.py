@@ -3,28 +3,29 @@
 Admins only. Reached from each row of the Users listing ("Notifications").
 """
 
-from nicegui import run, ui
+from nicegui import ui
 
 from api.policy import Need, requires
-from data import Database, preferences
 from data.preferences import ChannelView
-from services import channels
 from services.notifier import Notifier, TestResult
+from services.preferences import NotFound, UserSettings
 
 from .frame import Nav, frame
 from .preferences_form import PreferencesForm, skipped_note
 from .principal import principal_of
 
 
-def register(database: Database, notifier: Notifier, nav: Nav) -> None:
+def register(users: UserSettings, notifier: Notifier, nav: Nav) -> None:
     @ui.page("/users/{user_id}", dependencies=[requires(Need.ADMIN)])
     async def user_page(user_id: str) -> None:
+        principal = principal_of(ui.context.client)
+        acting = principal.who if principal is not None else "?"  # for the audit lines
         with frame("User", nav):
             settings = None
             if user_id.isdigit():
                 try:
-                    settings = await run.io_bound(preferences.read, database, int(user_id))
-                except LookupError:
+                    settings = await users.read(int(user_id))
+                except NotFound:
                     settings = None
             if settings is None:
                 with ui.column().classes("gap-2").mark("no-such-user"):
@@ -39,20 +40,20 @@ def register(database: Database, notifier: Notifier, nav: Nav) -> None:
                     "text-sm opacity-70"
                 ).mark("user-removed")
             with ui.card().classes("w-full max-w-3xl"):
-                PreferencesForm(database, settings, email=True)
+                PreferencesForm(users, settings, by=acting, email=True)
             with ui.card().classes("w-full max-w-3xl"):
-                ChannelsPanel(database, notifier, settings.user_id, settings.channels)
+                ChannelsPanel(users, notifier, settings.user_id, settings.channels, by=acting)
             with ui.card().classes("w-full max-w-3xl"):
-                LinksPanel(notifier, settings.user_id, settings.username)
+                LinksPanel(notifier, settings.user_id, settings.username, by=acting)
 
 
 class LinksPanel(ui.column):
     """Revoke the manage and unsubscribe links in the messages sent so far (a forwarded e-mail)."""
 
-    def __init__(self, notifier: Notifier, user_id: int, username: str) -> None:
+    def __init__(self, notifier: Notifier, user_id: int, username: str, *, by: str) -> None:
         super().__init__()
         self.classes("w-full gap-2").mark("user-links")
-        self.notifier, self.user_id, self.username = notifier, user_id, username
+        self.notifier, self.user_id, self.username, self.by = notifier, user_id, username, by
         with self:
             ui.label("Links in messages").classes("text-lg font-medium")
             ui.label(
@@ -72,9 +73,8 @@ class LinksPanel(ui.column):
 
     async def rotate(self, dialog: ui.dialog) -> None:
         dialog.close()
-        principal = principal_of(ui.context.client)
         try:
-            await self.notifier.rotate_links(self.user_id, by=principal.who if principal else "?")
+            await self.notifier.rotate_links(self.user_id, by=self.by)
         except LookupError:
             ui.notify(f"There is no user {self.user_id} any more.", type="warning")
             return
@@ -85,11 +85,12 @@ class ChannelsPanel(ui.column):
     """The user's Apprise channels (masked), adding and removing one, and a test message to all."""
 
     def __init__(
-        self, database: Database, notifier: Notifier, user_id: int, current: list[ChannelView]
+        self, users: UserSettings, notifier: Notifier, user_id: int, current: list[ChannelView], *, by: str
     ) -> None:
         super().__init__()
         self.classes("w-full gap-3").mark("channels")
-        self.database = database
+        self.users = users
+        self.by = by  # who acts, for the audit lines
         self.notifier = notifier
         self.user_id = user_id
         self.current = current
@@ -127,7 +128,7 @@ class ChannelsPanel(ui.column):
                     )
 
     async def reload(self) -> None:
-        settings = await run.io_bound(preferences.read, self.database, self.user_id)
+        settings = await self.users.read(self.user_id)
         self.current = settings.channels
         self.show_rows()
 
@@ -137,8 +138,8 @@ class ChannelsPanel(ui.column):
             ui.notify("Paste an Apprise URL first", type="warning")
             return
         try:
-            _, label = await run.io_bound(channels.add, self.database, self.user_id, url)
-        except (ValueError, LookupError) as error:  # a URL Apprise cannot use; the user went away
+            _, label = await self.users.add_channel(self.user_id, url, by=self.by)
+        except (ValueError, NotFound) as error:  # a URL Apprise cannot use; the user went away
             ui.notify(str(error), type="warning")
             return
         self.url.value = ""
@@ -147,8 +148,8 @@ class ChannelsPanel(ui.column):
 
     async def remove(self, channel: ChannelView) -> None:
         try:
-            skipped = await run.io_bound(preferences.remove_channel, self.database, self.user_id, channel.id)
-        except LookupError as error:
+            skipped = await self.users.remove_channel(self.user_id, channel.id, by=self.by)
+        except NotFound as error:
             ui.notify(str(error), type="warning")
         else:
             ui.notify(f"Channel removed: {channel.label}{skipped_note(skipped)}", type="positive")

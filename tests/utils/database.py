@@ -33,13 +33,18 @@ def locked(database: Database) -> Iterator[None]:
     """Hold the SQLite file's exclusive lock from another connection, as a stuck process would:
     every other connection waits for it (up to its busy timeout)."""
     deadline = time.monotonic() + 10
-    while database.engine.pool.checkedout():  # a start-up read still running in a thread
-        assert time.monotonic() < deadline, "the app kept a database connection busy"
-        time.sleep(0.01)
-    database.engine.dispose()  # open connections would keep the lock from being taken
-    holder = sqlite3.connect(database.url.database, isolation_level=None, timeout=10)
+    holder = sqlite3.connect(database.url.database, isolation_level=None, timeout=0.2)
     holder.execute("PRAGMA locking_mode=EXCLUSIVE")
-    holder.execute("BEGIN EXCLUSIVE")
+    while True:  # the app's timers (the feed's tick, the pages' sweep) may open a connection again meanwhile
+        while database.engine.pool.checkedout():  # a read still running in a thread
+            assert time.monotonic() < deadline, "the app kept a database connection busy"
+            time.sleep(0.01)
+        database.engine.dispose()  # open connections would keep the lock from being taken
+        try:
+            holder.execute("BEGIN EXCLUSIVE")
+            break
+        except sqlite3.OperationalError:
+            assert time.monotonic() < deadline, "the app kept the database open"
     holder.execute("UPDATE stats_counters SET value = value WHERE name = 'users'")
     try:
         yield
