@@ -53,7 +53,8 @@ class PageSockets:
         self.admin_only = admin_only  # whether a page's path is for admins only
         self.public_netloc = urlsplit(public_origin).netloc
         self._nicegui = _NICEGUI
-        self._locks: weakref.WeakKeyDictionary[Client, asyncio.Lock] = weakref.WeakKeyDictionary()
+        self._waiting: weakref.WeakKeyDictionary[Client, list[tuple[str, Any]]] = weakref.WeakKeyDictionary()
+        self._checking: weakref.WeakSet[Client] = weakref.WeakSet()  # a check for its events is under way
         self._closed: weakref.WeakSet[Client] = (
             weakref.WeakSet()
         )  # sent to /login or reloaded: no more events
@@ -136,10 +137,22 @@ class PageSockets:
         client = self._joined(sid, msg)
         if client is None:
             return
-        lock = self._locks.setdefault(client, asyncio.Lock())
-        async with lock:  # in the order they came, while each waits for its check
-            if await self._allowed(client):
-                self._nicegui["event"](sid, msg)
+        waiting = self._waiting.setdefault(client, [])
+        waiting.append((sid, msg))
+        if client in self._checking:
+            return  # the round under way takes it next
+        self._checking.add(client)
+        try:
+            while waiting:  # one check per round, begun after every event of the round came: a burst of
+                batch = waiting[:]  # events (a page's first moments) costs one look-up, not one each
+                waiting.clear()
+                if not await self._allowed(client):
+                    waiting.clear()
+                    return
+                for event in batch:  # in the order they came
+                    self._nicegui["event"](*event)
+        finally:
+            self._checking.discard(client)
 
     # --- the page's credentials, now --------------------------------------------------------------------
 
