@@ -192,9 +192,10 @@ class Access:
             self._refused.note(username, address, "no such name")
             raise SignInRefused("wrong user name or password")
         now = utcnow()
-        pair = access.count_attempt(self.database, username, address, now, LOCKOUT_WINDOW)
-        source = access.count_attempt(self.database, "*", address, now, LOCKOUT_WINDOW)
-        for count, limit in ((pair, LOCKOUT_ATTEMPTS), (source, ADDRESS_ATTEMPTS)):
+        # each count only for the tries the one before let through: 40 at once from one address for one
+        # name then give exactly 5 checks (counted side by side, the address's 20 could refuse some of them)
+        for name, source, limit in ((username, address, LOCKOUT_ATTEMPTS), ("*", address, ADDRESS_ATTEMPTS)):
+            count = access.count_attempt(self.database, name, source, now, LOCKOUT_WINDOW)
             if count.count > limit:
                 self._refused.note(username, address, "locked")
                 raise SignInRefused(_wait_words(count.first_at + LOCKOUT_WINDOW - now), locked=True)
