@@ -110,13 +110,15 @@ def end_session(database: Database, token_hash: str) -> None:
         session.commit()
 
 
-def live_sessions(database: Database, ids: Iterable[int], now: datetime) -> set[int]:
-    """Which of these sessions still exist and have not expired."""
+def session_roles(database: Database, ids: Iterable[int], now: datetime) -> dict[int, str]:
+    """The sessions among these that still hold (exist, not expired), each with its account's role now."""
     with database.session() as session:
-        query = select(LoginSession.id).where(
-            col(LoginSession.id).in_(list(ids)), LoginSession.expires_at > now
+        query = (
+            select(LoginSession.id, Account.role)
+            .join(Account, col(Account.id) == LoginSession.account_id)
+            .where(col(LoginSession.id).in_(list(ids)), LoginSession.expires_at > now)
         )
-        return set(session.exec(query).all())
+        return dict(session.exec(query).all())
 
 
 # API tokens
@@ -270,16 +272,3 @@ def end_sessions_of(database: Database, username: str, keep: int | None = None) 
         ended = session.exec(query).rowcount
         session.commit()
         return ended
-
-
-def session_principal(
-    database: Database, session_id: int, now: datetime
-) -> tuple[LoginSession, Account] | None:
-    """The session with this id, if it still holds, and its account as it is now."""
-    with database.session() as session:
-        found = session.exec(
-            select(LoginSession, Account)
-            .join(Account, col(Account.id) == LoginSession.account_id)
-            .where(LoginSession.id == session_id, LoginSession.expires_at > now)
-        ).first()
-        return (found[0], found[1]) if found else None

@@ -316,55 +316,51 @@ class Access:
     # For the stream guard: which credentials behind open streams still hold
 
     def still_holding(self, principals: Iterable[Principal]) -> set[Principal]:
-        """Which of these still hold now (:meth:`current`), with one query per kind of credential: a
-        session or token still live, a proxy-vouched account still there and no less than it was
-        (an admin made viewer no longer holds as an admin), the open console while no account exists."""
-        principals = set(principals)
-        sessions = {p.session_id for p in principals if p.session_id is not None}
-        tokens = {p.token_id for p in principals if p.token_id is not None}
-        now = utcnow()
-        live_sessions = access.live_sessions(self.database, sessions, now) if sessions else set()
-        live_tokens = access.live_tokens(self.database, tokens) if tokens else set()
-        proxied = {p.name for p in principals if p.kind == Credential.PROXY}
-        accounts = access.list_accounts(self.database) if proxied else []
-        roles = {a.username: Role(a.role) for a in accounts if a.username in proxied}
-        open_console = any(p.kind == Credential.LOCAL for p in principals) and not self.has_accounts()
-
-        def holds(principal: Principal) -> bool:
-            if principal.kind == Credential.PROXY:
-                role = roles.get(principal.name)
-                return role is not None and (role == Role.ADMIN or not principal.is_admin)
-            if principal.kind == Credential.LOCAL:
-                return open_console
-            if principal.token_id is not None:
-                return principal.token_id in live_tokens
-            return principal.session_id in live_sessions
-
-        return {principal for principal in principals if holds(principal)}
+        """Which of these still hold now, no less than they were (an admin made viewer no longer holds
+        as an admin)."""
+        return {
+            principal
+            for principal, now in self.current_many(principals).items()
+            if now is not None and (now.is_admin or not principal.is_admin)
+        }
 
     def prune(self) -> None:
         now = utcnow()
         access.prune(self.database, now, attempts_before=now - LOCKOUT_WINDOW)
 
     def current(self, principal: Principal) -> Principal | None:
-        """Who ``principal`` is *now*: its session, token or account as the database has them (the role
+        """Who ``principal`` is *now* (see :meth:`current_many`)."""
+        return self.current_many({principal})[principal]
+
+    def current_many(self, principals: Iterable[Principal]) -> dict[Principal, Principal | None]:
+        """Who each of these is *now*: its session, token or account as the database has them (the role
         may have changed), or None when it no longer holds (signed out, expired, removed, revoked; the
-        open console once an account exists)."""
-        if principal.kind == Credential.LOCAL:
-            return None if self.has_accounts() else principal
-        if principal.kind == Credential.PROXY:
-            return self.proxy_user(principal.name)
-        if principal.kind == Credential.TOKEN and principal.token_id is not None:
-            live = access.live_tokens(self.database, {principal.token_id})
-            return principal if live else None
-        if principal.session_id is not None:
-            found = access.session_principal(self.database, principal.session_id, utcnow())
-            if found is not None:
-                _, account = found
-                return Principal(
-                    account.username, Role(account.role), Credential.ACCOUNT, session_id=principal.session_id
-                )
-        return None
+        open console once an account exists). One query per kind of credential, however many."""
+        principals = set(principals)
+        now = utcnow()
+        sessions = {p.session_id for p in principals if p.session_id is not None}
+        tokens = {p.token_id for p in principals if p.token_id is not None}
+        proxied = {p.name for p in principals if p.kind == Credential.PROXY}
+        session_roles = access.session_roles(self.database, sessions, now) if sessions else {}
+        live_tokens = access.live_tokens(self.database, tokens) if tokens else set()
+        accounts = access.list_accounts(self.database) if proxied else []
+        proxy_roles = {a.username: a.role for a in accounts if a.username in proxied}
+        open_console = any(p.kind == Credential.LOCAL for p in principals) and not self.has_accounts()
+
+        def found(principal: Principal) -> Principal | None:
+            if principal.kind == Credential.LOCAL:
+                return principal if open_console else None
+            if principal.kind == Credential.PROXY:
+                role = proxy_roles.get(principal.name)
+                return Principal(principal.name, Role(role), Credential.PROXY) if role else None
+            if principal.token_id is not None:
+                return principal if principal.token_id in live_tokens else None
+            role = session_roles.get(principal.session_id) if principal.session_id is not None else None
+            if role is None:
+                return None
+            return Principal(principal.name, Role(role), Credential.ACCOUNT, session_id=principal.session_id)
+
+        return {principal: found(principal) for principal in principals}
 
     def _hash(self, password: str) -> str:
         if len(password) < MIN_PASSWORD:

@@ -167,7 +167,7 @@ class PageSockets:
 
     async def sweep(self) -> None:
         """Once a second: the pages whose credentials no longer hold (or lost their admin role) learn it
-        now, clicked on or not. One look-up per distinct credentials, whatever the number of pages."""
+        now, clicked on or not. One look-up per kind of credential, whatever the number of pages."""
         pages = [
             (client, page)
             for client in list(Client.instances.values())
@@ -175,8 +175,7 @@ class PageSockets:
         ]
         if not pages:
             return
-        distinct = {page for _, page in pages}
-        now = await asyncio.to_thread(lambda: {page: self.access.current(page) for page in distinct})
+        now = await asyncio.to_thread(self.access.current_many, {page for _, page in pages})
         for client, page in pages:
             self._settle(client, page, now[page])
 
