@@ -51,6 +51,14 @@ async def signed_in(browser: Browser, guarded: Server) -> AsyncIterator[tuple[Br
     await context.close()
 
 
+async def dashboard_in(context: BrowserContext, server: Server) -> Page:
+    """The same browser's dashboard in another tab, its admin controls drawn."""
+    dashboard = await context.new_page()
+    await dashboard.goto(server.url)
+    await expect(dashboard.get_by_role("button", name="Sync users")).to_be_visible()
+    return dashboard
+
+
 async def held_click(page: Page, new_account: str) -> dict:
     """Fill in "Add an account" and click its button, keeping the click's socket.io message unsent."""
     await page.evaluate(HOLD_CLICKS)
@@ -122,9 +130,7 @@ async def test_signing_out_ends_the_other_tabs_pages_within_a_second(
     guarded: Server, signed_in: tuple[BrowserContext, Page]
 ) -> None:
     context, page = signed_in
-    dashboard = await context.new_page()
-    await dashboard.goto(guarded.url)
-    await expect(dashboard.get_by_role("button", name="Sync users")).to_be_visible()
+    dashboard = await dashboard_in(context, guarded)
     await page.get_by_role("button", name="Menu").click()
     await page.get_by_role("button", name="Sign out").click()
     await expect(dashboard).to_have_url(re.compile(r"/login\?next=/&ended=1$"), timeout=5000)
@@ -134,9 +140,7 @@ async def test_an_admin_made_viewer_loses_the_admin_controls_live(
     guarded: Server, signed_in: tuple[BrowserContext, Page]
 ) -> None:
     context, page = signed_in
-    dashboard = await context.new_page()
-    await dashboard.goto(guarded.url)
-    await expect(dashboard.get_by_role("button", name="Sync users")).to_be_visible()
+    dashboard = await dashboard_in(context, guarded)
     await page.get_by_role("button", name="Make viewer: bob").click()  # bob demotes himself
     await expect(page).to_have_url(f"{guarded.url}/")  # the Accounts page is an admin's: the dashboard
     await expect(dashboard.get_by_text("signed in as bob (viewer)")).to_be_visible(timeout=5000)

@@ -18,6 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ..utils.waiting import until
+
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "docker.io/library/python:3.11-slim"  # the Dockerfile's FROM, as podman names it
 IMAGE = "localhost/airdate:test"
@@ -148,17 +150,18 @@ class Chroot:
         return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60)
 
 
-def healthy(timeout: float = 60) -> float:
-    """Seconds until /healthz answered 200 on the image's port."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        try:
-            if httpx.get(f"http://127.0.0.1:{PORT}/healthz", timeout=2).status_code == 200:
-                return time.monotonic() - started
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"/healthz did not answer 200 within {timeout} s")
+def healthy(timeout: float = 60, since: float | None = None) -> float:
+    """Seconds until /healthz answered 200 on the image's port (from ``since``, a time.monotonic())."""
+    started = time.monotonic() if since is None else since
+    until(answers_ok, within=timeout, what="/healthz answers 200")
+    return time.monotonic() - started
+
+
+def answers_ok() -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{PORT}/healthz", timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 def stop(process: subprocess.Popen) -> float:

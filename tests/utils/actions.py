@@ -7,14 +7,18 @@ import httpx
 
 from services.progress import Progress
 
+from .waiting import eventually
+
 
 async def run_action(client: httpx.AsyncClient, action: str, within: float = 20) -> dict:
     """Start ``action`` through the REST API and poll its job until it ends, as a program would."""
     job = (await client.post(f"/api/actions/{action}")).json()
-    async with asyncio.timeout(within):
-        while job["status"] == "running":
-            await asyncio.sleep(0.05)
-            job = (await client.get(f"/api/jobs/{job['id']}")).json()
+
+    async def ended() -> bool:
+        job.update((await client.get(f"/api/jobs/{job['id']}")).json())
+        return job["status"] != "running"
+
+    await eventually(ended, within=within, what=f"{action} ends")
     return job
 
 
