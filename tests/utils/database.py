@@ -12,19 +12,21 @@ from data import Database
 
 @contextmanager
 def unplugged(database: Database) -> Iterator[None]:
-    """Make the SQLite file unreachable for real: a folder stands where the file was."""
+    """Make the SQLite file unreachable for real: a link to nowhere stands where the file was.
+
+    Each swap is one atomic rename: the app's timers (the feed, the pages' sweep) open connections at
+    any moment, and one that came in a gap (no file at the path) made a new, empty database there."""
     path = Path(database.url.database)
+    away = path.with_name(path.name + ".away")
+    nowhere = path.with_name(path.name + ".nowhere")
     database.engine.dispose()
-    moved = [(p, p.with_name(p.name + ".away")) for p in path.parent.glob(path.name + "*")]
-    for old, new in moved:
-        os.rename(old, new)
-    path.mkdir()
+    os.link(path, away)  # the data stays, under another name
+    nowhere.symlink_to(path.parent / "no-such-folder" / path.name)
+    os.replace(nowhere, path)
     try:
         yield
     finally:
-        path.rmdir()
-        for old, new in moved:
-            os.rename(new, old)
+        os.replace(away, path)
         database.engine.dispose()
 
 
