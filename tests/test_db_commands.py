@@ -3,6 +3,7 @@
 import pytest
 
 from data import Database, schema
+from standins.net import free_port
 
 from .test_cli import one_line_error
 from .utils.server import run_cli
@@ -30,6 +31,6 @@ def test_db_commands_upgrade_report_and_go_down(airdate_env: str) -> None:
 def test_a_database_from_a_newer_airdate_stops_the_server_with_one_line(airdate_env: str) -> None:
     schema.upgrade(Database(airdate_env))
     run_sql(airdate_env, "UPDATE alembic_version SET version_num = '0099'")
-    result = run_cli()
+    result = run_cli(port=str(free_port()))  # the port is free: what stops it is the database
     assert result.returncode == 2
     assert one_line_error(result).startswith("airdate: the database is at revision 0099, which this Airdate")
