@@ -113,9 +113,17 @@ def fingerprint(secret: str) -> str:
 
 
 class Access:
-    def __init__(self, database: Database, *, session_hours: float = 12) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        session_hours: float = 12,
+        turn: timedelta = TURN,
+        turn_wait: timedelta = TURN_WAIT,
+    ) -> None:
         self.database = database
         self.session_length = timedelta(hours=session_hours)
+        self.turn, self.turn_wait = turn, turn_wait  # the pace of a name tried from everywhere
         self._refused = RefusalLog()
         self._hasher = PasswordHasher()
         self._dummy_hash = self._hasher.hash(secrets.token_hex(16))  # for names that do not exist
@@ -203,7 +211,7 @@ class Access:
         every = access.count_attempt(self.database, username, "*", now, LOCKOUT_WINDOW)
         if every.count <= FREE_TRIES:
             return Admission(0.0)
-        turn = access.take_turn(self.database, username, now, TURN, TURN_WAIT)
+        turn = access.take_turn(self.database, username, now, self.turn, self.turn_wait)
         if turn is None:
             self._refused.note(username, address, "slowed down")
             raise SignInRefused(
