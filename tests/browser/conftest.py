@@ -4,9 +4,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 CHROMIUM = Path("/usr/bin/chromium")
+# How long an `expect(...)` waits for what a user would see. Playwright's 5 s default was met, in full
+# parallel runs on 2 cores (two workers, each with a Chromium, a server and PostgreSQL), by a click whose
+# page came 5 s later; the tests wait on what is shown, so a longer bound costs time only when one fails.
+EXPECT_TIMEOUT_MS = 15_000
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -29,6 +33,7 @@ def chromium_path() -> str:
 
 @pytest.fixture
 async def browser(chromium_path: str) -> AsyncIterator[Browser]:
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(executable_path=chromium_path, args=ARGS)
         yield chromium
