@@ -13,8 +13,8 @@ then the guard (access control, for every path), then the routing:
 
 A stream's events pass the ``send`` of every layer above it: the guard's are plain functions, FastAPI's
 three (error pages, exception handlers, the route) coroutines — about 0.9 µs per event and reader more
-than the server's own ``send`` (measured in-process), some 5 % of the fan-out's CPU at 10,000 readers
-(``bench/fanout``). An idle stream costs its two tasks either way.
+than the server's own ``send`` (measured in-process): about 5 % of the fan-out's CPU at 10,000 readers
+(estimated from ``bench/fanout``'s 178 ms per event). An idle stream costs its two tasks either way.
 
 FastAPI routes and NiceGUI pages answer GET only, so uptime checkers that send HEAD got 405. Every
 HEAD runs as a GET whose body is not sent (an event stream is told its client left once its headers
