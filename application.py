@@ -31,7 +31,7 @@ from api import (
     webhooks,
 )
 from api.cors import CrossOriginReads
-from api.fast_path import install_outer_layers
+from api.front import Front
 from api.guard import Guard, TrustedProxies
 from api.health import HealthProbe
 from api.identities import Identities
@@ -44,6 +44,7 @@ from data.announcements import ChangeListener
 from live import Hub, LiveFeed, LiveSources, LogRelay, Trends, hide_slow_reader_tracebacks, metrics
 from live.latest import LatestNotifications
 from live.samples import Samples
+from nicegui_workarounds import put_in_front
 from services.access import Access, AccessError, RefusalLog
 from services.actions import SCHEDULED_SYNC, Upstreams, build_actions
 from services.jobs import SCHEDULE, Jobs
@@ -288,12 +289,8 @@ def _routes(airdate: Airdate) -> None:
         )
 
     origins = parse_origins(settings.cors_origins)
-    install_outer_layers(
-        app,
-        fast_paths=frozenset({"/sse/stats"}),
-        guard=guarded,
-        cors=(lambda inner: CrossOriginReads(inner, origins)) if origins else (lambda inner: inner),
-    )
+    cors = (lambda inner: CrossOriginReads(inner, origins)) if origins else (lambda inner: inner)
+    put_in_front(app, lambda nicegui: Front(nicegui, streams=live, guard=guarded, cors=cors))
 
 
 def _announced(feed: LiveFeed) -> None:

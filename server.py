@@ -1,24 +1,19 @@
 """Running the server process: checks made before anything is created, and what uvicorn needs from us."""
 
-import asyncio
 import ctypes
 import gc
 import logging
 import re
-import signal
 import socket
 import tempfile
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
-from nicegui import app, helpers, ui
+from nicegui import app, ui
 from nicegui.client import Client
-from nicegui.storage import Storage
 
 from application import Airdate
 from http_limits import bounded_protocol
-from live import Hub
+from nicegui_workarounds import close_streams_when_stopping, keep_browser_choices_in
 from startup import StartupError
 
 
@@ -52,8 +47,7 @@ def prepare_storage(path: str) -> None:
             f"cannot keep per-browser settings in {folder}: {error.strerror or error}; "
             "set AIRDATE_STORAGE_PATH to a writable folder"
         ) from None
-    Storage.path = folder
-    app.storage = Storage()
+    keep_browser_choices_in(folder)
 
 
 def serve(airdate: Airdate) -> None:
@@ -76,28 +70,6 @@ def serve(airdate: Airdate) -> None:
         http=bounded_protocol(settings.header_timeout),  # headers ≤ 16 KiB, sent within header_timeout
         proxy_headers=False,  # the request guard believes X-Forwarded-* from AIRDATE_TRUSTED_PROXIES only
     )
-
-
-def close_streams_when_stopping(hub: Hub) -> None:
-    """End every open SSE stream the moment the server is told to stop (SIGTERM, Ctrl+C).
-
-    uvicorn waits ``timeout_graceful_shutdown`` for open responses, then cancels them with a
-    traceback each; an event stream never ends by itself, so every stop took that long. Our handler
-    runs before uvicorn's (which it then calls), so streams are finished when uvicorn starts waiting.
-    """
-    if helpers.is_user_simulation() or threading.current_thread() is not threading.main_thread():
-        return
-    loop = asyncio.get_running_loop()
-    for number in (signal.SIGINT, signal.SIGTERM):
-        previous = signal.getsignal(number)
-        if not callable(previous):
-            continue
-
-        def stopping(signum: int, frame: object, previous: Callable = previous) -> None:
-            loop.call_soon_threadsafe(hub.close_all, "server stopping")
-            previous(signum, frame)
-
-        signal.signal(number, stopping)
 
 
 def tune_garbage_collection() -> None:

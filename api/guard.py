@@ -1,9 +1,10 @@
 """The check every request passes: who is asking (cookie, token, trusted proxy), and may they.
 
-It is the app's outermost layer (before NiceGUI's middleware, and inside the SSE fast path too), so no
-route escapes it. Unauthenticated browsers are sent to ``/login``; programs get 401 with a JSON reason
-and ``WWW-Authenticate: Bearer``; the wrong role or scope gets 403. It also answers what every
-response needs: security headers, cookie flags, a body size limit, and refusing cross-site writes.
+It is a layer of the app's front door (:mod:`api.front`), in front of NiceGUI's middleware and of the
+streams' own app alike, so no route escapes it. Unauthenticated browsers are sent to ``/login``;
+programs get 401 with a JSON reason and ``WWW-Authenticate: Bearer``; the wrong role or scope gets 403.
+It also answers what every response needs: security headers, cookie flags, a body size limit, and
+refusing cross-site writes.
 
 Pages also name the replica that built them in the ``airdate_replica`` cookie (unless the browser's
 cookie names it already), so that a proxy in front of several replicas sends the page's websocket, and
@@ -14,7 +15,7 @@ to know which one served a request behind the proxy (an SSE client, an operator 
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote, urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -22,7 +23,6 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from live.sse import BODY_SEND
 from services.access import Credential, Principal
 
 from .identities import Identities, TrustedProxies
@@ -100,7 +100,6 @@ class Guard:
             token = scope["path"].rstrip("/").rsplit("/", 1)[-1]
             scope["state"]["link_user"] = await asyncio.to_thread(self.link_user, token)  # looks up its key
         if scope["type"] == "http":
-            scope["state"][BODY_SEND] = send  # a started stream's events skip the wrappers below
             send = with_security_headers(send, https=scope.get("scheme") == "https", extra=self.named)
             if self.replica and cookie_parser(headers.get("cookie", "")).get(REPLICA_COOKIE) != self.replica:
                 send = with_replica_cookie(send, self.replica)
@@ -191,9 +190,12 @@ def problem(
 
 def with_security_headers(send: Send, *, https: bool, extra: tuple[tuple[bytes, bytes], ...] = ()) -> Send:
     """Every response: no sniffing, no framing, no referrer to other sites; cookies HttpOnly, Lax and,
-    over HTTPS, Secure; plus the ``extra`` headers (the replica's name)."""
+    over HTTPS, Secure; plus the ``extra`` headers (the replica's name).
 
-    async def sending(message: Message) -> None:
+    Like :func:`with_replica_cookie`, a plain function that returns the next ``send``'s awaitable: the
+    events of a long stream pass it without a coroutine of its own (one per event, per reader)."""
+
+    def sending(message: Message) -> Awaitable[None]:
         if message["type"] == "http.response.start":
             headers = MutableHeaders(scope=message)
             for name, value in (*SECURITY_HEADERS, *((HSTS,) if https else ()), *extra):
@@ -203,7 +205,7 @@ def with_security_headers(send: Send, *, https: bool, extra: tuple[tuple[bytes, 
                 (name, _cookie_flags(value, https) if name == b"set-cookie" else value)
                 for name, value in headers.raw
             ]
-        await send(message)
+        return send(message)
 
     return sending
 
@@ -212,12 +214,12 @@ def with_replica_cookie(send: Send, replica: str) -> Send:
     """A page (an HTML answer) sets ``airdate_replica=<replica>``; other answers, streams above all, do
     not: a stream may come from any replica and must not move the browser's pages away from theirs."""
 
-    async def sending(message: Message) -> None:
+    def sending(message: Message) -> Awaitable[None]:
         if message["type"] == "http.response.start":
             headers = MutableHeaders(scope=message)
             if headers.get("content-type", "").startswith("text/html"):
                 headers.append("set-cookie", f"{REPLICA_COOKIE}={replica}; Path=/")
-        await send(message)
+        return send(message)
 
     return sending
 

@@ -10,8 +10,9 @@ A reader that stops reading cannot hold the server's memory: its queue is bounde
 that the client has not taken within ``send_timeout`` seconds is given up by the hub's one timer,
 which aborts the connection. No timer is armed per write or per wait.
 
-Server shutdown with streams open is bounded by uvicorn's ``timeout_graceful_shutdown`` (see
-``main.py``), after which uvicorn cancels the stream's task.
+A stopping server ends every stream at once (the hub closes them on SIGTERM: see
+``nicegui_workarounds.close_streams_when_stopping``); uvicorn's ``timeout_graceful_shutdown`` bounds
+the rest, after which it cancels the stream's task.
 """
 
 import asyncio
@@ -25,8 +26,6 @@ from starlette.types import Message, Receive, Scope, Send
 from .readers import STALLED, ReaderQueue
 
 log = logging.getLogger("airdate.sse")
-
-BODY_SEND = "body_send"  # in the request scope's state: where a started response's body may go directly
 
 
 class ReaderTooSlow(Exception):
@@ -57,17 +56,14 @@ class EventStream(Response):
         """Headers here, then the events in a task of their own, while this one waits for the client
         to leave.
 
-        Why a second task: this coroutine sits below a dozen middleware and routing layers, and a
+        Why a second task: this coroutine sits below the front door's and routing layers, and a
         task is resumed from its outermost frame down. An event written from here would wake all
         those frames, for every reader; from a task of its own it wakes two (measured: the whole
         fan-out to 10,000 readers took about a third less time, see ``bench/fanout``).
         """
         await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
-        # The layers between us and the server only look at the start of a response (headers, "has it
-        # started"); the events of a long stream need not pass through each of them.
-        body_send = scope.get("state", {}).get(BODY_SEND, send)
         here = asyncio.current_task()
-        pump = asyncio.create_task(self._pump(body_send, here))
+        pump = asyncio.create_task(self._pump(send, here))
         self.queue.writer = pump
         try:
             while (await receive())["type"] != "http.disconnect":
