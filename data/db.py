@@ -18,6 +18,7 @@ from .clock import utcnow
 from .counters import Stats
 from .errors import DatabaseError
 from .jobs import JobRow
+from .listeners import Listeners
 from .upsert import upsert
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
@@ -56,15 +57,14 @@ class Database:
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
-        self._commit_listeners: list[Callable[[], None]] = []
+        self._commit_listeners: Listeners[[]] = Listeners()  # a failing one fails the committer
         event.listen(self._sessions, "after_commit", lambda _session: self.notify_commit())
 
     def on_commit(self, listener: Callable[[], None]) -> None:
-        self._commit_listeners.append(listener)
+        self._commit_listeners.add(listener)
 
     def notify_commit(self) -> None:
-        for listener in self._commit_listeners:
-            listener()
+        self._commit_listeners.notify()
 
     @contextmanager
     def session(self) -> Iterator[Session]:

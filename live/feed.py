@@ -23,6 +23,7 @@ from data import JobRow, LiveRead, NotificationRow, Stats
 from data.changes import READ_LIMIT
 from data.clock import iso_utc
 from data.errors import first_line
+from data.listeners import Listeners
 from data.logbook import LogLine
 
 from . import metrics
@@ -97,7 +98,7 @@ class LiveFeed:
         self.current: Event | None = None  # the latest stats event; its payload is a Snapshot
         self.error: str | None = None  # why the last read failed, while it keeps failing
         self.last_read_at: datetime | None = None  # the last successful read (fresh values)
-        self._watchers: list[Callable[[], None]] = []
+        self._watchers: Listeners[[]] = Listeners(log, "a feed watcher failed")
         self._cursor = changes_after  # the last notification change already published
         hub.start_after(changes_after)
         self._log_cursor = log_lines_after  # the last shared log line already handed on
@@ -115,8 +116,7 @@ class LiveFeed:
 
     def watch(self, watcher: Callable[[], None]) -> Callable[[], None]:
         """Call ``watcher`` after every read attempt (see ``error``, ``last_read_at``); returns the stop."""
-        self._watchers.append(watcher)
-        return lambda: self._watchers.remove(watcher) if watcher in self._watchers else None
+        return self._watchers.add(watcher)
 
     def start(self) -> None:
         """Bind to the running event loop (call from a startup hook)."""
@@ -159,11 +159,7 @@ class LiveFeed:
         try:
             await self._read_and_publish()
         finally:
-            for watcher in list(self._watchers):
-                try:
-                    watcher()
-                except Exception:
-                    log.exception("a feed watcher failed")
+            self._watchers.notify()
 
     async def _read_and_publish(self) -> None:
         metrics.STATS_READS.inc()

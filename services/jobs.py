@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from data import Database, DatabaseError, JobRow
 from data import jobs as table
 from data.clock import utcnow
+from data.listeners import Listeners
 from data.models import JobStatus
 
 from .progress import Progress
@@ -115,7 +116,7 @@ class Jobs:
         self._unsaved: dict[str, JobRow] = {}  # finished here, not yet recorded (the database was down)
         self._lost: set[str] = set()  # jobs here that another replica marked failed (their lease ran out)
         self._chores: dict[str, asyncio.Task] = {}
-        self._listeners: list[Callable[[Job], None]] = []
+        self._listeners: Listeners[[Job]] = Listeners(log, "a job listener failed")
         self.pause: Callable[[float], Awaitable[None]] = asyncio.sleep  # the keeper's period (tests drive it)
 
     async def start(self, action: str, *, started_by: str) -> tuple[Job, bool]:
@@ -160,8 +161,7 @@ class Jobs:
             await self.wait(job)
 
     def listen(self, listener: Callable[[Job], None]) -> Callable[[], None]:
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+        return self._listeners.add(listener)
 
     async def wait(self, job: Job) -> Job:
         await job.finished.wait()
@@ -332,8 +332,4 @@ class Jobs:
         task.add_done_callback(lambda _: self._chores.pop(name, None))
 
     def _changed(self, job: Job) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(job)
-            except Exception:
-                log.exception("a job listener failed")
+        self._listeners.notify(job)
