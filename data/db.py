@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -132,7 +132,7 @@ class Database:
         """Rebuild a week of hourly samples from the tables, if there are none yet (the first start of a
         database made before them); how many were written."""
         with self.engine.begin() as connection:
-            has_rows = any(astuple(counters.read_stats(connection)))
+            has_rows = any(counters.read_stats(connection).as_dict().values())
             return rollup.backfill(connection, utcnow()) if has_rows and rollup.is_empty(connection) else 0
 
     def recount(self) -> Stats:

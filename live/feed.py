@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from data import JobRow, LiveRead, NotificationRow, Stats
+from data import JobRow, LiveRead, NotificationRow, Stats, counters
 from data.changes import READ_LIMIT
 from data.clock import iso_utc
 from data.errors import first_line
@@ -48,24 +48,22 @@ def iso(moment: datetime | None) -> str | None:
 
 def stats_json(stats: Stats, timestamp: datetime) -> dict:
     """The shape the seed's ``startLiveUpdates()`` reads, plus the notifications' total, failures and
-    skips.
+    skips: every counter that has a ``wire`` place (:data:`data.counters.COUNTERS`, in its order), then
+    the time.
 
     Kept near 200 bytes an event (the seed's promise: "~200 bytes per update"; 205 at the demo's
     scale): the split of requests into movies and tv is in ``/metrics`` (``airdate_requests{kind}``),
     not in every event; the time is to the second."""
-    return {
-        "users": stats.users,
-        "requests": {"total": stats.requests_total, "tracking": stats.requests_tracking},
-        "episodes_tracked": stats.episodes_tracked,
-        "notifications": {
-            "total": stats.notifications_total,
-            "sent": stats.notifications_sent,
-            "pending": stats.notifications_pending,
-            "failed": stats.notifications_failed,
-            "skipped": stats.notifications_skipped,
-        },
-        "timestamp": iso_utc(timestamp),
-    }
+    payload: dict = {}
+    for counter in counters.COUNTERS:
+        if counter.wire is not None:
+            *groups, key = counter.wire.split(".")
+            place = payload
+            for group in groups:
+                place = place.setdefault(group, {})
+            place[key] = getattr(stats, counter.name)
+    payload["timestamp"] = iso_utc(timestamp)
+    return payload
 
 
 def notification_json(row: NotificationRow) -> dict:
