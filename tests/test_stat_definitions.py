@@ -53,3 +53,11 @@ async def test_a_new_definition_is_read_sent_measured_and_shown(
     assert stat(user, "fans") == 2
     (grid,) = user.find(marker="stat-cards").elements
     assert [card["title"] for card in grid.props["cards"]][-2:] == ["Notifications pending", "Fans"]
+
+
+@pytest.mark.both_databases
+def test_its_rows_and_triggers_count_it_on_either_database(fans_defined: None, database: Database) -> None:
+    make_tracked_show(database, tmdb_id=1, requesters=2)
+    make_users(database, 1)
+    assert database.read_stats().fans == 2
+    assert database.recount().fans == 2, "the triggers counted what a recount finds"
