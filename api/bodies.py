@@ -10,15 +10,22 @@ from typing import Any
 from fastapi import HTTPException, Request
 from pydantic import BaseModel
 
-MAX_BODY_BYTES = 1024 * 1024
+MAX_BODY = 1024 * 1024  # bytes: every request body (the guard) and every JSON body read here; nginx's too
+
+
+def too_large(limit: int = MAX_BODY) -> str:
+    """What a 413 says."""
+    return f"the body is larger than {limit // 1024} KiB"
+
+
 BODY_PROBLEMS: dict[int | str, dict[str, Any]] = {  # what read_json answers, for the API description
-    413: {"description": "the body is larger than 1 MiB"},
+    413: {"description": f"the body is larger than {MAX_BODY // 1024 // 1024} MiB"},
     415: {"description": "the body is not sent as JSON"},
     422: {"description": "the body is not JSON, too deeply nested, or not a payload of this kind"},
 }
 
 
-async def read_json(request: Request, *, limit: int = MAX_BODY_BYTES) -> Any:
+async def read_json(request: Request, *, limit: int = MAX_BODY) -> Any:
     """The body parsed as JSON, or an HTTPException that says what is wrong with it."""
     kind = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     if kind != "application/json" and not kind.endswith("+json"):
@@ -40,7 +47,7 @@ async def read_json(request: Request, *, limit: int = MAX_BODY_BYTES) -> Any:
 
 
 def _too_large(limit: int) -> HTTPException:
-    return HTTPException(413, f"the body is larger than {limit // 1024} KiB")
+    return HTTPException(413, too_large(limit))
 
 
 def inline_schema(model: type[BaseModel]) -> dict[str, Any]:

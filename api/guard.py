@@ -25,11 +25,11 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from services.access import Credential, Principal
 
+from .bodies import MAX_BODY, too_large
 from .identities import Identities, TrustedProxies
-from .pages import wants_page
+from .pages import asks_for_page
 from .policy import AccessPolicy, Need
 
-MAX_BODY = 1024 * 1024
 BROWSER_SENT = (Credential.ACCOUNT, Credential.LOCAL, Credential.PROXY)  # held to the cross-site rule
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -127,9 +127,7 @@ class Guard:
         if how == Credential.PROXY_AMBIGUOUS:
             return problem(400, "the authenticating proxy's user header came more than once")
         if need != Need.OPEN and principal is None:
-            if scope["type"] == "http" and wants_page(
-                scope["method"], scope["path"], headers.get("accept", "")
-            ):
+            if asks_for_page(scope):
                 return redirect(f"/login?next={quote(_path_with_query(scope), safe='/')}")
             return problem(401, "sign in, or send an API token: Authorization: Bearer <token>", bearer=True)
         if need == Need.ADMIN and principal is not None and not principal.is_admin:
@@ -244,7 +242,7 @@ async def limited_body(scope: Scope, headers: Headers, receive: Receive, send: S
     if declared.isdigit() and int(declared) <= MAX_BODY:
         return receive  # the server stops at the declared length
     if declared.isdigit():
-        await problem(413, f"the body is larger than {MAX_BODY // 1024} KiB")(scope, receive, send)
+        await problem(413, too_large())(scope, receive, send)
         return None
     chunks, size, more = [], 0, True
     while more:  # no length given (chunked): read it, up to the limit, before the app does
@@ -255,7 +253,7 @@ async def limited_body(scope: Scope, headers: Headers, receive: Receive, send: S
         size += len(chunks[-1])
         more = message.get("more_body", False)
         if size > MAX_BODY:
-            await problem(413, f"the body is larger than {MAX_BODY // 1024} KiB")(scope, receive, send)
+            await problem(413, too_large())(scope, receive, send)
             return None
     replay: list[Message] = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
 

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from live import metrics
 
-from .pages import wants_page
+from .pages import asks_for_page
 
 BUSY_PAGE = (
     b"<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=2>"
@@ -30,7 +30,7 @@ class PageGate:
         self.retry_after = retry_after
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not _is_page(scope):
+        if not asks_for_page(scope):
             await self.app(scope, receive, send)
             return
         if self.waiting >= self.waiting_limit:
@@ -55,10 +55,3 @@ class PageGate:
         ]
         await send({"type": "http.response.start", "status": 503, "headers": headers})
         await send({"type": "http.response.body", "body": BUSY_PAGE})
-
-
-def _is_page(scope: Scope) -> bool:
-    if scope["type"] != "http":
-        return False
-    accept = b",".join(value for name, value in scope["headers"] if name == b"accept").decode("latin-1")
-    return wants_page(scope["method"], scope["path"], accept)

@@ -3,9 +3,9 @@
 Every commit that changes a counted table — made by any replica, or by raw SQL — notifies the channel
 once; a listener calls ``on_change`` for each notification, and the live feed reads at once instead of
 at its next tick. One connection per process listens. When it is lost, the listener connects again
-(backing off up to ``max_retry`` seconds) and calls ``on_change`` once connected, so a read covers
-whatever changed meanwhile: the feed reads the change log from its own cursor, so nothing is missed,
-only later. The app-wide timer keeps reading either way.
+(backing off with jitter, up to ``max_retry`` seconds between tries) and calls ``on_change`` once
+connected, so a read covers whatever changed meanwhile: the feed reads the change log from its own
+cursor, so nothing is missed, only later. The app-wide timer keeps reading either way.
 """
 
 import asyncio
@@ -14,12 +14,15 @@ from collections.abc import Callable
 
 import psycopg
 from sqlalchemy.engine import URL
+from tenacity import AsyncRetrying, retry_if_exception_type
+from tenacity.wait import wait_exponential_jitter
 
 from .errors import first_line
 
 log = logging.getLogger("airdate.announcements")
 
 CHANNEL = "airdate_changes"
+LOST = (psycopg.Error, OSError)  # what a lost or refused connection raises
 
 
 class ChangeListener:
@@ -33,6 +36,7 @@ class ChangeListener:
         self.connected = asyncio.Event()
         self.notifications = 0  # received since start (for tests and metrics)
         self._task: asyncio.Task | None = None
+        self._failing = False  # since the last loss (logged once), until listening again
 
     def start(self) -> None:
         """Listen in a task of its own (call from a startup hook)."""
@@ -45,32 +49,44 @@ class ChangeListener:
             self._task = None
 
     async def _listen_forever(self) -> None:
-        delay, failing = self.retry, False
         while True:
+            connecting = AsyncRetrying(  # until it connects: a database that is down is not hammered
+                retry=retry_if_exception_type(LOST),
+                wait=wait_exponential_jitter(multiplier=self.retry, max=self.max_retry, jitter=self.retry),
+                before_sleep=lambda state: self._lost(state.outcome.exception() if state.outcome else None),
+            )
+            connection = await connecting(self._connect)
             try:
-                await self._listen(recovered=failing)
-                delay, failing = self.retry, False
-            except (psycopg.Error, OSError) as error:
-                self.connected.clear()
-                if not failing:
-                    reason = first_line(error)
-                    log.warning(
-                        "lost the database's change announcements (%s); reading on the timer until they "
-                        "are back",
-                        reason,
-                    )
-                failing = True
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, self.max_retry)
+                await self._listen(connection)
+            except LOST as error:
+                self._lost(error)
+            await asyncio.sleep(self.retry)  # a moment before connecting again
 
-    async def _listen(self, *, recovered: bool) -> None:
+    async def _connect(self) -> psycopg.AsyncConnection:
         connection = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
-        async with connection:
+        try:
             await connection.execute(f"LISTEN {CHANNEL}")
+        except BaseException:
+            await connection.close()
+            raise
+        return connection
+
+    async def _listen(self, connection: psycopg.AsyncConnection) -> None:
+        async with connection:
             self.connected.set()
-            if recovered:
+            if self._failing:
                 log.info("listening to the database's change announcements again")
+                self._failing = False
             self.on_change()  # whatever changed while we were not listening
             async for _ in connection.notifies():
                 self.notifications += 1
                 self.on_change()
+
+    def _lost(self, error: BaseException | None) -> None:
+        self.connected.clear()
+        if not self._failing:
+            log.warning(
+                "lost the database's change announcements (%s); reading on the timer until they are back",
+                first_line(error) if error is not None else "?",
+            )
+        self._failing = True

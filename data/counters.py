@@ -16,10 +16,12 @@ read sums the slots. Notification writes still queue once, on the change log's o
 (:mod:`data.changes`). SQLite has one writer at a time anyway and keeps every counter in slot 0.
 :func:`recount` puts a counter's value in slot 0 and zeroes its other slots.
 
-Every counter is defined once, as a table plus a predicate over one of its rows; the triggers and
-:func:`recount` (which rebuilds the counters from the tables) are both generated from that. The
-migrations create the triggers and the slot rows from the definitions of their own time
-(``data/migrations``; the slots came with 0003).
+Every counter is defined once (:data:`COUNTERS`), as a table plus a predicate over one of its rows,
+and the places the faces show it: the triggers and :func:`recount` (which rebuilds the counters from
+the tables) are generated from that, and so are the SSE/JSON payload (``live.feed``), the gauges of
+``/metrics`` (``live.metrics``) and the dashboard's cards (``ui.stats_grid``). The migrations create
+the triggers and the slot rows from the definitions of their own time (``data/migrations``; the slots
+came with 0003; :func:`install` is what a migration that adds a counter runs).
 """
 
 import re
@@ -34,10 +36,34 @@ from .models import MediaType, NotificationStatus, RequestStatus
 
 
 @dataclass(frozen=True)
+class Metric:
+    """A Prometheus gauge that shows a stat: its name, help, and (for one of several stats under one
+    name) the label that tells them apart, e.g. ``("status", "sent")``."""
+
+    name: str
+    help: str
+    label: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A dashboard card that shows a stat: its title, icon (Material name) and key (the page's marker)."""
+
+    title: str
+    icon: str
+    key: str
+
+
+@dataclass(frozen=True)
 class Counter:
+    """A stat: what it counts, and where each face shows it (None: not there)."""
+
     name: str
     table: str
     predicate: str  # SQL over one row; "{row}" stands for NEW, OLD or the table itself
+    wire: str | None = None  # its place in the SSE/JSON payload ("requests.total": {"requests": {"total"}})
+    metric: Metric | None = None  # its gauge in /metrics
+    tile: Tile | None = None  # its card on the dashboard
 
     def where(self, row: str) -> str:
         return self.predicate.format(row=row)
@@ -47,42 +73,95 @@ def _is(column: str, value: str) -> str:
     return f"{{row}}.{column} = '{value}'"
 
 
+def _notifications(status: str, tile: Tile | None = None, *, wire: bool = True) -> Counter:
+    status = str(status)
+    metric = Metric("airdate_notifications", "Notifications", ("status", status))
+    where = "1 = 1" if status == "total" else _is("status", status)
+    wired = f"notifications.{status}" if wire else None
+    return Counter(f"notifications_{status}", "notifications", where, wired, metric, tile)
+
+
+def _requests(kind: str, where: str, *, wire: bool = True, tile: Tile | None = None) -> Counter:
+    metric = Metric("airdate_requests", "Media requests", ("kind", kind))
+    return Counter(
+        f"requests_{kind}", "media_requests", where, f"requests.{kind}" if wire else None, metric, tile
+    )
+
+
 ACTIVE_USER = "{row}.removed_at IS NULL"  # users and requests gone from Jellyseerr are not counted
 KEPT_REQUEST = f"{{row}}.status <> '{RequestStatus.REMOVED}'"
+TRACKING = f"{_is('media_type', MediaType.TV)} AND {_is('status', RequestStatus.APPROVED)}"
 
+# The one list of stats. Each is counted by triggers in the database (a new one also needs a migration
+# that gives it its rows and triggers: :func:`install`), read by :func:`read_stats`, and shown where its
+# definition says: the SSE/JSON payload (in this order: the seed's contract), /metrics, the dashboard.
 COUNTERS: tuple[Counter, ...] = (
-    Counter("users", "users", ACTIVE_USER),
-    Counter("requests_total", "media_requests", KEPT_REQUEST),
-    Counter("requests_movies", "media_requests", f"{KEPT_REQUEST} AND {_is('media_type', MediaType.MOVIE)}"),
-    Counter("requests_tv", "media_requests", f"{KEPT_REQUEST} AND {_is('media_type', MediaType.TV)}"),
     Counter(
-        "requests_tracking",
-        "media_requests",
-        f"{_is('media_type', MediaType.TV)} AND {_is('status', RequestStatus.APPROVED)}",
+        "users",
+        "users",
+        ACTIVE_USER,
+        "users",
+        Metric("airdate_users", "Users"),
+        Tile("Users", "group", "users"),
     ),
-    Counter("episodes_tracked", "episodes", "1 = 1"),
-    Counter("notifications_total", "notifications", "1 = 1"),
-    *(
-        Counter(f"notifications_{status}", "notifications", _is("status", status))
-        for status in NotificationStatus
+    _requests("total", KEPT_REQUEST, tile=Tile("Requests", "playlist_add", "requests")),
+    _requests("movies", f"{KEPT_REQUEST} AND {_is('media_type', MediaType.MOVIE)}", wire=False),
+    _requests("tv", f"{KEPT_REQUEST} AND {_is('media_type', MediaType.TV)}", wire=False),
+    _requests("tracking", TRACKING, tile=Tile("Tracking", "visibility", "tracking")),
+    Counter(
+        "episodes_tracked",
+        "episodes",
+        "1 = 1",
+        "episodes_tracked",
+        Metric("airdate_episodes_tracked", "Episodes tracked"),
+        Tile("Episodes tracked", "movie", "episodes"),
     ),
+    _notifications("total"),
+    _notifications(NotificationStatus.SENT, Tile("Notifications sent", "mark_email_read", "sent")),
+    _notifications(NotificationStatus.PENDING, Tile("Notifications pending", "schedule_send", "pending")),
+    _notifications(NotificationStatus.SENDING, wire=False),
+    _notifications(NotificationStatus.FAILED),
+    _notifications(NotificationStatus.SKIPPED),
 )
 
 
-@dataclass(frozen=True)
 class Stats:
-    users: int = 0
-    requests_total: int = 0
-    requests_movies: int = 0
-    requests_tv: int = 0
-    requests_tracking: int = 0
-    episodes_tracked: int = 0
-    notifications_total: int = 0
-    notifications_pending: int = 0
-    notifications_sending: int = 0
-    notifications_sent: int = 0
-    notifications_failed: int = 0
-    notifications_skipped: int = 0
+    """The value of every counter, by name: ``stats.users``; a name not given is 0 (``Stats(users=3)``).
+
+    Its names are those of :data:`COUNTERS` when it is made, so a counter added there is one here too.
+    Immutable and hashable (it keys the trends' memo)."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, **values: int) -> None:
+        names = [counter.name for counter in COUNTERS]
+        unknown = set(values) - set(names)
+        if unknown:
+            raise TypeError(f"no counter named {', '.join(sorted(unknown))}")
+        object.__setattr__(self, "_values", {name: int(values.get(name, 0)) for name in names})
+
+    def __getattr__(self, name: str) -> int:  # (only for names that are not attributes)
+        if name != "_values":
+            if name in self._values:
+                return self._values[name]
+            if any(counter.name == name for counter in COUNTERS):
+                return 0  # a counter defined after these values were read
+        raise AttributeError(f"no counter named {name!r}")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Stats are read-only")
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self._values)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Stats) and self._values == other._values
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._values.items()))
+
+    def __repr__(self) -> str:
+        return f"Stats({', '.join(f'{name}={value}' for name, value in self._values.items())})"
 
 
 SLOTS = 8  # rows per counter on PostgreSQL (migration 0003 holds a frozen copy); one on SQLite
@@ -192,3 +271,16 @@ def _adjustments(counters: list[Counter], slot: str | None) -> dict[str, list[st
             )
         ],
     }
+
+
+def install(connection: Connection, counters: Iterable[Counter]) -> list[str]:
+    """What a migration that adds counters runs, given every counter of its time: the rows of the new
+    ones (counted from the tables) and the triggers of every counted table, anew. The new counters'
+    names."""
+    counters = tuple(counters)
+    dialect = connection.dialect.name
+    added = ensure_rows(connection, counters, slots(dialect))
+    slot = f"pg_backend_pid() % {SLOTS}" if dialect == "postgresql" else "0"
+    for statement in triggers.create(dialect, counting_triggers(counters, slot)):
+        connection.execute(text(statement))
+    return added

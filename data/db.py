@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from .clock import utcnow
 from .counters import Stats
 from .errors import DatabaseError
 from .jobs import JobRow
+from .listeners import Listeners
 from .upsert import upsert
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
@@ -56,15 +57,14 @@ class Database:
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
-        self._commit_listeners: list[Callable[[], None]] = []
+        self._commit_listeners: Listeners[[]] = Listeners()  # a failing one fails the committer
         event.listen(self._sessions, "after_commit", lambda _session: self.notify_commit())
 
     def on_commit(self, listener: Callable[[], None]) -> None:
-        self._commit_listeners.append(listener)
+        self._commit_listeners.add(listener)
 
     def notify_commit(self) -> None:
-        for listener in self._commit_listeners:
-            listener()
+        self._commit_listeners.notify()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -132,7 +132,7 @@ class Database:
         """Rebuild a week of hourly samples from the tables, if there are none yet (the first start of a
         database made before them); how many were written."""
         with self.engine.begin() as connection:
-            has_rows = any(astuple(counters.read_stats(connection)))
+            has_rows = any(counters.read_stats(connection).as_dict().values())
             return rollup.backfill(connection, utcnow()) if has_rows and rollup.is_empty(connection) else 0
 
     def recount(self) -> Stats:

@@ -31,14 +31,14 @@ if TYPE_CHECKING:
     from .db import Database
 
 KEEP_JOBS = 100
-RUNNING = JobStatus.RUNNING.value
+RUNNING = JobStatus.RUNNING
 
 
 @dataclass(frozen=True, slots=True)
 class JobRow:
     id: str
     action: str
-    status: str
+    status: JobStatus
     started_by: str
     replica: str
     started_at: datetime
@@ -171,10 +171,10 @@ def _fail(connection: Connection, where: list, why: Callable[[JobRow], str], now
         marked = connection.execute(
             update(JobRecord)
             .where(col(JobRecord.id) == job.id, col(JobRecord.status) == RUNNING, *where)
-            .values(status=JobStatus.FAILED.value, error=error, finished_at=now)
+            .values(status=JobStatus.FAILED, error=error, finished_at=now)
         )
         if marked.rowcount == 1:
-            failed.append(replace(job, status=JobStatus.FAILED.value, error=error, finished_at=now))
+            failed.append(replace(job, status=JobStatus.FAILED, error=error, finished_at=now))
     return failed
 
 
@@ -213,4 +213,5 @@ def _row(row: Row) -> JobRow:
     values = row._asdict()
     values["counts"] = json.loads(values["counts"] or "{}")
     values["problems"] = json.loads(values["problems"] or "[]")
+    values["status"] = JobStatus(values["status"])
     return JobRow(**values)

@@ -288,12 +288,14 @@ class LogEntry(SQLModel, table=True):
 
 
 class JobStatus(StrEnum):
+    """How a job stands: the values are what the database, the API and the pages say (a contract)."""
+
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
 
 
-ONLY_RUNNING = text("status = 'running'")
+ONLY_RUNNING = text(f"status = '{JobStatus.RUNNING}'")
 
 
 class JobRecord(SQLModel, table=True):
@@ -316,7 +318,7 @@ class JobRecord(SQLModel, table=True):
 
     id: str = Field(primary_key=True)
     action: str
-    status: str = Field(default=JobStatus.RUNNING)  # JobStatus
+    status: str = Field(default=JobStatus.RUNNING)  # a JobStatus
     started_by: str = ""
     replica: str  # the replica that runs it (AIRDATE_REPLICA_NAME)
     done: int = 0

@@ -10,6 +10,8 @@ import logging
 
 import httpx
 
+from data.models import JobStatus
+
 from .world import FIRST_NAMES, SHOWS, WEBHOOK_SECRET, DemoWorld
 
 log = logging.getLogger("airdate.demo")
@@ -32,7 +34,7 @@ class Simulator:
     async def run(self, action: str) -> dict:
         """Start an action through Airdate's REST API and wait for its job to finish."""
         job = (await self.client.post(f"/api/actions/{action}")).json()
-        while job["status"] == "running":
+        while job["status"] == JobStatus.RUNNING:
             await asyncio.sleep(0.1)
             job = (await self.client.get(f"/api/jobs/{job['id']}")).json()
         return job

@@ -19,10 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from data import JobRow, LiveRead, NotificationRow, Stats
+from data import JobRow, LiveRead, NotificationRow, Stats, counters
 from data.changes import READ_LIMIT
 from data.clock import iso_utc
 from data.errors import first_line
+from data.listeners import Listeners
 from data.logbook import LogLine
 
 from . import metrics
@@ -47,24 +48,22 @@ def iso(moment: datetime | None) -> str | None:
 
 def stats_json(stats: Stats, timestamp: datetime) -> dict:
     """The shape the seed's ``startLiveUpdates()`` reads, plus the notifications' total, failures and
-    skips.
+    skips: every counter that has a ``wire`` place (:data:`data.counters.COUNTERS`, in its order), then
+    the time.
 
     Kept near 200 bytes an event (the seed's promise: "~200 bytes per update"; 205 at the demo's
     scale): the split of requests into movies and tv is in ``/metrics`` (``airdate_requests{kind}``),
     not in every event; the time is to the second."""
-    return {
-        "users": stats.users,
-        "requests": {"total": stats.requests_total, "tracking": stats.requests_tracking},
-        "episodes_tracked": stats.episodes_tracked,
-        "notifications": {
-            "total": stats.notifications_total,
-            "sent": stats.notifications_sent,
-            "pending": stats.notifications_pending,
-            "failed": stats.notifications_failed,
-            "skipped": stats.notifications_skipped,
-        },
-        "timestamp": iso_utc(timestamp),
-    }
+    payload: dict = {}
+    for counter in counters.COUNTERS:
+        if counter.wire is not None:
+            *groups, key = counter.wire.split(".")
+            place = payload
+            for group in groups:
+                place = place.setdefault(group, {})
+            place[key] = getattr(stats, counter.name)
+    payload["timestamp"] = iso_utc(timestamp)
+    return payload
 
 
 def notification_json(row: NotificationRow) -> dict:
@@ -97,7 +96,7 @@ class LiveFeed:
         self.current: Event | None = None  # the latest stats event; its payload is a Snapshot
         self.error: str | None = None  # why the last read failed, while it keeps failing
         self.last_read_at: datetime | None = None  # the last successful read (fresh values)
-        self._watchers: list[Callable[[], None]] = []
+        self._watchers: Listeners[[]] = Listeners(log, "a feed watcher failed")
         self._cursor = changes_after  # the last notification change already published
         hub.start_after(changes_after)
         self._log_cursor = log_lines_after  # the last shared log line already handed on
@@ -115,8 +114,7 @@ class LiveFeed:
 
     def watch(self, watcher: Callable[[], None]) -> Callable[[], None]:
         """Call ``watcher`` after every read attempt (see ``error``, ``last_read_at``); returns the stop."""
-        self._watchers.append(watcher)
-        return lambda: self._watchers.remove(watcher) if watcher in self._watchers else None
+        return self._watchers.add(watcher)
 
     def start(self) -> None:
         """Bind to the running event loop (call from a startup hook)."""
@@ -159,11 +157,7 @@ class LiveFeed:
         try:
             await self._read_and_publish()
         finally:
-            for watcher in list(self._watchers):
-                try:
-                    watcher()
-                except Exception:
-                    log.exception("a feed watcher failed")
+            self._watchers.notify()
 
     async def _read_and_publish(self) -> None:
         metrics.STATS_READS.inc()

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from data.listeners import Listeners
+
 from . import metrics
 from .readers import ReaderQueue, Readers
 
@@ -69,7 +71,9 @@ class Hub:
         self._last_id = 0  # the newest cluster-wide id published (or the one the feed started after)
         self._complete_after = 0  # the window holds every id-carrying event after this id
         self._recent: deque[Event] = deque()
-        self._listeners: list[Listener] = []
+        self._listeners: Listeners[[Event]] = Listeners(
+            log, lambda event: f"a live viewer failed to take event {event.id}"
+        )
         self._viewers: set[Listener] = set()
         self._undelivered: deque[Event] = deque()
         self._delivering = False
@@ -130,11 +134,7 @@ class Hub:
 
     def _deliver(self, event: Event) -> None:
         self.readers.deliver(event.kind, event.wire)
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:
-                log.exception("a live viewer failed to take event %s", event.id)
+        self._listeners.notify(event)
 
     async def publish_all(self, items: list[tuple[str, str, Any, int | None]]) -> None:
         """Publish many (kind, data, payload, id) events, letting readers drain between slices so a burst
@@ -180,13 +180,12 @@ class Hub:
 
     def listen(self, listener: Listener, *, viewer: bool = True) -> Callable[[], None]:
         """Call ``listener`` with every event from now on; returns the function that stops it."""
-        self._listeners.append(listener)
+        self._listeners.add(listener)
         if viewer:
             self._viewers.add(listener)
 
         def stop() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
+            self._listeners.remove(listener)
             self._viewers.discard(listener)
 
         return stop

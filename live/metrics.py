@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from prometheus_client import Counter, Gauge, Info
 
-from data import Stats
+from data import Stats, counters
+from data.counters import Metric
 
 STATS_READS = Counter("airdate_stats_reads", "Reads of the stats counters from the database")
 FEED_TICKS = Counter("airdate_feed_ticks", "Ticks of the app-wide stats timer")
@@ -30,19 +31,31 @@ PAGES_TURNED_AWAY = Counter("airdate_pages_turned_away", "Page requests answered
 
 REPLICA = Info("airdate_replica", "The Airdate process that answers (AIRDATE_REPLICA_NAME or its host name)")
 
-USERS = Gauge("airdate_users", "Users")
-REQUESTS = Gauge("airdate_requests", "Media requests", ["kind"])
-EPISODES = Gauge("airdate_episodes_tracked", "Episodes tracked")
-NOTIFICATIONS = Gauge("airdate_notifications", "Notifications", ["status"])
+_STAT_GAUGES: dict[str, Gauge] = {}  # by name: a gauge per name in the counters' definitions
+
+
+def _gauge(metric: Metric) -> Gauge:
+    """The gauge of a counter's ``metric`` (made at the first use of its name)."""
+    gauge = _STAT_GAUGES.get(metric.name)
+    if gauge is None:
+        labels = [metric.label[0]] if metric.label else []
+        gauge = _STAT_GAUGES[metric.name] = Gauge(metric.name, metric.help, labels)
+    return gauge
 
 
 def observe(stats: Stats) -> None:
-    USERS.set(stats.users)
-    for kind in ("total", "movies", "tv", "tracking"):
-        REQUESTS.labels(kind).set(getattr(stats, f"requests_{kind}"))
-    EPISODES.set(stats.episodes_tracked)
-    for status in ("total", "pending", "sending", "sent", "failed", "skipped"):
-        NOTIFICATIONS.labels(status).set(getattr(stats, f"notifications_{status}"))
+    """Every counter that has a ``metric``, as its gauge (with its label)."""
+    for counter in counters.COUNTERS:
+        if counter.metric is not None:
+            gauge = _gauge(counter.metric)
+            if counter.metric.label:
+                gauge = gauge.labels(counter.metric.label[1])
+            gauge.set(getattr(stats, counter.name))
+
+
+for _counter in counters.COUNTERS:  # listed in /metrics from the start, as before their first values
+    if _counter.metric is not None:
+        _gauge(_counter.metric)
 
 
 def name_replica(name: str) -> None:

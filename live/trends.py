@@ -1,7 +1,6 @@
 """The shared feed's recent past, kept in memory (bounded) for sparklines, charts and "% vs 1 h ago"."""
 
 from collections import deque
-from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
 from data import Stats
@@ -116,4 +115,4 @@ class Trends:
 
 
 def _values(stats: Stats) -> dict[str, int]:
-    return asdict(stats)
+    return stats.as_dict()

@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from data import Database, DatabaseError, JobRow
 from data import jobs as table
 from data.clock import utcnow
+from data.listeners import Listeners
+from data.models import JobStatus
 
 from .progress import Progress
 from .upstream import UpstreamError
@@ -29,7 +31,6 @@ SCHEDULE = "the schedule"  # who starts the scheduled runs
 KEEP_JOBS = 100  # jobs kept in memory (the database keeps as many: data.jobs.KEEP_JOBS)
 PROGRESS_EVERY = 0.5  # seconds between two writes of a running job's progress
 LEASE_LOST = "stopped: its lease ran out while this replica could not renew it"
-RUNNING, SUCCEEDED, FAILED = "running", "succeeded", "failed"
 
 
 @dataclass
@@ -38,7 +39,7 @@ class Job:
     action: str
     progress: Progress
     started_by: str = ""
-    status: str = RUNNING  # running | succeeded | failed
+    status: JobStatus = JobStatus.RUNNING
     error: str | None = None
     started_at: datetime = field(default_factory=utcnow)
     finished_at: datetime | None = None
@@ -47,7 +48,7 @@ class Job:
 
     @property
     def running(self) -> bool:
-        return self.status == RUNNING
+        return self.status == JobStatus.RUNNING
 
     @classmethod
     def from_row(cls, row: JobRow) -> "Job":
@@ -58,7 +59,7 @@ class Job:
     def update(self, row: JobRow) -> bool:
         """Take the row's values; whether anything changed."""
         before = self.to_json()
-        self.status, self.error, self.finished_at = row.status, row.error, row.finished_at
+        self.status, self.error, self.finished_at = JobStatus(row.status), row.error, row.finished_at
         self.replica, progress = row.replica, self.progress
         progress.total, progress.done, progress.counts = row.total, row.done, Counter(row.counts)
         progress.problems = list(row.problems)
@@ -74,7 +75,7 @@ class Job:
 
     def result(self) -> str:
         """How it ended, in words: "3 created", "succeeded with 2 errors: …", "failed: …"."""
-        if self.status == FAILED:
+        if self.status == JobStatus.FAILED:
             return f"failed: {self.error}"
         summary, failed = self.progress.summary(), self.progress.failed
         if failed:
@@ -89,7 +90,7 @@ class Job:
             "id": self.id,
             "action": self.action,
             "started_by": self.started_by,
-            "status": self.status,
+            "status": str(self.status),  # the wire string: running | succeeded | failed
             "progress": {"done": self.progress.done, "total": self.progress.total},
             "counts": dict(self.progress.counts),
             "error": self.error,
@@ -115,7 +116,7 @@ class Jobs:
         self._unsaved: dict[str, JobRow] = {}  # finished here, not yet recorded (the database was down)
         self._lost: set[str] = set()  # jobs here that another replica marked failed (their lease ran out)
         self._chores: dict[str, asyncio.Task] = {}
-        self._listeners: list[Callable[[Job], None]] = []
+        self._listeners: Listeners[[Job]] = Listeners(log, "a job listener failed")
         self.pause: Callable[[float], Awaitable[None]] = asyncio.sleep  # the keeper's period (tests drive it)
 
     async def start(self, action: str, *, started_by: str) -> tuple[Job, bool]:
@@ -160,8 +161,7 @@ class Jobs:
             await self.wait(job)
 
     def listen(self, listener: Callable[[Job], None]) -> Callable[[], None]:
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+        return self._listeners.add(listener)
 
     async def wait(self, job: Job) -> Job:
         await job.finished.wait()
@@ -179,7 +179,9 @@ class Jobs:
             self._chore("look-up", lambda: self._look_up(gone))
         stale = utcnow() - timedelta(seconds=self.lease)
         if any(
-            row.status == RUNNING and row.renewed_at < stale for row in rows if row.id not in self._running
+            row.status == JobStatus.RUNNING and row.renewed_at < stale
+            for row in rows
+            if row.id not in self._running
         ):
             self._chore("expire", self.expire)
         if self._unsaved:
@@ -207,25 +209,25 @@ class Jobs:
         await asyncio.gather(*(task for _, task in running), return_exceptions=True)
         for job, _ in running:
             if job.running:  # cancelled before it began
-                await self._end(job, FAILED, self._stopped(job))
+                await self._end(job, JobStatus.FAILED, self._stopped(job))
 
     async def _run(self, job: Job) -> None:
         stored = job.to_json()  # as the row was inserted: the action may move it before the keeper runs
         keeper = asyncio.create_task(self._keep(job, stored, asyncio.current_task()))
-        status, error = SUCCEEDED, None
+        status, error = JobStatus.SUCCEEDED, None
         try:
             await self.actions[job.action](job.progress)
         except asyncio.CancelledError:
-            status, error = FAILED, LEASE_LOST if job.id in self._lost else self._stopped(job)
+            status, error = JobStatus.FAILED, LEASE_LOST if job.id in self._lost else self._stopped(job)
         except (UpstreamError, OSError, ValueError) as problem:
-            status, error = FAILED, str(problem)
+            status, error = JobStatus.FAILED, str(problem)
             log.warning("%s failed: %s", job.action, problem)
         except Exception as problem:
-            status, error = FAILED, f"{type(problem).__name__}: {problem}"
+            status, error = JobStatus.FAILED, f"{type(problem).__name__}: {problem}"
             log.exception("%s failed unexpectedly", job.action)
         else:
             if job.progress.all_failed:  # the upstream as a whole is not working
-                status, error = FAILED, f"every item failed: {job.progress.problems[0]}"
+                status, error = JobStatus.FAILED, f"every item failed: {job.progress.problems[0]}"
                 log.warning("%s failed: %s", job.action, error)
             elif job.progress.failed:
                 log.warning("%s finished: %s", job.action, job.result())
@@ -235,7 +237,7 @@ class Jobs:
         await asyncio.gather(keeper, return_exceptions=True)
         await self._end(job, status, error)
 
-    async def _end(self, job: Job, status: str, error: str | None) -> None:
+    async def _end(self, job: Job, status: JobStatus, error: str | None) -> None:
         ended = replace(job.row(), status=status, error=error, finished_at=utcnow())
         await self._save(ended)  # first: another run may start as soon as anyone sees this one finished
         job.status, job.error, job.finished_at = status, error, ended.finished_at
@@ -330,8 +332,4 @@ class Jobs:
         task.add_done_callback(lambda _: self._chores.pop(name, None))
 
     def _changed(self, job: Job) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(job)
-            except Exception:
-                log.exception("a job listener failed")
+        self._listeners.notify(job)

@@ -3,6 +3,7 @@
 from nicegui import ui
 
 from data import DatabaseError
+from data.models import JobStatus
 from services.access import LOCAL
 from services.actions import ACTIONS
 from services.jobs import Job, Jobs
@@ -77,8 +78,8 @@ class ActionButton(ui.column):
         self.show(self.jobs.latest(self.action) or job)  # an older run heard of late does not cover it
         if not job.running and job.id in self.mine:
             self.mine.discard(job.id)
-            kind = "positive" if job.status == "succeeded" and not job.progress.failed else "warning"
-            kind = "negative" if job.status == "failed" else kind
+            kind = "positive" if job.status == JobStatus.SUCCEEDED and not job.progress.failed else "warning"
+            kind = "negative" if job.status == JobStatus.FAILED else kind
             with self:  # this viewer's page, whatever task finished the job
                 ui.notify(f"{LABELS[job.action][0]}: {self._result(job)}", type=kind, multi_line=True)
 

@@ -1,4 +1,4 @@
-// The six stat cards, drawn by the browser from one small message per changed snapshot: the values,
+// The stat cards, drawn by the browser from one small message per changed snapshot: the values,
 // the change against one hour ago and the sparkline points (computed once on the server for every
 // viewer). Updates wait for the next animation frame, so a burst costs one render.
 const NUMBER = new Intl.NumberFormat();

@@ -10,14 +10,14 @@ from nicegui.client import Client
 from nicegui.page import page
 from starlette.exceptions import HTTPException
 
-from api.pages import wants_page
+from api.pages import asks_for_page
 
 from .frame import Nav, frame
 
 
 def register(nav: Nav) -> None:
     async def not_found(request: Request, exception: Exception) -> Response:
-        page_asked = wants_page(request.method, request.url.path, request.headers.get("accept", ""))
+        page_asked = asks_for_page(request.scope)
         is_page_route = bool(request.scope.get("nicegui_page_path")) or request.scope.get("endpoint") is None
         if not isinstance(exception, HTTPException):
             exception = HTTPException(404)

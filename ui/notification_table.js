@@ -2,14 +2,9 @@
 // changes in place, a new one goes on top. Times read "2 minutes ago" (one timer for the whole table)
 // with the exact local time on hover. Changes wait for the next animation frame. For admins
 // (``retryable``) a failed row has a Retry button; its new status arrives like any other change.
+import { ago as relativeTime, exact as localTime } from "relative_time";
+
 const COLORS = { pending: "orange", sending: "blue", sent: "positive", failed: "negative", skipped: "grey-6" };
-const RELATIVE = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
-const STEPS = [
-  [60, "second", 1],
-  [3600, "minute", 60],
-  [86400, "hour", 3600],
-  [Infinity, "day", 86400],
-];
 
 export default {
   template: `
@@ -72,14 +67,10 @@ export default {
       this.rows = rows.slice(0, this.limit);
     },
     exact(iso) {
-      return iso ? new Date(iso).toLocaleString() : "";
+      return localTime(iso);
     },
     ago(iso) {
-      if (!iso) return "—";
-      // never "in 1 second": the server's clock may run a little ahead of the browser's
-      const seconds = Math.min(0, Math.round((Date.parse(iso) - this.now) / 1000));
-      const [, unit, size] = STEPS.find(([limit]) => Math.abs(seconds) < limit);
-      return RELATIVE.format(Math.round(seconds / size), unit);
+      return relativeTime(iso, this.now);
     },
   },
 };

@@ -1,12 +1,6 @@
 // A UTC instant shown in the viewer's own time zone and locale: either the local date and time,
 // or relative ("2 minutes ago", kept current by the browser) with the exact local time on hover.
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
-const STEPS = [
-  [60, "second", 1],
-  [3600, "minute", 60],
-  [86400, "hour", 3600],
-  [Infinity, "day", 86400],
-];
+import { ago as relativeTime, exact as localTime } from "relative_time";
 
 export default {
   template: `<span :title="mode === 'relative' ? exact : iso">{{ text }}</span>`,
@@ -25,15 +19,11 @@ export default {
   },
   computed: {
     exact() {
-      return this.iso ? new Date(this.iso).toLocaleString() : "";
+      return localTime(this.iso);
     },
     text() {
       if (!this.iso) return "—";
-      if (this.mode !== "relative") return this.exact;
-      // never "in 1 second": the server's clock may run a little ahead of the browser's
-      const seconds = Math.min(0, Math.round((Date.parse(this.iso) - this.now) / 1000));
-      const [, unit, size] = STEPS.find(([limit]) => Math.abs(seconds) < limit);
-      return relative.format(Math.round(seconds / size), unit);
+      return this.mode === "relative" ? relativeTime(this.iso, this.now) : this.exact;
     },
   },
 };

@@ -1,5 +1,4 @@
 import re
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -168,7 +167,7 @@ def test_recount_after_tampering_puts_each_count_in_slot_0_and_zeroes_the_other_
     assert sorted((name, slot) for name, slot, _ in rows) == sorted(
         (counter.name, slot) for counter in COUNTERS for slot in range(slots(backend))
     )
-    assert {name: value for name, slot, value in rows if slot == 0} == asdict(expected)
+    assert {name: value for name, slot, value in rows if slot == 0} == expected.as_dict()
     assert [value for _, slot, value in rows if slot != 0] == [0] * (len(rows) - len(COUNTERS))
     make_users(database, 1, prefix="after")
     assert database.read_stats().users == expected.users + 1

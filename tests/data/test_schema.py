@@ -3,7 +3,6 @@ migrations existed, refuse one made by a newer Airdate, and run once when replic
 
 import sqlite3
 import threading
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -72,7 +71,7 @@ def test_counters_go_into_slots_and_back_keeping_their_values(database: Database
     assert sorted((name, slot) for name, slot, _ in rows) == sorted(
         (counter.name, slot) for counter in COUNTERS_0003 for slot in range(slots(backend))
     )
-    assert {name: value for name, slot, value in rows if slot == 0} == _without_skipped(asdict(before))
+    assert {name: value for name, slot, value in rows if slot == 0} == _without_skipped(before.as_dict())
 
     run_sql(url, *[PENDING_FOR_USER_1] * 2)  # counted by the new triggers; on PostgreSQL in two slots:
     if backend == "postgresql":

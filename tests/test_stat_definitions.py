@@ -1,0 +1,63 @@
+"""A stat is one definition (``data.counters.COUNTERS``): adding one — here a counted condition, with a
+place on the wire, a gauge and a card — makes it counted, read, sent, measured and shown, and nothing
+else is touched. (Its database side, rows and triggers, is what the migration that adds it runs.)"""
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from nicegui.testing import User
+
+from application import Airdate
+from data import Database, counters
+from data.counters import Counter, Metric, Tile
+
+from .utils.factories import make_tracked_show, make_users
+from .utils.pages import stat
+
+FANS = Counter(
+    "fans",
+    "users",
+    "{row}.username LIKE 'fan%'",  # the users who came with a tracked show (the factories name them so)
+    wire="fans",
+    metric=Metric("airdate_fans", "Users who came with a tracked show"),
+    tile=Tile("Fans", "favorite", "fans"),
+)
+
+
+@pytest.fixture
+def fans_defined(monkeypatch: pytest.MonkeyPatch, database: Database) -> Iterator[None]:
+    monkeypatch.setattr(counters, "COUNTERS", (*counters.COUNTERS, FANS))
+    with database.engine.begin() as connection:  # what its migration runs
+        assert counters.install(connection, counters.COUNTERS) == ["fans"]
+    yield
+
+
+async def test_a_new_definition_is_read_sent_measured_and_shown(
+    fans_defined: None, user: User, airdate: Airdate
+) -> None:
+    make_users(airdate.database, 3)
+    make_tracked_show(airdate.database, tmdb_id=1, requesters=2)
+
+    assert airdate.database.read_stats().fans == 2
+
+    await airdate.feed.tick()
+    sent = json.loads(airdate.feed.current.data)  # what every /sse/stats stream gets
+    assert list(sent) == ["users", "requests", "episodes_tracked", "notifications", "fans", "timestamp"]
+    assert (sent["users"], sent["fans"]) == (5, 2)
+    assert (await user.http_client.get("/api/stats")).json()["fans"] == 2
+
+    assert "\nairdate_fans 2.0\n" in (await user.http_client.get("/metrics")).text
+
+    await user.open("/")
+    assert stat(user, "fans") == 2
+    (grid,) = user.find(marker="stat-cards").elements
+    assert [card["title"] for card in grid.props["cards"]][-2:] == ["Notifications pending", "Fans"]
+
+
+@pytest.mark.both_databases
+def test_its_rows_and_triggers_count_it_on_either_database(fans_defined: None, database: Database) -> None:
+    make_tracked_show(database, tmdb_id=1, requesters=2)
+    make_users(database, 1)
+    assert database.read_stats().fans == 2
+    assert database.recount().fans == 2, "the triggers counted what a recount finds"
