@@ -86,7 +86,7 @@ def demo_plugins(demo: bool) -> list:
     if not demo:
         return []
     try:
-        from demo import Demo  # the demo and its stand-ins plug in only when asked for
+        from demo.plugin import Demo  # the demo and its stand-ins plug in only when asked for
     except ImportError as error:
         raise StartupError(f"--demo needs the 'demo' extra: pip install '.[demo]' ({error})") from None
     return [Demo()]

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from demo import Demo
+from demo.plugin import Demo
 from settings import Settings
 from standins.net import PortPicker, ephemeral_range, free_port, worker_block
 
