@@ -1,7 +1,5 @@
-"""The demo as a plug-in: stand-ins for Jellyseerr and Sonarr on this very server, a mail server and a
-``json://`` webhook on ports of their own, a simulator that keeps them busy, and a Mailbox page
-showing what Airdate sent.
-Airdate's own code never imports this package; ``main.py`` plugs it in for ``--demo``."""
+"""The demo's plug-in (see the package's docstring): it points the settings at its stand-ins, then adds
+them, the simulator and the Mailbox page to the built app."""
 
 from nicegui import app, run
 from sqlmodel import col, select
@@ -20,6 +18,7 @@ from startup import StartupError
 
 from . import mail_page
 from .database import claim_demo_database
+from .settings import DemoSettings
 from .simulator import Simulator
 from .world import API_KEY, WEBHOOK_SECRET, DemoWorld
 
@@ -28,30 +27,31 @@ WEBHOOK_USERS = ("ada", "bruno", "chiara")  # also told through the json:// webh
 
 
 class Demo:
-    def __init__(self) -> None:
+    def __init__(self, options: DemoSettings) -> None:
+        self.options = options
         self.world = DemoWorld()
         self.sink_port = 0  # chosen in configure(), where the web server's own port is known
         self.webhook_port = 0
 
     def configure(self, settings: Settings) -> Settings:
         """Its own database, and every upstream pointing at the stand-ins on this server."""
-        here = f"http://127.0.0.1:{settings.port}"
-        self.sink_port = free_port(avoid={settings.port})
-        self.webhook_port = free_port(avoid={settings.port, self.sink_port})
-        demo = {
-            "database_url": settings.demo_database_url,
-            "jellyseerr_url": f"{here}/demo/jellyseerr",
-            "jellyseerr_api_key": API_KEY,
-            "sonarr_url": f"{here}/demo/sonarr",
-            "sonarr_api_key": API_KEY,
-            "webhook_secret": WEBHOOK_SECRET,
-            "smtp_host": "127.0.0.1",
-            "smtp_port": self.sink_port,
-            "smtp_tls": "none",
-            "grouping_delay": min(settings.grouping_delay, 10.0),
-            "send_interval": min(settings.send_interval, 3.0),
-        }
-        return settings.model_copy(update=demo)
+        port = settings.server.port
+        here = f"http://127.0.0.1:{port}"
+        self.sink_port = free_port(avoid={port})
+        self.webhook_port = free_port(avoid={port, self.sink_port})
+        return settings.replace(
+            database_url=self.options.database_url,
+            jellyseerr_url=f"{here}/demo/jellyseerr",
+            jellyseerr_api_key=API_KEY,
+            sonarr_url=f"{here}/demo/sonarr",
+            sonarr_api_key=API_KEY,
+            webhook_secret=WEBHOOK_SECRET,
+            smtp_host="127.0.0.1",
+            smtp_port=self.sink_port,
+            smtp_tls="none",
+            grouping_delay=min(settings.delivery.grouping_delay, 10.0),
+            send_interval=min(settings.delivery.send_interval, 3.0),
+        )
 
     def install(self, airdate: Airdate) -> None:
         try:
@@ -66,7 +66,7 @@ class Demo:
             airdate.policy.allow(f"/demo/{service}/", Need.OPEN, why="the stand-in's own API key")
         app.on_startup(self._start_sinks)
         mail_page.register(self.world, airdate.hub, airdate.nav)
-        here = f"http://127.0.0.1:{airdate.settings.port}"
+        here = f"http://127.0.0.1:{airdate.settings.server.port}"
         simulator = Simulator(self.world, here, self._token(airdate))
 
         async def start() -> None:
@@ -74,7 +74,7 @@ class Demo:
             await run.io_bound(add_webhook_channels, airdate.database, self.webhook_port)
 
         app.timer(1.0, start, once=True)  # once the server answers HTTP
-        app.timer(airdate.settings.demo_interval, simulator.step, immediate=False)
+        app.timer(self.options.interval, simulator.step, immediate=False)
         app.on_shutdown(simulator.close)
 
     @staticmethod
