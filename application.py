@@ -3,7 +3,8 @@ services, routes and pages.
 
 NiceGUI keeps one process-wide app, so ``create_app`` registers routes, pages and lifecycle hooks on
 it; build one Airdate per process (tests build theirs inside NiceGUI's reset of its globals).
-Plug-ins (the demo) adjust the settings before anything is built and add to the app afterwards.
+Plug-ins (the demo) adjust the settings before anything is built and add to the app afterwards. What
+start-up derives (the replica's name, the cookie secret, the links' address) is a frozen Runtime.
 """
 
 import logging
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 
 from nicegui import app, run
 from nicegui.client import Client
+from pydantic import SecretStr
 from starlette.types import ASGIApp
 
 from api import (
@@ -53,7 +55,7 @@ from services.mailer import Smtp
 from services.notifier import Notifier
 from services.one_replica import OneReplica, Work
 from services.preferences import UserSettings
-from settings import Settings, parse_origins
+from settings import LOCAL_URL, Runtime, Settings, parse_origins
 from startup import StartupError, open_database
 from ui import Nav, register_pages
 from ui.frame import PAGES, serve_as
@@ -66,6 +68,7 @@ LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 @dataclass
 class Airdate:
     settings: Settings
+    runtime: Runtime
     database: Database
     live: LiveSources
     jobs: Jobs
@@ -100,15 +103,16 @@ class Plugin(Protocol):
 def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
     for plugin in plugins:
         settings = plugin.configure(settings)
-    settings.replica_name = replica_name(settings)
-    database = open_database(settings.database_url)
+    database = open_database(settings.database.url)
     access = _access(settings, database)
+    runtime = _runtime(settings, database)
+    sse = settings.sse
     hub = Hub(
-        settings.sse_queue_size,
-        settings.replay_events,
-        settings.replay_seconds,
-        keepalive=settings.sse_keepalive,
-        send_timeout=settings.sse_send_timeout,
+        sse.queue_size,
+        sse.replay_events,
+        sse.replay_seconds,
+        keepalive=sse.keepalive,
+        send_timeout=sse.send_timeout,
     )
     feed = LiveFeed(
         database.read_live,
@@ -117,11 +121,11 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
         log_lines_after=database.last_log_line_id(),
     )
     live = _live_sources(database, feed)
-    jobs, notifier = _services(settings, database)
+    jobs, notifier = _services(settings, runtime, database)
     feed.on_jobs = jobs.take  # other replicas' jobs, from the feed's one read per tick
     policy = AccessPolicy()
     identities = _identities(settings, access)
-    airdate = Airdate(settings, database, live, jobs, notifier, access, policy, identities)
+    airdate = Airdate(settings, runtime, database, live, jobs, notifier, access, policy, identities)
     _routes(airdate)
     register_pages(database, airdate.users, live, jobs, notifier, access, identities, airdate.nav)
     _lifecycle(airdate)
@@ -136,7 +140,20 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
 
 def replica_name(settings: Settings) -> str:
     """AIRDATE_REPLICA_NAME, else this machine's host name (a container's id), made cookie- and label-safe."""
-    return settings.replica_name or re.sub(r"[^A-Za-z0-9._-]", "-", socket.gethostname()) or "airdate"
+    return settings.replica.name or re.sub(r"[^A-Za-z0-9._-]", "-", socket.gethostname()) or "airdate"
+
+
+def _runtime(settings: Settings, database: Database) -> Runtime:
+    """What is derived once at start: the replica's name, the cookie-signing secret (AIRDATE_STORAGE_SECRET,
+    else made once, at random, and kept in the database: replicas share it), the links' address."""
+    secret = settings.auth.storage_secret
+    if not secret.get_secret_value():
+        secret = SecretStr(database.meta_once("storage_secret", secrets.token_urlsafe(32)))
+    return Runtime(
+        replica_name=replica_name(settings),
+        storage_secret=secret,
+        public_url=settings.server.public_url or LOCAL_URL.format(port=settings.server.port),
+    )
 
 
 def _live_sources(database: Database, feed: LiveFeed) -> LiveSources:
@@ -150,107 +167,89 @@ def _live_sources(database: Database, feed: LiveFeed) -> LiveSources:
 
 
 def _access(settings: Settings, database: Database) -> Access:
-    """Accounts and sessions; the refusal to be exposed without them; the cookie-signing secret."""
-    access = Access(database, session_hours=settings.session_hours)
-    if settings.admin_user or settings.admin_password:
-        if not (settings.admin_user and settings.admin_password):
-            raise StartupError("set both AIRDATE_ADMIN_USER and AIRDATE_ADMIN_PASSWORD, or neither")
+    """Accounts and sessions; the admin from the environment; the refusal to be exposed without them."""
+    auth, host = settings.auth, settings.server.host
+    access = Access(database, session_hours=auth.session_hours)
+    if auth.admin_user:  # with its password: Settings checks that both or neither are set
         try:
-            access.ensure_admin(settings.admin_user, settings.admin_password)
+            access.ensure_admin(auth.admin_user, auth.admin_password.get_secret_value())
         except AccessError as error:
             raise StartupError(f"AIRDATE_ADMIN_USER / AIRDATE_ADMIN_PASSWORD: {error}") from None
-    if settings.auth == "none":
-        log.warning(
-            "AIRDATE_AUTH=none: nobody signs in; anyone who can reach %s can do anything", settings.host
-        )
-    elif settings.host not in LOOPBACK_HOSTS and not access.has_accounts():
+    if auth.mode == "none":
+        log.warning("AIRDATE_AUTH=none: nobody signs in; anyone who can reach %s can do anything", host)
+    elif host not in LOOPBACK_HOSTS and not access.has_accounts():
         raise StartupError(
-            f"refusing to listen on {settings.host} without an account: add one with "
+            f"refusing to listen on {host} without an account: add one with "
             "`python main.py accounts add NAME --role admin` (or AIRDATE_ADMIN_USER and "
             "AIRDATE_ADMIN_PASSWORD), or set AIRDATE_AUTH=none to accept the risk"
         )
-    if not settings.storage_secret:
-        settings.storage_secret = _kept_secret(database)
     return access
-
-
-def _kept_secret(database: Database) -> str:
-    """The cookie-signing secret: made once, at random, and kept in the database (replicas share it)."""
-    return database.meta_once("storage_secret", secrets.token_urlsafe(32))
 
 
 def _identities(settings: Settings, access: Access) -> Identities:
     try:
-        proxies = TrustedProxies(settings.trusted_proxies)
+        proxies = TrustedProxies(settings.auth.trusted_proxies)
     except ValueError as error:
         raise StartupError(str(error)) from None
-    if settings.auth_header and not proxies.networks:
-        raise StartupError(
-            "AIRDATE_AUTH_HEADER needs AIRDATE_TRUSTED_PROXIES: whose header would it believe?"
-        )
-    return Identities(
+    return Identities(  # AIRDATE_AUTH_HEADER comes with proxies (Settings checks it)
         access,
         proxies=proxies,
-        auth_header=settings.auth_header,
-        auth_none=settings.auth == "none",
-        public_host=urlsplit(settings.public_url).hostname or "",
+        auth_header=settings.auth.auth_header,
+        auth_none=settings.auth.mode == "none",
+        public_host=urlsplit(settings.server.public_url).hostname or "",
     )
 
 
-def _services(settings: Settings, database: Database) -> tuple[Jobs, Notifier]:
+def _services(settings: Settings, runtime: Runtime, database: Database) -> tuple[Jobs, Notifier]:
+    mail, delivery, server = settings.smtp, settings.delivery, settings.server
     smtp = None
-    if settings.smtp_host:
-        smtp = Smtp(
-            settings.smtp_host,
-            settings.smtp_port,
-            settings.smtp_tls,
-            settings.smtp_username,
-            settings.smtp_password,
-            settings.smtp_from,
-        )
+    if mail.host:
+        password = mail.password.get_secret_value()
+        smtp = Smtp(mail.host, mail.port, mail.tls, mail.username, password, mail.sender)
     notifier = Notifier(
         database,
         smtp,
-        grouping_delay=settings.grouping_delay,
-        attempts=settings.send_attempts,
-        lease=settings.claim_lease,
+        grouping_delay=delivery.grouping_delay,
+        attempts=delivery.send_attempts,
+        lease=delivery.claim_lease,
         links=Links(
-            settings.storage_secret,
-            settings.public_url or f"http://localhost:{settings.port}",
+            runtime.storage_secret.get_secret_value(),
+            runtime.public_url,
             key_of=partial(preferences.link_key, database),
         ),
     )
-    if not settings.public_url and settings.host not in LOOPBACK_HOSTS:
+    if not server.public_url and server.host not in LOOPBACK_HOSTS:
         log.warning(
             "AIRDATE_PUBLIC_URL is not set: the manage and unsubscribe links in messages point to "
             "http://localhost:%d, which the people who get them cannot open",
-            settings.port,
+            server.port,
         )
     actions = build_actions(database, _upstreams(settings), notifier)
-    return Jobs(actions, database, replica=settings.replica_name, lease=settings.job_lease), notifier
+    jobs = Jobs(actions, database, replica=runtime.replica_name, lease=settings.replica.job_lease)
+    return jobs, notifier
 
 
 def _upstreams(settings: Settings) -> Upstreams:
     return Upstreams(
-        settings.jellyseerr_url,
-        settings.jellyseerr_api_key,
-        settings.sonarr_url,
-        settings.sonarr_api_key,
-        settings.http_timeout,
-        settings.http_retries,
+        settings.jellyseerr.url,
+        settings.jellyseerr.api_key.get_secret_value(),
+        settings.sonarr.url,
+        settings.sonarr.api_key.get_secret_value(),
+        settings.upstream.http_timeout,
+        settings.upstream.http_retries,
     )
 
 
 def _routes(airdate: Airdate) -> None:
     settings, policy = airdate.settings, airdate.policy
-    health = HealthProbe(airdate.database.ping, settings.health_timeout)
+    health = HealthProbe(airdate.database.ping, settings.server.health_timeout)
     app.on_shutdown(health.close)
     live = create_router(
         airdate.feed,
         airdate.database.changes_between,
         health,
-        send_timeout=settings.sse_send_timeout,
-        metrics_public=settings.metrics_public,
+        send_timeout=settings.sse.send_timeout,
+        metrics_public=settings.auth.metrics_public,
     )
     app.include_router(live)
     app.include_router(actions.create_router(airdate.jobs))
@@ -259,10 +258,10 @@ def _routes(airdate: Airdate) -> None:
     app.include_router(channels.create_router(airdate.users, airdate.notifier))
     app.include_router(unsubscribe.create_router(airdate.users))
     auth = webhooks.WebhookAuth(
-        settings.webhook_username,
-        settings.webhook_password,
-        settings.webhook_secret,
-        exposed=settings.host not in LOOPBACK_HOSTS or bool(airdate.identities.proxies.networks),
+        settings.webhook.username,
+        settings.webhook.password.get_secret_value(),
+        settings.webhook.secret.get_secret_value(),
+        exposed=settings.server.host not in LOOPBACK_HOSTS or bool(airdate.identities.proxies.networks),
         local_hosts=airdate.identities.local_hosts,
     )
     for warning in auth.warnings():
@@ -285,10 +284,10 @@ def _routes(airdate: Airdate) -> None:
             identities,
             identities.proxies,
             links.user_of,
-            replica=settings.replica_name,
+            replica=airdate.runtime.replica_name,
         )
 
-    origins = parse_origins(settings.cors_origins)
+    origins = parse_origins(settings.auth.cors_origins)
     cors = (lambda inner: CrossOriginReads(inner, origins)) if origins else (lambda inner: inner)
     put_in_front(app, lambda nicegui: Front(nicegui, streams=live, guard=guarded, cors=cors))
 
@@ -308,16 +307,16 @@ def _committed_here(feed: LiveFeed, listener: ChangeListener | None) -> None:
 def _on_one_replica(airdate: Airdate) -> None:
     """Scheduled work that one replica at a time does (the holder of its lease; see OneReplica)."""
     settings, database = airdate.settings, airdate.database
-    one = OneReplica(database, settings.replica_name)
+    one = OneReplica(database, airdate.runtime.replica_name)
     scheduled: list[tuple[str, float, Work, bool]] = [
         ("prune-change-log", 3600, lambda: run.io_bound(database.prune_changes), True),
         ("chart-samples", 60, airdate.live.samples.write, False),
         ("thin-chart-samples", 3600, airdate.live.samples.thin, True),
         ("prune-sign-ins", 3600, lambda: run.io_bound(airdate.access.prune), True),
     ]
-    if settings.jellyseerr_url and settings.sync_interval > 0:
+    if settings.jellyseerr.url and settings.upstream.sync_interval > 0:
         sync = partial(airdate.jobs.run_in_turn, SCHEDULED_SYNC, started_by=SCHEDULE)
-        scheduled.append(("scheduled-sync", settings.sync_interval, sync, False))
+        scheduled.append(("scheduled-sync", settings.upstream.sync_interval, sync, False))
     for name, every, work, immediate in scheduled:
         app.timer(every, one.alone(name, every, work), immediate=immediate)
     app.on_shutdown(one.release_all)
@@ -327,11 +326,12 @@ def _lifecycle(airdate: Airdate) -> None:
     settings, database, feed, hub = airdate.settings, airdate.database, airdate.feed, airdate.hub
     shared = database.url.get_backend_name() == "postgresql"  # where several replicas can share one
     store = database.share_log_lines if shared else None
-    relay = LogRelay(hub, settings.log_events_level, replica=settings.replica_name, store=store)
+    replica = airdate.runtime.replica_name
+    relay = LogRelay(hub, settings.live.log_events_level, replica=replica, store=store)
     feed.on_log_lines = relay.take_shared
     revoked = RevokedStreams(hub, airdate.access, airdate.identities.forget)
-    metrics.name_replica(settings.replica_name)
-    serve_as(settings.replica_name)
+    metrics.name_replica(replica)
+    serve_as(replica)
     metrics.watch_viewers(lambda: hub.reader_count, lambda: hub.viewer_count)
     metrics.PAGES_HELD.set_function(lambda: len(Client.instances))
     hide_slow_reader_tracebacks()
@@ -343,11 +343,11 @@ def _lifecycle(airdate: Airdate) -> None:
         app.on_startup(listener.start)
         app.on_shutdown(listener.stop)
     database.on_commit(partial(_committed_here, feed, listener))
-    app.timer(settings.stats_interval, feed.tick)
+    app.timer(settings.live.stats_interval, feed.tick)
     app.timer(1.0, revoked.check)
     sockets = PageSockets(
         airdate.access,
-        settings.public_url,
+        settings.server.public_url,
         admin_only=lambda path: airdate.policy.rule_for(path).need == Need.ADMIN,
     )
     sockets.install()
@@ -359,7 +359,7 @@ def _lifecycle(airdate: Airdate) -> None:
     app.on_startup(airdate.notifier.recover)
     app.on_startup(airdate.jobs.recover)
     app.on_shutdown(airdate.jobs.stop)
-    app.timer(settings.send_interval, airdate.notifier.send_due, immediate=False)
+    app.timer(settings.delivery.send_interval, airdate.notifier.send_due, immediate=False)
     app.on_shutdown(relay.detach)
     app.on_shutdown(lambda: hub.close_all("server stopping"))
     app.on_shutdown(database.dispose)

@@ -10,41 +10,59 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from command_line import CommandLine
+    from demo.settings import DemoSettings
     from settings import Settings
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], prog: str = "python main.py") -> int:
+    from demo.settings import DemoSettings
     from services.access import AccessError
-    from settings import CommandLine, ConfigurationError, load_settings
+    from settings import ConfigurationError
     from startup import StartupError
 
     try:
-        settings = load_settings(argv)
+        asked = parse(argv, prog)
+        settings, demo = asked.settings, asked.plugin("demo", DemoSettings)
         configure_logging()
-        if isinstance(settings, CommandLine) and (command := settings.command()) is not None:
+        if asked.command is not None:
             from commands import run_command  # no web stack: a command starts in a fraction of a second
 
-            return run_command(settings.database_url, settings.session_hours, *command)
-        if settings.recount:
-            return recount(settings.demo_database_url if settings.demo else settings.database_url)
-        return run_server(settings)
+            return run_command(settings.database.url, settings.auth.session_hours, *asked.command)
+        if settings.database.recount:
+            return recount(demo.database_url if demo.enabled else settings.database.url)
+        return run_server(settings, demo)
     except (ConfigurationError, StartupError, AccessError) as error:
         print(f"airdate: {error}", file=sys.stderr)
         return 2
 
 
-def run_server(settings: "Settings") -> int:
+def parse(argv: list[str], prog: str = "python main.py") -> "CommandLine":
+    """The product's settings and subcommands, and the demo's settings (``--demo``, which it never sees)."""
+    from command_line import read_command_line
+    from demo.settings import DemoSettings
+
+    return read_command_line(argv, plugins={"demo": DemoSettings}, prog=prog)
+
+
+def run(prog: str = "airdate") -> None:
+    """The ``airdate`` console script (pyproject's ``[project.scripts]``), and ``python main.py``."""
+    use_system_allocator()
+    sys.exit(main(sys.argv[1:], prog=prog))
+
+
+def run_server(settings: "Settings", demo: "DemoSettings") -> int:
     from application import create_app
     from native import NativeBackendError, require_native_backend
     from server import check_address, prepare_storage, serve
     from startup import StartupError
 
     try:
-        if settings.native:
+        if settings.server.native:
             require_native_backend()
-        check_address(settings.host, settings.port)
-        prepare_storage(settings.storage_path)
-        airdate = create_app(settings, plugins=demo_plugins(settings.demo))
+        check_address(settings.server.host, settings.server.port)
+        prepare_storage(settings.server.storage_path)
+        airdate = create_app(settings, plugins=demo_plugins(demo))
     except NativeBackendError as error:
         raise StartupError(str(error)) from None
     serve(airdate)
@@ -80,21 +98,20 @@ def recount(database_url: str) -> int:
     return 0
 
 
-def demo_plugins(demo: bool) -> list:
+def demo_plugins(demo: "DemoSettings") -> list:
     from startup import StartupError
 
-    if not demo:
+    if not demo.enabled:
         return []
     try:
-        from demo import Demo  # the demo and its stand-ins plug in only when asked for
+        from demo.plugin import Demo  # the demo and its stand-ins plug in only when asked for
     except ImportError as error:
         raise StartupError(f"--demo needs the 'demo' extra: pip install '.[demo]' ({error})") from None
-    return [Demo()]
+    return [Demo(demo)]
 
 
 if __name__ == "__main__":
-    use_system_allocator()
-    sys.exit(main(sys.argv[1:]))
+    run("python main.py")
 elif __name__ == "__mp_main__":  # NiceGUI's native window process imports this file again
     from native import native_lifecycle
 

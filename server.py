@@ -52,22 +52,22 @@ def prepare_storage(path: str) -> None:
 
 def serve(airdate: Airdate) -> None:
     """Run the server until it is stopped (under NiceGUI's test simulation: set up, then return)."""
-    settings = airdate.settings
+    server = airdate.settings.server
     app.on_startup(lambda: close_streams_when_stopping(airdate.hub))
     app.on_startup(tune_garbage_collection)
     app.timer(15, ReturnMemory().after_pages_let_go)
     redact_access_tokens()
     ui.run(
-        host=settings.host,
-        port=settings.port,
+        host=server.host,
+        port=server.port,
         title="Airdate",
-        native=settings.native,
-        window_size=(1280, 860) if settings.native else None,
+        native=server.native,
+        window_size=(1280, 860) if server.native else None,
         reload=False,
         show=False,
-        storage_secret=settings.storage_secret,
-        timeout_graceful_shutdown=settings.shutdown_grace,
-        http=bounded_protocol(settings.header_timeout),  # headers ≤ 16 KiB, sent within header_timeout
+        storage_secret=airdate.runtime.storage_secret.get_secret_value(),
+        timeout_graceful_shutdown=server.shutdown_grace,
+        http=bounded_protocol(server.header_timeout),  # headers ≤ 16 KiB, sent within header_timeout
         proxy_headers=False,  # the request guard believes X-Forwarded-* from AIRDATE_TRUSTED_PROXIES only
     )
 

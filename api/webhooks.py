@@ -5,7 +5,7 @@ import base64
 import binascii
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
@@ -38,8 +38,8 @@ WEBHOOK_DOCUMENTATION = {
 @dataclass(frozen=True)
 class WebhookAuth:
     username: str = ""
-    password: str = ""
-    secret: str = ""
+    password: str = field(default="", repr=False)
+    secret: str = field(default="", repr=False)
     exposed: bool = False  # reachable beyond this machine (listening beyond loopback, or behind a proxy)
     local_hosts: frozenset[str] = frozenset()  # the host names a request from this machine may use
 

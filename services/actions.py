@@ -1,6 +1,6 @@
 """The five actions of the console and the REST API, wired to their services."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from data import Database
 
@@ -19,9 +19,9 @@ SCHEDULED_SYNC = ("sync-users", "sync-requests")  # every AIRDATE_SYNC_INTERVAL,
 @dataclass(frozen=True)
 class Upstreams:
     jellyseerr_url: str
-    jellyseerr_api_key: str
+    jellyseerr_api_key: str = field(repr=False)
     sonarr_url: str
-    sonarr_api_key: str
+    sonarr_api_key: str = field(repr=False)
     timeout: float = 10.0
     retries: int = 3
 

@@ -25,7 +25,7 @@ def _no_keys(_user_id: int) -> int | None:
 
 @dataclass(frozen=True)
 class Links:
-    secret: str
+    secret: str = field(repr=False)
     base_url: str  # where people reach Airdate, e.g. https://airdate.example.org
     key_of: Callable[[int], int | None] = field(default=_no_keys)  # the user's link key now; None: no user
 

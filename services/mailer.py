@@ -5,7 +5,7 @@ decides when a batch goes and records how it went; this module only writes and s
 
 import html
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr
@@ -31,7 +31,7 @@ class Smtp:
     port: int
     tls: str  # none | starttls | tls
     username: str
-    password: str
+    password: str = field(repr=False)  # never in a repr (nor a log line made of one)
     sender: str
     timeout: float = 30.0
 

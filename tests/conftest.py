@@ -10,6 +10,7 @@ import pytest
 from nicegui.testing import User
 
 from application import Airdate
+from command_line import load_settings
 from data import Database, schema
 from settings import Settings
 from standins.net import use_block, worker_block
@@ -139,7 +140,7 @@ def database(airdate_env: str) -> Iterator[Database]:
 @pytest.fixture
 def settings(airdate_env: str) -> Settings:
     """The in-process app's settings; a test module overrides this fixture to change them."""
-    return Settings()
+    return load_settings()
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def jellyseerr(settings: Settings) -> Iterator[JellyseerrWorld]:
     for i in range(30):
         world.add_user(f"viewer{i}")
     with serve(create_app(world, "key")) as url:
-        settings.jellyseerr_url, settings.jellyseerr_api_key = url, "key"
+        settings.jellyseerr.url, settings.jellyseerr.api_key = url, "key"
         yield world
 
 
@@ -119,7 +119,7 @@ def titles(settings: Settings) -> Iterator[JellyseerrWorld]:
     retrieve series." (TMDB failing for them); request this before ``user``."""
     world = JellyseerrWorld()
     with serve(create_app(world, "key")) as url:
-        settings.jellyseerr_url, settings.jellyseerr_api_key = url, "key"
+        settings.jellyseerr.url, settings.jellyseerr.api_key = url, "key"
         yield world
 
 

@@ -37,8 +37,8 @@ def hooks() -> Iterator[WebhookSink]:
 
 @pytest.fixture
 def settings(settings: Settings, tokens: dict[str, str], mail_server: tuple[Sink, int]) -> Settings:
-    settings.smtp_host, settings.smtp_port, settings.smtp_tls = "127.0.0.1", mail_server[1], "none"
-    settings.send_interval = 3600.0  # nothing leaves on its own
+    settings.smtp.host, settings.smtp.port, settings.smtp.tls = "127.0.0.1", mail_server[1], "none"
+    settings.delivery.send_interval = 3600.0  # nothing leaves on its own
     return settings
 
 

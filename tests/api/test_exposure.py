@@ -77,8 +77,8 @@ class TestTheWebhookWithoutASecret:
 class TestBehindATrustedProxy:
     @pytest.fixture
     def settings(self, settings: Settings) -> Settings:
-        settings.trusted_proxies = "10.0.0.0/8, 127.0.0.1"
-        settings.auth_header = "Remote-User"
+        settings.auth.trusted_proxies = "10.0.0.0/8, 127.0.0.1"
+        settings.auth.auth_header = "Remote-User"
         return settings
 
     @pytest.fixture

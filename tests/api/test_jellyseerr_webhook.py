@@ -57,7 +57,7 @@ def world(settings: Settings) -> Iterator[JellyseerrWorld]:
     world = JellyseerrWorld()
     world.add_request(world.add_user("ada"), "tv", 95396, "Severance", tvdb_id=371980)
     with serve(create_app(world, "key")) as url:
-        settings.jellyseerr_url, settings.jellyseerr_api_key = url, "key"
+        settings.jellyseerr.url, settings.jellyseerr.api_key = url, "key"
         yield world
 
 
@@ -142,7 +142,7 @@ def recorded(settings: Settings) -> Iterator[JellyseerrWorld]:
     """Jellyseerr's answers as its source writes them (request 41: Mark, season 2 of Severance)."""
     world = JellyseerrWorld.recorded(JELLYSEERR)
     with serve(create_app(world, "key")) as url:
-        settings.jellyseerr_url, settings.jellyseerr_api_key = url, "key"
+        settings.jellyseerr.url, settings.jellyseerr.api_key = url, "key"
         yield world
 
 

@@ -26,10 +26,10 @@ KEY = "jellyseerr-key"
 
 @pytest.fixture
 def settings(settings: Settings, backend: str) -> Settings:
-    settings.replica_name = "airdate1"
-    settings.job_lease = 1.0
+    settings.replica.name = "airdate1"
+    settings.replica.job_lease = 1.0
     if backend == "sqlite":  # (on PostgreSQL another replica's writes wake the feed: no timer needed)
-        settings.stats_interval = 0.2
+        settings.live.stats_interval = 0.2
     return settings
 
 

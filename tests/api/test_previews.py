@@ -18,9 +18,9 @@ def sink(mail_server: tuple[Sink, int]) -> Sink:
 
 @pytest.fixture
 def settings(settings: Settings, mail_server: tuple[Sink, int]) -> Settings:
-    settings.smtp_host, settings.smtp_port, settings.smtp_tls = "127.0.0.1", mail_server[1], "none"
-    settings.smtp_from = "Airdate <airdate@example.org>"
-    settings.send_interval = 3600.0  # nothing leaves until the test presses "Send pending"
+    settings.smtp.host, settings.smtp.port, settings.smtp.tls = "127.0.0.1", mail_server[1], "none"
+    settings.smtp.sender = "Airdate <airdate@example.org>"
+    settings.delivery.send_interval = 3600.0  # nothing leaves until the test presses "Send pending"
     return settings
 
 

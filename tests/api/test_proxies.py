@@ -15,8 +15,8 @@ STRANGER = "192.0.2.9"
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    settings.trusted_proxies = "10.0.0.0/8, 127.0.0.1"
-    settings.auth_header = "Remote-User"
+    settings.auth.trusted_proxies = "10.0.0.0/8, 127.0.0.1"
+    settings.auth.auth_header = "Remote-User"
     return settings
 
 

@@ -14,8 +14,8 @@ PAGE = {"Accept": "text/html"}
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    settings.replica_name = "airdate2"
-    settings.trusted_proxies = "10.0.0.0/8"
+    settings.replica.name = "airdate2"
+    settings.auth.trusted_proxies = "10.0.0.0/8"
     return settings
 
 
@@ -66,12 +66,12 @@ async def test_metrics_name_the_replica(console: Console) -> None:
 def test_without_a_name_the_replica_is_the_host_name(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("socket.gethostname", lambda: "web 1/example")
     assert replica_name(Settings()) == "web-1-example"
-    assert replica_name(Settings(replica_name="blue")) == "blue"
+    assert replica_name(Settings.from_flat(replica_name="blue")) == "blue"
 
 
 def test_a_name_a_cookie_cannot_carry_is_refused() -> None:
     with pytest.raises(ValueError, match="replica_name"):
-        Settings(replica_name="a b;c")
+        Settings.from_flat(replica_name="a b;c")
 
 
 async def test_every_answer_names_its_replica_in_a_header(console: Console) -> None:

@@ -16,7 +16,7 @@ from ..utils.waiting import eventually
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    settings.health_timeout = 0.3
+    settings.server.health_timeout = 0.3
     return settings
 
 

@@ -28,9 +28,9 @@ def payload(name: str) -> dict:
 @pytest.fixture
 def sonarr_settings(settings: Settings) -> None:
     """A webhook secret, and basic auth with a password Latin-1 can write but ASCII cannot."""
-    settings.webhook_secret = SECRET
-    settings.webhook_username = "sonarr"
-    settings.webhook_password = "pässwörd"
+    settings.webhook.secret = SECRET
+    settings.webhook.username = "sonarr"
+    settings.webhook.password = "pässwörd"
 
 
 def tracked(airdate: Airdate) -> tuple[list[tuple[int, int]], int]:

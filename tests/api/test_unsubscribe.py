@@ -27,9 +27,9 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 @pytest.fixture
 def settings(settings: Settings, mail_server: tuple[Sink, int]) -> Settings:
-    settings.smtp_host, settings.smtp_port, settings.smtp_tls = "127.0.0.1", mail_server[1], "none"
-    settings.public_url = PUBLIC  # long enough that the header cannot fit in 78 characters
-    settings.send_interval = 3600.0  # nothing leaves until the test sends
+    settings.smtp.host, settings.smtp.port, settings.smtp.tls = "127.0.0.1", mail_server[1], "none"
+    settings.server.public_url = PUBLIC  # long enough that the header cannot fit in 78 characters
+    settings.delivery.send_interval = 3600.0  # nothing leaves until the test sends
     return settings
 
 

@@ -56,9 +56,9 @@ def download(*episodes: tuple[int, int], series: dict = SERIES) -> dict:
 @pytest.fixture
 def webhook_env(settings: Settings) -> None:
     """Both ways Sonarr can authenticate are set up (request this before ``user``)."""
-    settings.webhook_secret = SECRET
-    settings.webhook_username = "sonarr"
-    settings.webhook_password = "pw"
+    settings.webhook.secret = SECRET
+    settings.webhook.username = "sonarr"
+    settings.webhook.password = "pw"
 
 
 def counts(airdate: Airdate) -> tuple[int, int]:

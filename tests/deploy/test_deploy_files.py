@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from api.guard import MAX_BODY, REPLICA_COOKIE
-from settings import Settings
+from settings import Settings, SseSettings, flat_fields, groups_of
 from standins.nginx import SHIPPED, render
 
 yaml = pytest.importorskip("yaml")
@@ -52,7 +52,7 @@ def test_compose_runs_postgres_three_replicas_and_nginx() -> None:
     for name, service in services.items():
         assert "healthcheck" in service, name
     used = {key for name in REPLICAS for key in services[name]["environment"]}
-    assert used <= {f"AIRDATE_{key.upper()}" for key in Settings.model_fields}, used
+    assert used <= {f"AIRDATE_{key.upper()}" for key in flat_fields(groups_of(Settings))}, used
 
 
 def test_nginx_routes_pages_by_the_cookie_airdate_sets() -> None:
@@ -81,7 +81,7 @@ def test_nginx_streams_sse_from_any_replica_unbuffered() -> None:
     timeout = re.search(r"proxy_read_timeout (\d+)([smh]);", sse)
     assert timeout is not None
     seconds = int(timeout.group(1)) * {"s": 1, "m": 60, "h": 3600}[timeout.group(2)]
-    assert seconds > Settings.model_fields["sse_keepalive"].default
+    assert seconds > SseSettings.model_fields["keepalive"].default
     for block in ("/", "/_nicegui_ws/", "/sse/", "@airdate_pool"):
         body = location(block)
         assert "proxy_set_header X-Forwarded-For $remote_addr;" in body, block

@@ -7,7 +7,8 @@ import socket
 
 import pytest
 
-from demo import Demo
+from demo.plugin import Demo
+from demo.settings import DemoSettings
 from settings import Settings
 from standins.net import PortPicker, ephemeral_range, free_port, worker_block
 
@@ -28,8 +29,8 @@ def test_ports_to_avoid_are_never_handed_out() -> None:
 def test_the_demo_mail_sink_never_takes_the_web_servers_port() -> None:
     for _ in range(200):
         web_port = free_port()
-        settings = Demo().configure(Settings(port=web_port))
-        assert settings.smtp_port != web_port
+        settings = Demo(DemoSettings()).configure(Settings.from_flat(port=web_port))
+        assert settings.smtp.port != web_port
 
 
 def test_parallel_workers_pick_from_blocks_that_never_overlap_nor_meet_the_os_range() -> None:

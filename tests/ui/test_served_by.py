@@ -8,7 +8,7 @@ from settings import Settings
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    settings.replica_name = "airdate3"
+    settings.replica.name = "airdate3"
     return settings
 
 

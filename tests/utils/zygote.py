@@ -30,7 +30,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-PRELOAD = ("main", "application", "server", "commands", "native", "settings", "startup", "demo")
+PRELOAD = (
+    "main",
+    "application",
+    "server",
+    "commands",
+    "native",
+    "settings",
+    "command_line",
+    "startup",
+    "demo.plugin",
+)
 
 
 class ForkedProcess:
