@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from data import Database
+from data.counters import read_stats
 from data.models import Notification
 from services.access import Access
 from settings import Settings
@@ -91,7 +92,7 @@ async def test_an_admin_token_reads_and_changes_preferences_and_queued_items_fol
     assert (after["mode"], after["digest_at"], after["time_zone"]) == ("digest", "07:30", "Europe/Berlin")
     assert after["shows"] == [{"tmdb_id": 1, "title": "Show 1", "muted": True}]
     assert statuses(database) == ["skipped"]
-    assert database.read_stats().notifications_skipped == 1
+    assert database.read(read_stats).notifications_skipped == 1
     assert (
         f"token admin-token changed digest_at, mode, muted, time_zone of user {fan} (fan1_0); "
         "1 queued item(s) skipped" in audit_lines(caplog)

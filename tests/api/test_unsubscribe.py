@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from application import Airdate
 from data import Database, preferences
+from data.counters import read_stats
 from data.models import Notification, User
 from services.channels import masked
 from settings import Settings
@@ -77,7 +78,7 @@ async def test_the_emails_one_click_link_turns_notifications_off_without_signing
     assert clicked.json() == {"mode": "off", "skipped": 2}
     assert "airdate_session" not in mail_client.cookies, "nobody was signed in for it"
     assert lena(database) == ("off", ["sent", "skipped", "skipped"])
-    assert database.read_stats().notifications_skipped == 2
+    assert database.read(read_stats).notifications_skipped == 2
     audit = [r.getMessage() for r in caplog.records if r.name == "airdate.audit"]
     assert (
         f"user {user_id} unsubscribed with the one-click link of an e-mail; 2 queued item(s) skipped" in audit

@@ -8,6 +8,7 @@ from nicegui.testing import User
 from sqlmodel import select
 
 from application import Airdate
+from data.counters import read_stats
 from data.models import Episode, MediaRequest, Notification
 from settings import Settings
 
@@ -88,7 +89,7 @@ async def test_a_download_of_a_tracked_show_notifies_each_requester_once(
     again = await post(user, download((1, 1), (1, 2)))  # Sonarr retries
     assert again.json()["new"] == 0 and again.json()["known"] == 2
     assert counts(airdate) == (2, 6)
-    assert airdate.database.read_stats().notifications_pending == 6
+    assert airdate.database.read(read_stats).notifications_pending == 6
 
 
 async def test_a_show_is_matched_by_tvdb_id_too(webhook_env: None, user: User, airdate: Airdate) -> None:

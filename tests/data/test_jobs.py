@@ -9,6 +9,7 @@ import pytest
 
 from data import Database, jobs
 from data.clock import utcnow
+from data.feed_read import read_live
 
 from ..utils.sql import query
 
@@ -102,7 +103,7 @@ def test_the_live_read_has_the_running_jobs_and_each_actions_newest(database: Da
     with database.engine.connect() as connection:
         rows = jobs.current(connection)
     assert [row.id for row in rows] == [running.id, newest.id]
-    assert database.read_live(0, 0).jobs == rows
+    assert database.read(read_live, 0, 0).jobs == rows
 
 
 def test_the_table_keeps_the_newest_runs(database: Database, airdate_env: str) -> None:

@@ -3,6 +3,7 @@
 import pytest
 
 from data import Database, outbox
+from data.counters import read_stats
 from data.models import NotificationStatus
 
 from ..utils.factories import land_episode, make_notifications, make_tracked_show, make_users, set_status
@@ -22,7 +23,7 @@ def test_the_next_batch_is_every_pending_item_in_order_and_nothing_is_claimed(da
     episodes = [(item.show, item.season, item.number) for item in batch.items]
     assert episodes == [("Show 3", 1, 2), ("Show 3", 1, 1)], "in the order they landed"
     assert batch.username == "fan3_0" and batch.email == "fan3_0@example.org"
-    assert database.read_stats().notifications_pending == 4, "both fans' items are still pending"
+    assert database.read(read_stats).notifications_pending == 4, "both fans' items are still pending"
     assert [i.show for i in outbox.claim(database, other, None, owner="test").items] == ["Show 3", "Show 3"]
 
 

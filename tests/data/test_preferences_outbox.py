@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from data import Database, outbox, preferences
+from data.counters import read_stats
 from data.models import Notification
 
 from ..utils.factories import land_episode, make_tracked_show
@@ -107,14 +108,14 @@ def test_a_muted_shows_new_episode_is_skipped_and_counted(database: Database) ->
     with database.session() as session:
         rows = session.exec(select(Notification).order_by(Notification.id)).all()
         assert [(row.user_id, row.status) for row in rows] == [(lena, "skipped"), (max_, "pending")]
-    assert database.read_stats().notifications_skipped == 1
+    assert database.read(read_stats).notifications_skipped == 1
     assert [user for user, _ in outbox.due_batches(database, 0)] == [max_]
     assert preferences.read(database, lena).shows[0].muted is True
 
     preferences.update(database, lena, muted=set())  # unmuted: the next episode is hers again
     land_episode(database, 1, 1, 2)
     assert outbox.skip_unwanted(database) == 0
-    assert database.read_stats().notifications_skipped == 1
+    assert database.read(read_stats).notifications_skipped == 1
 
 
 def test_turning_notifications_off_skips_what_is_queued_on_every_channel(database: Database) -> None:
@@ -124,7 +125,7 @@ def test_turning_notifications_off_skips_what_is_queued_on_every_channel(databas
     assert statuses(database) == ["pending"] * 3  # her e-mail, her ntfy, his e-mail
     assert preferences.update(database, lena, mode="off") == 2
     assert statuses(database) == ["skipped", "skipped", "pending"]
-    assert database.read_stats().notifications_skipped == 2
+    assert database.read(read_stats).notifications_skipped == 2
     land_episode(database, 1, 1, 2)  # while off, new episodes are skipped for her too
     assert outbox.skip_unwanted(database) == 2
     assert outbox.due_batches(database, 0) == [(max_, None)]

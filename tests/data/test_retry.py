@@ -6,6 +6,9 @@ import pytest
 from sqlmodel import col, select
 
 from data import Database, outbox
+from data.changes import last_change_id
+from data.counters import read_stats
+from data.feed_read import read_live
 from data.models import Notification, NotificationStatus, utcnow
 from data.outbox import NotRetryable
 
@@ -47,9 +50,9 @@ def test_every_failed_notification_goes_back_to_pending_with_no_attempts(databas
     send_all_pending(database)
     failed = failed_with_backoff(database, 2) + failed_with_backoff(database, 1)
     (pending,) = make_notifications(database, 1)
-    before = database.read_stats()
+    before = database.read(read_stats)
     assert (before.notifications_failed, before.notifications_pending) == (3, 1)
-    cursor = database.last_change_id()
+    cursor = database.read(last_change_id)
 
     assert outbox.retry_failed(database) == 3
 
@@ -61,10 +64,10 @@ def test_every_failed_notification_goes_back_to_pending_with_no_attempts(databas
         assert row.last_error == "451 Mailbox busy", "why it failed stays until it is sent"
     assert after[sent].status == NotificationStatus.SENT
     assert (after[pending].status, after[pending].attempts) == (NotificationStatus.PENDING, 0)
-    stats = database.read_stats()
+    stats = database.read(read_stats)
     assert (stats.notifications_failed, stats.notifications_pending, stats.notifications_sent) == (0, 4, 1)
     assert stats.notifications_total == before.notifications_total
-    changes = database.read_live(cursor, 0).changes
+    changes = database.read(read_live, cursor, 0).changes
     assert sorted((row.id, row.status) for _, row in changes) == [(nid, "pending") for nid in failed]
     assert len(outbox.due_batches(database, grouping_delay=0)) == 3, "due now: the backoff is gone"
     assert outbox.retry_failed(database) == 0, "nothing failed any more"
@@ -76,7 +79,7 @@ def test_one_failed_notification_is_retried_by_its_id(database: Database) -> Non
     after = rows(database)
     assert (after[first].status, after[first].attempts) == (NotificationStatus.FAILED, 1)
     assert (after[second].status, after[second].attempts) == (NotificationStatus.PENDING, 0)
-    stats = database.read_stats()
+    stats = database.read(read_stats)
     assert (stats.notifications_failed, stats.notifications_pending) == (1, 1)
 
 
@@ -85,7 +88,7 @@ def test_a_notification_that_is_not_failed_is_refused_and_left_alone(database: D
     send_all_pending(database)
     (failed,) = failed_with_backoff(database, 1)
     (pending,) = make_notifications(database, 1)
-    before, stats_before = columns(database), database.read_stats()
+    before, stats_before = columns(database), database.read(read_stats)
 
     for nid, status in ((sent, "sent"), (pending, "pending")):
         with pytest.raises(NotRetryable, match=f"notification {nid} is {status}, not failed") as refused:
@@ -96,5 +99,5 @@ def test_a_notification_that_is_not_failed_is_refused_and_left_alone(database: D
     assert missing.value.status is None
 
     assert columns(database) == before
-    assert database.read_stats() == stats_before
+    assert database.read(read_stats) == stats_before
     assert rows(database)[failed].status == NotificationStatus.FAILED

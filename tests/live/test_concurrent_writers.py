@@ -4,10 +4,13 @@
 import asyncio
 import subprocess
 import sys
+from functools import partial
 
 import pytest
 
 from data import Database
+from data.changes import last_change_id
+from data.feed_read import read_live
 from data.models import Notification
 from live import Event, Hub, LiveFeed
 
@@ -34,11 +37,11 @@ async def test_every_change_by_eight_writers_reaches_the_feed_once_and_in_order(
             if m == "flip"
         )
         session.commit()
-    first_change = database.last_change_id()
+    first_change = database.read(last_change_id)
     hub = Hub()
     events: list[Event] = []
     hub.listen(events.append)
-    feed = LiveFeed(database.read_live, hub, changes_after=first_change)
+    feed = LiveFeed(partial(database.read, read_live), hub, changes_after=first_change)
     writers = [
         subprocess.Popen(  # noqa: ASYNC220  (started at once; the loop below polls them)
             [sys.executable, "-m", "tests.utils.writer", airdate_env, str(SECONDS), str(user), modes[user]],

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from data import Database, preferences
+from data.counters import read_stats
 from data.models import Notification
 from services.channels import ChannelError, masked, send
 from services.mailer import Smtp
@@ -84,7 +85,7 @@ async def test_a_failing_channel_is_retried_on_its_own_while_the_email_is_not_se
     assert len(mails.received) == 1, "the e-mail went once, though its sibling was retried"
     assert [hit.json()["title"] for hit in hooks.hits] == ["New episode: Show 1 S01E01"] * 2
     assert "Show 1\n  - S01E01 \u201cEpisode 1\u201d" in hooks.hits[-1].json()["message"]
-    assert database.read_stats().notifications_sent == 2
+    assert database.read(read_stats).notifications_sent == 2
     logged = [record.getMessage() for record in caplog.records]
     assert any(label in line and "will retry" in line for line in logged), "the failure names the channel"
     assert not [line for line in logged if SECRET in line], "the password was logged"
@@ -109,7 +110,7 @@ async def test_a_channel_out_of_attempts_fails_and_the_others_are_sent(
         assert len(other.hits) == 1
     assert deliveries(database) == [(masked(down), "failed", 2), (masked(up), "sent", 1)]
     assert sink[0].received == [], "e-mail is off for this user: none was queued"
-    assert database.read_stats().notifications_failed == 1
+    assert database.read(read_stats).notifications_failed == 1
 
 
 def test_a_mistyped_url_is_refused_with_a_reason_and_no_error_in_the_log(

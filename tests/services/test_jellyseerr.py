@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 
 from data import Database
+from data.counters import read_stats
 from data.models import MediaRequest, RequestStatus, User
 from services.jellyseerr import sync_requests, sync_users
 from services.progress import Progress
@@ -53,7 +54,7 @@ async def test_users_are_upserted_by_jellyseerr_id_across_pages(
     assert dict(second.counts) == {"unchanged": 119, "updated": 1}
     assert len(users(database)) == 120
     assert users(database)[6] == ("renamed", "viewer5@example.org")
-    assert database.read_stats().users == 120
+    assert database.read(read_stats).users == 120
 
 
 async def test_request_statuses_map_to_airdates(
@@ -88,7 +89,7 @@ async def test_request_statuses_map_to_airdates(
         "A Film": RequestStatus.AVAILABLE,
     }
     assert rows["Running Show"].tvdb_id == 11
-    stats = database.read_stats()
+    stats = database.read(read_stats)
     assert (stats.requests_total, stats.requests_tracking, stats.users) == (6, 2, 1)
     assert running["id"] == rows["Running Show"].jellyseerr_id
 

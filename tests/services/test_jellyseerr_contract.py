@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from data import Database, preferences
+from data.counters import read_stats
 from data.models import MediaRequest, Notification, RequestStatus, User
 from services import jellyseerr as sync
 from services.jellyseerr import NO_ADDRESS, sync_requests, sync_users
@@ -185,7 +186,7 @@ async def test_a_request_deleted_in_jellyseerr_is_removed_and_its_queued_items_s
     await sync_users(database, jellyseerr, Progress())
     await sync_requests(database, jellyseerr, Progress())
     land(database, 2, 1)
-    before = database.read_stats()
+    before = database.read(read_stats)
     world.delete_request(next(r for r in world.requests if r["id"] == 41))  # Mark's
     done = await sync_requests(database, jellyseerr, Progress())
     assert done.counts["removed"] == 1
@@ -198,7 +199,7 @@ async def test_a_request_deleted_in_jellyseerr_is_removed_and_its_queued_items_s
     ]
     land(database, 2, 2)
     assert [name for name, *_ in told(database)] == ["Irving", "Irving", "Mark"], "Mark no longer tracks it"
-    after = database.read_stats()
+    after = database.read(read_stats)
     assert (after.requests_total, after.requests_tracking) == (
         before.requests_total - 1,
         before.requests_tracking - 1,
@@ -223,7 +224,7 @@ async def test_a_user_deleted_in_jellyseerr_is_removed_kept_in_history_and_not_t
     ]
     land(database, 2, 2)
     assert len(told(database)) == 1
-    assert database.read_stats().users == 4
+    assert database.read(read_stats).users == 4
 
 
 async def test_a_listing_that_fails_midway_removes_nothing(
@@ -239,7 +240,7 @@ async def test_a_listing_that_fails_midway_removes_nothing(
     with pytest.raises(UpstreamError, match="answered 503"):
         await sync_requests(database, jellyseerr, Progress())
     assert user(database, 1).removed_at is None
-    stats = database.read_stats()
+    stats = database.read(read_stats)
     assert (stats.users, stats.requests_total) == (5, 4)
 
 

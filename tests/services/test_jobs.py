@@ -6,11 +6,13 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import event
 
 from data import Database, jobs
+from data.feed_read import read_live
 from live import Hub, LiveFeed
 from services.jobs import LEASE_LOST, Job, Jobs
 from services.progress import Progress
@@ -54,7 +56,7 @@ async def replicas(
     handles = [Database(url) for _ in names]
     for name, handle in zip(names, handles, strict=True):
         service = Jobs(actions, handle, replica=name, lease=lease)
-        feed = LiveFeed(handle.read_live, Hub())
+        feed = LiveFeed(partial(handle.read, read_live), Hub())
         feed.on_jobs = service.take
         feed.start()
         replica = Replica(service, feed)

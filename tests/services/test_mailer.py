@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from data import Database
+from data.counters import read_stats
 from data.models import Notification, NotificationStatus, User, utcnow
 from live import Hub, LogRelay
 from live.hub import LOG
@@ -75,7 +76,7 @@ async def test_a_users_episodes_go_in_one_email_once_the_newest_is_old_enough(
     assert "Show 2\n  - S03E07" in mail.text
     assert "<h3>Show 1</h3><ul><li>S01E01" in mail.html
     assert statuses(database) == ["sent"] * 3
-    assert database.read_stats().notifications_sent == 3
+    assert database.read(read_stats).notifications_sent == 3
 
     assert (await sender.send_due(now_please=True)).done == 0, "never an empty batch"
     assert len(sink.received) == 1
@@ -105,7 +106,7 @@ async def test_a_refused_mail_is_retried_then_marked_failed_with_the_error(
         (row,) = session.exec(select(Notification)).all()
     assert (row.status, row.attempts) == (NotificationStatus.FAILED, 2)
     assert "451" in row.last_error and "Mailbox busy" in row.last_error
-    assert database.read_stats().notifications_failed == 1
+    assert database.read(read_stats).notifications_failed == 1
     assert sink.received == []
 
 
