@@ -443,7 +443,7 @@ def _sources(times: dict[str, list[float]], opened: dict[str, list[float]]) -> S
         f"The same {MISSED:,} missed notifications (`Last-Event-ID` + `?events=notification`), served by the "
         f"server above from its window, and by a second server on its own SQLite database with the same "
         f"{MISSED + SPARE:,} notifications (so the same change ids) that keeps no events in memory "
-        "(`AIRDATE_REPLAY_EVENTS=0`): it reads them from its change log (`data.changes.changes_between`, off the "
+        "(`AIRDATE_REPLAY_EVENTS=0`): it reads them from its change log (`changes_between`, off the "
         f"event loop) and encodes them as they were when new. Time from connecting until the {MISSED:,}th "
         f"was parsed, in the same {ROUNDS} rounds as above (which of the two goes first alternates). In "
         "process (all kinds, so the current snapshot follows): `await opening()` on a `LiveFeed` whose "
