@@ -64,9 +64,11 @@ def new_run(action: str, started_by: str, replica: str, now: datetime | None = N
 
 def running(session: Session, action: str) -> JobRow | None:
     """The run of ``action`` that is running, if any."""
-    row = session.connection().execute(
-        select(*_COLUMNS).where(col(JobRecord.action) == action, col(JobRecord.status) == RUNNING)
-    ).first()
+    row = (
+        session.connection()
+        .execute(select(*_COLUMNS).where(col(JobRecord.action) == action, col(JobRecord.status) == RUNNING))
+        .first()
+    )
     return None if row is None else _row(row)
 
 

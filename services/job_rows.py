@@ -1,4 +1,4 @@
-"""The jobs table (:mod:`data.jobs`) in units of work, each failure a DatabaseError of one line.
+"""Starting a run of an action in the jobs table (:mod:`data.jobs`), each failure a DatabaseError of one line.
 
 Starting a run is a loop of units of work: expire the runs of dead replicas, insert the new run, and if a
 run of the action is under way already (the insert refused), look at it; it may finish between the
@@ -7,9 +7,8 @@ before: the jobs reach the feed by :class:`services.jobs.Jobs` itself, and on Po
 announcements).
 """
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from sqlalchemy.exc import IntegrityError
 
@@ -17,8 +16,6 @@ from data import Database, DatabaseError, JobRow
 from data import jobs as table
 from data.clock import utcnow
 from data.errors import in_one_line
-
-T = TypeVar("T")
 
 
 class Started(NamedTuple):
@@ -48,14 +45,3 @@ def start_run(
                 if running is not None:
                     return Started(running, False, expired)
     raise DatabaseError(f"could not start {action}: its runs kept changing")
-
-
-def write(database: Database, work: Callable[..., T], *args: object) -> T:
-    """``work(session, *args)`` in a unit of work of its own, told to nobody."""
-    with in_one_line(), database.transaction(notify=False) as session:
-        return work(session, *args)
-
-
-def read(database: Database, work: Callable[..., T], *args: object) -> T:
-    with in_one_line(), database.reading() as session:
-        return work(session, *args)
