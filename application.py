@@ -216,7 +216,7 @@ def _services(settings: Settings, database: Database) -> tuple[Jobs, Notifier]:
         links=Links(
             settings.storage_secret,
             settings.public_url or f"http://localhost:{settings.port}",
-            key_of=partial(preferences.link_key, database),
+            key_of=partial(database.read, preferences.link_key),
         ),
     )
     if not settings.public_url and settings.host not in LOOPBACK_HOSTS:

@@ -70,13 +70,9 @@ def remove_account(session: Session, username: str) -> bool:
 def add_session(
     session: Session, token_hash: str, account: Account, address: str, expires_at: datetime
 ) -> LoginSession:
-    row = LoginSession(
-        token_hash=token_hash, account_id=account.id, address=address, expires_at=expires_at
-    )
+    row = LoginSession(token_hash=token_hash, account_id=account.id, address=address, expires_at=expires_at)
     session.add(row)
-    session.exec(
-        update(Account).where(col(Account.id) == account.id).values(last_login_at=row.created_at)
-    )
+    session.exec(update(Account).where(col(Account.id) == account.id).values(last_login_at=row.created_at))
     return row
 
 

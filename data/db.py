@@ -69,11 +69,6 @@ class Database:
                 yield session
 
     @contextmanager
-    def session(self) -> Iterator[Session]:  # for the modules not yet converted to units of work
-        with self._sessions() as session:
-            yield session
-
-    @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads: one connection, one transaction, rolled back at the end."""
         with self._sessions() as session:

@@ -55,7 +55,7 @@ def audit_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 def statuses(database: Database) -> list[str]:
-    with database.session() as session:
+    with database.reading() as session:
         return list(session.exec(select(Notification.status).order_by(Notification.id)).all())
 
 
@@ -234,7 +234,7 @@ async def test_a_viewer_and_a_read_token_get_403_and_change_nothing(
             assert answer.status_code == expected, (method, path, answer.status_code)
     refused = await vic.get(f"/api/users/{lena}/preferences")
     assert "vic (viewer) may not do this" in refused.json()["detail"]
-    with database.session() as session:
+    with database.reading() as session:
         from data.models import Channel, User
 
         assert session.get(User, lena).notify_mode == "as_they_land"

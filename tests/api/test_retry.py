@@ -44,7 +44,7 @@ def notes(database: Database) -> dict[str, int]:
 
 
 def status(database: Database, notification_id: int) -> str:
-    with database.session() as session:
+    with database.reading() as session:
         return session.exec(select(Notification.status).where(Notification.id == notification_id)).one()
 
 

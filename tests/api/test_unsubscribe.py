@@ -48,14 +48,14 @@ async def unsubscribe_link(airdate: Airdate, sink: Sink) -> tuple[int, str]:
     assert url.startswith(f"{PUBLIC}/unsubscribe/")
     # more is queued for her, by e-mail and on a channel
     ntfy = "ntfy://127.0.0.1:9/lena"
-    preferences.add_channel(airdate.database, lena, ntfy, masked(ntfy))
+    airdate.database.write(preferences.add_channel, lena, ntfy, masked(ntfy))
     land_episode(airdate.database, 1, 1, 2)
     return lena, urlsplit(url).path
 
 
 def lena(database: Database) -> tuple[str, list[str]]:
     """Her mode and the status of each of her notifications."""
-    with database.session() as session:
+    with database.reading() as session:
         user = session.exec(select(User).where(User.username == "fan1_0")).one()
         rows = session.exec(select(Notification.status).order_by(Notification.id)).all()
         return user.notify_mode, list(rows)

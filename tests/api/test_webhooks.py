@@ -63,7 +63,7 @@ def webhook_env(settings: Settings) -> None:
 
 
 def counts(airdate: Airdate) -> tuple[int, int]:
-    with airdate.database.session() as session:
+    with airdate.database.reading() as session:
         return len(session.exec(select(Episode)).all()), len(session.exec(select(Notification)).all())
 
 
@@ -94,11 +94,10 @@ async def test_a_download_of_a_tracked_show_notifies_each_requester_once(
 
 async def test_a_show_is_matched_by_tvdb_id_too(webhook_env: None, user: User, airdate: Airdate) -> None:
     make_tracked_show(airdate.database, tmdb_id=91003, requesters=1)
-    with airdate.database.session() as session:
+    with airdate.database.transaction() as session:
         for request in session.exec(select(MediaRequest)).all():
             request.tvdb_id = 81003
             session.add(request)
-        session.commit()
     response = await post(user, download((2, 1), series={**SERIES, "tmdbId": 0}))
     assert response.json()["new"] == 1
 

@@ -30,13 +30,12 @@ async def test_every_change_by_eight_writers_reaches_the_feed_once_and_in_order(
 ) -> None:
     users = make_users(database, WRITERS)
     modes = {user: "insert" if i % 2 else "flip" for i, user in enumerate(users)}
-    with database.session() as session:  # a row in flight for each flipper
+    with database.transaction() as session:  # a row in flight for each flipper
         session.add_all(
             Notification(user_id=u, subject="s", body="b", status="sending")
             for u, m in modes.items()
             if m == "flip"
         )
-        session.commit()
     first_change = database.read(last_change_id)
     hub = Hub()
     events: list[Event] = []

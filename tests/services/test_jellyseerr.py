@@ -37,7 +37,7 @@ def client(url: str, key: str = KEY, retries: int = 0) -> Upstream:
 
 
 def users(database: Database) -> dict[int, tuple[str, str]]:
-    with database.session() as session:
+    with database.reading() as session:
         return {u.jellyseerr_id: (u.username, u.email) for u in session.exec(select(User)).all()}
 
 
@@ -78,7 +78,7 @@ async def test_request_statuses_map_to_airdates(
         progress = await sync_requests(database, jellyseerr, Progress())
     assert progress.counts["created"] == 6
     assert progress.counts["skipped (no requester)"] == 1
-    with database.session() as session:
+    with database.reading() as session:
         rows = {r.title: r for r in session.exec(select(MediaRequest)).all()}
     assert {title: row.status for title, row in rows.items()} == {
         "Running Show": RequestStatus.APPROVED,

@@ -40,7 +40,7 @@ async def test_import_records_existing_episodes_without_notifying(database: Data
     assert database.read(read_stats).notifications_pending == 2, (
         "only the new episode notifies its two requesters"
     )
-    with database.session() as session:
+    with database.reading() as session:
         assert sorted(e.number for e in session.exec(select(Episode)).all()) == [1, 2, 3]
 
 

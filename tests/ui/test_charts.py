@@ -23,11 +23,10 @@ from ..utils.waiting import eventually
 def two_hours_of_users(database: Database) -> None:
     """Four users who signed up two hours ago (before the server started)."""
     make_users(database, 4, prefix="early")
-    with database.session() as session:
+    with database.transaction() as session:
         for row in session.exec(select(UserRow)).all():
             row.created_at = utcnow() - timedelta(hours=2)
             session.add(row)
-        session.commit()
 
 
 async def seeded(airdate: Airdate) -> None:
