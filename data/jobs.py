@@ -9,7 +9,7 @@ for the lease belongs to a replica that died, and whoever notices marks it faile
 
 Times come from each replica's clock (as for :mod:`data.leases`): keep the replicas' clocks in sync.
 Starting a run is a few units of work (expire, insert, look at the one running): the caller's loop,
-:func:`services.jobs.start_run`.
+:func:`services.job_rows.start_run`.
 """
 
 import json

@@ -87,8 +87,7 @@ async def test_an_id_the_database_pruned_gets_a_reset_then_a_fresh_start(databas
     make_notifications(database, 6)
     await feed.tick()
     oldest = ids_and_kinds(list(queue._items))[0][0]
-    with database.engine.begin() as connection:
-        prune(connection, keep=2)
+    database.write_quietly(prune, keep=2)
     chunks = await opening(feed, partial(database.read, changes_between), str(oldest), EVERYTHING)
     assert chunks[0].startswith(f"id: {feed.hub.last_id}\nevent: reset\ndata: ".encode())
     reset = json.loads(chunks[0].split(b"data: ", 1)[1])
