@@ -14,6 +14,13 @@ WRITERS = {  # modules of data/ that change the database, and the writers among 
     "data.outbox": None,
     "data.access": None,
     "data.preferences": {"update", "add_channel", "remove_channel", "rotate_link_key"},
+    "data.leases": None,
+    "data.meta": {"put", "once"},
+    "data.jobs": {"start", "renew", "finish", "expire", "abandon"},
+    "data.changes": {"prune"},
+    "data.counters": {"recount"},
+    "data.logbook": {"append"},
+    "data.rollup": {"record", "thin", "backfill", "backfill_if_empty"},
 }
 
 
