@@ -41,7 +41,7 @@ from api.openapi import describe_api
 from api.page_gate import PageGate
 from api.policy import AccessPolicy, MissingRule, Need
 from api.revocation import RevokedStreams
-from data import Database, preferences
+from data import Database, changes, feed_read, logbook, meta, preferences
 from data.announcements import ChangeListener
 from live import Hub, LiveFeed, LiveSources, LogRelay, Trends, hide_slow_reader_tracebacks, metrics
 from live.latest import LatestNotifications
@@ -115,10 +115,10 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
         send_timeout=sse.send_timeout,
     )
     feed = LiveFeed(
-        database.read_live,
+        partial(database.read, feed_read.read_live),
         hub,
-        changes_after=database.last_change_id(),
-        log_lines_after=database.last_log_line_id(),
+        changes_after=database.read(changes.last_change_id),
+        log_lines_after=database.read(logbook.last_id),
     )
     live = _live_sources(database, feed)
     jobs, notifier = _services(settings, runtime, database)
@@ -148,7 +148,7 @@ def _runtime(settings: Settings, database: Database) -> Runtime:
     else made once, at random, and kept in the database: replicas share it), the links' address."""
     secret = settings.auth.storage_secret
     if not secret.get_secret_value():
-        secret = SecretStr(database.meta_once("storage_secret", secrets.token_urlsafe(32)))
+        secret = SecretStr(database.write_quietly(meta.once, "storage_secret", secrets.token_urlsafe(32)))
     return Runtime(
         replica_name=replica_name(settings),
         storage_secret=secret,
@@ -160,7 +160,7 @@ def _live_sources(database: Database, feed: LiveFeed) -> LiveSources:
     """What pages read: listeners registered before any page's, so they are current when a page asks."""
     trends = Trends()
     feed.hub.listen(trends.take, viewer=False)
-    latest = LatestNotifications(database.recent_notifications)
+    latest = LatestNotifications(partial(database.read, changes.recent_notifications))
     latest.fill()
     feed.hub.listen(latest.take, viewer=False)
     return LiveSources(feed, trends, Samples(database, feed), latest)
@@ -215,7 +215,7 @@ def _services(settings: Settings, runtime: Runtime, database: Database) -> tuple
         links=Links(
             runtime.storage_secret.get_secret_value(),
             runtime.public_url,
-            key_of=partial(preferences.link_key, database),
+            key_of=partial(database.read, preferences.link_key),
         ),
     )
     if not server.public_url and server.host not in LOOPBACK_HOSTS:
@@ -246,7 +246,7 @@ def _routes(airdate: Airdate) -> None:
     app.on_shutdown(health.close)
     live = create_router(
         airdate.feed,
-        airdate.database.changes_between,
+        partial(airdate.database.read, changes.changes_between),
         health,
         send_timeout=settings.sse.send_timeout,
         metrics_public=settings.auth.metrics_public,
@@ -309,7 +309,7 @@ def _on_one_replica(airdate: Airdate) -> None:
     settings, database = airdate.settings, airdate.database
     one = OneReplica(database, airdate.runtime.replica_name)
     scheduled: list[tuple[str, float, Work, bool]] = [
-        ("prune-change-log", 3600, lambda: run.io_bound(database.prune_changes), True),
+        ("prune-change-log", 3600, lambda: run.io_bound(database.write_quietly, changes.prune), True),
         ("chart-samples", 60, airdate.live.samples.write, False),
         ("thin-chart-samples", 3600, airdate.live.samples.thin, True),
         ("prune-sign-ins", 3600, lambda: run.io_bound(airdate.access.prune), True),
@@ -325,7 +325,7 @@ def _on_one_replica(airdate: Airdate) -> None:
 def _lifecycle(airdate: Airdate) -> None:
     settings, database, feed, hub = airdate.settings, airdate.database, airdate.feed, airdate.hub
     shared = database.url.get_backend_name() == "postgresql"  # where several replicas can share one
-    store = database.share_log_lines if shared else None
+    store = partial(database.write_quietly, logbook.append) if shared else None
     replica = airdate.runtime.replica_name
     relay = LogRelay(hub, settings.live.log_events_level, replica=replica, store=store)
     feed.on_log_lines = relay.take_shared

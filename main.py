@@ -91,10 +91,11 @@ def configure_logging() -> None:
 
 
 def recount(database_url: str) -> int:
+    from data import counters
     from startup import open_database
 
     database = open_database(database_url)
-    print(f"airdate: counters rebuilt for {database.describe()}: {database.recount()}")
+    print(f"airdate: counters rebuilt for {database.describe()}: {database.write(counters.recount)}")
     return 0
 
 

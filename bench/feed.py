@@ -12,12 +12,15 @@ import asyncio
 import sqlite3
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import httpx
 from prometheus_client import REGISTRY
 
 from data import Database, schema
+from data.counters import read_stats
+from data.feed_read import read_live
 from data.writes import add_user
 from live import Event, Hub, LiveFeed
 from tests.utils.server import Server
@@ -52,7 +55,7 @@ def _raw_user(path: Path, tag: str) -> None:
 async def _ticks_in_process(path: Path, viewers: int) -> dict[str, float]:
     database = Database(f"sqlite:///{path}")
     hub = Hub()
-    feed = LiveFeed(database.read_live, hub)
+    feed = LiveFeed(partial(database.read, read_live), hub)
     feed.start()
     received = [0] * viewers
 
@@ -207,7 +210,7 @@ def real_server(folder: Path) -> Section:
 
 async def _latencies(database: Database, feed: LiveFeed) -> tuple[list[float], list[float]]:
     feed.start()
-    users = database.read_stats().users
+    users = database.read(read_stats).users
     arrived: dict[int, float] = {}
     waiter: asyncio.Future[None] | None = None
 
@@ -233,10 +236,9 @@ async def _latencies(database: Database, feed: LiveFeed) -> tuple[list[float], l
 
 
 def _write_user(database: Database, index: int, commit_at: list[float]) -> None:
-    with database.session() as session:
+    with database.transaction() as session:  # commits as the block ends
         add_user(session, f"latency{index}", f"latency{index}@example.org")
         commit_at.append(time.perf_counter())
-        session.commit()
 
 
 def latency(folder: Path) -> Section:
@@ -244,13 +246,13 @@ def latency(folder: Path) -> Section:
     progress(f"feed: write-to-viewer latency over {WRITES} writes")
     database = Database(f"sqlite:///{folder / 'latency.sqlite3'}")
     schema.upgrade(database)
-    feed = LiveFeed(database.read_live, Hub())
+    feed = LiveFeed(partial(database.read, read_live), Hub())
     database.on_commit(feed.request_refresh)
     committed, called = asyncio.run(_latencies(database, feed))
     database.dispose()
     section = Section(
         "Write-to-viewer latency",
-        f"{WRITES} commits of `add_user` through `database.session()` in a worker thread "
+        f"{WRITES} commits of `add_user` through `database.transaction()` in a worker thread "
         "(`asyncio.to_thread`), with `database.on_commit(feed.request_refresh)` and no ticks; time until "
         f"a hub listener receives the stats event carrying the new user. Target: < {ms(LATENCY_TARGET)} ms.",
         ["measured from", "median ms", "p95 ms", "max ms", "target met (p95)"],

@@ -13,6 +13,7 @@ from types import ModuleType
 
 import psycopg
 from sqlalchemy import Connection, text
+from sqlmodel import Session
 
 from data import Database, schema, triggers
 from data.announcements import CHANNEL
@@ -108,13 +109,13 @@ def _stats_read(cluster: Postgres, notifications: int = 1_000_000) -> Section:
     progress(f"postgres: stats read at {notifications:,} notifications")
     database = Database(cluster.create_database("stats"))
     schema.upgrade(database)
-    with database.engine.begin() as connection:
-        _fill(connection, notifications)
+    with database.transaction(notify=False) as session:
+        _fill(session, notifications)
     with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))
-    with database.engine.connect() as connection:
-        check(read_stats(connection), nine_counts(connection), notifications)
-        a, b = measure(connection, 200, 20)
+    with database.reading() as session:
+        check(read_stats(session), nine_counts(session.connection()), notifications)
+        a, b = measure(session, 200, 20)
     database.dispose()
     section = Section(
         "PostgreSQL: stats read at 1 M notifications",
@@ -143,7 +144,7 @@ def _stats_read(cluster: Postgres, notifications: int = 1_000_000) -> Section:
     return section
 
 
-def _fill(connection: Connection, notifications: int) -> None:
+def _fill(session: Session, notifications: int) -> None:
     statements = (
         # Triggers off while filling: one transaction updating the same counter row a million times
         # keeps a million row versions it cannot prune (quadratic); the counters are recounted after.
@@ -163,8 +164,8 @@ def _fill(connection: Connection, notifications: int) -> None:
         "SET LOCAL session_replication_role = origin",
     )
     for statement in statements:
-        connection.execute(text(statement))
-    recount(connection)
+        session.connection().execute(text(statement))
+    recount(session)
 
 
 def _insert_rate(url: str, writers: int) -> float:
@@ -200,7 +201,7 @@ def _listening(url: str, listeners: int = 3) -> Iterator[None]:
 
 
 def _check_counted(database: Database) -> None:
-    stats = database.read_stats()
+    stats = database.read(read_stats)
     with database.engine.connect() as connection:
         count = connection.execute(text("SELECT COUNT(*) FROM notifications")).scalar_one()
         logged = connection.execute(text("SELECT COUNT(*) FROM notification_changes")).scalar_one()

@@ -66,10 +66,9 @@ async def _measure(cluster: Postgres, name: str, *, announce: bool) -> list[floa
     url = cluster.create_database(f"replicas_{name}")
     database = Database(url)
     schema.upgrade(database)
-    with database.session() as session:
+    with database.transaction() as session:
         fan = add_user(session, "fan", "fan@example.org")
         add_request(session, fan, MediaType.TV, "Show 1", 1)
-        session.commit()
     if not announce:
         with database.engine.begin() as connection:
             for table in ANNOUNCE_TRIGGERS:

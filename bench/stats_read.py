@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection, text
+from sqlmodel import Session
 
 from data import Database, schema
 from data.counters import Stats, read_stats
@@ -136,23 +137,25 @@ class _transaction:
         self.db.close()
 
 
-def _timed(action: Callable[[Connection], object], connection: Connection) -> float:
+def _timed(action: Callable[[], object]) -> float:
     start = time.perf_counter()
-    action(connection)
+    action()
     return time.perf_counter() - start
 
 
-def measure(connection: Connection, runs_a: int, runs_b: int) -> tuple[list[float], list[float]]:
-    """Interleaved timings (seconds) of ``read_stats`` (a) and the nine COUNT queries (b), after warm-up."""
+def measure(session: Session, runs_a: int, runs_b: int) -> tuple[list[float], list[float]]:
+    """Interleaved timings (seconds) of ``read_stats`` (a) and the nine COUNT queries (b), after warm-up,
+    on the session's one connection."""
+    connection = session.connection()
     for _ in range(3):
-        read_stats(connection)
+        read_stats(session)
         nine_counts(connection)
     a: list[float] = []
     b: list[float] = []
     for round_ in range(runs_b):
-        b.append(_timed(nine_counts, connection))
+        b.append(_timed(lambda: nine_counts(connection)))
         share = runs_a * (round_ + 1) // runs_b - runs_a * round_ // runs_b  # runs_a in all
-        a.extend(_timed(read_stats, connection) for _ in range(share))
+        a.extend(_timed(lambda: read_stats(session)) for _ in range(share))
     return a, b
 
 
@@ -200,9 +203,9 @@ def run(folder: Path, sizes: tuple[int, ...] = SIZES, runs_a: int = 100) -> list
         fill = time.perf_counter() - started
         runs_b = 10 if size < 1_000_000 else 7
         progress(f"stats read: timing at {size:,} (filled in {fill:.1f} s)")
-        with database.engine.connect() as connection:
-            a, b = measure(connection, runs_a, runs_b)
-            check(read_stats(connection), nine_counts(connection), size)
+        with database.reading() as session:
+            a, b = measure(session, runs_a, runs_b)
+            check(read_stats(session), nine_counts(session.connection()), size)
         ratio = median(b) / median(a)
         megabytes = path.stat().st_size / 1e6
         section.rows.append(

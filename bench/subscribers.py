@@ -16,12 +16,15 @@
 
 import asyncio
 import time
+from functools import partial
 from pathlib import Path
 
 import httpx
 from sqlalchemy import text
 
 from data import Database, schema
+from data.changes import changes_between, last_change_id
+from data.feed_read import read_live
 from live import KINDS, Hub, LiveFeed, opening
 from live.hub import NOTIFICATION
 from tests.utils.server import Server, run_cli
@@ -329,10 +332,12 @@ async def _opening_costs(folder: Path) -> dict[str, list[float]]:
     schema.upgrade(database)
     with database.engine.begin() as connection:
         connection.execute(text(USER))
-    start = database.last_change_id()
+    start = database.read(last_change_id)
     feeds = {
-        "memory": LiveFeed(database.read_live, Hub(replay_events=KEPT), changes_after=start),
-        "database": LiveFeed(database.read_live, Hub(replay_events=NOT_KEPT), changes_after=start),
+        "memory": LiveFeed(partial(database.read, read_live), Hub(replay_events=KEPT), changes_after=start),
+        "database": LiveFeed(
+            partial(database.read, read_live), Hub(replay_events=NOT_KEPT), changes_after=start
+        ),
     }
     for feed in feeds.values():
         feed.start()
@@ -341,11 +346,12 @@ async def _opening_costs(folder: Path) -> dict[str, list[float]]:
         connection.execute(text(NOTIFICATIONS.format(count=MISSED)))
     for feed in feeds.values():
         await feed.tick()
-    last, after = database.last_change_id(), str(start)
+    last, after = database.read(last_change_id), str(start)
     if feeds["memory"].hub.complete_after > start or feeds["database"].hub.complete_after < last:
         raise AssertionError("the memory hub's window should hold every missed change, the other's none")
     first = {
-        name: await opening(feed, database.changes_between, after, KINDS) for name, feed in feeds.items()
+        name: await opening(feed, partial(database.read, changes_between), after, KINDS)
+        for name, feed in feeds.items()
     }
     for name, chunks in first.items():
         if len(chunks) != MISSED + 1 or chunks[-1] != feeds[name].current.wire:
@@ -360,7 +366,7 @@ async def _opening_costs(folder: Path) -> dict[str, list[float]]:
         durations[name] = []
         for run_ in range(runs + runs // 20):  # the first twentieth warms up
             started = time.perf_counter()
-            await opening(feed, database.changes_between, after, KINDS)
+            await opening(feed, partial(database.read, changes_between), after, KINDS)
             if run_ >= runs // 20:
                 durations[name].append(time.perf_counter() - started)
     database.dispose()
@@ -437,7 +443,7 @@ def _sources(times: dict[str, list[float]], opened: dict[str, list[float]]) -> S
         f"The same {MISSED:,} missed notifications (`Last-Event-ID` + `?events=notification`), served by the "
         f"server above from its window, and by a second server on its own SQLite database with the same "
         f"{MISSED + SPARE:,} notifications (so the same change ids) that keeps no events in memory "
-        "(`AIRDATE_REPLAY_EVENTS=0`): it reads them from its change log (`Database.changes_between`, off the "
+        "(`AIRDATE_REPLAY_EVENTS=0`): it reads them from its change log (`changes_between`, off the "
         f"event loop) and encodes them as they were when new. Time from connecting until the {MISSED:,}th "
         f"was parsed, in the same {ROUNDS} rounds as above (which of the two goes first alternates). In "
         "process (all kinds, so the current snapshot follows): `await opening()` on a `LiveFeed` whose "

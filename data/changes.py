@@ -24,7 +24,8 @@ time anyway. A rolled-back transaction leaves a gap in the ids, which readers si
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, text
+from sqlalchemy import text
+from sqlmodel import Session
 
 from .clock import as_utc
 
@@ -67,31 +68,32 @@ NO_LIMIT = 2**62
 
 
 def read_changes(
-    connection: Connection, after: int, limit: int = READ_LIMIT, until: int = NO_LIMIT
+    session: Session, after: int, limit: int = READ_LIMIT, until: int = NO_LIMIT
 ) -> list[tuple[int, NotificationRow]]:
     """Changes after change id ``after`` (up to ``until``), oldest first, as (change id, row) pairs."""
+    connection = session.connection()
     rows = connection.execute(_READ_CHANGES, {"after": after, "until": until, "limit": limit}).all()
     return [(change_id, _row(*columns)) for change_id, *columns in rows]
 
 
-def changes_between(
-    connection: Connection, after: int, until: int
-) -> list[tuple[int, NotificationRow]] | None:
+def changes_between(session: Session, after: int, until: int) -> list[tuple[int, NotificationRow]] | None:
     """Every change after ``after`` up to ``until``; None when the log was pruned past ``after``.
 
     A gap right after ``after`` that a rolled-back transaction left looks the same as a pruned one;
     that rare case answers None too (the reader reloads rather than risk missing a change)."""
+    connection = session.connection()
     if until <= after:
         return []
-    found = read_changes(connection, after, limit=until - after, until=until)
+    found = read_changes(session, after, limit=until - after, until=until)
     oldest = connection.execute(_OLDEST).scalar_one_or_none()  # after: a prune meanwhile shows here
     if oldest is None or oldest > after + 1:
         return None
     return found
 
 
-def recent_notifications(connection: Connection, limit: int = 50) -> list[NotificationRow]:
+def recent_notifications(session: Session, limit: int = 50) -> list[NotificationRow]:
     """The newest notifications, newest first."""
+    connection = session.connection()
     return [_row(*columns) for columns in connection.execute(_READ_RECENT, {"limit": limit}).all()]
 
 
@@ -103,11 +105,13 @@ def _row(
     )
 
 
-def last_change_id(connection: Connection) -> int:
+def last_change_id(session: Session) -> int:
+    connection = session.connection()
     return connection.execute(text("SELECT COALESCE(MAX(id), 0) FROM notification_changes")).scalar_one()
 
 
-def prune(connection: Connection, keep: int = KEEP_ROWS) -> None:
+def prune(session: Session, keep: int = KEEP_ROWS) -> None:
+    connection = session.connection()
     connection.execute(
         text("DELETE FROM notification_changes WHERE id <= (SELECT MAX(id) FROM notification_changes) - :k"),
         {"k": keep},

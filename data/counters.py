@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from sqlalchemy import Connection, text
+from sqlmodel import Session
 
 from . import triggers
 from .models import MediaType, NotificationStatus, RequestStatus
@@ -175,19 +176,21 @@ def slots(dialect: str) -> int:
 READ_STATS = text("SELECT name, SUM(value) FROM stats_counters GROUP BY name")
 
 
-def read_stats(connection: Connection) -> Stats:
+def read_stats(session: Session) -> Stats:
     """All counters in one statement, summing their slots; its cost does not depend on the size of the
     tables."""
+    connection = session.connection()
     values = dict(connection.execute(READ_STATS).all())
     return Stats(**{c.name: int(values.get(c.name, 0)) for c in COUNTERS})
 
 
-def recount(connection: Connection) -> Stats:
+def recount(session: Session) -> Stats:
     """Rebuild every counter from the tables (for a database that had rows before its triggers, or
     counters that went wrong): the count goes to slot 0, the other slots to 0."""
+    connection = session.connection()
     for counter in COUNTERS:
         _count(connection, counter)
-    return read_stats(connection)
+    return read_stats(session)
 
 
 def _count(connection: Connection, counter: Counter, *, slotted: bool = True) -> None:

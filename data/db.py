@@ -2,9 +2,8 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import URL, Engine, event, text
 from sqlalchemy.engine import make_url
@@ -12,31 +11,19 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, create_engine
 
-from . import changes, counters, jobs, logbook, models, rollup  # models registers the tables
-from .changes import NotificationRow
-from .clock import utcnow
-from .counters import Stats
+from . import models  # noqa: F401  (registers the tables)
 from .errors import DatabaseError
-from .jobs import JobRow
 from .listeners import Listeners
-from .upsert import upsert
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
-
-
-@dataclass(frozen=True, slots=True)
-class LiveRead:
-    """What the live feed reads in one go: all stats, notification changes and shared log lines since its
-    cursors, and the jobs a dashboard shows (running, and each action's newest: a few rows)."""
-
-    stats: Stats
-    changes: list[tuple[int, NotificationRow]]
-    log_lines: list[logbook.LogLine] = field(default_factory=list)
-    jobs: list[JobRow] = field(default_factory=list)
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class Database:
-    """One database: sessions for Airdate's own writes, and a hook that runs after each commit.
+    """One database: its engine, units of work (:meth:`transaction`, :meth:`reading`) and a hook that runs
+    after each commit. What is read and written lives in the other modules of :mod:`data`, as functions
+    whose first parameter is the caller's session.
 
     Commit listeners are how writes made through Airdate's own code reach viewers at once; they may
     be called from any thread.
@@ -58,7 +45,7 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
         self._commit_listeners: Listeners[[]] = Listeners()  # a failing one fails the committer
-        event.listen(self._sessions, "after_commit", lambda _session: self.notify_commit())
+        event.listen(self._sessions, "after_commit", self._committed)
 
     def on_commit(self, listener: Callable[[], None]) -> None:
         self._commit_listeners.add(listener)
@@ -66,107 +53,48 @@ class Database:
     def notify_commit(self) -> None:
         self._commit_listeners.notify()
 
+    def _committed(self, session: Session) -> None:
+        if session.info.get("notify", True):
+            self.notify_commit()
+
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def transaction(self, *, notify: bool = True) -> Iterator[Session]:
+        """A unit of work: a session in one transaction, committed when the block ends, rolled back when it
+        raises. The commit listeners run after the commit unless ``notify`` is False: the writes that
+        nobody watches (the shared log lines, samples, pruning, settings kept in ``meta``) pass it, or the
+        live feed, which stores log lines itself, would wake itself in a loop."""
+        with self._sessions() as session:
+            session.info["notify"] = notify
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads: one connection, one transaction, rolled back at the end."""
         with self._sessions() as session:
             yield session
 
-    def read_stats(self) -> Stats:
-        with self.engine.connect() as connection:
-            return counters.read_stats(connection)
+    def read(self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """``work(session, *args, **kwargs)`` in a session of its own (:meth:`reading`)."""
+        with self.reading() as session:
+            return work(session, *args, **kwargs)
 
-    def read_live(self, after_change: int, after_log_line: int) -> LiveRead:
-        with self.engine.connect() as connection:
-            found = changes.read_changes(connection, after_change)  # first: the stats then include them
-            return LiveRead(
-                counters.read_stats(connection),
-                found,
-                logbook.read_after(connection, after_log_line),
-                jobs.current(connection),
-            )
+    def write(self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """``work(session, *args, **kwargs)`` as a unit of work of its own (:meth:`transaction`)."""
+        with self.transaction() as session:
+            return work(session, *args, **kwargs)
 
-    def last_change_id(self) -> int:
-        with self.engine.connect() as connection:
-            return changes.last_change_id(connection)
-
-    def last_log_line_id(self) -> int:
-        with self.engine.connect() as connection:
-            return logbook.last_id(connection)
-
-    def share_log_lines(self, lines: list[dict]) -> None:
-        with self.engine.begin() as connection:
-            logbook.append(connection, lines)
-
-    def changes_between(self, after: int, until: int) -> list[tuple[int, NotificationRow]] | None:
-        """Notification changes in (after, until], or None if the log no longer reaches back to ``after``."""
-        with self.engine.connect() as connection:
-            return changes.changes_between(connection, after, until)
-
-    def recent_notifications(self, limit: int = 50) -> list[NotificationRow]:
-        with self.engine.connect() as connection:
-            return changes.recent_notifications(connection, limit)
-
-    def prune_changes(self) -> None:
-        with self.engine.begin() as connection:
-            changes.prune(connection)
-
-    def record_sample(self, at: datetime, stats: Stats) -> None:
-        with self.engine.begin() as connection:
-            rollup.record(connection, at, stats)
-
-    def sample_series(
-        self, since: datetime, until: datetime, fields: tuple[str, ...], points: int
-    ) -> list[tuple[datetime, dict[str, int]]]:
-        with self.engine.connect() as connection:
-            return rollup.series(connection, since, until, fields, points)
-
-    def sample_at(self, when: datetime) -> dict[str, int] | None:
-        with self.engine.connect() as connection:
-            return rollup.value_at(connection, when)
-
-    def thin_samples(self) -> None:
-        with self.engine.begin() as connection:
-            rollup.thin(connection)
-
-    def backfill_samples(self) -> int:
-        """Rebuild a week of hourly samples from the tables, if there are none yet (the first start of a
-        database made before them); how many were written."""
-        with self.engine.begin() as connection:
-            has_rows = any(counters.read_stats(connection).as_dict().values())
-            return rollup.backfill(connection, utcnow()) if has_rows and rollup.is_empty(connection) else 0
-
-    def recount(self) -> Stats:
-        with self.engine.begin() as connection:
-            stats = counters.recount(connection)
-        self.notify_commit()
-        return stats
+    def write_quietly(
+        self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """As :meth:`write`, without telling the commit listeners (``transaction(notify=False)``)."""
+        with self.transaction(notify=False) as session:
+            return work(session, *args, **kwargs)
 
     def ping(self) -> None:
         """Read a row, so that a locked or unreachable database does not pass for a healthy one."""
         with self.engine.connect() as connection:
             connection.execute(text("SELECT value FROM stats_counters LIMIT 1"))
-
-    def get_meta(self, key: str) -> str | None:
-        with self.session() as session:
-            row = session.get(models.Meta, key)
-            return row.value if row else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self.engine.begin() as connection:
-            upsert(connection, models.Meta.__table__, {"key": key, "value": value}, keys=("key",))
-
-    def meta_once(self, key: str, value: str) -> str:
-        """Keep ``value`` under ``key`` unless a value is there already (another process may have just
-        put one); the value kept."""
-        with self.engine.begin() as connection:
-            upsert(
-                connection,
-                models.Meta.__table__,
-                {"key": key, "value": value},
-                keys=("key",),
-                insert_only=("value",),
-            )
-        return self.get_meta(key) or value
 
     def describe(self) -> str:
         return self.url.render_as_string(hide_password=True)

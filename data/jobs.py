@@ -8,27 +8,21 @@ for the lease belongs to a replica that died, and whoever notices marks it faile
 ``UPDATE`` so that it happens once. The table keeps the newest ``KEEP_JOBS`` runs.
 
 Times come from each replica's clock (as for :mod:`data.leases`): keep the replicas' clocks in sync.
+Starting a run is a few units of work (expire, insert, look at the one running): the caller's loop,
+:func:`services.job_rows.start_run`.
 """
-
-from __future__ import annotations
 
 import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import Connection, Row, delete, func, insert, or_, select, tuple_, update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from .clock import utcnow
-from .errors import DatabaseError, in_one_line
 from .models import JobRecord, JobStatus
-
-if TYPE_CHECKING:
-    from .db import Database
 
 KEEP_JOBS = 100
 RUNNING = JobStatus.RUNNING
@@ -51,93 +45,79 @@ class JobRow:
     problems: list[str] = field(default_factory=list)  # single items that went wrong in a run that went on
 
 
-class Started(NamedTuple):
-    job: JobRow  # the new job, or the one already running
-    started: bool
-    expired: list[JobRow]  # running jobs of dead replicas found on the way, now failed
-
-
 _COLUMNS = tuple(JobRecord.__table__.c)  # type: ignore[attr-defined]
 
 
-def start(
-    database: Database, action: str, started_by: str, replica: str, lease: float, now: datetime | None = None
-) -> Started:
-    """A new running job of ``action``, unless one is running already (on any replica)."""
-    with in_one_line():
-        return _start(database, action, started_by, replica, lease, now or utcnow())
+def start(session: Session, job: JobRow) -> None:
+    """Insert ``job`` as running and keep the newest ``KEEP_JOBS``; IntegrityError when a run of its action
+    is running already (``jobs_one_running``: the transaction is lost, the caller rolls it back)."""
+    connection = session.connection()
+    connection.execute(insert(JobRecord).values(**_values(job)))
+    _prune(connection)
 
 
-def _start(
-    database: Database, action: str, started_by: str, replica: str, lease: float, now: datetime
-) -> Started:
-    expired: list[JobRow] = []
-    for _ in range(3):  # the running one may finish between our refused insert and our look at it
-        with database.engine.begin() as connection:
-            expired += _expire(connection, lease, now, action)
-        job = JobRow(secrets.token_hex(6), action, RUNNING, started_by, replica, now, now)
-        try:
-            with database.engine.begin() as connection:
-                connection.execute(insert(JobRecord).values(**_values(job)))
-                _prune(connection)
-            return Started(job, True, expired)
-        except IntegrityError:  # jobs_one_running: another run of this action is under way
-            with database.engine.connect() as connection:
-                running = connection.execute(
-                    select(*_COLUMNS).where(col(JobRecord.action) == action, col(JobRecord.status) == RUNNING)
-                ).first()
-            if running is not None:
-                return Started(_row(running), False, expired)
-    raise DatabaseError(f"could not start {action}: its runs kept changing")
+def new_run(action: str, started_by: str, replica: str, now: datetime | None = None) -> JobRow:
+    """A running job of ``action`` that is not in the database yet (for :func:`start`)."""
+    now = now or utcnow()
+    return JobRow(secrets.token_hex(6), action, RUNNING, started_by, replica, now, now)
 
 
-def renew(database: Database, job: JobRow, now: datetime | None = None) -> bool:
+def running(session: Session, action: str) -> JobRow | None:
+    """The run of ``action`` that is running, if any."""
+    row = (
+        session.connection()
+        .execute(select(*_COLUMNS).where(col(JobRecord.action) == action, col(JobRecord.status) == RUNNING))
+        .first()
+    )
+    return None if row is None else _row(row)
+
+
+def renew(session: Session, job: JobRow, now: datetime | None = None) -> bool:
     """Write a running job's progress and renew its lease; whether it is still running in the database
     (False: another replica marked it failed meanwhile)."""
-    with in_one_line(), database.engine.begin() as connection:
-        renewed = connection.execute(
-            update(JobRecord)
-            .where(col(JobRecord.id) == job.id, col(JobRecord.status) == RUNNING)
-            .values(**_progress(job), renewed_at=now or utcnow())
-        )
-        return renewed.rowcount == 1
+    renewed = session.connection().execute(
+        update(JobRecord)
+        .where(col(JobRecord.id) == job.id, col(JobRecord.status) == RUNNING)
+        .values(**_progress(job), renewed_at=now or utcnow())
+    )
+    return renewed.rowcount == 1
 
 
-def finish(database: Database, job: JobRow) -> None:
+def finish(session: Session, job: JobRow) -> None:
     """Record how a job ended (whatever another replica thought of it meanwhile: this is what happened)."""
-    with in_one_line(), database.engine.begin() as connection:
-        connection.execute(
-            update(JobRecord)
-            .where(col(JobRecord.id) == job.id)
-            .values(**_progress(job), status=job.status, error=job.error, finished_at=job.finished_at)
-        )
+    session.connection().execute(
+        update(JobRecord)
+        .where(col(JobRecord.id) == job.id)
+        .values(**_progress(job), status=job.status, error=job.error, finished_at=job.finished_at)
+    )
 
 
-def expire(database: Database, lease: float, now: datetime | None = None) -> list[JobRow]:
-    """Mark failed every running job whose replica has not renewed it for ``lease`` seconds."""
-    with in_one_line(), database.engine.begin() as connection:
-        return _expire(connection, lease, now or utcnow())
+def expire(
+    session: Session, lease: float, now: datetime | None = None, action: str | None = None
+) -> list[JobRow]:
+    """Mark failed every running job (of ``action``, or all) whose replica has not renewed it for ``lease``
+    seconds."""
+    return _expire(session.connection(), lease, now or utcnow(), action)
 
 
-def abandon(database: Database, replica: str, before: datetime, now: datetime | None = None) -> list[JobRow]:
+def abandon(session: Session, replica: str, before: datetime, now: datetime | None = None) -> list[JobRow]:
     """At a replica's start: its jobs left running from before (it stopped without finishing them)."""
-    with in_one_line(), database.engine.begin() as connection:
-        return _fail(
-            connection,
-            [col(JobRecord.replica) == replica, col(JobRecord.started_at) < before],
-            lambda _row: f"replica {replica} restarted",
-            now or utcnow(),
-        )
+    return _fail(
+        session.connection(),
+        [col(JobRecord.replica) == replica, col(JobRecord.started_at) < before],
+        lambda _row: f"replica {replica} restarted",
+        now or utcnow(),
+    )
 
 
-def get(database: Database, job_id: str) -> JobRow | None:
-    with in_one_line(), database.engine.connect() as connection:
-        row = connection.execute(select(*_COLUMNS).where(col(JobRecord.id) == job_id)).first()
-        return None if row is None else _row(row)
+def get(session: Session, job_id: str) -> JobRow | None:
+    row = session.connection().execute(select(*_COLUMNS).where(col(JobRecord.id) == job_id)).first()
+    return None if row is None else _row(row)
 
 
-def current(connection: Connection) -> list[JobRow]:
+def current(session: Session) -> list[JobRow]:
     """What a dashboard shows: the running jobs and each action's newest (a few rows, for the live read)."""
+    connection = session.connection()
     newest = select(col(JobRecord.action), func.max(col(JobRecord.started_at))).group_by(
         col(JobRecord.action)
     )

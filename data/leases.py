@@ -10,51 +10,39 @@ exactly one gets it, on SQLite and PostgreSQL alike.
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, update
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from .clock import utcnow
-from .db import Database
-from .errors import in_one_line
 from .models import Lease
 from .upsert import upsert
 
 
-def take(database: Database, name: str, holder: str, seconds: float, now: datetime | None = None) -> bool:
-    """Hold ``name`` for ``seconds`` from now if it is free, expired or already ours; whether we do.
-
-    DatabaseError (one line) when the database cannot be reached."""
-    with in_one_line():
-        return _take(database, name, holder, now or utcnow(), seconds)
-
-
-def _take(database: Database, name: str, holder: str, now: datetime, seconds: float) -> bool:
-    until = now + timedelta(seconds=seconds)
-    with database.engine.begin() as connection:
-        upsert(
-            connection,
-            Lease.__table__,
-            {"name": name, "holder": holder, "expires_at": now - timedelta(seconds=1)},
-            keys=("name",),
-            insert_only=("holder", "expires_at"),
+def take(session: Session, name: str, holder: str, seconds: float, now: datetime | None = None) -> bool:
+    """Hold ``name`` for ``seconds`` from now if it is free, expired or already ours; whether we do."""
+    now = now or utcnow()
+    connection = session.connection()
+    upsert(
+        connection,
+        Lease.__table__,
+        {"name": name, "holder": holder, "expires_at": now - timedelta(seconds=1)},
+        keys=("name",),
+        insert_only=("holder", "expires_at"),
+    )
+    taken = connection.execute(
+        update(Lease)
+        .where(
+            col(Lease.name) == name,
+            or_(col(Lease.holder) == holder, col(Lease.expires_at) < now),
         )
-        taken = connection.execute(
-            update(Lease)
-            .where(
-                col(Lease.name) == name,
-                or_(col(Lease.holder) == holder, col(Lease.expires_at) < now),
-            )
-            .values(holder=holder, expires_at=until)
-        )
-        return taken.rowcount == 1
+        .values(holder=holder, expires_at=now + timedelta(seconds=seconds))
+    )
+    return taken.rowcount == 1
 
 
-def release(database: Database, name: str, holder: str) -> None:
-    """Give the lease up (at a clean stop), so another replica need not wait for it to expire.
-
-    DatabaseError (one line) when the database cannot be reached: the lease then simply expires."""
-    with in_one_line(), database.engine.begin() as connection:
-        connection.execute(
-            update(Lease)
-            .where(col(Lease.name) == name, col(Lease.holder) == holder)
-            .values(expires_at=utcnow() - timedelta(seconds=1))
-        )
+def release(session: Session, name: str, holder: str) -> None:
+    """Give the lease up (at a clean stop), so another replica need not wait for it to expire."""
+    session.connection().execute(
+        update(Lease)
+        .where(col(Lease.name) == name, col(Lease.holder) == holder)
+        .values(expires_at=utcnow() - timedelta(seconds=1))
+    )

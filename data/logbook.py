@@ -7,7 +7,8 @@ INFO lines stay in the process that logged them.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, text
+from sqlalchemy import insert, text
+from sqlmodel import Session
 
 from .clock import as_utc
 from .models import LogEntry
@@ -34,11 +35,12 @@ _READ = text(
 _PRUNE = text("DELETE FROM log_entries WHERE id <= (SELECT MAX(id) FROM log_entries) - :keep")
 
 
-def append(connection: Connection, lines: list[dict]) -> None:
+def append(session: Session, lines: list[dict]) -> None:
     """Store lines (dicts of LogLine's fields but ``id``) and forget the oldest beyond KEEP.
 
     On PostgreSQL the ids are drawn under a transaction lock, so they become visible in the order they
     were drawn and a reader's ``id > cursor`` skips none (the same reason as in :mod:`data.changes`)."""
+    connection = session.connection()
     if lines:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LINES_LOCK})
@@ -46,10 +48,12 @@ def append(connection: Connection, lines: list[dict]) -> None:
         connection.execute(_PRUNE, {"keep": KEEP})
 
 
-def read_after(connection: Connection, after: int, limit: int = READ_LIMIT) -> list[LogLine]:
+def read_after(session: Session, after: int, limit: int = READ_LIMIT) -> list[LogLine]:
+    connection = session.connection()
     rows = connection.execute(_READ, {"after": after, "limit": limit}).all()
     return [LogLine(row[0], as_utc(row[1]), *row[2:]) for row in rows]
 
 
-def last_id(connection: Connection) -> int:
+def last_id(session: Session) -> int:
+    connection = session.connection()
     return connection.execute(text("SELECT COALESCE(MAX(id), 0) FROM log_entries")).scalar_one()

@@ -1,6 +1,7 @@
 """The notification outbox: which batches are due, claiming them, and recording how sending went.
 
-Crash safety rests on the order of three commits: a batch is *claimed* (status ``sending``) in its own
+Crash safety rests on the order of three commits (each function takes the caller's session, and the
+caller commits each step as its own unit of work): a batch is *claimed* (status ``sending``) in its own
 transaction before any e-mail leaves; only after the SMTP server accepted the mail is it marked
 ``sent``. The one window for a duplicate is a crash after the server accepted the mail and before the
 ``sent`` commit: that batch is sent again.
@@ -29,7 +30,6 @@ from sqlalchemy import ColumnElement, Update, func, update
 from sqlmodel import Session, col, or_, select
 
 from .clock import as_utc, last_daily
-from .db import Database
 from .models import (
     Channel,
     Episode,
@@ -86,7 +86,7 @@ def _ready(now: datetime) -> ColumnElement[bool]:
 
 
 def due_batches(
-    database: Database,
+    session: Session,
     grouping_delay: float,
     now: datetime | None = None,
     *,
@@ -95,24 +95,23 @@ def due_batches(
     """(user, channel) pairs whose ready items are due by the user's mode (see above); ``now_please``
     takes every ready item, mode or not (the operator's *Send pending*)."""
     now = now or utcnow()
-    with database.session() as session:
-        query = (
-            select(
-                Notification.user_id,
-                Notification.channel_id,
-                func.min(Notification.created_at),
-                func.max(Notification.created_at),
-                User.notify_mode,
-                User.digest_at,
-                User.time_zone,
-            )
-            .join(User, col(User.id) == Notification.user_id)
-            .where(_ready(now))
-            .group_by(Notification.user_id, Notification.channel_id)
-            .group_by(User.notify_mode, User.digest_at, User.time_zone)
-            .order_by(Notification.user_id, Notification.channel_id)
+    query = (
+        select(
+            Notification.user_id,
+            Notification.channel_id,
+            func.min(Notification.created_at),
+            func.max(Notification.created_at),
+            User.notify_mode,
+            User.digest_at,
+            User.time_zone,
         )
-        rows = session.exec(query).all()
+        .join(User, col(User.id) == Notification.user_id)
+        .where(_ready(now))
+        .group_by(Notification.user_id, Notification.channel_id)
+        .group_by(User.notify_mode, User.digest_at, User.time_zone)
+        .order_by(Notification.user_id, Notification.channel_id)
+    )
+    rows = session.exec(query).all()
     due = []
     for user_id, channel_id, oldest, newest, mode, digest_at, time_zone in rows:
         if now_please:
@@ -125,21 +124,17 @@ def due_batches(
     return due
 
 
-def skip_unwanted(database: Database, user_id: int | None = None) -> int:
+def skip_unwanted(session: Session, user_id: int | None = None) -> int:
     """Pending items nobody wants any more become ``skipped``, the reason in ``last_error``: their user is
     gone from Jellyseerr, turned notifications off or muted the show; their request was removed; their
     channel was removed; or it is e-mail and the user turned it off or has no address. How many."""
     skipped = 0
-    with database.session() as session:
-        for reason, unwanted in _unwanted():
-            skipping = update(Notification).where(Notification.status == NotificationStatus.PENDING, unwanted)
-            if user_id is not None:
-                skipping = skipping.where(col(Notification.user_id) == user_id)
-            values = {"status": NotificationStatus.SKIPPED, "last_error": reason}
-            skipped += session.execute(skipping.values(**values)).rowcount
-        session.commit()
-    if skipped:
-        database.notify_commit()
+    for reason, unwanted in _unwanted():
+        skipping = update(Notification).where(Notification.status == NotificationStatus.PENDING, unwanted)
+        if user_id is not None:
+            skipping = skipping.where(col(Notification.user_id) == user_id)
+        values = {"status": NotificationStatus.SKIPPED, "last_error": reason}
+        skipped += session.execute(skipping.values(**values)).rowcount
     return skipped
 
 
@@ -183,7 +178,7 @@ def _unwanted() -> list[tuple[str, ColumnElement[bool]]]:
 
 
 def claim(
-    database: Database, user_id: int, channel_id: int | None, owner: str, now: datetime | None = None
+    session: Session, user_id: int, channel_id: int | None, owner: str, now: datetime | None = None
 ) -> Batch | None:
     """Take all of a user's ready items on one channel in one atomic statement; None if there is
     nothing to send."""
@@ -199,26 +194,23 @@ def claim(
         )
         .returning(col(Notification.id))
     )
-    with database.session() as session:
-        ids = list(session.execute(claiming).scalars())
-        session.commit()
-        if not ids:
-            return None
-        user = session.get(User, user_id)
-        assert user is not None  # notifications.user_id is a foreign key
-        channel = session.get(Channel, channel_id) if channel_id is not None else None
-        return _batch(session, user, col(Notification.id).in_(ids), owner, channel)
+    ids = list(session.execute(claiming).scalars())
+    if not ids:
+        return None
+    user = session.get(User, user_id)
+    assert user is not None  # notifications.user_id is a foreign key
+    channel = session.get(Channel, channel_id) if channel_id is not None else None
+    return _batch(session, user, col(Notification.id).in_(ids), owner, channel)
 
 
-def next_batch(database: Database, user_id: int) -> Batch:
+def next_batch(session: Session, user_id: int) -> Batch:
     """What the user's next e-mail would hold: every pending e-mail item, read without claiming anything
     (an operator's preview). Its ``items`` are empty when nothing is pending; LookupError for no user."""
-    with database.session() as session:
-        user = session.get(User, user_id)
-        if user is None:
-            raise LookupError(f"no user with id {user_id}")
-        pending = (col(Notification.user_id) == user_id) & (Notification.status == NotificationStatus.PENDING)
-        return _batch(session, user, pending & _on(None), owner="")
+    user = session.get(User, user_id)
+    if user is None:
+        raise LookupError(f"no user with id {user_id}")
+    pending = (col(Notification.user_id) == user_id) & (Notification.status == NotificationStatus.PENDING)
+    return _batch(session, user, pending & _on(None), owner="")
 
 
 def _on(channel_id: int | None) -> ColumnElement[bool]:
@@ -250,62 +242,54 @@ def _batch(
     )
 
 
-def mark_sent(database: Database, batch: Batch) -> int:
+def mark_sent(session: Session, batch: Batch) -> int:
     """Record the batch as sent; how many of its notifications this owner still held."""
-    with database.session() as session:
-        result = session.execute(
-            _owned(batch).values(
-                status=NotificationStatus.SENT,
-                sent_at=utcnow(),
-                claimed_at=None,
-                claimed_by=None,
-                last_error=None,
-            )
+    result = session.execute(
+        _owned(batch).values(
+            status=NotificationStatus.SENT,
+            sent_at=utcnow(),
+            claimed_at=None,
+            claimed_by=None,
+            last_error=None,
         )
-        session.commit()
-        return result.rowcount
+    )
+    return result.rowcount
 
 
-def mark_failed_attempt(
-    database: Database, batch: Batch, error: str, *, attempts: int, backoff: float
-) -> bool:
+def mark_failed_attempt(session: Session, batch: Batch, error: str, *, attempts: int, backoff: float) -> bool:
     """Each item back to pending after its own backoff, or ``failed`` once out of its attempts; True if
     any of them will be retried."""
     now = utcnow()
     released = {"claimed_at": None, "claimed_by": None, "last_error": error[:500]}
-    with database.session() as session:
-        session.execute(
+    session.execute(
+        _owned(batch)
+        .where(col(Notification.attempts) >= attempts)
+        .values(status=NotificationStatus.FAILED, **released)
+    )
+    retried = 0
+    for tried in sorted({item.attempts for item in batch.items if item.attempts < attempts}):
+        retry_at = now + timedelta(seconds=backoff * 2 ** (tried - 1))
+        retried += session.execute(
             _owned(batch)
-            .where(col(Notification.attempts) >= attempts)
-            .values(status=NotificationStatus.FAILED, **released)
-        )
-        retried = 0
-        for tried in sorted({item.attempts for item in batch.items if item.attempts < attempts}):
-            retry_at = now + timedelta(seconds=backoff * 2 ** (tried - 1))
-            retried += session.execute(
-                _owned(batch)
-                .where(col(Notification.attempts) == tried)
-                .values(status=NotificationStatus.PENDING, next_attempt_at=retry_at, **released)
-            ).rowcount
-        session.commit()
+            .where(col(Notification.attempts) == tried)
+            .values(status=NotificationStatus.PENDING, next_attempt_at=retry_at, **released)
+        ).rowcount
     return retried > 0
 
 
-def release_stale(database: Database, lease: float, now: datetime | None = None) -> int:
+def release_stale(session: Session, lease: float, now: datetime | None = None) -> int:
     """Put back to ``pending`` the items claimed more than ``lease`` seconds ago: their process died (or
     hung) before recording how sending went. Younger claims belong to a live sender and stay."""
     expired = (now or utcnow()) - timedelta(seconds=lease)
-    with database.session() as session:
-        result = session.execute(
-            update(Notification)
-            .where(
-                col(Notification.status) == NotificationStatus.SENDING,
-                or_(col(Notification.claimed_at).is_(None), col(Notification.claimed_at) <= expired),
-            )
-            .values(status=NotificationStatus.PENDING, claimed_at=None, claimed_by=None)
+    result = session.execute(
+        update(Notification)
+        .where(
+            col(Notification.status) == NotificationStatus.SENDING,
+            or_(col(Notification.claimed_at).is_(None), col(Notification.claimed_at) <= expired),
         )
-        session.commit()
-        return result.rowcount
+        .values(status=NotificationStatus.PENDING, claimed_at=None, claimed_by=None)
+    )
+    return result.rowcount
 
 
 class NotRetryable(Exception):
@@ -321,7 +305,7 @@ class NotRetryable(Exception):
         super().__init__(message)
 
 
-def retry_failed(database: Database, notification_id: int | None = None, *, email: bool = True) -> int:
+def retry_failed(session: Session, notification_id: int | None = None, *, email: bool = True) -> int:
     """Every failed notification (or only ``notification_id``) back to ``pending``, attempts and backoff
     reset, so the mailer's next round sends it; how many moved. ``last_error`` stays until it is sent.
 
@@ -342,22 +326,19 @@ def retry_failed(database: Database, notification_id: int | None = None, *, emai
         retrying = retrying.where(col(Notification.id) == notification_id)
     if not email:
         retrying = retrying.where(col(Notification.channel_id).is_not(None))
-    with database.session() as session:
-        moved = session.execute(retrying).rowcount
-        session.commit()
-        if notification_id is not None and moved == 0:
-            status = session.exec(
-                select(Notification.status).where(col(Notification.id) == notification_id)
-            ).first()
-            raise NotRetryable(notification_id, status)
+    moved = session.execute(retrying).rowcount
+    if notification_id is not None and moved == 0:
+        status = session.exec(
+            select(Notification.status).where(col(Notification.id) == notification_id)
+        ).first()
+        raise NotRetryable(notification_id, status)
     return moved
 
 
-def failed_emails(database: Database) -> int:
+def failed_emails(session: Session) -> int:
     """How many e-mail items are ``failed``."""
-    with database.session() as session:
-        failed = (Notification.status == NotificationStatus.FAILED) & _on(None)
-        return session.exec(select(func.count()).select_from(Notification).where(failed)).one()
+    failed = (Notification.status == NotificationStatus.FAILED) & _on(None)
+    return session.exec(select(func.count()).select_from(Notification).where(failed)).one()
 
 
 def _owned(batch: Batch) -> Update:

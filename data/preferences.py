@@ -1,21 +1,20 @@
 """How each user wants to be told: mode (as they land, daily digest, off), time zone, muted shows, and
 their channels (the e-mail address plus any Apprise URLs).
 
-Changing a preference also settles what is already queued: items the user no longer wants become
-``skipped`` at once (:func:`data.outbox.skip_unwanted`), so the dashboard shows it without waiting for
-the next sending round.
+Changing a preference also settles what is already queued, in the same transaction: items the user no
+longer wants become ``skipped`` at once (:func:`data.outbox.skip_unwanted`), so the dashboard shows it
+without waiting for the next sending round. Every function takes the caller's session.
 """
 
 from dataclasses import dataclass, field
 from functools import cache
 from zoneinfo import available_timezones
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from . import outbox
 from .addresses import address_or_none, why_not_an_address
 from .clock import CLOCK, utcnow
-from .db import Database
 from .models import Channel, MediaRequest, MediaType, MutedShow, NotifyMode, User
 
 
@@ -53,53 +52,49 @@ class Preferences:
     link_key: int = 0  # part of every link signed for the user (services.links)
 
 
-def read(database: Database, user_id: int) -> Preferences:
+def read(session: Session, user_id: int) -> Preferences:
     """A user's preferences; LookupError if there is no such user."""
-    with database.session() as session:
-        user = _user(session, user_id)
-        channels = session.exec(
-            select(Channel)
-            .where(Channel.user_id == user_id, col(Channel.removed_at).is_(None))
-            .order_by(col(Channel.id))
-        ).all()
-        muted = set(session.exec(select(MutedShow.tmdb_id).where(MutedShow.user_id == user_id)).all())
-        requested = session.exec(
-            select(MediaRequest.tmdb_id, MediaRequest.title)
-            .where(MediaRequest.requester_id == user_id, MediaRequest.media_type == MediaType.TV)
-            .order_by(col(MediaRequest.title))
-        ).all()
-        shows = {tmdb_id: Show(tmdb_id, title, tmdb_id in muted) for tmdb_id, title in requested}
-        return Preferences(
-            user_id,
-            user.username,
-            user.notify_mode,
-            user.digest_at,
-            user.time_zone,
-            user.email,
-            user.email_enabled,
-            [ChannelView(c.id, c.label) for c in channels if c.id is not None],
-            list(shows.values()),
-            email_note(user),
-            user.removed_at is not None,
-            user.email_set_by_admin,
-            user.link_key,
-        )
+    user = _user(session, user_id)
+    channels = session.exec(
+        select(Channel)
+        .where(Channel.user_id == user_id, col(Channel.removed_at).is_(None))
+        .order_by(col(Channel.id))
+    ).all()
+    muted = set(session.exec(select(MutedShow.tmdb_id).where(MutedShow.user_id == user_id)).all())
+    requested = session.exec(
+        select(MediaRequest.tmdb_id, MediaRequest.title)
+        .where(MediaRequest.requester_id == user_id, MediaRequest.media_type == MediaType.TV)
+        .order_by(col(MediaRequest.title))
+    ).all()
+    shows = {tmdb_id: Show(tmdb_id, title, tmdb_id in muted) for tmdb_id, title in requested}
+    return Preferences(
+        user_id,
+        user.username,
+        user.notify_mode,
+        user.digest_at,
+        user.time_zone,
+        user.email,
+        user.email_enabled,
+        [ChannelView(c.id, c.label) for c in channels if c.id is not None],
+        list(shows.values()),
+        email_note(user),
+        user.removed_at is not None,
+        user.email_set_by_admin,
+        user.link_key,
+    )
 
 
-def link_key(database: Database, user_id: int) -> int | None:
+def link_key(session: Session, user_id: int) -> int | None:
     """The key a link for this user must carry now; None if there is no such user."""
-    with database.session() as session:
-        return session.exec(select(User.link_key).where(User.id == user_id)).first()
+    return session.exec(select(User.link_key).where(User.id == user_id)).first()
 
 
-def rotate_link_key(database: Database, user_id: int) -> int:
+def rotate_link_key(session: Session, user_id: int) -> int:
     """A new key for the user's links (every link sent so far stops working); LookupError for no user."""
-    with database.session() as session:
-        user = _user(session, user_id)
-        user.link_key += 1
-        session.add(user)
-        session.commit()
-        return user.link_key
+    user = _user(session, user_id)
+    user.link_key += 1
+    session.add(user)
+    return user.link_key
 
 
 def email_note(user: User) -> str:
@@ -112,7 +107,7 @@ def email_note(user: User) -> str:
 
 
 def update(
-    database: Database,
+    session: Session,
     user_id: int,
     *,
     mode: str | None = None,
@@ -134,63 +129,59 @@ def update(
     address = address_or_none(email) if email else None
     if email and address is None:
         raise InvalidPreference(f"{email.strip()!r} is not an e-mail address")
-    with database.session() as session:
-        user = _user(session, user_id)
-        if email is not None:  # an address of the admin's, or '' to take it back (Jellyseerr's, if valid)
-            user.email = address or address_or_none(user.upstream_email) or ""
-            user.email_set_by_admin = address is not None
-        for name, value in (
-            ("notify_mode", mode),
-            ("digest_at", digest_at),
-            ("time_zone", time_zone),
-            ("email_enabled", email_enabled),
-        ):
-            if value is not None:
-                setattr(user, name, value)
-        session.add(user)
-        if muted is not None:
-            for row in session.exec(select(MutedShow).where(MutedShow.user_id == user_id)).all():
-                session.delete(row)
-            session.flush()
-            session.add_all(MutedShow(user_id=user_id, tmdb_id=tmdb_id) for tmdb_id in sorted(muted))
-        session.commit()
-    return outbox.skip_unwanted(database, user_id)
+    user = _user(session, user_id)
+    if email is not None:  # an address of the admin's, or '' to take it back (Jellyseerr's, if valid)
+        user.email = address or address_or_none(user.upstream_email) or ""
+        user.email_set_by_admin = address is not None
+    for name, value in (
+        ("notify_mode", mode),
+        ("digest_at", digest_at),
+        ("time_zone", time_zone),
+        ("email_enabled", email_enabled),
+    ):
+        if value is not None:
+            setattr(user, name, value)
+    session.add(user)
+    if muted is not None:
+        for row in session.exec(select(MutedShow).where(MutedShow.user_id == user_id)).all():
+            session.delete(row)
+        session.flush()
+        session.add_all(MutedShow(user_id=user_id, tmdb_id=tmdb_id) for tmdb_id in sorted(muted))
+    session.flush()  # what is skipped follows from the new values
+    return outbox.skip_unwanted(session, user_id)
 
 
-def add_channel(database: Database, user_id: int, url: str, label: str) -> int:
+def add_channel(session: Session, user_id: int, url: str, label: str) -> int:
     """A new channel for the user (``url`` already checked by the caller); its id."""
-    with database.session() as session:
-        _user(session, user_id)
-        channel = Channel(user_id=user_id, url=url, label=label)
-        session.add(channel)
-        session.commit()
-        assert channel.id is not None
-        return channel.id
+    _user(session, user_id)
+    channel = Channel(user_id=user_id, url=url, label=label)
+    session.add(channel)
+    session.flush()
+    assert channel.id is not None
+    return channel.id
 
 
-def remove_channel(database: Database, user_id: int, channel_id: int) -> int:
+def remove_channel(session: Session, user_id: int, channel_id: int) -> int:
     """The channel stops being used; its queued items become ``skipped`` (how many). LookupError if the
     user has no such channel."""
-    with database.session() as session:
-        channel = session.get(Channel, channel_id)
-        if channel is None or channel.user_id != user_id or channel.removed_at is not None:
-            raise LookupError(f"user {user_id} has no channel {channel_id}")
-        channel.removed_at = utcnow()
-        session.add(channel)
-        session.commit()
-    return outbox.skip_unwanted(database, user_id)
+    channel = session.get(Channel, channel_id)
+    if channel is None or channel.user_id != user_id or channel.removed_at is not None:
+        raise LookupError(f"user {user_id} has no channel {channel_id}")
+    channel.removed_at = utcnow()
+    session.add(channel)
+    session.flush()
+    return outbox.skip_unwanted(session, user_id)
 
 
-def channel_urls(database: Database, user_id: int) -> list[tuple[int, str, str]]:
+def channel_urls(session: Session, user_id: int) -> list[tuple[int, str, str]]:
     """(id, url, label) of the user's channels besides e-mail, for sending (the URL holds secrets)."""
-    with database.session() as session:
-        _user(session, user_id)
-        rows = session.exec(
-            select(Channel)
-            .where(Channel.user_id == user_id, col(Channel.removed_at).is_(None))
-            .order_by(col(Channel.id))
-        ).all()
-        return [(c.id, c.url, c.label) for c in rows if c.id is not None]
+    _user(session, user_id)
+    rows = session.exec(
+        select(Channel)
+        .where(Channel.user_id == user_id, col(Channel.removed_at).is_(None))
+        .order_by(col(Channel.id))
+    ).all()
+    return [(c.id, c.url, c.label) for c in rows if c.id is not None]
 
 
 @cache
@@ -199,7 +190,7 @@ def time_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-def _user(session, user_id: int) -> User:
+def _user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise LookupError(f"there is no user {user_id}")

@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, DateTime, Select, TypeDecorator, func, or_, select
 from sqlalchemy.types import TypeEngine
+from sqlmodel import Session
 
 from .clock import iso_utc
-from .db import Database
 from .models import Episode, MediaRequest, RequestStatus, User
 
 
@@ -125,7 +125,7 @@ class Page:
 
 
 def page_of(
-    database: Database,
+    session: Session,
     listing: str,
     *,
     search: str = "",
@@ -151,12 +151,10 @@ def page_of(
     column: ColumnElement = spec.columns[sort_name]
     order = [column.desc() if descending else column.asc(), spec.columns["id"].desc()]
     query = spec.query(search, hidden, removed)
-    with database.engine.connect() as connection:
-        total = connection.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        result = connection.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page))
-        rows = [
-            {name: _plain(value) for name, value in zip(spec.columns, row, strict=True)} for row in result
-        ]
+    connection = session.connection()
+    total = connection.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    result = connection.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page))
+    rows = [{name: _plain(value) for name, value in zip(spec.columns, row, strict=True)} for row in result]
     return Page(rows, total)
 
 

@@ -9,12 +9,14 @@ the snapshot it already has (see :mod:`live.samples`).
 
 from bisect import bisect_right
 from collections.abc import Iterable
+from dataclasses import astuple
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Connection, delete, func, select
+from sqlmodel import Session
 
 from .clock import as_utc, utcnow
-from .counters import Stats
+from .counters import Stats, read_stats
 from .models import (
     Episode,
     MediaRequest,
@@ -43,17 +45,19 @@ def minute_of(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(second=0, microsecond=0)
 
 
-def record(connection: Connection, at: datetime, stats: Stats) -> None:
+def record(session: Session, at: datetime, stats: Stats) -> None:
     """The stats at the end of the minute ``at`` falls in (a later call in the same minute wins)."""
+    connection = session.connection()
     values = {"at": minute_of(at), **{field: getattr(stats, field) for field in FIELDS}}
     upsert(connection, StatsSample.__table__, values, keys=("at",))
 
 
 def series(
-    connection: Connection, since: datetime, until: datetime, fields: tuple[str, ...], points: int
+    session: Session, since: datetime, until: datetime, fields: tuple[str, ...], points: int
 ) -> list[tuple[datetime, dict[str, int]]]:
     """At most ``points`` (moment, values) pairs from ``since`` to ``until``: the last sample of each
     slice of time, and the sample in force at ``since`` first."""
+    connection = session.connection()
     columns = [StatsSample.at, *(getattr(StatsSample, field) for field in fields)]
     before = connection.execute(
         select(*columns).where(StatsSample.at <= since).order_by(StatsSample.at.desc()).limit(1)
@@ -71,8 +75,9 @@ def series(
     return [(kept[key][0], dict(zip(fields, kept[key][1:], strict=True))) for key in sorted(kept)]
 
 
-def value_at(connection: Connection, when: datetime) -> dict[str, int] | None:
+def value_at(session: Session, when: datetime) -> dict[str, int] | None:
     """The newest sample at or before ``when`` (None if the samples do not reach back so far)."""
+    connection = session.connection()
     columns = [getattr(StatsSample, field) for field in FIELDS]
     row = connection.execute(
         select(*columns).where(StatsSample.at <= when).order_by(StatsSample.at.desc()).limit(1)
@@ -80,8 +85,9 @@ def value_at(connection: Connection, when: datetime) -> dict[str, int] | None:
     return dict(zip(FIELDS, row, strict=True)) if row else None
 
 
-def thin(connection: Connection, now: datetime | None = None) -> None:
+def thin(session: Session, now: datetime | None = None) -> None:
     """Keep minutes for two days, then the last sample of each hour, for thirty days."""
+    connection = session.connection()
     now = now or utcnow()
     connection.execute(delete(StatsSample).where(StatsSample.at < now - HOURS_KEPT))
     older = _sorted_moments(
@@ -94,16 +100,18 @@ def thin(connection: Connection, now: datetime | None = None) -> None:
         connection.execute(delete(StatsSample).where(StatsSample.at.in_(drop)))
 
 
-def is_empty(connection: Connection) -> bool:
+def is_empty(session: Session) -> bool:
+    connection = session.connection()
     return connection.execute(select(func.count()).select_from(StatsSample)).scalar_one() == 0
 
 
-def backfill(connection: Connection, now: datetime, hours: int = 7 * 24) -> int:
+def backfill(session: Session, now: datetime, hours: int = 7 * 24) -> int:
     """Hourly samples for the last ``hours``, rebuilt from the tables' timestamps: the first start of a
     database made before this table still shows a week of history. For each number, one COUNT of the
     rows made before the week and the timestamps of the rows made within it (not the whole table).
     Counts of rows made by a moment are exact; "pending at a moment" is a reconstruction (made by then,
     not sent by then, never failed). Returns how many samples were written."""
+    connection = session.connection()
     since = now - timedelta(hours=hours)
     moments = [since + timedelta(hours=i + 1) for i in range(hours)]
     tracking = (MediaRequest.media_type == MediaType.TV) & (MediaRequest.status == RequestStatus.APPROVED)
@@ -123,6 +131,13 @@ def backfill(connection: Connection, now: datetime, hours: int = 7 * 24) -> int:
         stats["notifications_pending"] = max(0, stats.pop("made") - stats["notifications_sent"])
         upsert(connection, StatsSample.__table__, {"at": moment, **stats}, keys=("at",))
     return len(moments)
+
+
+def backfill_if_empty(session: Session) -> int:
+    """:func:`backfill` a week, if there are rows but no samples yet (the first start of a database made
+    before them); how many samples were written."""
+    has_rows = any(astuple(read_stats(session)))
+    return backfill(session, utcnow()) if has_rows and is_empty(session) else 0
 
 
 def _counted_by(

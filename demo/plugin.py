@@ -96,7 +96,7 @@ def add_webhook_channels(database: Database, port: int) -> None:
     """Give a few demo users a second channel: Apprise's ``json://`` pointed at the webhook sink. After a
     restart the sink has a new port: the channels a previous run made are pointed at it (they kept the
     old one, and every message to them failed)."""
-    with database.session() as session:
+    with database.transaction() as session:
         users = session.exec(select(User).where(col(User.username).in_(WEBHOOK_USERS))).all()
         ids = {user.username: user.id for user in users if user.id is not None}
         for name, user_id in sorted(ids.items()):
@@ -111,16 +111,15 @@ def add_webhook_channels(database: Database, port: int) -> None:
             for channel in mine:
                 channel.url, channel.label = url, channels.masked(url)
                 session.add(channel)
-        session.commit()
     for name, user_id in sorted(ids.items()):
-        if not preferences.channel_urls(database, user_id):
+        if not database.read(preferences.channel_urls, user_id):
             channels.add(database, user_id, f"json://127.0.0.1:{port}/{name}")
 
 
 def continue_the_episodes(world: DemoWorld, database: Database) -> None:
     """A restarted demo's Sonarr goes on from the newest episode Airdate has of each show: it began
     again at S01E03, and for minutes made only episodes Airdate already had (no news, no mail)."""
-    with database.session() as session:
+    with database.reading() as session:
         rows = session.exec(select(Episode.tmdb_id, Episode.season, Episode.number)).all()
     newest: dict[int, tuple[int, int]] = {}
     for tmdb_id, season, number in rows:

@@ -35,7 +35,9 @@ from .hub import NOTIFICATION, STATS, Event, Hub, encode
 RESET = "reset"
 MAX_FROM_DATABASE = KEEP_ROWS  # changes a resume may read from the log (it keeps at least this many)
 
-History = Callable[[int, int], list[tuple[int, NotificationRow]] | None]  # Database.changes_between
+History = Callable[
+    [int, int], list[tuple[int, NotificationRow]] | None
+]  # data.changes.changes_between, in a session
 
 
 async def reach(feed: LiveFeed, last_event_id: str | None) -> None:

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 
-from data import Database
+from data import Database, rollup
 
 from .feed import LiveFeed
 
@@ -31,14 +31,15 @@ class Samples:
         """The app-wide minute timer: this minute's sample, from the snapshot the feed already has."""
         snapshot = self.feed.snapshot
         if snapshot is not None and self.feed.error is None:
-            await asyncio.to_thread(self.database.record_sample, datetime.now(UTC), snapshot.stats)
+            at = datetime.now(UTC)
+            await asyncio.to_thread(self.database.write_quietly, rollup.record, at, snapshot.stats)
 
     async def thin(self) -> None:
-        await asyncio.to_thread(self.database.thin_samples)
+        await asyncio.to_thread(self.database.write_quietly, rollup.thin)
 
     async def backfill(self) -> None:
         """Once, for a database that has rows but no samples yet (in the background, at start)."""
-        written = await asyncio.to_thread(self.database.backfill_samples)
+        written = await asyncio.to_thread(self.database.write_quietly, rollup.backfill_if_empty)
         if written:
             log.info("rebuilt %d hourly chart samples from the tables (once)", written)
 
@@ -64,4 +65,5 @@ class Samples:
         self, since: datetime, until: datetime, fields: tuple[str, ...]
     ) -> list[tuple[datetime, dict[str, int]]]:
         self.reads += 1
-        return await asyncio.to_thread(self.database.sample_series, since, until, fields, CHART_POINTS)
+        series = (rollup.series, since, until, fields, CHART_POINTS)
+        return await asyncio.to_thread(self.database.read, *series)

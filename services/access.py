@@ -132,16 +132,16 @@ class Access:
     # Accounts
 
     def has_accounts(self) -> bool:
-        return access.count_accounts(self.database) > 0
+        return self.database.read(access.count_accounts) > 0
 
     def accounts(self) -> list[Account]:
-        return access.list_accounts(self.database)
+        return self.database.read(access.list_accounts)
 
     def add_account(self, username: str, password: str, role: Role | str, *, by: str) -> Account:
         _check_name(username, "user name")
         role = _role(role)
         try:
-            account = access.add_account(self.database, username, self._hash(password), role)
+            account = self.database.write(access.add_account, username, self._hash(password), role)
         except access.AlreadyExists as error:
             raise AccessError(str(error)) from None
         log.info("%s added account %s (%s)", by, username, role)
@@ -150,40 +150,45 @@ class Access:
     def set_password(self, username: str, password: str, *, by: str, keep_session: int | None = None) -> int:
         """A new password; every session of the account ends but ``keep_session`` (the one of whoever
         changes their own), so pages and streams opened with the old one close. How many ended."""
-        if not access.update_account(self.database, username, password_hash=self._hash(password)):
-            raise AccessError(f"there is no account named {username!r}")
-        ended = access.end_sessions_of(self.database, username, keep=keep_session)
+        password_hash = self._hash(password)
+        with self.database.transaction() as session:
+            if not access.update_account(session, username, password_hash=password_hash):
+                raise AccessError(f"there is no account named {username!r}")
+            ended = access.end_sessions_of(session, username, keep=keep_session)
         log.info("%s changed the password of %s (%d other session(s) ended)", by, username, ended)
         return ended
 
     def set_role(self, username: str, role: Role | str, *, by: str, keep_session: int | None = None) -> int:
         """A new role; every other session of the account ends (see :meth:`set_password`)."""
         role = _role(role)
-        account = access.find_account(self.database, username)
-        if account is None:
-            raise AccessError(f"there is no account named {username!r}")
-        if account.role == Role.ADMIN and role != Role.ADMIN and access.count_admins(self.database) == 1:
-            raise AccessError(f"{username} is the last admin: make another account an admin first")
-        access.update_account(self.database, username, role=role)
-        ended = access.end_sessions_of(self.database, username, keep=keep_session)
+        with self.database.transaction() as session:
+            account = access.find_account(session, username)
+            if account is None:
+                raise AccessError(f"there is no account named {username!r}")
+            if account.role == Role.ADMIN and role != Role.ADMIN and access.count_admins(session) == 1:
+                raise AccessError(f"{username} is the last admin: make another account an admin first")
+            access.update_account(session, username, role=role)
+            ended = access.end_sessions_of(session, username, keep=keep_session)
         log.info("%s made %s %s (%d other session(s) ended)", by, username, role, ended)
         return ended
 
     def remove_account(self, username: str, *, by: str) -> None:
-        account = access.find_account(self.database, username)
-        if account is None:
-            raise AccessError(f"there is no account named {username!r}")
-        if account.role == Role.ADMIN and access.count_admins(self.database) == 1:
-            raise AccessError(f"{username} is the last admin: add another admin first")
-        access.remove_account(self.database, username)
+        with self.database.transaction() as session:
+            account = access.find_account(session, username)
+            if account is None:
+                raise AccessError(f"there is no account named {username!r}")
+            if account.role == Role.ADMIN and access.count_admins(session) == 1:
+                raise AccessError(f"{username} is the last admin: add another admin first")
+            access.remove_account(session, username)
         log.info("%s removed account %s", by, username)
 
     def ensure_admin(self, username: str, password: str) -> None:
         """Create this admin, or set its password and role (AIRDATE_ADMIN_USER / _PASSWORD at start)."""
-        if access.find_account(self.database, username) is None:
+        if self.database.read(access.find_account, username) is None:
             self.add_account(username, password, Role.ADMIN, by="AIRDATE_ADMIN_USER")
             return
-        access.update_account(self.database, username, password_hash=self._hash(password), role=Role.ADMIN)
+        password_hash = self._hash(password)
+        self.database.write(access.update_account, username, password_hash=password_hash, role=Role.ADMIN)
         log.info("AIRDATE_ADMIN_USER: %s is an admin with the configured password", username)
 
     # Signing in and out
@@ -203,15 +208,15 @@ class Access:
         # each count only for the tries the one before let through: 40 at once from one address for one
         # name then give exactly 5 checks (counted side by side, the address's 20 could refuse some of them)
         for name, source, limit in ((username, address, LOCKOUT_ATTEMPTS), ("*", address, ADDRESS_ATTEMPTS)):
-            count = access.count_attempt(self.database, name, source, now, LOCKOUT_WINDOW)
+            count = self.database.write_quietly(access.count_attempt, name, source, now, LOCKOUT_WINDOW)
             if count.count > limit:
                 self._refused.note(username, address, "locked")
                 raise SignInRefused(_wait_words(count.first_at + LOCKOUT_WINDOW - now), locked=True)
         # only the tries that would be checked count towards the name's slow-down
-        every = access.count_attempt(self.database, username, "*", now, LOCKOUT_WINDOW)
+        every = self.database.write_quietly(access.count_attempt, username, "*", now, LOCKOUT_WINDOW)
         if every.count <= FREE_TRIES:
             return Admission(0.0)
-        turn = access.take_turn(self.database, username, now, self.turn, self.turn_wait)
+        turn = self._take_turn(username, now)
         if turn is None:
             self._refused.note(username, address, "slowed down")
             raise SignInRefused(
@@ -219,23 +224,33 @@ class Access:
             )
         return Admission(max(0.0, (turn - now).total_seconds()))
 
+    def _take_turn(self, username: str, now: datetime) -> datetime | None:
+        """The name's next turn (see :func:`data.access.take_turn`), one unit of work per try."""
+        for _ in range(20):
+            try:
+                return self.database.write_quietly(access.take_turn, username, now, self.turn, self.turn_wait)
+            except access.TurnTaken:
+                continue
+        return None  # taken by others twenty times in a row: plenty of tries right now
+
     def sign_in(self, username: str, password: str, address: str) -> tuple[str, Principal]:
         """A new session cookie and who it is for; SignInRefused otherwise (logged with the address).
         Call :meth:`admit` first (and wait as it says): this checks the password."""
-        account = access.find_account(self.database, username) if len(password) <= MAX_PASSWORD else None
+        account = self.database.read(access.find_account, username) if len(password) <= MAX_PASSWORD else None
         stored = account.password_hash if account else None
         if not self._verify(stored, password[:MAX_PASSWORD]) or account is None:
             self._refused.note(username, address, "wrong name or password")
             raise SignInRefused("wrong user name or password")
         now = utcnow()
         cookie = secrets.token_urlsafe(32)
-        session = access.add_session(
-            self.database, fingerprint(cookie), account, address, now + self.session_length
-        )
-        access.forgive(self.database, username, address)  # the address's count for all names stays
+        with self.database.transaction() as session:
+            signed_in = access.add_session(
+                session, fingerprint(cookie), account, address, now + self.session_length
+            )
+            access.forgive(session, username, address)  # the address's count for all names stays
         log.info("%s signed in from %s", account.username, address)
         return cookie, Principal(
-            account.username, Role(account.role), Credential.ACCOUNT, session_id=session.id
+            account.username, Role(account.role), Credential.ACCOUNT, session_id=signed_in.id
         )
 
     def locks(self) -> list[access.Attempts]:
@@ -253,12 +268,14 @@ class Access:
             )
 
         return [
-            a for a in access.attempts_since(self.database, since, LOCKOUT_ATTEMPTS) if a.count >= limit(a)
+            a
+            for a in self.database.read(access.attempts_since, since, LOCKOUT_ATTEMPTS)
+            if a.count >= limit(a)
         ]
 
     def unlock(self, username: str, address: str | None = None, *, by: str) -> int:
         """Forget the tries for a name (from one address, or all of them); how many counts went."""
-        dropped = access.clear_attempts(self.database, username, address)
+        dropped = self.database.write(access.clear_attempts, username, address)
         log.info(
             "%s cleared the sign-in lock of %s%s", by, _shown(username), f" from {address}" if address else ""
         )
@@ -269,25 +286,25 @@ class Access:
         self._refused.flush()
 
     def session(self, cookie: str) -> Principal | None:
-        found = access.find_session(self.database, fingerprint(cookie), utcnow())
+        found = self.database.read(access.find_session, fingerprint(cookie), utcnow())
         if found is None:
             return None
         session, account = found
         return Principal(account.username, Role(account.role), Credential.ACCOUNT, session_id=session.id)
 
     def sign_out(self, cookie: str, principal: Principal, address: str) -> None:
-        access.end_session(self.database, fingerprint(cookie))
+        self.database.write(access.end_session, fingerprint(cookie))
         log.info("%s signed out from %s", principal.name, address)
 
     def proxy_user(self, username: str) -> Principal | None:
         """The account an authenticating proxy vouches for, if it exists."""
-        account = access.find_account(self.database, username)
+        account = self.database.read(access.find_account, username)
         return Principal(account.username, Role(account.role), Credential.PROXY) if account else None
 
     # Tokens
 
     def tokens(self) -> list:
-        return access.list_tokens(self.database)
+        return self.database.read(access.list_tokens)
 
     def mint_token(self, name: str, scope: Scope | str, *, by: str) -> str:
         """A new token, returned this once; only its fingerprint is stored."""
@@ -295,7 +312,7 @@ class Access:
         scope = _scope(scope)
         value = TOKEN_PREFIX + secrets.token_urlsafe(32)
         try:
-            access.add_token(self.database, name, scope, fingerprint(value), by)
+            self.database.write(access.add_token, name, scope, fingerprint(value), by)
         except access.AlreadyExists as error:
             raise AccessError(str(error)) from None
         log.info("%s created token %r (%s)", by, name, scope)
@@ -304,7 +321,7 @@ class Access:
     def token(self, value: str) -> Principal | None:
         if not value.startswith(TOKEN_PREFIX):
             return None
-        token = access.find_token(self.database, fingerprint(value))
+        token = self.database.read(access.find_token, fingerprint(value))
         if token is None:
             return None
         now = utcnow()
@@ -312,12 +329,12 @@ class Access:
             minutes=1
         ):
             self._token_touched[token.id] = now  # "last used", to the minute: no write per request
-            access.touch_token(self.database, token.id, now)
+            self.database.write(access.touch_token, token.id, now)
         role = Role.ADMIN if token.scope == Scope.ADMIN else Role.VIEWER
         return Principal(token.name, role, Credential.TOKEN, token_id=token.id)
 
     def revoke_token(self, name: str, *, by: str) -> None:
-        if access.revoke_token(self.database, name) is None:
+        if self.database.write(access.revoke_token, name) is None:
             raise AccessError(f"there is no token named {name!r}")
         log.info("%s revoked token %r", by, name)
 
@@ -334,7 +351,7 @@ class Access:
 
     def prune(self) -> None:
         now = utcnow()
-        access.prune(self.database, now, attempts_before=now - LOCKOUT_WINDOW)
+        self.database.write(access.prune, now, attempts_before=now - LOCKOUT_WINDOW)
 
     def current(self, principal: Principal) -> Principal | None:
         """Who ``principal`` is *now* (see :meth:`current_many`)."""
@@ -349,9 +366,10 @@ class Access:
         sessions = {p.session_id for p in principals if p.session_id is not None}
         tokens = {p.token_id for p in principals if p.token_id is not None}
         proxied = {p.name for p in principals if p.kind == Credential.PROXY}
-        session_roles = access.session_roles(self.database, sessions, now) if sessions else {}
-        live_tokens = access.live_tokens(self.database, tokens) if tokens else set()
-        accounts = access.list_accounts(self.database) if proxied else []
+        with self.database.reading() as session:
+            session_roles = access.session_roles(session, sessions, now) if sessions else {}
+            live_tokens = access.live_tokens(session, tokens) if tokens else set()
+            accounts = access.list_accounts(session) if proxied else []
         proxy_roles = {a.username: a.role for a in accounts if a.username in proxied}
         open_console = any(p.kind == Credential.LOCAL for p in principals) and not self.has_accounts()
 

@@ -31,7 +31,7 @@ def add(database: Database, user_id: int, url: str) -> tuple[int, str]:
     if not url.isprintable():
         raise ValueError("the URL has control characters in it")
     label = masked(url)
-    return preferences.add_channel(database, user_id, url, label), label
+    return database.write(preferences.add_channel, user_id, url, label), label
 
 
 def masked(url: str) -> str:

@@ -90,7 +90,7 @@ async def sync_users(database: Database, upstream: Upstream, progress: Progress)
     without = await _in_thread(database, _count_without_address)
     if without:
         progress.counts[NO_ADDRESS] = without
-    await asyncio.to_thread(outbox.skip_unwanted, database)
+    await asyncio.to_thread(database.write, outbox.skip_unwanted)
     return progress
 
 
@@ -112,7 +112,7 @@ async def sync_requests(database: Database, upstream: Upstream, progress: Progre
         removed = await _in_thread(database, _remove_requests, listing)
         if removed:
             progress.counts["removed"] += removed
-    await asyncio.to_thread(outbox.skip_unwanted, database)
+    await asyncio.to_thread(database.write, outbox.skip_unwanted)
     return progress
 
 
@@ -196,36 +196,32 @@ async def _in_thread(database: Database, work: Callable[..., T], *args: Any) -> 
 
 
 def _write_user(database: Database, user: UpstreamUser) -> str:
-    with database.session() as session:
+    with database.transaction() as session:
         outcome = merge_user(session, user)[1]
-        session.commit()
     return outcome
 
 
 def _write_request(database: Database, item: dict, detail: dict) -> str:
     if not (item.get("requestedBy") or {}).get("id"):
         return "skipped (no requester)"  # nobody to notify; the other requests still sync
-    with database.session() as session:
+    with database.transaction() as session:
         requester_id, _ = merge_user(session, as_user(item["requestedBy"]))
         outcome = merge_request(session, as_request(item, detail), requester_id)
-        session.commit()
     return outcome
 
 
 def _remove_users(database: Database, listing: Listing) -> int:
-    with database.session() as session:
+    with database.transaction() as session:
         removed = remove_users_missing_from(session, listing.ids, listing.started)
-        session.commit()
     return removed
 
 
 def _remove_requests(database: Database, listing: Listing) -> int:
-    with database.session() as session:
+    with database.transaction() as session:
         removed = remove_requests_missing_from(session, listing.ids, listing.started)
-        session.commit()
     return removed
 
 
 def _count_without_address(database: Database) -> int:
-    with database.session() as session:
+    with database.reading() as session:
         return users_without_address(session)

@@ -21,6 +21,7 @@ from data.clock import utcnow
 from data.listeners import Listeners
 from data.models import JobStatus
 
+from . import job_rows, units
 from .progress import Progress
 from .upstream import UpstreamError
 
@@ -126,7 +127,7 @@ class Jobs:
         if action not in self.actions:
             raise KeyError(action)
         outcome = await asyncio.to_thread(
-            table.start, self.database, action, started_by, self.replica, self.lease
+            job_rows.start_run, self.database, action, started_by, self.replica, self.lease
         )
         self._failed(outcome.expired)
         if not outcome.started:  # the running one: ours as we know it, or another replica's
@@ -146,7 +147,7 @@ class Jobs:
         """A job of any replica: ours from memory (the freshest), others' from the database."""
         if job_id in self._mine and (job := self._jobs.get(job_id)) is not None:
             return job
-        row = await asyncio.to_thread(table.get, self.database, job_id)
+        row = await asyncio.to_thread(units.read, self.database, table.get, job_id)
         return None if row is None else Job.from_row(row)
 
     def latest(self, action: str) -> Job | None:
@@ -190,14 +191,16 @@ class Jobs:
     async def expire(self) -> None:
         """Mark failed the running jobs whose replica stopped renewing them (any replica may do it)."""
         try:
-            self._failed(await asyncio.to_thread(table.expire, self.database, self.lease))
+            self._failed(await asyncio.to_thread(units.quietly, self.database, table.expire, self.lease))
         except DatabaseError as error:
             log.warning("could not look for jobs of stopped replicas: %s", error)
 
     async def recover(self) -> None:
         """At start: this replica's jobs left running before it (re)started are failed."""
         try:
-            self._failed(await asyncio.to_thread(table.abandon, self.database, self.replica, self.born))
+            self._failed(
+                await asyncio.to_thread(units.quietly, self.database, table.abandon, self.replica, self.born)
+            )
         except DatabaseError as error:
             log.warning("could not end the jobs left running by this replica's last run: %s", error)
 
@@ -262,7 +265,7 @@ class Jobs:
             if now == written and loop.time() - renewed < self.lease / 3 - every / 2:
                 continue
             try:
-                running = await asyncio.to_thread(table.renew, self.database, job.row())
+                running = await asyncio.to_thread(units.quietly, self.database, table.renew, job.row())
             except DatabaseError as error:
                 if not failing:
                     log.warning("could not renew %s (job %s): %s", job.action, job.id, error)
@@ -282,7 +285,7 @@ class Jobs:
             self._unsaved[ended.id] = ended
         for job_id, row in list(self._unsaved.items()):
             try:
-                await asyncio.to_thread(table.finish, self.database, row)
+                await asyncio.to_thread(units.quietly, self.database, table.finish, row)
             except DatabaseError as error:
                 log.warning("could not record how %s (job %s) ended: %s", row.action, job_id, error)
                 return
@@ -291,7 +294,7 @@ class Jobs:
     async def _look_up(self, ids: list[str]) -> None:
         for job_id in ids:
             try:
-                row = await asyncio.to_thread(table.get, self.database, job_id)
+                row = await asyncio.to_thread(units.read, self.database, table.get, job_id)
             except DatabaseError:
                 return  # the next read tries again
             if row is not None:

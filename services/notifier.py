@@ -74,7 +74,7 @@ class Notifier:
 
     async def recover(self) -> None:
         """Take back batches whose sender died more than a lease ago (at start, and before each round)."""
-        released = await asyncio.to_thread(outbox.release_stale, self.database, self.lease)
+        released = await asyncio.to_thread(self.database.write, outbox.release_stale, self.lease)
         if released:
             log.warning(
                 "%d notifications were claimed more than %g s ago by a sender that never finished "
@@ -91,16 +91,18 @@ class Notifier:
         progress = progress or Progress()
         async with self._lock:  # the timer and the "Send pending" action never send side by side
             await self.recover()
-            skipped = await asyncio.to_thread(outbox.skip_unwanted, self.database)
+            skipped = await asyncio.to_thread(self.database.write, outbox.skip_unwanted)
             if skipped:
                 progress.counts["skipped"] += skipped
             due = await asyncio.to_thread(
-                outbox.due_batches, self.database, self.grouping_delay, now_please=now_please
+                self.database.read, outbox.due_batches, self.grouping_delay, now_please=now_please
             )
             sendable = [pair for pair in due if pair[1] is not None or self.smtp is not None]
             progress.total = len(sendable)
             for user_id, channel_id in sendable:
-                batch = await asyncio.to_thread(outbox.claim, self.database, user_id, channel_id, self.owner)
+                batch = await asyncio.to_thread(
+                    self.database.write, outbox.claim, user_id, channel_id, self.owner
+                )
                 if batch is None:
                     progress.step("nothing to send")
                     continue
@@ -115,16 +117,16 @@ class Notifier:
         ValueError(NO_MAIL) without a mail server, LookupError for no such user."""
         if self.smtp is None:
             raise ValueError(NO_MAIL)
-        batch = await asyncio.to_thread(outbox.next_batch, self.database, user_id)
+        batch = await asyncio.to_thread(self.database.read, outbox.next_batch, user_id)
         if not batch.email:  # nothing is queued for e-mail: say why instead
-            settings = await asyncio.to_thread(preferences.read, self.database, user_id)
+            settings = await asyncio.to_thread(self.database.read, preferences.read, user_id)
             return Preview(settings.username, 0, note=f"No e-mail: {settings.email_note}.")
         return mailer.preview(batch, self.smtp.sender, self.links)
 
     async def rotate_links(self, user_id: int, *, by: str) -> None:
         """Revoke every manage and unsubscribe link sent to the user so far (a forwarded e-mail, say);
         the next message carries new ones. LookupError for no such user."""
-        key = await asyncio.to_thread(preferences.rotate_link_key, self.database, user_id)
+        key = await asyncio.to_thread(self.database.write, preferences.rotate_link_key, user_id)
         audit.info(
             "%s replaced the links of user %d: those sent so far no longer work (key %d)", by, user_id, key
         )
@@ -132,8 +134,8 @@ class Notifier:
     async def test(self, user_id: int) -> list[TestResult]:
         """A test message to each of the user's channels now, outside the outbox; the result per channel.
         LookupError for no such user."""
-        settings = await asyncio.to_thread(preferences.read, self.database, user_id)
-        urls = await asyncio.to_thread(preferences.channel_urls, self.database, user_id)
+        settings = await asyncio.to_thread(self.database.read, preferences.read, user_id)
+        urls = await asyncio.to_thread(self.database.read, preferences.channel_urls, user_id)
         batch = Batch(
             user_id, settings.username, settings.email, [TEST_ITEM], owner="", link_key=settings.link_key
         )
@@ -149,7 +151,7 @@ class Notifier:
             await self._send(batch, batch.channel_url)
         except FAILURES as error:
             return await self._failed(batch, _reason(error))
-        kept = await asyncio.to_thread(outbox.mark_sent, self.database, batch)
+        kept = await asyncio.to_thread(self.database.write, outbox.mark_sent, batch)
         if kept < len(batch.items):  # our lease ran out while the service was taking it
             log.warning(
                 "%s's %s message went out after its claim had expired; it may arrive twice",
@@ -172,8 +174,8 @@ class Notifier:
 
     async def _failed(self, batch: Batch, reason: str) -> str:
         retry = await asyncio.to_thread(
+            self.database.write,
             outbox.mark_failed_attempt,
-            self.database,
             batch,
             reason,
             attempts=self.attempts,

@@ -15,6 +15,8 @@ from collections.abc import Awaitable, Callable
 from data import Database, DatabaseError, leases
 from data.errors import UNREACHABLE, first_line
 
+from . import units
+
 log = logging.getLogger("airdate.schedule")
 
 HELD_FOR = 3  # periods a lease lasts without being renewed
@@ -33,7 +35,9 @@ class OneReplica:
         async def run() -> None:
             held_for = every * HELD_FOR
             try:
-                mine = await asyncio.to_thread(leases.take, self.database, name, self.holder, held_for)
+                mine = await asyncio.to_thread(
+                    units.quietly, self.database, leases.take, name, self.holder, held_for
+                )
             except DatabaseError as error:  # down or locked: this run is skipped, the next one asks again
                 log.warning("skipped %s: cannot reach the database to take its lease: %s", name, error)
                 return
@@ -52,7 +56,7 @@ class OneReplica:
         """At a clean stop: give the leases up, so another replica takes the work over at once."""
         for name in sorted(self.held):
             try:
-                await asyncio.to_thread(leases.release, self.database, name, self.holder)
+                await asyncio.to_thread(units.quietly, self.database, leases.release, name, self.holder)
             except DatabaseError as error:
                 log.warning("could not give up the lease of %s (it will expire): %s", name, error)
         self.held.clear()

@@ -34,13 +34,13 @@ class UserSettings:
     database: Database
 
     async def read(self, user_id: int) -> Preferences:
-        return await self._call(stored.read, user_id)
+        return await self._call(self.database.read, stored.read, user_id)
 
     async def update(self, user_id: int, *, by: str, muted: set[int] | None = None, **changes: object) -> int:
         """Change what is given (mode, digest_at, time_zone, email_enabled, email; muted: the whole set);
         how many queued items became ``skipped``."""
         before = await self.read(user_id)
-        skipped = await self._call(stored.update, user_id, muted=muted, **changes)
+        skipped = await self._call(self.database.write, stored.update, user_id, muted=muted, **changes)
         changed = sorted([*changes, *(["muted"] if muted is not None else [])])
         audit.info(
             "%s changed %s of user %d (%s); %d queued item(s) skipped",
@@ -55,7 +55,7 @@ class UserSettings:
     async def unsubscribe(self, user_id: int, *, where: str) -> int:
         """The user turns every notification off (``where``: "with the one-click link of an e-mail", "on
         the page of their link"); how many queued items became ``skipped``."""
-        skipped = await self._call(stored.update, user_id, mode=NotifyMode.OFF.value)
+        skipped = await self._call(self.database.write, stored.update, user_id, mode=NotifyMode.OFF.value)
         audit.info("user %d unsubscribed %s; %d queued item(s) skipped", user_id, where, skipped)
         return skipped
 
@@ -63,7 +63,7 @@ class UserSettings:
         """A new Apprise channel; (its id, its masked label). ValueError with the reason for a URL that
         cannot be used (Apprise loads its plug-ins on first use: the thread matters)."""
         user = await self.read(user_id)
-        channel_id, label = await self._call(channels.add, user_id, url)
+        channel_id, label = await self._call(channels.add, self.database, user_id, url)
         audit.info("%s added channel %d (%s) for user %d (%s)", by, channel_id, label, user_id, user.username)
         return channel_id, label
 
@@ -71,7 +71,7 @@ class UserSettings:
         """Stop using one of the user's channels; how many queued items became ``skipped``."""
         user = await self.read(user_id)
         labels = {channel.id: channel.label for channel in user.channels}
-        skipped = await self._call(stored.remove_channel, user_id, channel_id)
+        skipped = await self._call(self.database.write, stored.remove_channel, user_id, channel_id)
         audit.info(
             "%s removed channel %d (%s) of user %d (%s); %d queued item(s) skipped",
             by,
@@ -83,9 +83,11 @@ class UserSettings:
         )
         return skipped
 
-    async def _call(self, work, user_id: int, *args: object, **kwargs: object):
+    async def _call(self, work, *args: object, **kwargs: object):
+        """``work(*args, **kwargs)`` in a worker thread (a unit of work: ``database.read`` or ``.write``
+        and the data function), a LookupError raised as NotFound."""
         try:
-            return await asyncio.to_thread(work, self.database, user_id, *args, **kwargs)
+            return await asyncio.to_thread(work, *args, **kwargs)
         except LookupError as error:
             if isinstance(error, NotFound):
                 raise

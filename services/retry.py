@@ -18,7 +18,7 @@ __all__ = ["NO_MAIL", "NotRetryable", "retry_all", "retry_one"]
 def retry_one(database: Database, notification_id: int, *, by: str) -> None:
     """Put one failed notification back to pending (it blocks: call it off the event loop); raises
     :class:`NotRetryable` when it does not exist or is not failed."""
-    outbox.retry_failed(database, notification_id)
+    database.write(outbox.retry_failed, notification_id)
     log.info("%s retried notification %d", by, notification_id)
 
 
@@ -27,9 +27,9 @@ async def retry_all(database: Database, notifier: Notifier, progress: Progress) 
 
     Without a mail server, failed e-mails stay failed and, once the other channels are sent, the job
     fails saying so (ValueError(NO_MAIL))."""
-    moved = await asyncio.to_thread(outbox.retry_failed, database, email=notifier.smtp is not None)
+    moved = await asyncio.to_thread(database.write, outbox.retry_failed, email=notifier.smtp is not None)
     progress.counts["retried"] += moved
     await notifier.send_due(progress, now_please=True)
-    if notifier.smtp is None and await asyncio.to_thread(outbox.failed_emails, database):
+    if notifier.smtp is None and await asyncio.to_thread(database.read, outbox.failed_emails):
         raise ValueError(NO_MAIL)
     return progress

@@ -46,7 +46,7 @@ def record_import(
 ) -> dict[str, int]:
     """Track each new episode of a requested show and queue one notification per requester whose
     request covers its season (``notify=False``: record the episodes as known, tell nobody)."""
-    with database.session() as session:
+    with database.transaction() as session:
         tmdb_id = tracked_tmdb_id(session, series.tmdbId, series.tvdbId)
         if tmdb_id is None:
             return {"new": 0, "known": 0, "untracked": len(episodes)}
@@ -64,7 +64,6 @@ def record_import(
             is not None
             for e in episodes
         )
-        session.commit()
     return {"new": new, "known": len(episodes) - new, "untracked": 0}
 
 
@@ -101,12 +100,12 @@ async def import_episodes(database: Database, upstream: Upstream, progress: Prog
 
 
 def _tracked(database: Database, tmdb_id: int | None, tvdb_id: int | None) -> int | None:
-    with database.session() as session:
+    with database.reading() as session:
         return tracked_tmdb_id(session, tmdb_id, tvdb_id)
 
 
 def _record_silently(database: Database, tmdb_id: int, show: str, episodes: list[dict]) -> int:
-    with database.session() as session:
+    with database.transaction() as session:
         added = sum(
             track_episode(
                 session,
@@ -121,7 +120,6 @@ def _record_silently(database: Database, tmdb_id: int, show: str, episodes: list
             is not None
             for e in episodes
         )
-        session.commit()
     return added
 
 

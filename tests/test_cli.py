@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from data import Database
+from data.counters import read_stats
 
 from .utils.factories import make_users
 from .utils.server import Server, run_cli
@@ -54,7 +55,7 @@ def test_recount_rebuilds_and_prints_the_counters(database: Database, airdate_en
     result = run_cli("--recount", database_url=airdate_env)
     assert result.returncode == 0, result.stderr
     assert "users=3" in result.stdout
-    assert database.read_stats().users == 3
+    assert database.read(read_stats).users == 3
 
 
 def test_recount_can_be_asked_for_in_the_environment(database: Database, airdate_env: str) -> None:

@@ -14,6 +14,13 @@ WRITERS = {  # modules of data/ that change the database, and the writers among 
     "data.outbox": None,
     "data.access": None,
     "data.preferences": {"update", "add_channel", "remove_channel", "rotate_link_key"},
+    "data.leases": None,
+    "data.meta": {"put", "once"},
+    "data.jobs": {"start", "renew", "finish", "expire", "abandon"},
+    "data.changes": {"prune"},
+    "data.counters": {"recount"},
+    "data.logbook": {"append"},
+    "data.rollup": {"record", "thin", "backfill", "backfill_if_empty"},
 }
 
 
@@ -53,3 +60,62 @@ def test_the_faces_change_nothing_in_the_database_themselves() -> None:
             elif module in WRITERS and (WRITERS[module] is None or name in WRITERS[module]):
                 direct.append(f"{where} imports {name} from {module}")
     assert direct == [], "call services/ instead"
+
+
+def module_imports(package: str) -> dict[str, set[str]]:
+    """Each module of the package (``data.db``…) and the modules of the package it imports, relative
+    imports and those under ``if TYPE_CHECKING:`` included (``from . import x`` is the module ``x``)."""
+    modules = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        here = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:  # from . import x, from .x import y, from .. import z
+                    parent = here.rsplit(".", node.level - 1)[0] if node.level > 1 else here
+                    base = f"{parent}.{base}" if base else parent
+                named = {f"{base}.{alias.name}" for alias in node.names} & modules.keys()
+                found |= named or {base}
+        graph[name] = {module for module in found if module in modules and module != name}
+    return graph
+
+
+def cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle of the graph (as a path that ends where it starts), or [] if it has none."""
+    done: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> list[str]:
+        if module in path:
+            return [*path[path.index(module) :], module]
+        if module in done:
+            return []
+        for imported in sorted(graph[module]):
+            if found := visit(imported, [*path, module]):
+                return found
+        done.add(module)
+        return []
+
+    for module in sorted(graph):
+        if found := visit(module, []):
+            return found
+    return []
+
+
+def test_data_has_no_import_cycle() -> None:
+    """Package ``__init__`` files aside (a module that imports ``data`` is the package's user, not part
+    of a cycle), no module of data/ imports, directly or not, a module that imports it."""
+    graph = module_imports("data")
+    inner = {name: {m for m in imported if m != "data"} for name, imported in graph.items() if name != "data"}
+    assert cycle(inner) == [], " → ".join(cycle(inner))
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    assert cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert cycle({"a": {"b"}, "b": set()}) == []

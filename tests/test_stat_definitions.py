@@ -39,7 +39,7 @@ async def test_a_new_definition_is_read_sent_measured_and_shown(
     make_users(airdate.database, 3)
     make_tracked_show(airdate.database, tmdb_id=1, requesters=2)
 
-    assert airdate.database.read_stats().fans == 2
+    assert airdate.database.read(counters.read_stats).fans == 2
 
     await airdate.feed.tick()
     sent = json.loads(airdate.feed.current.data)  # what every /sse/stats stream gets
@@ -59,5 +59,5 @@ async def test_a_new_definition_is_read_sent_measured_and_shown(
 def test_its_rows_and_triggers_count_it_on_either_database(fans_defined: None, database: Database) -> None:
     make_tracked_show(database, tmdb_id=1, requesters=2)
     make_users(database, 1)
-    assert database.read_stats().fans == 2
-    assert database.recount().fans == 2, "the triggers counted what a recount finds"
+    assert database.read(counters.read_stats).fans == 2
+    assert database.write(counters.recount).fans == 2, "the triggers counted what a recount finds"

@@ -133,8 +133,8 @@ class ListingTable(ui.column):
             wanted["page"] = 1  # a new search starts at the first page
         try:
             page = await run.io_bound(
+                self.database.read,
                 page_of,
-                self.database,
                 self.listing,
                 search=self.search.value or "",
                 sort_by=wanted.get("sortBy") or "id",

@@ -9,6 +9,7 @@ from nicegui.testing import User
 
 from application import Airdate
 from data import Database
+from data.counters import read_stats
 from services.jobs import Jobs
 from settings import Settings
 from standins.jellyseerr import JellyseerrWorld, create_app
@@ -51,7 +52,7 @@ async def test_an_action_runs_as_a_job_once_at_a_time(
     assert job["status"] == "succeeded"
     assert job["progress"] == {"done": 30, "total": 30}
     assert job["counts"] == {"created": 30}
-    assert airdate.database.read_stats().users == 30
+    assert airdate.database.read(read_stats).users == 30
     third = await user.http_client.post("/api/actions/sync-users")
     assert third.status_code == 202, "a finished action can run again"
 

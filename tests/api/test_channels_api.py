@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from data import Database
+from data.counters import read_stats
 from data.models import Notification
 from services.access import Access
 from settings import Settings
@@ -54,7 +55,7 @@ def audit_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 def statuses(database: Database) -> list[str]:
-    with database.session() as session:
+    with database.reading() as session:
         return list(session.exec(select(Notification.status).order_by(Notification.id)).all())
 
 
@@ -91,7 +92,7 @@ async def test_an_admin_token_reads_and_changes_preferences_and_queued_items_fol
     assert (after["mode"], after["digest_at"], after["time_zone"]) == ("digest", "07:30", "Europe/Berlin")
     assert after["shows"] == [{"tmdb_id": 1, "title": "Show 1", "muted": True}]
     assert statuses(database) == ["skipped"]
-    assert database.read_stats().notifications_skipped == 1
+    assert database.read(read_stats).notifications_skipped == 1
     assert (
         f"token admin-token changed digest_at, mode, muted, time_zone of user {fan} (fan1_0); "
         "1 queued item(s) skipped" in audit_lines(caplog)
@@ -233,7 +234,7 @@ async def test_a_viewer_and_a_read_token_get_403_and_change_nothing(
             assert answer.status_code == expected, (method, path, answer.status_code)
     refused = await vic.get(f"/api/users/{lena}/preferences")
     assert "vic (viewer) may not do this" in refused.json()["detail"]
-    with database.session() as session:
+    with database.reading() as session:
         from data.models import Channel, User
 
         assert session.get(User, lena).notify_mode == "as_they_land"

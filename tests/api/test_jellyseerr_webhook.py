@@ -62,7 +62,7 @@ def world(settings: Settings) -> Iterator[JellyseerrWorld]:
 
 
 def stored(airdate: Airdate) -> list[tuple[int, str, str]]:
-    with airdate.database.session() as session:
+    with airdate.database.reading() as session:
         rows = session.exec(select(MediaRequest)).all()
         return [(r.jellyseerr_id, r.title, r.status) for r in rows]
 
@@ -163,7 +163,7 @@ async def test_every_payload_of_jellyseerrs_default_template_is_understood(
     else:
         request_id = int(body["request"]["request_id"])
         assert [row[0] for row in stored(airdate)] == [request_id]
-        with airdate.database.session() as session:
+        with airdate.database.reading() as session:
             request = session.exec(select(MediaRequest)).one()
             assert seasons_of(session, request.id) == [
                 int(s["seasonNumber"]) for s in _seasons(recorded, request_id)

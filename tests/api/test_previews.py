@@ -4,6 +4,7 @@ import pytest
 from nicegui.testing import User
 
 from application import Airdate
+from data.counters import read_stats
 from settings import Settings
 from standins.smtp import Sink
 
@@ -46,7 +47,7 @@ async def test_the_preview_is_the_email_that_is_then_sent(user: User, airdate: A
     preview = (await user.http_client.get(f"/api/users/{lena}/next-email")).json()
     assert preview["items"] == 2 and preview["subject"] == "2 new episodes: Note 0, Note 1"
     assert sink.received == [], "a preview sends nothing"
-    assert airdate.database.read_stats().notifications_pending == 2, "and claims nothing"
+    assert airdate.database.read(read_stats).notifications_pending == 2, "and claims nothing"
 
     await user.http_client.post("/api/actions/send-pending")
     await eventually(lambda: len(sink.received) == 1, what="the e-mail arrived")

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 
 from data import Database
+from data.counters import read_stats
 from data.models import Notification, NotificationStatus
 from services.access import Access
 from settings import Settings
@@ -43,7 +44,7 @@ def notes(database: Database) -> dict[str, int]:
 
 
 def status(database: Database, notification_id: int) -> str:
-    with database.session() as session:
+    with database.reading() as session:
         return session.exec(select(Notification.status).where(Notification.id == notification_id)).one()
 
 
@@ -68,7 +69,7 @@ async def test_an_admin_token_retries_a_failed_notification_and_the_audit_log_sa
     assert status(database, nid) == "pending"
     audit = [r.getMessage() for r in caplog.records if r.name == "airdate.audit"]
     assert f"token admin-token retried notification {nid}" in audit
-    await eventually(lambda: console.app.database.read_stats().notifications_failed == 0)
+    await eventually(lambda: console.app.database.read(read_stats).notifications_failed == 0)
 
 
 async def test_unknown_is_404_and_not_failed_is_409_with_the_reason(

@@ -34,7 +34,7 @@ def sonarr_settings(settings: Settings) -> None:
 
 
 def tracked(airdate: Airdate) -> tuple[list[tuple[int, int]], int]:
-    with airdate.database.session() as session:
+    with airdate.database.reading() as session:
         episodes = sorted((e.season, e.number) for e in session.exec(select(Episode)).all())
         return episodes, len(session.exec(select(Notification)).all())
 

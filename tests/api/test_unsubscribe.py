@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from application import Airdate
 from data import Database, preferences
+from data.counters import read_stats
 from data.models import Notification, User
 from services.channels import masked
 from settings import Settings
@@ -47,14 +48,14 @@ async def unsubscribe_link(airdate: Airdate, sink: Sink) -> tuple[int, str]:
     assert url.startswith(f"{PUBLIC}/unsubscribe/")
     # more is queued for her, by e-mail and on a channel
     ntfy = "ntfy://127.0.0.1:9/lena"
-    preferences.add_channel(airdate.database, lena, ntfy, masked(ntfy))
+    airdate.database.write(preferences.add_channel, lena, ntfy, masked(ntfy))
     land_episode(airdate.database, 1, 1, 2)
     return lena, urlsplit(url).path
 
 
 def lena(database: Database) -> tuple[str, list[str]]:
     """Her mode and the status of each of her notifications."""
-    with database.session() as session:
+    with database.reading() as session:
         user = session.exec(select(User).where(User.username == "fan1_0")).one()
         rows = session.exec(select(Notification.status).order_by(Notification.id)).all()
         return user.notify_mode, list(rows)
@@ -77,7 +78,7 @@ async def test_the_emails_one_click_link_turns_notifications_off_without_signing
     assert clicked.json() == {"mode": "off", "skipped": 2}
     assert "airdate_session" not in mail_client.cookies, "nobody was signed in for it"
     assert lena(database) == ("off", ["sent", "skipped", "skipped"])
-    assert database.read_stats().notifications_skipped == 2
+    assert database.read(read_stats).notifications_skipped == 2
     audit = [r.getMessage() for r in caplog.records if r.name == "airdate.audit"]
     assert (
         f"user {user_id} unsubscribed with the one-click link of an e-mail; 2 queued item(s) skipped" in audit

@@ -8,6 +8,7 @@ from nicegui.testing import User
 from sqlmodel import select
 
 from application import Airdate
+from data.counters import read_stats
 from data.models import Episode, MediaRequest, Notification
 from settings import Settings
 
@@ -62,7 +63,7 @@ def webhook_env(settings: Settings) -> None:
 
 
 def counts(airdate: Airdate) -> tuple[int, int]:
-    with airdate.database.session() as session:
+    with airdate.database.reading() as session:
         return len(session.exec(select(Episode)).all()), len(session.exec(select(Notification)).all())
 
 
@@ -88,16 +89,15 @@ async def test_a_download_of_a_tracked_show_notifies_each_requester_once(
     again = await post(user, download((1, 1), (1, 2)))  # Sonarr retries
     assert again.json()["new"] == 0 and again.json()["known"] == 2
     assert counts(airdate) == (2, 6)
-    assert airdate.database.read_stats().notifications_pending == 6
+    assert airdate.database.read(read_stats).notifications_pending == 6
 
 
 async def test_a_show_is_matched_by_tvdb_id_too(webhook_env: None, user: User, airdate: Airdate) -> None:
     make_tracked_show(airdate.database, tmdb_id=91003, requesters=1)
-    with airdate.database.session() as session:
+    with airdate.database.transaction() as session:
         for request in session.exec(select(MediaRequest)).all():
             request.tvdb_id = 81003
             session.add(request)
-        session.commit()
     response = await post(user, download((2, 1), series={**SERIES, "tmdbId": 0}))
     assert response.json()["new"] == 1
 

@@ -8,6 +8,7 @@ from sqlalchemy.pool import NullPool
 
 from data import Database, jobs
 from data.announcements import ChangeListener
+from services.job_rows import start_run
 
 from ..utils.sql import run_sql, user_sql
 from ..utils.waiting import eventually
@@ -68,9 +69,9 @@ async def test_every_change_to_a_job_is_announced(database: Database) -> None:
     calls: list[int] = []
     listener = await listening(database, calls)
     try:
-        job = (await asyncio.to_thread(jobs.start, database, "sync-users", "alice", "airdate1", 30)).job
+        job = (await asyncio.to_thread(start_run, database, "sync-users", "alice", "airdate1", 30)).job
         await eventually(lambda: listener.notifications == 1, what="the start announced")
-        await asyncio.to_thread(jobs.renew, database, job)
+        await asyncio.to_thread(database.write_quietly, jobs.renew, job)
         await eventually(lambda: listener.notifications == 2, what="the progress announced")
     finally:
         await listener.stop()

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from data import Database, schema
+from data.counters import read_stats
 
 from ..utils.factories import make_users
 from ..utils.sql import insert_user, query, run_sql, sessions_in_different_slots, user_sql
@@ -43,7 +44,7 @@ def test_concurrent_sessions_count_in_their_own_slots_and_the_sums_are_exact(dat
         assert outcome == {str(slot): None for _, slot in sessions}
         used = {slot for _, slot in sessions}
 
-    stats = database.read_stats()
+    stats = database.read(read_stats)
     (rows,) = query(url, "SELECT COUNT(*) FROM notifications")
     assert stats.notifications_total == stats.notifications_pending == rows[0] == 2 * per_session
     by_slot = query(url, "SELECT slot, value FROM stats_counters WHERE name = 'notifications_total'")
@@ -59,9 +60,9 @@ def test_a_writer_does_not_wait_for_an_open_transaction_that_counted_in_another_
         second.execute(text("SET lock_timeout = '5s'"))  # with one row per counter it would wait here
         insert_user(second, "second")
         second.commit()
-        assert database.read_stats().users == 1
+        assert database.read(read_stats).users == 1
         first.commit()
-    assert database.read_stats().users == 2
+    assert database.read(read_stats).users == 2
 
 
 def test_a_write_that_comes_while_the_slots_are_made_waits_and_is_counted(airdate_env: str) -> None:
@@ -82,9 +83,9 @@ def test_a_write_that_comes_while_the_slots_are_made_waits_and_is_counted(airdat
     engine.dispose()
 
     assert outcome == {"migration": ("0002", "0003"), "write": None}
-    assert database.read_stats().users == 2
+    assert database.read(read_stats).users == 2
     run_sql(airdate_env, user_sql("after"))
-    assert database.read_stats().users == 3
+    assert database.read(read_stats).users == 3
     database.dispose()
 
 

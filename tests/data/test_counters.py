@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import event, text
 
 from data import Database, DatabaseError, Stats, schema
-from data.counters import COUNTERS, slots
+from data.counters import COUNTERS, read_stats, recount, slots
 from data.models import RequestStatus
 
 from ..utils.factories import (
@@ -38,7 +38,7 @@ def raw_connection(database: Database) -> RawConnection:
 
 
 def test_new_database_counts_nothing(database: Database) -> None:
-    assert database.read_stats() == Stats()
+    assert database.read(read_stats) == Stats()
 
 
 def test_writes_through_airdate_are_counted(database: Database) -> None:
@@ -48,14 +48,14 @@ def test_writes_through_airdate_are_counted(database: Database) -> None:
     land_episode(database, 7, 1, 2)
     land_episode(database, 7, 1, 2)  # a repeated delivery creates nothing
 
-    stats = database.read_stats()
+    stats = database.read(read_stats)
     assert (stats.users, stats.requests_total, stats.requests_tv, stats.requests_movies) == (3, 4, 3, 1)
     assert stats.requests_tracking == 3
     assert stats.episodes_tracked == 2
     assert (stats.notifications_total, stats.notifications_pending, stats.notifications_sent) == (6, 6, 0)
 
     assert send_all_pending(database) == 6
-    stats = database.read_stats()
+    stats = database.read(read_stats)
     assert (stats.notifications_pending, stats.notifications_sent, stats.notifications_total) == (0, 6, 6)
 
 
@@ -68,7 +68,7 @@ def test_rows_written_by_raw_sql_on_another_connection_are_counted(database: Dat
         "VALUES (1, 's', 'b', 'pending', 0, '2026-01-01'), (1, 's', 'b', 'failed', 3, '2026-01-01')"
     )
     other.execute("UPDATE media_requests SET status = 'available'")  # the show is complete
-    stats = database.read_stats()
+    stats = database.read(read_stats)
     assert stats.users == 2
     assert (stats.notifications_total, stats.notifications_pending, stats.notifications_failed) == (2, 1, 1)
     assert stats.requests_tracking == 0 and stats.requests_total == 1
@@ -76,7 +76,7 @@ def test_rows_written_by_raw_sql_on_another_connection_are_counted(database: Dat
     other.execute("UPDATE notifications SET status = 'sent' WHERE status = 'pending'")
     other.execute("DELETE FROM notifications WHERE status = 'failed'")
     other.execute("UPDATE notifications SET subject = 'renamed'")  # not a counted column
-    stats = database.read_stats()
+    stats = database.read(read_stats)
     assert (stats.notifications_total, stats.notifications_pending, stats.notifications_sent) == (1, 0, 1)
     assert stats.notifications_failed == 0
     other.close()
@@ -86,13 +86,13 @@ def test_recount_rebuilds_counters_that_went_wrong(database: Database, backend: 
     make_users(database, 5)
     make_tracked_show(database, tmdb_id=3, requesters=2)
     land_episode(database, 3)
-    expected = database.read_stats()
+    expected = database.read(read_stats)
     with database.engine.begin() as connection:
         connection.execute(text("UPDATE stats_counters SET value = 999"))  # every slot of every counter
-    assert database.read_stats().users == 999 * slots(backend)
+    assert database.read(read_stats).users == 999 * slots(backend)
 
-    assert database.recount() == expected
-    assert database.read_stats() == expected
+    assert database.write(recount) == expected
+    assert database.read(read_stats) == expected
 
 
 def test_existing_data_without_counters_is_counted_on_first_start(database: Database) -> None:
@@ -128,9 +128,9 @@ def test_existing_data_without_counters_is_counted_on_first_start(database: Data
         connection.execute(text("DROP TABLE alembic_version"))
     reopened = Database(str(database.url))
     schema.upgrade(reopened)
-    assert reopened.read_stats().users == 4
+    assert reopened.read(read_stats).users == 4
     make_users(reopened, 1, prefix="new")
-    assert reopened.read_stats().users == 5
+    assert reopened.read(read_stats).users == 5
     reopened.dispose()
 
 
@@ -141,7 +141,7 @@ def test_reading_stats_is_one_statement(database: Database) -> None:
         statements.append(statement)
 
     event.listen(database.engine, "before_cursor_execute", record)
-    database.read_stats()
+    database.read(read_stats)
     assert statements == ["SELECT name, SUM(value) FROM stats_counters GROUP BY name"]
 
 
@@ -158,11 +158,11 @@ def test_recount_after_tampering_puts_each_count_in_slot_0_and_zeroes_the_other_
                 insert_user(connection, f"spread{number}")
                 connection.commit()
         assert query(url, "SELECT COUNT(*) FROM stats_counters WHERE slot <> 0 AND value <> 0") != [(0,)]
-    expected = database.read_stats()
+    expected = database.read(read_stats)
     run_sql(url, "UPDATE stats_counters SET value = value + 3 * slot + 1")  # every slot off, differently
-    assert database.read_stats() != expected
+    assert database.read(read_stats) != expected
 
-    assert database.recount() == expected
+    assert database.write(recount) == expected
     rows = query(url, "SELECT name, slot, value FROM stats_counters")
     assert sorted((name, slot) for name, slot, _ in rows) == sorted(
         (counter.name, slot) for counter in COUNTERS for slot in range(slots(backend))
@@ -170,13 +170,13 @@ def test_recount_after_tampering_puts_each_count_in_slot_0_and_zeroes_the_other_
     assert {name: value for name, slot, value in rows if slot == 0} == expected.as_dict()
     assert [value for _, slot, value in rows if slot != 0] == [0] * (len(rows) - len(COUNTERS))
     make_users(database, 1, prefix="after")
-    assert database.read_stats().users == expected.users + 1
+    assert database.read(read_stats).users == expected.users + 1
 
 
 def test_tracking_means_an_approved_tv_request(database: Database) -> None:
     users = make_users(database, 1)
     make_movie_request(database, users[0], status=RequestStatus.APPROVED)
-    assert database.read_stats().requests_tracking == 0
+    assert database.read(read_stats).requests_tracking == 0
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,8 @@ import pytest
 
 from data import Database, jobs
 from data.clock import utcnow
+from data.feed_read import read_live
+from services.job_rows import Started, start_run
 
 from ..utils.sql import query
 
@@ -16,18 +18,19 @@ pytestmark = pytest.mark.both_databases
 
 
 def test_an_action_runs_once_until_it_finishes(database: Database) -> None:
-    first = jobs.start(database, "sync-users", "alice", "airdate1", 30)
-    second = jobs.start(database, "sync-users", "bob", "airdate2", 30)
+    first = start_run(database, "sync-users", "alice", "airdate1", 30)
+    second = start_run(database, "sync-users", "bob", "airdate2", 30)
     assert first.started and not second.started
     assert second.job == first.job, "the second start is told which run is under way"
-    assert jobs.start(database, "sync-requests", "bob", "airdate2", 30).started, "one run per action"
+    assert start_run(database, "sync-requests", "bob", "airdate2", 30).started, "one run per action"
 
-    jobs.finish(
-        database, replace(first.job, status="succeeded", done=3, counts={"created": 3}, finished_at=utcnow())
+    database.write_quietly(
+        jobs.finish,
+        replace(first.job, status="succeeded", done=3, counts={"created": 3}, finished_at=utcnow()),
     )
-    third = jobs.start(database, "sync-users", "bob", "airdate2", 30)
+    third = start_run(database, "sync-users", "bob", "airdate2", 30)
     assert third.started and third.job.id != first.job.id
-    finished = jobs.get(database, first.job.id)
+    finished = database.read(jobs.get, first.job.id)
     assert finished is not None
     assert (finished.status, finished.done, finished.counts) == ("succeeded", 3, {"created": 3})
 
@@ -37,11 +40,11 @@ def test_replicas_starting_the_same_action_at_the_same_moment_start_it_once(
 ) -> None:
     handles = [Database(airdate_env) for _ in range(6)]  # six processes, each with its own connections
     barrier = threading.Barrier(len(handles))
-    outcomes: list[jobs.Started] = []
+    outcomes: list[Started] = []
 
     def start(handle: Database, number: int) -> None:
         barrier.wait()
-        outcomes.append(jobs.start(handle, "import-episodes", "someone", f"airdate{number}", 30))
+        outcomes.append(start_run(handle, "import-episodes", "someone", f"airdate{number}", 30))
 
     threads = [threading.Thread(target=start, args=(h, n)) for n, h in enumerate(handles)]
     for thread in threads:
@@ -57,57 +60,60 @@ def test_replicas_starting_the_same_action_at_the_same_moment_start_it_once(
 
 def test_a_job_whose_replica_stopped_renewing_it_fails_after_the_lease(database: Database) -> None:
     start = utcnow()
-    running = jobs.start(database, "sync-users", "alice", "airdate2", 30, now=start).job
-    assert jobs.renew(database, replace(running, done=1), now=start + timedelta(seconds=20))
-    assert jobs.expire(database, 30, now=start + timedelta(seconds=45)) == [], "renewed at 20 s"
+    running = start_run(database, "sync-users", "alice", "airdate2", 30, now=start).job
+    assert database.write_quietly(jobs.renew, replace(running, done=1), now=start + timedelta(seconds=20))
+    assert database.write_quietly(jobs.expire, 30, now=start + timedelta(seconds=45)) == [], "renewed at 20 s"
 
-    (expired,) = jobs.expire(database, 30, now=start + timedelta(seconds=51))
+    (expired,) = database.write_quietly(jobs.expire, 30, now=start + timedelta(seconds=51))
     reason = "replica airdate2 stopped renewing its lease (no heartbeat for 30 s)"
     assert (expired.id, expired.status, expired.error) == (running.id, "failed", reason)
-    assert jobs.get(database, running.id) == expired
-    assert jobs.expire(database, 30, now=start + timedelta(seconds=52)) == [], "failed once"
-    assert not jobs.renew(database, running), "the replica, should it come back, learns it lost the job"
+    assert database.read(jobs.get, running.id) == expired
+    assert database.write_quietly(jobs.expire, 30, now=start + timedelta(seconds=52)) == [], "failed once"
+    assert not database.write_quietly(jobs.renew, running), (
+        "the replica, should it come back, learns it lost the job"
+    )
 
 
 def test_starting_an_action_whose_run_lost_its_replica_fails_that_run_and_starts_anew(
     database: Database,
 ) -> None:
     start = utcnow()
-    dead = jobs.start(database, "send-pending", "alice", "airdate2", 30, now=start).job
-    outcome = jobs.start(database, "send-pending", "bob", "airdate1", 30, now=start + timedelta(seconds=31))
+    dead = start_run(database, "send-pending", "alice", "airdate2", 30, now=start).job
+    outcome = start_run(database, "send-pending", "bob", "airdate1", 30, now=start + timedelta(seconds=31))
     assert outcome.started
     assert [(job.id, job.status) for job in outcome.expired] == [(dead.id, "failed")]
 
 
 def test_a_restarted_replica_fails_its_own_leftovers_only(database: Database) -> None:
     start = utcnow()
-    left = jobs.start(database, "sync-users", "alice", "airdate1", 30, now=start).job
-    other = jobs.start(database, "sync-requests", "alice", "airdate2", 30, now=start).job
+    left = start_run(database, "sync-users", "alice", "airdate1", 30, now=start).job
+    other = start_run(database, "sync-requests", "alice", "airdate2", 30, now=start).job
     restarted = start + timedelta(seconds=1)
-    fresh = jobs.start(database, "send-pending", "bob", "airdate1", 30, now=restarted).job  # after it
+    fresh = start_run(database, "send-pending", "bob", "airdate1", 30, now=restarted).job  # after it
 
-    (abandoned,) = jobs.abandon(database, "airdate1", before=restarted)
+    (abandoned,) = database.write_quietly(jobs.abandon, "airdate1", before=restarted)
     assert (abandoned.id, abandoned.error) == (left.id, "replica airdate1 restarted")
-    untouched = [jobs.get(database, job.id) for job in (other, fresh)]
+    untouched = [database.read(jobs.get, job.id) for job in (other, fresh)]
     assert [job.status for job in untouched if job] == ["running", "running"]
 
 
 def test_the_live_read_has_the_running_jobs_and_each_actions_newest(database: Database) -> None:
     start = utcnow()
     for minute in range(3):
-        job = jobs.start(database, "sync-users", "a", "r1", 30, now=start + timedelta(minutes=minute)).job
-        jobs.finish(database, replace(job, status="succeeded", finished_at=start + timedelta(minutes=minute)))
-    running = jobs.start(database, "send-pending", "a", "r1", 30, now=start).job
-    newest = jobs.start(database, "sync-users", "a", "r1", 30, now=start + timedelta(minutes=9)).job
-    with database.engine.connect() as connection:
-        rows = jobs.current(connection)
+        job = start_run(database, "sync-users", "a", "r1", 30, now=start + timedelta(minutes=minute)).job
+        database.write_quietly(
+            jobs.finish, replace(job, status="succeeded", finished_at=start + timedelta(minutes=minute))
+        )
+    running = start_run(database, "send-pending", "a", "r1", 30, now=start).job
+    newest = start_run(database, "sync-users", "a", "r1", 30, now=start + timedelta(minutes=9)).job
+    rows = database.read(jobs.current)
     assert [row.id for row in rows] == [running.id, newest.id]
-    assert database.read_live(0, 0).jobs == rows
+    assert database.read(read_live, 0, 0).jobs == rows
 
 
 def test_the_table_keeps_the_newest_runs(database: Database, airdate_env: str) -> None:
     start = utcnow()
     for second in range(jobs.KEEP_JOBS + 5):
-        job = jobs.start(database, "send-pending", "a", "r1", 30, now=start + timedelta(seconds=second)).job
-        jobs.finish(database, replace(job, status="succeeded", finished_at=job.started_at))
+        job = start_run(database, "send-pending", "a", "r1", 30, now=start + timedelta(seconds=second)).job
+        database.write_quietly(jobs.finish, replace(job, status="succeeded", finished_at=job.started_at))
     assert query(airdate_env, "SELECT COUNT(*) FROM jobs") == [(jobs.KEEP_JOBS,)]

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from data import Database, outbox, preferences
+from data.counters import read_stats
 from data.models import Notification
 
 from ..utils.factories import land_episode, make_tracked_show
@@ -20,21 +21,20 @@ def at(text: str) -> datetime:
 
 
 def queue(database: Database, user_id: int, created: str, channel_id: int | None = None) -> None:
-    with database.session() as session:
+    with database.transaction() as session:
         session.add(
             Notification(
                 user_id=user_id, channel_id=channel_id, subject="s", body="b", created_at=at(created)
             )
         )
-        session.commit()
 
 
 def due_users(database: Database, now: str) -> list[int]:
-    return sorted({user for user, _ in outbox.due_batches(database, grouping_delay=300, now=at(now))})
+    return sorted({user for user, _ in database.read(outbox.due_batches, grouping_delay=300, now=at(now))})
 
 
 def statuses(database: Database) -> list[str]:
-    with database.session() as session:
+    with database.reading() as session:
         return list(session.exec(select(Notification.status).order_by(Notification.id)).all())
 
 
@@ -42,8 +42,10 @@ def statuses(database: Database) -> list[str]:
 def berlin_and_new_york(database: Database) -> tuple[int, int]:
     """Two users who want a digest at 08:00 their time."""
     berlin, new_york = make_tracked_show(database, tmdb_id=1, requesters=2)
-    preferences.update(database, berlin, mode="digest", digest_at="08:00", time_zone="Europe/Berlin")
-    preferences.update(database, new_york, mode="digest", digest_at="08:00", time_zone="America/New_York")
+    database.write(preferences.update, berlin, mode="digest", digest_at="08:00", time_zone="Europe/Berlin")
+    database.write(
+        preferences.update, new_york, mode="digest", digest_at="08:00", time_zone="America/New_York"
+    )
     return berlin, new_york
 
 
@@ -89,56 +91,57 @@ def test_as_they_land_waits_for_the_grouping_delay_and_off_is_never_due(database
     queue(database, eager, "2026-01-15T10:00")
     assert due_users(database, "2026-01-15T10:04") == []
     assert due_users(database, "2026-01-15T10:05") == [eager]
-    with database.session() as session:  # off, as raw SQL could leave it: never due, even if pending
+    with database.transaction() as session:  # off, as raw SQL could leave it: never due, even if pending
         from data.models import User
 
         user = session.get(User, quiet)
         user.notify_mode = "off"
-        session.commit()
     queue(database, quiet, "2026-01-15T10:00")
     assert due_users(database, "2026-01-16T10:00") == [eager]
 
 
 def test_a_muted_shows_new_episode_is_skipped_and_counted(database: Database) -> None:
     lena, max_ = make_tracked_show(database, tmdb_id=1, requesters=2)
-    preferences.update(database, lena, muted={1})
+    database.write(preferences.update, lena, muted={1})
     land_episode(database, 1, 1, 1)  # queued for both; the round that sends skips hers first
-    assert outbox.skip_unwanted(database) == 1
-    with database.session() as session:
+    assert database.write(outbox.skip_unwanted) == 1
+    with database.reading() as session:
         rows = session.exec(select(Notification).order_by(Notification.id)).all()
         assert [(row.user_id, row.status) for row in rows] == [(lena, "skipped"), (max_, "pending")]
-    assert database.read_stats().notifications_skipped == 1
-    assert [user for user, _ in outbox.due_batches(database, 0)] == [max_]
-    assert preferences.read(database, lena).shows[0].muted is True
+    assert database.read(read_stats).notifications_skipped == 1
+    assert [user for user, _ in database.read(outbox.due_batches, 0)] == [max_]
+    assert database.read(preferences.read, lena).shows[0].muted is True
 
-    preferences.update(database, lena, muted=set())  # unmuted: the next episode is hers again
+    database.write(preferences.update, lena, muted=set())  # unmuted: the next episode is hers again
     land_episode(database, 1, 1, 2)
-    assert outbox.skip_unwanted(database) == 0
-    assert database.read_stats().notifications_skipped == 1
+    assert database.write(outbox.skip_unwanted) == 0
+    assert database.read(read_stats).notifications_skipped == 1
 
 
 def test_turning_notifications_off_skips_what_is_queued_on_every_channel(database: Database) -> None:
     lena, max_ = make_tracked_show(database, tmdb_id=1, requesters=2)
-    preferences.add_channel(database, lena, "ntfy://127.0.0.1:9/lena", "ntfy://127.0.0.1:9/lena")
+    database.write(preferences.add_channel, lena, "ntfy://127.0.0.1:9/lena", "ntfy://127.0.0.1:9/lena")
     land_episode(database, 1, 1, 1)
     assert statuses(database) == ["pending"] * 3  # her e-mail, her ntfy, his e-mail
-    assert preferences.update(database, lena, mode="off") == 2
+    assert database.write(preferences.update, lena, mode="off") == 2
     assert statuses(database) == ["skipped", "skipped", "pending"]
-    assert database.read_stats().notifications_skipped == 2
+    assert database.read(read_stats).notifications_skipped == 2
     land_episode(database, 1, 1, 2)  # while off, new episodes are skipped for her too
-    assert outbox.skip_unwanted(database) == 2
-    assert outbox.due_batches(database, 0) == [(max_, None)]
+    assert database.write(outbox.skip_unwanted) == 2
+    assert database.read(outbox.due_batches, 0) == [(max_, None)]
 
 
 def test_a_removed_channels_queue_is_skipped_and_the_email_still_goes(database: Database) -> None:
     (lena,) = make_tracked_show(database, tmdb_id=1, requesters=1)
-    channel = preferences.add_channel(database, lena, "ntfy://127.0.0.1:9/lena", "ntfy://127.0.0.1:9/lena")
+    channel = database.write(
+        preferences.add_channel, lena, "ntfy://127.0.0.1:9/lena", "ntfy://127.0.0.1:9/lena"
+    )
     land_episode(database, 1, 1, 1)
-    assert preferences.remove_channel(database, lena, channel) == 1
+    assert database.write(preferences.remove_channel, lena, channel) == 1
     assert statuses(database) == ["pending", "skipped"]
-    assert outbox.due_batches(database, 0) == [(lena, None)]
+    assert database.read(outbox.due_batches, 0) == [(lena, None)]
     land_episode(database, 1, 1, 2)  # nothing is queued for a removed channel any more
     assert statuses(database) == ["pending", "skipped", "pending"]
     with pytest.raises(LookupError):
-        preferences.remove_channel(database, lena, channel)
-    assert preferences.read(database, lena).channels == []
+        database.write(preferences.remove_channel, lena, channel)
+    assert database.read(preferences.read, lena).channels == []

@@ -6,6 +6,9 @@ import pytest
 from sqlmodel import col, select
 
 from data import Database, outbox
+from data.changes import last_change_id
+from data.counters import read_stats
+from data.feed_read import read_live
 from data.models import Notification, NotificationStatus, utcnow
 from data.outbox import NotRetryable
 
@@ -16,13 +19,13 @@ pytestmark = pytest.mark.both_databases
 
 def fail_all_pending(database: Database) -> None:
     """Every pending notification claimed and failed on its last attempt, as the mailer records it."""
-    for user_id, channel_id in outbox.due_batches(database, grouping_delay=0):
-        batch = outbox.claim(database, user_id, channel_id, owner="tests")
-        outbox.mark_failed_attempt(database, batch, "451 Mailbox busy", attempts=1, backoff=60)
+    for user_id, channel_id in database.read(outbox.due_batches, grouping_delay=0):
+        batch = database.write(outbox.claim, user_id, channel_id, owner="tests")
+        database.write(outbox.mark_failed_attempt, batch, "451 Mailbox busy", attempts=1, backoff=60)
 
 
 def rows(database: Database) -> dict[int, Notification]:
-    with database.session() as session:
+    with database.reading() as session:
         return {row.id: row for row in session.exec(select(Notification)).all()}
 
 
@@ -34,11 +37,10 @@ def failed_with_backoff(database: Database, count: int) -> list[int]:
     """``count`` failed notifications of one new user, each still carrying a backoff from an earlier try."""
     ids = make_notifications(database, count)
     fail_all_pending(database)
-    with database.session() as session:
+    with database.transaction() as session:
         for row in session.exec(select(Notification).where(col(Notification.id).in_(ids))):
             row.next_attempt_at = utcnow() + timedelta(hours=1)
             session.add(row)
-        session.commit()
     return ids
 
 
@@ -47,11 +49,11 @@ def test_every_failed_notification_goes_back_to_pending_with_no_attempts(databas
     send_all_pending(database)
     failed = failed_with_backoff(database, 2) + failed_with_backoff(database, 1)
     (pending,) = make_notifications(database, 1)
-    before = database.read_stats()
+    before = database.read(read_stats)
     assert (before.notifications_failed, before.notifications_pending) == (3, 1)
-    cursor = database.last_change_id()
+    cursor = database.read(last_change_id)
 
-    assert outbox.retry_failed(database) == 3
+    assert database.write(outbox.retry_failed) == 3
 
     after = rows(database)
     for nid in failed:
@@ -61,22 +63,22 @@ def test_every_failed_notification_goes_back_to_pending_with_no_attempts(databas
         assert row.last_error == "451 Mailbox busy", "why it failed stays until it is sent"
     assert after[sent].status == NotificationStatus.SENT
     assert (after[pending].status, after[pending].attempts) == (NotificationStatus.PENDING, 0)
-    stats = database.read_stats()
+    stats = database.read(read_stats)
     assert (stats.notifications_failed, stats.notifications_pending, stats.notifications_sent) == (0, 4, 1)
     assert stats.notifications_total == before.notifications_total
-    changes = database.read_live(cursor, 0).changes
+    changes = database.read(read_live, cursor, 0).changes
     assert sorted((row.id, row.status) for _, row in changes) == [(nid, "pending") for nid in failed]
-    assert len(outbox.due_batches(database, grouping_delay=0)) == 3, "due now: the backoff is gone"
-    assert outbox.retry_failed(database) == 0, "nothing failed any more"
+    assert len(database.read(outbox.due_batches, grouping_delay=0)) == 3, "due now: the backoff is gone"
+    assert database.write(outbox.retry_failed) == 0, "nothing failed any more"
 
 
 def test_one_failed_notification_is_retried_by_its_id(database: Database) -> None:
     first, second = failed_with_backoff(database, 2)
-    assert outbox.retry_failed(database, second) == 1
+    assert database.write(outbox.retry_failed, second) == 1
     after = rows(database)
     assert (after[first].status, after[first].attempts) == (NotificationStatus.FAILED, 1)
     assert (after[second].status, after[second].attempts) == (NotificationStatus.PENDING, 0)
-    stats = database.read_stats()
+    stats = database.read(read_stats)
     assert (stats.notifications_failed, stats.notifications_pending) == (1, 1)
 
 
@@ -85,16 +87,16 @@ def test_a_notification_that_is_not_failed_is_refused_and_left_alone(database: D
     send_all_pending(database)
     (failed,) = failed_with_backoff(database, 1)
     (pending,) = make_notifications(database, 1)
-    before, stats_before = columns(database), database.read_stats()
+    before, stats_before = columns(database), database.read(read_stats)
 
     for nid, status in ((sent, "sent"), (pending, "pending")):
         with pytest.raises(NotRetryable, match=f"notification {nid} is {status}, not failed") as refused:
-            outbox.retry_failed(database, nid)
+            database.write(outbox.retry_failed, nid)
         assert refused.value.status == status
     with pytest.raises(NotRetryable, match="there is no notification 999") as missing:
-        outbox.retry_failed(database, 999)
+        database.write(outbox.retry_failed, 999)
     assert missing.value.status is None
 
     assert columns(database) == before
-    assert database.read_stats() == stats_before
+    assert database.read(read_stats) == stats_before
     assert rows(database)[failed].status == NotificationStatus.FAILED

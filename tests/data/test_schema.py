@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import Connection, inspect, text
 
 from data import Database, DatabaseError, schema
-from data.counters import COUNTERS, slots
+from data.changes import last_change_id
+from data.counters import COUNTERS, read_stats, slots
 
 from ..utils.factories import land_episode, make_tracked_show, send_all_pending
 from ..utils.server import Server
@@ -28,21 +29,21 @@ def test_the_migrations_build_exactly_what_the_models_describe(database: Databas
 def test_down_and_up_again_keeps_the_rows_and_the_counting(database: Database) -> None:
     make_tracked_show(database, tmdb_id=1, requesters=2)
     land_episode(database, 1)
-    before = database.read_stats()
+    before = database.read(read_stats)
 
     assert schema.downgrade(database, "0001") == (schema.head(), "0001")
-    assert database.read_stats() == before
+    assert database.read(read_stats) == before
     assert schema.upgrade(database) == ("0001", schema.head())
     assert schema.differences(database) == []
     land_episode(database, 1, 1, 2)  # the triggers still count, and the change log still fills
-    assert database.read_stats().notifications_pending == before.notifications_pending + 2
-    assert database.last_change_id() == 4
+    assert database.read(read_stats).notifications_pending == before.notifications_pending + 2
+    assert database.read(last_change_id) == 4
 
     schema.downgrade(database, "base")
     with database.engine.connect() as connection:
         assert _tables(connection) <= {"alembic_version"}
     schema.upgrade(database)
-    assert database.read_stats().users == 0
+    assert database.read(read_stats).users == 0
 
 
 COUNTERS_0003 = [counter for counter in COUNTERS if counter.name != "notifications_skipped"]  # (came in 0004)
@@ -62,11 +63,11 @@ def test_counters_go_into_slots_and_back_keeping_their_values(database: Database
     land_episode(database, 1)
     assert schema.downgrade(database, "0002") == (schema.head(), "0002")
     run_sql(url, "UPDATE stats_counters SET value = value + 40 WHERE name = 'users'")  # moved, not recounted
-    before = database.read_stats()
+    before = database.read(read_stats)
     assert before.users == 42 and before.notifications_pending == 2
 
     assert schema.upgrade(database, "0003") == ("0002", "0003")
-    assert database.read_stats() == before
+    assert database.read(read_stats) == before
     rows = query(url, "SELECT name, slot, value FROM stats_counters")
     assert sorted((name, slot) for name, slot, _ in rows) == sorted(
         (counter.name, slot) for counter in COUNTERS_0003 for slot in range(slots(backend))
@@ -83,19 +84,19 @@ def test_counters_go_into_slots_and_back_keeping_their_values(database: Database
         assert filled >= 2, "the users counter is spread over slots for the downgrade to add up"
     else:
         run_sql(url, *(user_sql(f"slot{number}") for number in range(2)))
-    after = database.read_stats()
+    after = database.read(read_stats)
     assert (after.users, after.notifications_pending) == (44, 4)
 
     assert schema.downgrade(database, "0002") == ("0003", "0002")
-    assert database.read_stats() == after
+    assert database.read(read_stats) == after
     counted = query(url, "SELECT COUNT(*), COUNT(DISTINCT name) FROM stats_counters")
     assert counted == [(len(COUNTERS_0003),) * 2]
     with database.engine.connect() as connection:
         assert "slot" not in {column["name"] for column in inspect(connection).get_columns("stats_counters")}
     run_sql(url, user_sql("old"))  # the triggers without slots count again
-    assert database.read_stats().users == 45
+    assert database.read(read_stats).users == 45
     assert schema.upgrade(database) == ("0002", schema.head())
-    assert database.read_stats().users == 45
+    assert database.read(read_stats).users == 45
 
 
 def test_a_database_made_before_migrations_is_adopted_without_losing_a_row(
@@ -109,7 +110,7 @@ def test_a_database_made_before_migrations_is_adopted_without_losing_a_row(
     assert schema.upgrade(old) == (None, schema.head())
     assert schema.differences(old) == []
     assert _row_counts(airdate_env) == rows_before
-    stats = old.read_stats()
+    stats = old.read(read_stats)
     assert (stats.users, stats.requests_tracking, stats.notifications_sent, stats.notifications_pending) == (
         2,
         2,
@@ -117,7 +118,7 @@ def test_a_database_made_before_migrations_is_adopted_without_losing_a_row(
         3,
     )
     land_episode(old, 95396, 2, 4)  # new writes are counted by the new triggers
-    assert old.read_stats().notifications_pending == 5
+    assert old.read(read_stats).notifications_pending == 5
     assert send_all_pending(old) == 5
     old.dispose()
 

@@ -5,7 +5,9 @@ from urllib.parse import quote
 
 import pytest
 
-from data import Database, schema
+from data import Database, rollup, schema
+from data.changes import recent_notifications
+from data.counters import read_stats
 
 from ..utils.factories import land_episode, make_tracked_show, send_all_pending
 
@@ -24,14 +26,14 @@ def test_a_tokyo_session_and_a_utc_session_read_the_same_instants(airdate_env: s
     with tokyo.engine.connect() as connection:
         assert connection.exec_driver_sql("SHOW timezone").scalar_one() == "Asia/Tokyo"
 
-    seen = [database.recent_notifications()[0] for database in (tokyo, utc)]
+    seen = [database.read(recent_notifications)[0] for database in (tokyo, utc)]
     assert seen[0] == seen[1]
     for row in seen:
         assert row.created_at.utcoffset() == timedelta(0) and row.sent_at.utcoffset() == timedelta(0)
         assert before - timedelta(seconds=5) < row.created_at <= row.sent_at < before + timedelta(minutes=1)
-    tokyo.record_sample(before, tokyo.read_stats())
-    assert tokyo.sample_series(before - timedelta(hours=1), before, ("users",), 10) == utc.sample_series(
-        before - timedelta(hours=1), before, ("users",), 10
+    tokyo.write_quietly(rollup.record, before, tokyo.read(read_stats))
+    assert tokyo.read(rollup.series, before - timedelta(hours=1), before, ("users",), 10) == utc.read(
+        rollup.series, before - timedelta(hours=1), before, ("users",), 10
     )
     for database in (tokyo, utc):
         database.dispose()

@@ -4,10 +4,13 @@
 import asyncio
 import subprocess
 import sys
+from functools import partial
 
 import pytest
 
 from data import Database
+from data.changes import last_change_id
+from data.feed_read import read_live
 from data.models import Notification
 from live import Event, Hub, LiveFeed
 
@@ -27,18 +30,17 @@ async def test_every_change_by_eight_writers_reaches_the_feed_once_and_in_order(
 ) -> None:
     users = make_users(database, WRITERS)
     modes = {user: "insert" if i % 2 else "flip" for i, user in enumerate(users)}
-    with database.session() as session:  # a row in flight for each flipper
+    with database.transaction() as session:  # a row in flight for each flipper
         session.add_all(
             Notification(user_id=u, subject="s", body="b", status="sending")
             for u, m in modes.items()
             if m == "flip"
         )
-        session.commit()
-    first_change = database.last_change_id()
+    first_change = database.read(last_change_id)
     hub = Hub()
     events: list[Event] = []
     hub.listen(events.append)
-    feed = LiveFeed(database.read_live, hub, changes_after=first_change)
+    feed = LiveFeed(partial(database.read, read_live), hub, changes_after=first_change)
     writers = [
         subprocess.Popen(  # noqa: ASYNC220  (started at once; the loop below polls them)
             [sys.executable, "-m", "tests.utils.writer", airdate_env, str(SECONDS), str(user), modes[user]],

@@ -1,11 +1,14 @@
 import asyncio
 import json
 import threading
+from functools import partial
 
 import pytest
 from prometheus_client import REGISTRY
 
 from data import Database, LiveRead
+from data.counters import read_stats
+from data.feed_read import read_live
 from live import Event, Hub, LiveFeed
 
 from ..utils.factories import land_episode, make_tracked_show, make_users
@@ -28,7 +31,7 @@ def stats_events(box: list[Event]) -> list[Event]:
 
 async def run_feed(database: Database, viewers: int) -> tuple[LiveFeed, list[list[Event]], list]:
     hub = Hub()
-    feed = LiveFeed(database.read_live, hub)
+    feed = LiveFeed(partial(database.read, read_live), hub)
     feed.start()
     received: list[list[Event]] = [[] for _ in range(viewers)]
     for box in received:
@@ -90,7 +93,7 @@ async def test_commits_made_during_a_read_cost_one_more_read_not_one_each(databa
         if not release.is_set():
             reading.set()
             release.wait(5)  # the first read is stuck behind another process's lock
-        return database.read_live(after, after_log_line)
+        return database.read(read_live, after, after_log_line)
 
     feed = LiveFeed(slow_first_read, Hub())
     feed.start()
@@ -116,7 +119,7 @@ async def test_commits_made_during_a_read_cost_one_more_read_not_one_each(databa
 async def test_commits_made_while_a_wake_up_is_queued_queue_no_other(database: Database) -> None:
     """A commit hands the loop a wake-up only if none is waiting for it: a burst of commits the loop has
     not caught up with yet (here it cannot, the commits run on it) costs one wake-up and one read."""
-    feed = LiveFeed(database.read_live, Hub())
+    feed = LiveFeed(partial(database.read, read_live), Hub())
     feed.start()
     await feed.tick()
     database.on_commit(feed.request_refresh)
@@ -135,7 +138,7 @@ async def test_a_failing_read_keeps_the_last_values(database: Database) -> None:
     def read(after: int, after_log_line: int) -> LiveRead:
         if outage:
             raise outage[0]
-        return database.read_live(after, after_log_line)
+        return database.read(read_live, after, after_log_line)
 
     feed = LiveFeed(read, Hub())
     feed.start()
@@ -154,8 +157,8 @@ async def test_a_failing_read_keeps_the_last_values(database: Database) -> None:
 
 def test_stats_event_has_the_seed_names(database: Database) -> None:
     hub = Hub()
-    feed = LiveFeed(database.read_live, hub)
-    feed.publish(database.read_stats())
+    feed = LiveFeed(partial(database.read, read_live), hub)
+    feed.publish(database.read(read_stats))
     wire = feed.current.wire.decode()
     assert wire.startswith(f"id: {feed.current.id}\ndata: ")
     data = json.loads(wire.split("data: ", 1)[1])
@@ -172,7 +175,7 @@ async def test_a_slow_read_waits_in_a_worker_thread_not_on_the_event_loop(databa
     def slow_read(after: int, after_log_line: int) -> LiveRead:
         reading.set()
         released.wait(5)  # a database stuck behind another process's lock
-        return database.read_live(after, after_log_line)
+        return database.read(read_live, after, after_log_line)
 
     feed = LiveFeed(slow_read, Hub())
     feed.start()

@@ -2,11 +2,13 @@
 on the replica that published the events or on another one reading the same database."""
 
 import json
+from functools import partial
 
 import pytest
 
 from data import Database
-from data.changes import prune
+from data.changes import changes_between, last_change_id, prune
+from data.feed_read import read_live
 from live import Hub, LiveFeed, opening, reach, resume
 from live.hub import KINDS, NOTIFICATION, STATS
 
@@ -21,7 +23,7 @@ EVERYTHING = KINDS
 async def replica(database: Database, replay_events: int = 1000) -> LiveFeed:
     """One Airdate process's feed and hub (several may read one database)."""
     hub = Hub(replay_events=replay_events)
-    feed = LiveFeed(database.read_live, hub, changes_after=database.last_change_id())
+    feed = LiveFeed(partial(database.read, read_live), hub, changes_after=database.read(last_change_id))
     feed.start()
     await feed.tick()
     return feed
@@ -40,7 +42,7 @@ async def test_a_fresh_stream_starts_with_the_snapshot_then_what_came_after(data
     queue = feed.hub.open_reader()
     make_notifications(database, 2)
     await feed.tick()
-    chunks = await opening(feed, database.changes_between, None, EVERYTHING)
+    chunks = await opening(feed, partial(database.read, changes_between), None, EVERYTHING)
     assert chunks[0] == feed.current.wire
     assert len(queue._items) == 3, "two notifications and a snapshot were published"
 
@@ -54,10 +56,10 @@ async def test_resuming_in_the_window_gets_the_missed_changes_then_the_snapshot(
     published = ids_and_kinds(live)
     assert [kind for _, kind in published] == [NOTIFICATION] * 5 + [STATS]
     second = published[1][0]
-    chunks = await opening(feed, database.changes_between, str(second), EVERYTHING)
+    chunks = await opening(feed, partial(database.read, changes_between), str(second), EVERYTHING)
     assert chunks == live[2:], "the same bytes, in the same order"
     assert published[-1][0] == published[-2][0], "the snapshot's id is the change it is current to"
-    only_stats = await opening(feed, database.changes_between, str(second), frozenset({STATS}))
+    only_stats = await opening(feed, partial(database.read, changes_between), str(second), frozenset({STATS}))
     assert only_stats == [feed.current.wire]
 
 
@@ -72,7 +74,9 @@ async def test_an_id_older_than_the_window_is_served_from_the_database(database:
     live = [chunk for chunk in queue._items if b"event: notification" in chunk]
     after = ids_and_kinds(live)[0][0]
     assert after < feed.hub.complete_after, "the window no longer covers it"
-    chunks = await opening(feed, database.changes_between, str(after), frozenset({NOTIFICATION}))
+    chunks = await opening(
+        feed, partial(database.read, changes_between), str(after), frozenset({NOTIFICATION})
+    )
     assert chunks == live[1:], "the database gives exactly the events the window forgot, byte for byte"
     assert len(chunks) == 9 + 10 + 10, "9 more created, then all 10 claimed (sending) and sent"
 
@@ -83,9 +87,8 @@ async def test_an_id_the_database_pruned_gets_a_reset_then_a_fresh_start(databas
     make_notifications(database, 6)
     await feed.tick()
     oldest = ids_and_kinds(list(queue._items))[0][0]
-    with database.engine.begin() as connection:
-        prune(connection, keep=2)
-    chunks = await opening(feed, database.changes_between, str(oldest), EVERYTHING)
+    database.write_quietly(prune, keep=2)
+    chunks = await opening(feed, partial(database.read, changes_between), str(oldest), EVERYTHING)
     assert chunks[0].startswith(f"id: {feed.hub.last_id}\nevent: reset\ndata: ".encode())
     reset = json.loads(chunks[0].split(b"data: ", 1)[1])
     assert "no longer keeps" in reset["reason"] and reset["last_event_id"] == feed.hub.last_id
@@ -102,7 +105,7 @@ async def test_another_replica_resumes_an_id_it_had_not_read_yet(database: Datab
     changes = [chunk for chunk in seen_on_first._items if b"event: notification" in chunk]
     last = ids_and_kinds(changes)[1][0]
     await reach(second, str(last))
-    chunks = await opening(second, database.changes_between, str(last), EVERYTHING)
+    chunks = await opening(second, partial(database.read, changes_between), str(last), EVERYTHING)
     assert chunks[:-1] == changes[2:], "the same ids and bytes on the other replica, read later"
     assert ids_and_kinds(chunks[-1:]) == [(first.hub.last_id, STATS)]
 
@@ -113,7 +116,7 @@ async def test_an_unusable_last_event_id_gets_reset_then_a_fresh_start(database:
     await feed.tick()
     for bad in ("abc", "", str(feed.hub.last_id + 10), "-5", "9" * 400, "9" * 5000):
         await reach(feed, bad)
-        chunks = await opening(feed, database.changes_between, bad, frozenset({STATS}))
+        chunks = await opening(feed, partial(database.read, changes_between), bad, frozenset({STATS}))
         assert chunks[0].startswith(f"id: {feed.hub.last_id}\nevent: reset\ndata: ".encode()), bad
         assert json.loads(chunks[0].split(b"data: ", 1)[1])["last_event_id"] == feed.hub.last_id
         assert chunks[1:] == [feed.current.wire]
@@ -125,9 +128,11 @@ async def test_a_reset_carries_the_id_to_continue_from(database: Database) -> No
     feed = await replica(database)
     make_notifications(database, 2)
     await feed.tick()
-    chunks = await opening(feed, database.changes_between, "abc", frozenset({NOTIFICATION}))
+    chunks = await opening(feed, partial(database.read, changes_between), "abc", frozenset({NOTIFICATION}))
     assert ids_and_kinds(chunks) == [(feed.hub.last_id, "reset")]
-    again = await opening(feed, database.changes_between, str(feed.hub.last_id), frozenset({NOTIFICATION}))
+    again = await opening(
+        feed, partial(database.read, changes_between), str(feed.hub.last_id), frozenset({NOTIFICATION})
+    )
     assert again == [], "resuming from the reset's id: nothing missed, no second reset"
 
 
@@ -142,7 +147,7 @@ async def test_a_resume_the_database_cannot_serve_now_is_a_reset_with_the_reason
     make_notifications(database, 5)
     await feed.tick()
     with unplugged(database):
-        chunks = await opening(feed, database.changes_between, str(first[0]), EVERYTHING)
+        chunks = await opening(feed, partial(database.read, changes_between), str(first[0]), EVERYTHING)
     reset = json.loads(chunks[0].split(b"data: ", 1)[1])
     assert "the database cannot be read now" in reset["reason"], reset
     assert chunks[1] == feed.current.wire
@@ -156,5 +161,7 @@ async def test_a_resume_too_far_back_is_a_reset_not_an_unbounded_read(
     start = feed.hub.last_id
     make_notifications(database, 8)
     await feed.tick()
-    chunks = await opening(feed, database.changes_between, str(start), frozenset({NOTIFICATION}))
+    chunks = await opening(
+        feed, partial(database.read, changes_between), str(start), frozenset({NOTIFICATION})
+    )
     assert b"more than 3 changes ago" in chunks[0]

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from data import Database, preferences
+from data.counters import read_stats
 from data.models import Notification
 from services.channels import ChannelError, masked, send
 from services.mailer import Smtp
@@ -34,7 +35,7 @@ def notifier(database: Database, smtp_port: int, attempts: int = 3) -> Notifier:
 def deliveries(database: Database) -> list[tuple[str, str, int]]:
     """(channel, status, attempts) of every notification: the user's e-mail or a channel's label."""
     labels = {None: "e-mail"}
-    with database.session() as session:
+    with database.reading() as session:
         from data.models import Channel
 
         labels |= {c.id: c.label for c in session.exec(select(Channel)).all()}
@@ -64,7 +65,7 @@ async def test_a_failing_channel_is_retried_on_its_own_while_the_email_is_not_se
     (lena,) = make_tracked_show(database, tmdb_id=1, requesters=1)
     url = f"json://bob:{SECRET}@127.0.0.1:{hooks.port}/hook"
     label = masked(url)
-    preferences.add_channel(database, lena, url, label)
+    database.write(preferences.add_channel, lena, url, label)
     land_episode(database, 1, 1, 1)
     assert deliveries(database) == [("e-mail", "pending", 0), (label, "pending", 0)]
     sender = notifier(database, smtp_port)
@@ -73,7 +74,7 @@ async def test_a_failing_channel_is_retried_on_its_own_while_the_email_is_not_se
     first = await sender.send_due()
     assert (first.counts["sent"], first.counts["retrying"]) == (1, 1)
     assert deliveries(database) == [("e-mail", "sent", 1), (label, "pending", 1)]
-    with database.session() as session:
+    with database.reading() as session:
         waiting = session.exec(select(Notification).where(Notification.channel_id.is_not(None))).one()
         assert "500" in waiting.last_error and SECRET not in waiting.last_error
 
@@ -84,7 +85,7 @@ async def test_a_failing_channel_is_retried_on_its_own_while_the_email_is_not_se
     assert len(mails.received) == 1, "the e-mail went once, though its sibling was retried"
     assert [hit.json()["title"] for hit in hooks.hits] == ["New episode: Show 1 S01E01"] * 2
     assert "Show 1\n  - S01E01 \u201cEpisode 1\u201d" in hooks.hits[-1].json()["message"]
-    assert database.read_stats().notifications_sent == 2
+    assert database.read(read_stats).notifications_sent == 2
     logged = [record.getMessage() for record in caplog.records]
     assert any(label in line and "will retry" in line for line in logged), "the failure names the channel"
     assert not [line for line in logged if SECRET in line], "the password was logged"
@@ -95,12 +96,12 @@ async def test_a_channel_out_of_attempts_fails_and_the_others_are_sent(
     database: Database, sink: tuple[Sink, int], hooks: WebhookSink
 ) -> None:
     (lena,) = make_tracked_show(database, tmdb_id=1, requesters=1)
-    preferences.update(database, lena, email_enabled=False)
+    database.write(preferences.update, lena, email_enabled=False)
     down = f"ntfy://127.0.0.1:{hooks.port}/down"
-    preferences.add_channel(database, lena, down, masked(down))
+    database.write(preferences.add_channel, lena, down, masked(down))
     with WebhookSink() as other:
         up = f"json://127.0.0.1:{other.port}/up"
-        preferences.add_channel(database, lena, up, masked(up))
+        database.write(preferences.add_channel, lena, up, masked(up))
         land_episode(database, 1, 1, 1)
         hooks.fail_with = 503
         sender = notifier(database, sink[1], attempts=2)
@@ -109,7 +110,7 @@ async def test_a_channel_out_of_attempts_fails_and_the_others_are_sent(
         assert len(other.hits) == 1
     assert deliveries(database) == [(masked(down), "failed", 2), (masked(up), "sent", 1)]
     assert sink[0].received == [], "e-mail is off for this user: none was queued"
-    assert database.read_stats().notifications_failed == 1
+    assert database.read(read_stats).notifications_failed == 1
 
 
 def test_a_mistyped_url_is_refused_with_a_reason_and_no_error_in_the_log(

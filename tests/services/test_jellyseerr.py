@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 
 from data import Database
+from data.counters import read_stats
 from data.models import MediaRequest, RequestStatus, User
 from services.jellyseerr import sync_requests, sync_users
 from services.progress import Progress
@@ -36,7 +37,7 @@ def client(url: str, key: str = KEY, retries: int = 0) -> Upstream:
 
 
 def users(database: Database) -> dict[int, tuple[str, str]]:
-    with database.session() as session:
+    with database.reading() as session:
         return {u.jellyseerr_id: (u.username, u.email) for u in session.exec(select(User)).all()}
 
 
@@ -53,7 +54,7 @@ async def test_users_are_upserted_by_jellyseerr_id_across_pages(
     assert dict(second.counts) == {"unchanged": 119, "updated": 1}
     assert len(users(database)) == 120
     assert users(database)[6] == ("renamed", "viewer5@example.org")
-    assert database.read_stats().users == 120
+    assert database.read(read_stats).users == 120
 
 
 async def test_request_statuses_map_to_airdates(
@@ -77,7 +78,7 @@ async def test_request_statuses_map_to_airdates(
         progress = await sync_requests(database, jellyseerr, Progress())
     assert progress.counts["created"] == 6
     assert progress.counts["skipped (no requester)"] == 1
-    with database.session() as session:
+    with database.reading() as session:
         rows = {r.title: r for r in session.exec(select(MediaRequest)).all()}
     assert {title: row.status for title, row in rows.items()} == {
         "Running Show": RequestStatus.APPROVED,
@@ -88,7 +89,7 @@ async def test_request_statuses_map_to_airdates(
         "A Film": RequestStatus.AVAILABLE,
     }
     assert rows["Running Show"].tvdb_id == 11
-    stats = database.read_stats()
+    stats = database.read(read_stats)
     assert (stats.requests_total, stats.requests_tracking, stats.users) == (6, 2, 1)
     assert running["id"] == rows["Running Show"].jellyseerr_id
 

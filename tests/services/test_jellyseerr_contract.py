@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from data import Database, preferences
+from data.counters import read_stats
 from data.models import MediaRequest, Notification, RequestStatus, User
 from services import jellyseerr as sync
 from services.jellyseerr import NO_ADDRESS, sync_requests, sync_users
@@ -40,7 +41,7 @@ def jellyseerr(world: JellyseerrWorld, monkeypatch: pytest.MonkeyPatch) -> Itera
 
 
 def user(database: Database, jellyseerr_id: int) -> User:
-    with database.session() as session:
+    with database.reading() as session:
         found = session.exec(select(User).where(User.jellyseerr_id == jellyseerr_id)).one()
         session.expunge(found)
         return found
@@ -48,7 +49,7 @@ def user(database: Database, jellyseerr_id: int) -> User:
 
 def told(database: Database) -> list[tuple[str, str, str | None]]:
     """(user, subject, status) of every notification, with why it was skipped where it was."""
-    with database.session() as session:
+    with database.reading() as session:
         rows = session.exec(select(User.username, Notification).join(Notification)).all()
         return sorted(
             (name, n.subject, n.last_error if n.status == "skipped" else n.status) for name, n in rows
@@ -72,7 +73,7 @@ async def test_a_jellyfin_name_in_the_email_field_is_no_address(
     assert (mark.username, mark.email, mark.upstream_email) == ("Mark", "", "mark")
     assert (helly.username, helly.email) == ("HellyR", "")
     assert dana.email == "dana@example.com"  # a Jellyfin user with an address keeps it
-    note = preferences.read(database, mark.id).email_note  # type: ignore[arg-type]
+    note = database.read(preferences.read, mark.id).email_note  # type: ignore[arg-type]
     assert note == "no e-mail address (Jellyseerr has 'mark', which is not one)"
 
 
@@ -82,9 +83,9 @@ async def test_a_user_without_an_address_gets_no_e_mail_items_but_their_other_ch
     await sync_users(database, jellyseerr, Progress())
     await sync_requests(database, jellyseerr, Progress())  # Mark asked for season 2 of Severance
     mark = user(database, 3)
-    preferences.add_channel(database, mark.id, "json://localhost/mark", "json://localhost/mark")  # type: ignore[arg-type]
+    database.write(preferences.add_channel, mark.id, "json://localhost/mark", "json://localhost/mark")  # type: ignore[arg-type]
     land(database, 2, 1)
-    with database.session() as session:
+    with database.reading() as session:
         items = session.exec(select(Notification).where(Notification.user_id == mark.id)).all()
     assert [item.channel_id is None for item in items] == [False], "the json channel only, no e-mail"
 
@@ -95,8 +96,8 @@ async def test_an_address_an_admin_gives_is_kept_until_jellyseerr_has_one(
     await sync_users(database, jellyseerr, Progress())
     mark_id = user(database, 3).id
     with pytest.raises(preferences.InvalidPreference, match="'mark' is not an e-mail address"):
-        preferences.update(database, mark_id, email="mark")  # type: ignore[arg-type]
-    preferences.update(database, mark_id, email="Mark.S@Lumon.example")  # type: ignore[arg-type]
+        database.write(preferences.update, mark_id, email="mark")  # type: ignore[arg-type]
+    database.write(preferences.update, mark_id, email="Mark.S@Lumon.example")  # type: ignore[arg-type]
     await sync_users(database, jellyseerr, Progress())
     kept = user(database, 3)
     assert (kept.email, kept.email_set_by_admin) == ("Mark.S@lumon.example", True), "a sync keeps it"
@@ -185,11 +186,11 @@ async def test_a_request_deleted_in_jellyseerr_is_removed_and_its_queued_items_s
     await sync_users(database, jellyseerr, Progress())
     await sync_requests(database, jellyseerr, Progress())
     land(database, 2, 1)
-    before = database.read_stats()
+    before = database.read(read_stats)
     world.delete_request(next(r for r in world.requests if r["id"] == 41))  # Mark's
     done = await sync_requests(database, jellyseerr, Progress())
     assert done.counts["removed"] == 1
-    with database.session() as session:
+    with database.reading() as session:
         removed = session.exec(select(MediaRequest).where(MediaRequest.jellyseerr_id == 41)).one()
     assert removed.status == RequestStatus.REMOVED
     assert told(database) == [
@@ -198,7 +199,7 @@ async def test_a_request_deleted_in_jellyseerr_is_removed_and_its_queued_items_s
     ]
     land(database, 2, 2)
     assert [name for name, *_ in told(database)] == ["Irving", "Irving", "Mark"], "Mark no longer tracks it"
-    after = database.read_stats()
+    after = database.read(read_stats)
     assert (after.requests_total, after.requests_tracking) == (
         before.requests_total - 1,
         before.requests_tracking - 1,
@@ -223,7 +224,7 @@ async def test_a_user_deleted_in_jellyseerr_is_removed_kept_in_history_and_not_t
     ]
     land(database, 2, 2)
     assert len(told(database)) == 1
-    assert database.read_stats().users == 4
+    assert database.read(read_stats).users == 4
 
 
 async def test_a_listing_that_fails_midway_removes_nothing(
@@ -239,7 +240,7 @@ async def test_a_listing_that_fails_midway_removes_nothing(
     with pytest.raises(UpstreamError, match="answered 503"):
         await sync_requests(database, jellyseerr, Progress())
     assert user(database, 1).removed_at is None
-    stats = database.read_stats()
+    stats = database.read(read_stats)
     assert (stats.users, stats.requests_total) == (5, 4)
 
 
@@ -275,7 +276,7 @@ async def test_each_request_and_media_status_becomes_a_deliberate_one_of_ours(
     database: Database, jellyseerr: Upstream
 ) -> None:
     await sync_requests(database, jellyseerr, Progress())
-    with database.session() as session:
+    with database.reading() as session:
         statuses = {r.jellyseerr_id: r.status for r in session.exec(select(MediaRequest)).all()}
     assert statuses == {
         44: RequestStatus.APPROVED,  # 4 failed (not handed to Sonarr): still tracked

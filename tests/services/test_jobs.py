@@ -6,12 +6,15 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import event
 
 from data import Database, jobs
+from data.feed_read import read_live
 from live import Hub, LiveFeed
+from services.job_rows import start_run
 from services.jobs import LEASE_LOST, Job, Jobs
 from services.progress import Progress
 
@@ -54,7 +57,7 @@ async def replicas(
     handles = [Database(url) for _ in names]
     for name, handle in zip(names, handles, strict=True):
         service = Jobs(actions, handle, replica=name, lease=lease)
-        feed = LiveFeed(handle.read_live, Hub())
+        feed = LiveFeed(partial(handle.read, read_live), Hub())
         feed.on_jobs = service.take
         feed.start()
         replica = Replica(service, feed)
@@ -100,7 +103,7 @@ async def test_a_job_started_on_one_replica_is_followed_on_the_other(url: str) -
 async def test_a_job_whose_replica_died_fails_on_another_after_its_lease(url: str) -> None:
     action = HeldAction()
     async with replicas(url, {"sync-users": action}, "airdate1") as (one,):
-        dead = jobs.start(one.jobs.database, "sync-users", "bob", "airdate2", LEASE).job  # then nothing
+        dead = start_run(one.jobs.database, "sync-users", "bob", "airdate2", LEASE).job  # then nothing
         await one.sees(lambda: (dead.id, "running", 0) in one.heard)
         await one.sees(lambda: any(heard[:2] == (dead.id, "failed") for heard in one.heard), "failed")
         failed = await one.jobs.get(dead.id)
@@ -118,7 +121,7 @@ async def test_a_running_job_outlives_its_lease_while_its_replica_renews_it(url:
         job, _ = await one.jobs.start("sync-users", started_by="alice")
 
         def renewed_long_after_it_started() -> bool:
-            row = jobs.get(two.jobs.database, job.id)
+            row = two.jobs.database.read(jobs.get, job.id)
             return row is not None and (row.renewed_at - row.started_at).total_seconds() > 3 * LEASE
 
         await eventually(renewed_long_after_it_started, what="renewed")
@@ -133,7 +136,7 @@ async def test_a_running_job_outlives_its_lease_while_its_replica_renews_it(url:
 async def test_a_replica_that_restarts_fails_the_jobs_it_left_running(url: str) -> None:
     action = HeldAction()
     async with replicas(url, {"sync-users": action}, "airdate2") as (two,):
-        left = jobs.start(two.jobs.database, "sync-users", "alice", "airdate1", 3600).job  # before a crash
+        left = start_run(two.jobs.database, "sync-users", "alice", "airdate1", 3600).job  # before a crash
     async with replicas(url, {"sync-users": action}, "airdate1", "airdate2") as (one, two):
         await one.jobs.recover()  # at its start
         await two.sees(lambda: (left.id, "failed", 0) in two.heard, "failed at once, not after the lease")
@@ -186,7 +189,7 @@ async def test_progress_is_written_once_per_period_however_many_items_moved_in_i
         await one.jobs.wait(job)
         assert len(local) >= 2000, "this replica's own listeners hear of every item"
         assert len(writes) == 4 + 1, "one write per period, then the result"
-        row = jobs.get(one.jobs.database, job.id)
+        row = one.jobs.database.read(jobs.get, job.id)
         assert row is not None and (row.status, row.done, row.counts) == (
             "succeeded",
             2000,
@@ -202,7 +205,7 @@ async def test_a_job_marked_failed_elsewhere_stops_here_and_the_action_can_run_a
     async with replicas(url, {"sync-users": action}, "airdate1", "airdate2") as (one, two):
         job, _ = await one.jobs.start("sync-users", started_by="alice")
         later = datetime.now(UTC) + timedelta(seconds=60)  # as the other replica's clock sees it then
-        assert [row.id for row in jobs.expire(two.jobs.database, LEASE, now=later)] == [job.id]
+        assert [row.id for row in two.jobs.database.write_quietly(jobs.expire, LEASE, now=later)] == [job.id]
         await asyncio.wait_for(one.jobs.wait(job), 10)  # stopped: the held action is never released
         assert (job.status, job.error) == ("failed", LEASE_LOST)
         again, started = await two.jobs.start("sync-users", started_by="bob")

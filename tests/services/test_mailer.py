@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from data import Database
+from data.counters import read_stats
 from data.models import Notification, NotificationStatus, User, utcnow
 from live import Hub, LogRelay
 from live.hub import LOG
@@ -34,16 +35,15 @@ def mailer(database: Database, sink: Sink, delay: float = 300, attempts: int = 3
 
 
 def statuses(database: Database) -> list[str]:
-    with database.session() as session:
+    with database.reading() as session:
         return [n.status for n in session.exec(select(Notification).order_by(Notification.id)).all()]
 
 
 def age_all(database: Database, seconds: float) -> None:
-    with database.session() as session:
+    with database.transaction() as session:
         for row in session.exec(select(Notification)).all():
             row.created_at = utcnow() - timedelta(seconds=seconds)
             session.add(row)
-        session.commit()
 
 
 async def test_a_users_episodes_go_in_one_email_once_the_newest_is_old_enough(
@@ -51,12 +51,11 @@ async def test_a_users_episodes_go_in_one_email_once_the_newest_is_old_enough(
 ) -> None:
     make_tracked_show(database, tmdb_id=1, requesters=1)
     make_tracked_show(database, tmdb_id=2, requesters=0)
-    with database.session() as session:  # the same person also requested show 2
+    with database.transaction() as session:  # the same person also requested show 2
         from data.models import MediaType, User
         from data.writes import add_request
 
         add_request(session, session.get(User, 1), MediaType.TV, "Show 2", 2)
-        session.commit()
     for number in (1, 2):
         land_episode(database, 1, 1, number)
     land_episode(database, 2, 3, 7)
@@ -75,7 +74,7 @@ async def test_a_users_episodes_go_in_one_email_once_the_newest_is_old_enough(
     assert "Show 2\n  - S03E07" in mail.text
     assert "<h3>Show 1</h3><ul><li>S01E01" in mail.html
     assert statuses(database) == ["sent"] * 3
-    assert database.read_stats().notifications_sent == 3
+    assert database.read(read_stats).notifications_sent == 3
 
     assert (await sender.send_due(now_please=True)).done == 0, "never an empty batch"
     assert len(sink.received) == 1
@@ -101,11 +100,11 @@ async def test_a_refused_mail_is_retried_then_marked_failed_with_the_error(
     assert (await sender.send_due()).counts["retrying"] == 1
     assert statuses(database) == ["pending"]
     assert (await sender.send_due()).counts["failed"] == 1
-    with database.session() as session:
+    with database.reading() as session:
         (row,) = session.exec(select(Notification)).all()
     assert (row.status, row.attempts) == (NotificationStatus.FAILED, 2)
     assert "451" in row.last_error and "Mailbox busy" in row.last_error
-    assert database.read_stats().notifications_failed == 1
+    assert database.read(read_stats).notifications_failed == 1
     assert sink.received == []
 
 
@@ -122,15 +121,14 @@ async def test_a_user_without_an_email_address_has_their_email_skipped_not_retri
     database: Database, sink: Sink
 ) -> None:
     (user_id,) = make_users(database, 1)
-    with database.session() as session:
+    with database.transaction() as session:
         session.add(Notification(user_id=user_id, subject="s", body="b"))
         user = session.get(User, user_id)
         user.email = ""
         session.add(user)
-        session.commit()
     sender = mailer(database, sink, delay=0, attempts=5)
     assert (await sender.send_due()).counts["skipped"] == 1
-    with database.session() as session:
+    with database.reading() as session:
         item = session.exec(select(Notification)).one()
     assert (item.status, item.last_error, item.attempts) == ("skipped", "the user has no e-mail address", 0)
     assert sink.received == []

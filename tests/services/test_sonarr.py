@@ -4,6 +4,7 @@ import pytest
 from sqlmodel import select
 
 from data import Database
+from data.counters import read_stats
 from data.models import Episode
 from services.progress import Progress
 from services.sonarr import WebhookEpisode, WebhookSeries, import_episodes, record_import
@@ -29,17 +30,17 @@ async def test_import_records_existing_episodes_without_notifying(database: Data
         async with Upstream("Sonarr", url, "key") as sonarr:
             progress = await import_episodes(database, sonarr, Progress())
     assert dict(progress.counts) == {"series imported": 1, "series not tracked": 1, "episodes recorded": 2}
-    stats = database.read_stats()
+    stats = database.read(read_stats)
     assert (stats.episodes_tracked, stats.notifications_total) == (2, 0)
 
     series = WebhookSeries(title="Tracked", tmdbId=1)
     known = record_import(database, series, [WebhookEpisode(seasonNumber=1, episodeNumber=2)])
     new = record_import(database, series, [WebhookEpisode(seasonNumber=1, episodeNumber=3)])
     assert (known["new"], new["new"]) == (0, 1)
-    assert database.read_stats().notifications_pending == 2, (
+    assert database.read(read_stats).notifications_pending == 2, (
         "only the new episode notifies its two requesters"
     )
-    with database.session() as session:
+    with database.reading() as session:
         assert sorted(e.number for e in session.exec(select(Episode)).all()) == [1, 2, 3]
 
 

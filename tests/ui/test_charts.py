@@ -8,7 +8,7 @@ from nicegui.testing import User
 from sqlmodel import select
 
 from application import Airdate
-from data import Database
+from data import Database, rollup
 from data.models import User as UserRow
 from data.models import utcnow
 from ui import charts as chart_module
@@ -23,11 +23,10 @@ from ..utils.waiting import eventually
 def two_hours_of_users(database: Database) -> None:
     """Four users who signed up two hours ago (before the server started)."""
     make_users(database, 4, prefix="early")
-    with database.session() as session:
+    with database.transaction() as session:
         for row in session.exec(select(UserRow)).all():
             row.created_at = utcnow() - timedelta(hours=2)
             session.add(row)
-        session.commit()
 
 
 async def seeded(airdate: Airdate) -> None:
@@ -83,7 +82,9 @@ async def test_longer_ranges_come_from_the_samples_once_for_every_viewer(
     """Notifications sent before this version kept samples: the first start rebuilds them (hourly)."""
     make_notifications(database, 2)
     send_all_pending(database)
-    await eventually(lambda: airdate.database.sample_at(utcnow()) is not None, what="samples rebuilt")
+    await eventually(
+        lambda: airdate.database.read(rollup.value_at, utcnow()) is not None, what="samples rebuilt"
+    )
     viewers = [create_user() for _ in range(3)]
     charts = []
     for viewer in viewers:

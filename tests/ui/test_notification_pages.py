@@ -28,14 +28,14 @@ async def test_a_refused_value_is_a_warning_and_the_form_keeps_it(user: User, ai
     user.find(marker="save").click()
     await user.should_see("digest time must be HH:MM", retries=WORKER)
     assert element(user, "digest-at").value == "25:99", "what was typed is kept"
-    assert preferences.read(airdate.database, ada).mode == NotifyMode.AS_THEY_LAND
+    assert airdate.database.read(preferences.read, ada).mode == NotifyMode.AS_THEY_LAND
 
     element(user, "digest-at").value = "07:30"
     element(user, "time-zone").value = "Asia/Tokyo"
     element(user, "email-enabled").value = False
     user.find(marker="save").click()
     await user.should_see("Preferences saved", retries=WORKER)
-    kept = preferences.read(airdate.database, ada)
+    kept = airdate.database.read(preferences.read, ada)
     assert (kept.mode, kept.digest_at, kept.time_zone, kept.email_enabled) == (
         "digest",
         "07:30",
@@ -66,12 +66,12 @@ async def test_channels_are_added_masked_refused_with_a_reason_and_removed(
     user.find(marker="add-channel").click()
     await user.should_see("json://bob:****@127.0.0.1:9/hook", retries=WORKER)
     await user.should_not_see("hunter2", retries=WORKER)
-    assert [c.label for c in preferences.read(airdate.database, ada).channels] == [
+    assert [c.label for c in airdate.database.read(preferences.read, ada).channels] == [
         "json://bob:****@127.0.0.1:9/hook"
     ]
     user.find("Remove").click()
     await user.should_see("None yet: only e-mail.", retries=WORKER)
-    assert preferences.read(airdate.database, ada).channels == []
+    assert airdate.database.read(preferences.read, ada).channels == []
 
 
 async def test_a_test_message_without_a_mail_server_says_why(user: User, airdate: Airdate) -> None:
@@ -105,11 +105,11 @@ async def test_the_manage_link_mutes_a_show_and_unsubscribes(user: User, airdate
     await user.should_see(
         "Preferences saved; 1 queued notification will not be sent (skipped)", retries=WORKER
     )
-    assert [s.muted for s in preferences.read(airdate.database, fan).shows] == [True]
+    assert [s.muted for s in airdate.database.read(preferences.read, fan).shows] == [True]
 
     user.find(marker="unsubscribe-all").click()
     await user.should_see("Unsubscribed", retries=WORKER)
-    await eventually(lambda: preferences.read(airdate.database, fan).mode == NotifyMode.OFF)
+    await eventually(lambda: airdate.database.read(preferences.read, fan).mode == NotifyMode.OFF)
     assert element(user, "mode").value == NotifyMode.OFF.value
 
 
@@ -118,10 +118,12 @@ async def test_the_unsubscribe_page_asks_first(user: User, airdate: Airdate) -> 
     token = airdate.notifier.links.token(fan)
     await user.open(f"/unsubscribe/{token}")
     await user.should_see("Stop every notification", retries=WORKER)
-    assert preferences.read(airdate.database, fan).mode == NotifyMode.AS_THEY_LAND, "a GET changes nothing"
+    assert airdate.database.read(preferences.read, fan).mode == NotifyMode.AS_THEY_LAND, (
+        "a GET changes nothing"
+    )
     user.find(marker="confirm-unsubscribe").click()
     await user.should_see("no more notifications", retries=WORKER)
-    assert preferences.read(airdate.database, fan).mode == NotifyMode.OFF
+    assert airdate.database.read(preferences.read, fan).mode == NotifyMode.OFF
     await user.should_see("Manage your notifications", retries=WORKER)
 
 

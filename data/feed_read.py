@@ -1,0 +1,32 @@
+"""What the live feed reads at each tick, in one session: the stats, the notification changes and the
+shared log lines since its cursors, and the jobs a dashboard shows."""
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from . import changes, counters, jobs, logbook
+from .changes import NotificationRow
+from .counters import Stats
+from .jobs import JobRow
+
+
+@dataclass(frozen=True, slots=True)
+class LiveRead:
+    """What the live feed reads in one go: all stats, notification changes and shared log lines since its
+    cursors, and the jobs a dashboard shows (running, and each action's newest: a few rows)."""
+
+    stats: Stats
+    changes: list[tuple[int, NotificationRow]]
+    log_lines: list[logbook.LogLine] = field(default_factory=list)
+    jobs: list[JobRow] = field(default_factory=list)
+
+
+def read_live(session: Session, after_change: int, after_log_line: int) -> LiveRead:
+    found = changes.read_changes(session, after_change)  # first: the stats then include them
+    return LiveRead(
+        counters.read_stats(session),
+        found,
+        logbook.read_after(session, after_log_line),
+        jobs.current(session),
+    )
