@@ -9,7 +9,6 @@ the snapshot it already has (see :mod:`live.samples`).
 
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import astuple
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Connection, delete, func, select
@@ -136,7 +135,7 @@ def backfill(session: Session, now: datetime, hours: int = 7 * 24) -> int:
 def backfill_if_empty(session: Session) -> int:
     """:func:`backfill` a week, if there are rows but no samples yet (the first start of a database made
     before them); how many samples were written."""
-    has_rows = any(astuple(read_stats(session)))
+    has_rows = any(read_stats(session).as_dict().values())
     return backfill(session, utcnow()) if has_rows and is_empty(session) else 0
 
 

@@ -3,7 +3,7 @@
 Imports data, never ui or api.
 """
 
-from .feed import LiveFeed, Snapshot
+from .feed import LiveFeed, Snapshot, tiles
 from .hub import KINDS, Event, Hub
 from .logs import LogRelay
 from .readers import ReaderQueue
@@ -27,4 +27,5 @@ __all__ = [
     "hide_slow_reader_tracebacks",
     "opening",
     "reach",
+    "tiles",
 ]

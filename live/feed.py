@@ -66,6 +66,11 @@ def stats_json(stats: Stats, timestamp: datetime) -> dict:
     return payload
 
 
+def tiles() -> list[counters.Counter]:
+    """The counters a dashboard shows as cards (those whose definition has a ``tile``), in their order."""
+    return [counter for counter in counters.COUNTERS if counter.tile is not None]
+
+
 def notification_json(row: NotificationRow) -> dict:
     return {
         "id": row.id,

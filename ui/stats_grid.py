@@ -7,8 +7,7 @@ once for all of them; the browser does the drawing.
 
 from nicegui import ui
 
-from data import counters
-from live import Event, LiveFeed, Trends
+from live import Event, LiveFeed, Trends, tiles
 from live.hub import STATS
 
 SPARK_POINTS = 30
@@ -16,11 +15,7 @@ SPARK_POINTS = 30
 
 def cards() -> list[dict]:
     """A card per counter that has a ``tile`` (:data:`data.counters.COUNTERS`, in its order)."""
-    return [
-        {"title": c.tile.title, "icon": c.tile.icon, "key": c.tile.key, "field": c.name}
-        for c in counters.COUNTERS
-        if c.tile is not None
-    ]
+    return [{"title": c.tile.title, "icon": c.tile.icon, "key": c.tile.key, "field": c.name} for c in tiles()]
 
 
 class StatsGrid(ui.element, component="live_tiles.js"):
