@@ -38,10 +38,10 @@ from api.guard import Guard, TrustedProxies
 from api.health import HealthProbe
 from api.identities import Identities
 from api.openapi import describe_api
-from api.page_gate import PageGate
+from api.page_limit import PageLimit
 from api.policy import AccessPolicy, MissingRule, Need
 from api.revocation import RevokedStreams
-from data import Database, changes, feed_read, logbook, meta, preferences
+from data import Database, changes, feed_read, meta, preferences, shared_logs
 from data.announcements import ChangeListener
 from live import Hub, LiveFeed, LiveSources, LogRelay, Trends, hide_slow_reader_tracebacks, metrics
 from live.latest import LatestNotifications
@@ -118,7 +118,7 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
         partial(database.read, feed_read.read_live),
         hub,
         changes_after=database.read(changes.last_change_id),
-        log_lines_after=database.read(logbook.last_id),
+        log_lines_after=database.read(shared_logs.last_id),
     )
     live = _live_sources(database, feed)
     jobs, notifier = _services(settings, runtime, database)
@@ -279,7 +279,7 @@ def _routes(airdate: Airdate) -> None:
         links = airdate.notifier.links
         assert links is not None  # _services always gives the notifier its links
         return Guard(
-            PageGate(inner),
+            PageLimit(inner),
             policy,
             identities,
             identities.proxies,
@@ -325,7 +325,7 @@ def _on_one_replica(airdate: Airdate) -> None:
 def _lifecycle(airdate: Airdate) -> None:
     settings, database, feed, hub = airdate.settings, airdate.database, airdate.feed, airdate.hub
     shared = database.url.get_backend_name() == "postgresql"  # where several replicas can share one
-    store = partial(database.write_quietly, logbook.append) if shared else None
+    store = partial(database.write_quietly, shared_logs.append) if shared else None
     replica = airdate.runtime.replica_name
     relay = LogRelay(hub, settings.live.log_events_level, replica=replica, store=store)
     feed.on_log_lines = relay.take_shared

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 
 from data import Database
 from data.models import NotificationStatus
-from services.retry import NotRetryable, retry_one
+from services.requeue import NotRetryable, retry_one
 
 from .policy import Caller, Need, requires, who
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy import Connection, and_, func, or_, select
 
-from data import Database, Stats, rollup
+from data import Database, Stats, samples
 from data.models import Notification, NotificationStatus
 from tests.utils.server import Server
 
@@ -30,9 +30,9 @@ def fill_samples(database: Database, now: datetime) -> None:
     """30 days of samples as a month-old Airdate keeps them (hours, then two days of minutes)."""
     with database.transaction(notify=False) as session:
         for hour in range(30 * 24, 48, -1):
-            rollup.record(session, now - timedelta(hours=hour), Stats(notifications_sent=hour))
+            samples.record(session, now - timedelta(hours=hour), Stats(notifications_sent=hour))
         for minute in range(48 * 60, 0, -1):
-            rollup.record(session, now - timedelta(minutes=minute), Stats(notifications_sent=minute))
+            samples.record(session, now - timedelta(minutes=minute), Stats(notifications_sent=minute))
 
 
 def old_range(connection: Connection, since: datetime, until: datetime) -> list[tuple[int, int]]:
@@ -66,7 +66,7 @@ def time_ranges(database: Database, runs: int) -> dict[str, tuple[float, float, 
             old_range(connection, now - span, now)  # warm
             for _ in range(runs):
                 started = time.perf_counter()
-                points = len(database.read(rollup.series, now - span, now, FIELDS, 96))
+                points = len(database.read(samples.series, now - span, now, FIELDS, 96))
                 a.append(time.perf_counter() - started)
             for _ in range(max(2, runs // 20)):
                 started = time.perf_counter()

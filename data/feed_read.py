@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from . import changes, counters, jobs, logbook
+from . import changes, counters, jobs, shared_logs
 from .changes import NotificationRow
 from .counters import Stats
 from .jobs import JobRow
@@ -18,7 +18,7 @@ class LiveRead:
 
     stats: Stats
     changes: list[tuple[int, NotificationRow]]
-    log_lines: list[logbook.LogLine] = field(default_factory=list)
+    log_lines: list[shared_logs.LogLine] = field(default_factory=list)
     jobs: list[JobRow] = field(default_factory=list)
 
 
@@ -27,6 +27,6 @@ def read_live(session: Session, after_change: int, after_log_line: int) -> LiveR
     return LiveRead(
         counters.read_stats(session),
         found,
-        logbook.read_after(session, after_log_line),
+        shared_logs.read_after(session, after_log_line),
         jobs.current(session),
     )

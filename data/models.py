@@ -274,7 +274,7 @@ class Lease(SQLModel, table=True):
 
 
 class LogEntry(SQLModel, table=True):
-    """A warning or error of one replica, shown on every replica's console (see data.logbook)."""
+    """A warning or error of one replica, shown on every replica's console (see data.shared_logs)."""
 
     __tablename__ = "log_entries"
     __table_args__ = {"sqlite_autoincrement": True}

@@ -5,7 +5,7 @@ Imports data, never ui or api.
 
 from .feed import LiveFeed, Snapshot, tiles
 from .hub import KINDS, Event, Hub
-from .logs import LogRelay
+from .log_relay import LogRelay
 from .readers import ReaderQueue
 from .resume import History, opening, reach
 from .sources import LiveSources

@@ -24,7 +24,7 @@ from data.changes import READ_LIMIT
 from data.clock import iso_utc
 from data.errors import first_line
 from data.listeners import Listeners
-from data.logbook import LogLine
+from data.shared_logs import LogLine
 
 from . import metrics
 from .hub import NOTIFICATION, STATS, Event, Hub

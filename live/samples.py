@@ -2,7 +2,7 @@
 range read once for every viewer that asks for it in the same minute.
 
 Viewers never query the tables for a chart: they ask this module, which reads the small samples
-table (see :mod:`data.rollup`) at most once a minute per range, sharing a read that is under way.
+table (see :mod:`data.samples`) at most once a minute per range, sharing a read that is under way.
 """
 
 import asyncio
@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 
-from data import Database, rollup
+from data import Database, samples
 
 from .feed import LiveFeed
 
@@ -32,14 +32,14 @@ class Samples:
         snapshot = self.feed.snapshot
         if snapshot is not None and self.feed.error is None:
             at = datetime.now(UTC)
-            await asyncio.to_thread(self.database.write_quietly, rollup.record, at, snapshot.stats)
+            await asyncio.to_thread(self.database.write_quietly, samples.record, at, snapshot.stats)
 
     async def thin(self) -> None:
-        await asyncio.to_thread(self.database.write_quietly, rollup.thin)
+        await asyncio.to_thread(self.database.write_quietly, samples.thin)
 
     async def backfill(self) -> None:
         """Once, for a database that has rows but no samples yet (in the background, at start)."""
-        written = await asyncio.to_thread(self.database.write_quietly, rollup.backfill_if_empty)
+        written = await asyncio.to_thread(self.database.write_quietly, samples.backfill_if_empty)
         if written:
             log.info("rebuilt %d hourly chart samples from the tables (once)", written)
 
@@ -65,5 +65,5 @@ class Samples:
         self, since: datetime, until: datetime, fields: tuple[str, ...]
     ) -> list[tuple[datetime, dict[str, int]]]:
         self.reads += 1
-        series = (rollup.series, since, until, fields, CHART_POINTS)
+        series = (samples.series, since, until, fields, CHART_POINTS)
         return await asyncio.to_thread(self.database.read, *series)

@@ -4,7 +4,7 @@ import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
-from data import rollup
+from data import samples
 
 from .feed import LiveFeed
 from .hub import Hub
@@ -29,6 +29,6 @@ class LiveSources:
         then the stats of an hour ago for "% vs 1 h ago"."""
         await self.samples.backfill()
         hour_ago = self.trends.started - timedelta(hours=1)
-        values = await asyncio.to_thread(self.samples.database.read, rollup.value_at, hour_ago)
+        values = await asyncio.to_thread(self.samples.database.read, samples.value_at, hour_ago)
         if values is not None:
             self.trends.seed(hour_ago, values)

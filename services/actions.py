@@ -8,7 +8,7 @@ from .jellyseerr import sync_requests, sync_users
 from .jobs import Action
 from .notifier import Notifier
 from .progress import Progress
-from .retry import retry_all
+from .requeue import retry_all
 from .sonarr import import_episodes
 from .upstream import Upstream
 

@@ -19,8 +19,8 @@ WRITERS = {  # modules of data/ that change the database, and the writers among 
     "data.jobs": {"start", "renew", "finish", "expire", "abandon"},
     "data.changes": {"prune"},
     "data.counters": {"recount"},
-    "data.logbook": {"append"},
-    "data.rollup": {"record", "thin", "backfill", "backfill_if_empty"},
+    "data.shared_logs": {"append"},
+    "data.samples": {"record", "thin", "backfill", "backfill_if_empty"},
 }
 
 

@@ -13,7 +13,7 @@ from data import Database
 from live import Event
 from live.hub import NOTIFICATION
 from live.latest import LatestNotifications
-from services.retry import NotRetryable, retry_one
+from services.requeue import NotRetryable, retry_one
 
 Retry = Callable[[int], Awaitable[None]]
 

@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import pytest
 
-from data import Database, rollup, schema
+from data import Database, samples, schema
 from data.changes import recent_notifications
 from data.counters import read_stats
 
@@ -31,9 +31,9 @@ def test_a_tokyo_session_and_a_utc_session_read_the_same_instants(airdate_env: s
     for row in seen:
         assert row.created_at.utcoffset() == timedelta(0) and row.sent_at.utcoffset() == timedelta(0)
         assert before - timedelta(seconds=5) < row.created_at <= row.sent_at < before + timedelta(minutes=1)
-    tokyo.write_quietly(rollup.record, before, tokyo.read(read_stats))
-    assert tokyo.read(rollup.series, before - timedelta(hours=1), before, ("users",), 10) == utc.read(
-        rollup.series, before - timedelta(hours=1), before, ("users",), 10
+    tokyo.write_quietly(samples.record, before, tokyo.read(read_stats))
+    assert tokyo.read(samples.series, before - timedelta(hours=1), before, ("users",), 10) == utc.read(
+        samples.series, before - timedelta(hours=1), before, ("users",), 10
     )
     for database in (tokyo, utc):
         database.dispose()

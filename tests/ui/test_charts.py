@@ -8,7 +8,7 @@ from nicegui.testing import User
 from sqlmodel import select
 
 from application import Airdate
-from data import Database, rollup
+from data import Database, samples
 from data.models import User as UserRow
 from data.models import utcnow
 from ui import charts as chart_module
@@ -83,7 +83,7 @@ async def test_longer_ranges_come_from_the_samples_once_for_every_viewer(
     make_notifications(database, 2)
     send_all_pending(database)
     await eventually(
-        lambda: airdate.database.read(rollup.value_at, utcnow()) is not None, what="samples rebuilt"
+        lambda: airdate.database.read(samples.value_at, utcnow()) is not None, what="samples rebuilt"
     )
     viewers = [create_user() for _ in range(3)]
     charts = []

@@ -21,7 +21,7 @@ BUSY_PAGE = (
 )
 
 
-class PageGate:
+class PageLimit:
     def __init__(self, app: ASGIApp, *, at_once: int = 4, waiting: int = 64, retry_after: int = 2) -> None:
         self.app = app
         self.slots = asyncio.Semaphore(at_once)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from data import Database, Stats, rollup
+from data import Database, Stats, samples
 from data.clock import as_utc
 from data.models import NotificationStatus
 
@@ -17,7 +17,7 @@ NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
 def sample(database: Database, at: datetime, users: int) -> None:
-    database.write_quietly(rollup.record, at, Stats(users=users))
+    database.write_quietly(samples.record, at, Stats(users=users))
 
 
 def rows(database: Database) -> list[tuple[datetime, int]]:
@@ -37,7 +37,7 @@ def test_a_range_is_at_most_the_points_asked_for_starting_from_the_value_in_forc
     sample(database, NOW - timedelta(hours=30), 5)  # before the range: in force at its start
     for minute in range(24 * 60):
         sample(database, NOW - timedelta(hours=24) + timedelta(minutes=minute + 1), 10 + minute)
-    points = database.read(rollup.series, NOW - timedelta(hours=24), NOW, ("users",), 96)
+    points = database.read(samples.series, NOW - timedelta(hours=24), NOW, ("users",), 96)
     assert len(points) <= 97
     assert points[0] == (NOW - timedelta(hours=24), {"users": 5})
     assert points[-1][1] == {"users": 10 + 24 * 60 - 1}
@@ -50,7 +50,7 @@ def test_older_minutes_thin_to_the_last_of_each_hour_and_a_month_is_kept(databas
         sample(database, NOW - timedelta(days=3) + timedelta(minutes=minute), minute)
     sample(database, NOW - timedelta(hours=1), 7)
     sample(database, NOW - timedelta(hours=1) + timedelta(minutes=1), 8)
-    database.write_quietly(rollup.thin, NOW)
+    database.write_quietly(samples.thin, NOW)
     assert rows(database) == [
         (NOW - timedelta(days=3) + timedelta(minutes=59), 59),
         (NOW - timedelta(hours=1), 7),
@@ -68,10 +68,10 @@ def test_a_database_without_samples_gets_a_week_rebuilt_from_its_tables(database
         connection.execute(
             text("UPDATE users SET created_at = :t WHERE id IN (1, 2)"), {"t": now - timedelta(hours=30)}
         )
-    assert database.write_quietly(rollup.backfill_if_empty) == 7 * 24
-    assert database.write_quietly(rollup.backfill_if_empty) == 0, "only once: samples exist now"
-    day_ago = database.read(rollup.value_at, now - timedelta(hours=24, minutes=30))
-    latest = database.read(rollup.value_at, datetime.now(UTC))
+    assert database.write_quietly(samples.backfill_if_empty) == 7 * 24
+    assert database.write_quietly(samples.backfill_if_empty) == 0, "only once: samples exist now"
+    day_ago = database.read(samples.value_at, now - timedelta(hours=24, minutes=30))
+    latest = database.read(samples.value_at, datetime.now(UTC))
     assert day_ago["users"] == 2
     assert latest["users"] == 3 and latest["notifications_sent"] == 3
     assert latest["notifications_pending"] == 0, "sent and failed ones are not pending"

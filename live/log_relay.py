@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from data.addresses import mask_addresses, plain_line
-from data.logbook import LogLine
+from data.shared_logs import LogLine
 
 from .feed import dumps, iso
 from .hub import LOG, Hub

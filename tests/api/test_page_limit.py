@@ -4,7 +4,7 @@ import asyncio
 
 import httpx
 
-from api.page_gate import PageGate
+from api.page_limit import PageLimit
 
 from ..utils.waiting import eventually
 
@@ -21,7 +21,7 @@ async def test_too_many_waiting_pages_get_a_503_and_the_api_is_not_held_up() -> 
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
 
-    gate = PageGate(slow_page, at_once=2, waiting=3)
+    gate = PageLimit(slow_page, at_once=2, waiting=3)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(gate), base_url="http://test") as client:
         html = {"Accept": "text/html"}
         pages = [asyncio.create_task(client.get("/", headers=html)) for _ in range(5)]
