@@ -58,3 +58,12 @@ def test_airdate_fails_like_python_main_py() -> None:
     unknown = run_script("--no-such-flag")
     assert unknown.returncode == 2
     assert unknown.stderr.strip() == "airdate: unrecognized arguments: --no-such-flag"
+
+
+def test_what_pip_installs_is_every_module_the_program_has() -> None:
+    """The script runs from site-packages, not from this folder: a top-level module or package that
+    pyproject does not list is missing there (``nicegui_workarounds`` was, and ``airdate`` failed)."""
+    listed = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert set(listed["py-modules"]) == {path.stem for path in ROOT.glob("*.py")}
+    packages = {path.parent.name for path in ROOT.glob("*/__init__.py")} - {"tests", "bench"}
+    assert set(listed["packages"]) == packages
