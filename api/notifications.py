@@ -1,6 +1,5 @@
 """``POST /api/notifications/{id}/retry``: one failed notification back to pending (admins)."""
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path
@@ -27,7 +26,7 @@ def create_router(database: Database) -> APIRouter:
     async def retry(notification_id: NotificationId, caller: Caller) -> JSONResponse:
         by = who(caller)
         try:
-            await asyncio.to_thread(retry_one, database, notification_id, by=by)
+            await retry_one(database, notification_id, by=by)
         except NotRetryable as refused:
             raise HTTPException(404 if refused.status is None else 409, str(refused)) from None
         return JSONResponse({"id": notification_id, "status": NotificationStatus.PENDING.value})

@@ -15,10 +15,10 @@ log = logging.getLogger("airdate.audit")
 __all__ = ["NO_MAIL", "NotRetryable", "retry_all", "retry_one"]
 
 
-def retry_one(database: Database, notification_id: int, *, by: str) -> None:
-    """Put one failed notification back to pending (it blocks: call it off the event loop); raises
-    :class:`NotRetryable` when it does not exist or is not failed."""
-    database.write(outbox.retry_failed, notification_id)
+async def retry_one(database: Database, notification_id: int, *, by: str) -> None:
+    """Put one failed notification back to pending (in a worker thread); raises :class:`NotRetryable`
+    when it does not exist or is not failed."""
+    await asyncio.to_thread(database.write, outbox.retry_failed, notification_id)
     log.info("%s retried notification %d", by, notification_id)
 
 

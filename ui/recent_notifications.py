@@ -7,7 +7,7 @@ changes like any other, through the feed.
 
 from collections.abc import Awaitable, Callable
 
-from nicegui import run, ui
+from nicegui import ui
 
 from data import Database
 from live import Event
@@ -87,7 +87,7 @@ def retrier(database: Database, who: str) -> Retry:
 
     async def retry(notification_id: int) -> None:
         try:
-            await run.io_bound(retry_one, database, notification_id, by=who)
+            await retry_one(database, notification_id, by=who)
         except NotRetryable as refused:
             ui.notify(str(refused), type="warning")
             return
