@@ -119,7 +119,7 @@ def test_a_port_in_use_is_refused_before_anything_is_created(tmp_path: Path) -> 
 
 
 def test_an_unknown_host_is_refused_in_one_line(tmp_path: Path) -> None:
-    error = one_line_error(run_cli(host="no-such-host.invalid"))
+    error = one_line_error(run_cli(host="no-such-host.invalid", port="8080"))
     assert error.startswith("airdate: cannot listen on no-such-host.invalid:8080: unknown address")
 
 

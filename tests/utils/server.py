@@ -35,7 +35,9 @@ def run_cli(
 ) -> subprocess.CompletedProcess:
     """``python main.py ARGS`` with AIRDATE_* ``settings``; ``input`` is what it reads on stdin.
 
-    Forked from the zygote (see tests/utils/zygote.py) unless ``fresh``: then a new interpreter."""
+    Forked from the zygote (see tests/utils/zygote.py) unless ``fresh``: then a new interpreter. A free
+    port unless one is given: a server that gets as far as listening must not meet another's 8080 first."""
+    settings.setdefault("port", str(free_port()))
     env = airdate_env(**settings)
     if fresh:
         return subprocess.run(
