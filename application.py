@@ -47,14 +47,17 @@ from live import Hub, LiveFeed, LiveSources, LogRelay, Trends, hide_slow_reader_
 from live.latest import LatestNotifications
 from live.samples import Samples
 from nicegui_workarounds import put_in_front
-from services.access import Access, AccessError, RefusalLog
+from services.access import Access
 from services.actions import SCHEDULED_SYNC, Upstreams, build_actions
+from services.async_access import AsyncAccess
 from services.jobs import SCHEDULE, Jobs
 from services.links import Links
 from services.mailer import Smtp
 from services.notifier import Notifier
 from services.one_replica import OneReplica, Work
 from services.preferences import UserSettings
+from services.principals import AccessError
+from services.refusal_log import RefusalLog
 from settings import LOCAL_URL, Runtime, Settings, parse_origins
 from startup import StartupError, open_database
 from ui import Nav, register_pages
@@ -124,10 +127,10 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
     jobs, notifier = _services(settings, runtime, database)
     feed.on_jobs = jobs.take  # other replicas' jobs, from the feed's one read per tick
     policy = AccessPolicy()
-    identities = _identities(settings, access)
+    identities = _identities(settings, AsyncAccess(access))  # the awaitable face for pages and routes
     airdate = Airdate(settings, runtime, database, live, jobs, notifier, access, policy, identities)
     _routes(airdate)
-    register_pages(database, airdate.users, live, jobs, notifier, access, identities, airdate.nav)
+    register_pages(database, airdate.users, live, jobs, notifier, identities.access, identities, airdate.nav)
     _lifecycle(airdate)
     for plugin in plugins:
         plugin.install(airdate)
@@ -186,7 +189,7 @@ def _access(settings: Settings, database: Database) -> Access:
     return access
 
 
-def _identities(settings: Settings, access: Access) -> Identities:
+def _identities(settings: Settings, access: AsyncAccess) -> Identities:
     try:
         proxies = TrustedProxies(settings.auth.trusted_proxies)
     except ValueError as error:
@@ -312,7 +315,7 @@ def _on_one_replica(airdate: Airdate) -> None:
         ("prune-change-log", 3600, lambda: run.io_bound(database.write_quietly, changes.prune), True),
         ("chart-samples", 60, airdate.live.samples.write, False),
         ("thin-chart-samples", 3600, airdate.live.samples.thin, True),
-        ("prune-sign-ins", 3600, lambda: run.io_bound(airdate.access.prune), True),
+        ("prune-sign-ins", 3600, airdate.identities.access.prune, True),
     ]
     if settings.jellyseerr.url and settings.upstream.sync_interval > 0:
         sync = partial(airdate.jobs.run_in_turn, SCHEDULED_SYNC, started_by=SCHEDULE)
@@ -329,7 +332,7 @@ def _lifecycle(airdate: Airdate) -> None:
     replica = airdate.runtime.replica_name
     relay = LogRelay(hub, settings.live.log_events_level, replica=replica, store=store)
     feed.on_log_lines = relay.take_shared
-    revoked = RevokedStreams(hub, airdate.access, airdate.identities.forget)
+    revoked = RevokedStreams(hub, airdate.identities.access, airdate.identities.forget)
     metrics.name_replica(replica)
     serve_as(replica)
     metrics.watch_viewers(lambda: hub.reader_count, lambda: hub.viewer_count)
@@ -346,7 +349,7 @@ def _lifecycle(airdate: Airdate) -> None:
     app.timer(settings.live.stats_interval, feed.tick)
     app.timer(1.0, revoked.check)
     sockets = PageSockets(
-        airdate.access,
+        airdate.identities.access,
         settings.server.public_url,
         admin_only=lambda path: airdate.policy.rule_for(path).need == Need.ADMIN,
     )

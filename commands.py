@@ -11,7 +11,8 @@ from typing import TextIO
 from pydantic import BaseModel
 
 from data import Database, DatabaseError, schema
-from services.access import Access, AccessError
+from services.access import Access
+from services.principals import AccessError
 from startup import StartupError, open_database
 
 BY = "the command line"

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def main(argv: list[str], prog: str = "python main.py") -> int:
     from demo.settings import DemoSettings
-    from services.access import AccessError
+    from services.principals import AccessError
     from settings import ConfigurationError
     from startup import StartupError
 

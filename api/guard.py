@@ -13,7 +13,6 @@ Every answer (streams too) names the replica that gave it in ``X-Airdate-Replica
 to know which one served a request behind the proxy (an SSE client, an operator with curl, the tests).
 """
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote, urlsplit
@@ -23,7 +22,7 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from services.access import Credential, Principal
+from services.principals import Credential, Principal
 
 from .bodies import MAX_BODY, too_large
 from .identities import Identities, TrustedProxies
@@ -59,6 +58,10 @@ REPLICA_COOKIE = "airdate_replica"
 REPLICA_HEADER = "x-airdate-replica"
 
 
+async def no_links(token: str) -> int | None:
+    return None
+
+
 class Guard:
     def __init__(
         self,
@@ -66,14 +69,14 @@ class Guard:
         policy: AccessPolicy,
         identities: Identities,
         proxies: TrustedProxies,
-        link_user: Callable[[str], int | None] = lambda token: None,
+        link_user: Callable[[str], Awaitable[int | None]] = no_links,
         *,
         replica: str = "",
     ) -> None:
         self.policy = policy
         self.replica = replica  # named in the sticky cookie of every page; empty: no cookie
         self.named = ((REPLICA_HEADER.encode(), replica.encode()),) if replica else ()  # on every answer
-        self.link_user = link_user  # the user a signed link's token names; None: not valid (blocks)
+        self.link_user = link_user  # the user a signed link's token names; None: not valid
         self.identities = identities
         self.proxies = proxies
         self.app = app
@@ -98,7 +101,7 @@ class Guard:
         scope["state"]["credential"] = how
         if rule.need == Need.SIGNED:
             token = scope["path"].rstrip("/").rsplit("/", 1)[-1]
-            scope["state"]["link_user"] = await asyncio.to_thread(self.link_user, token)  # looks up its key
+            scope["state"]["link_user"] = await self.link_user(token)
         if scope["type"] == "http":
             send = with_security_headers(send, https=scope.get("scheme") == "https", extra=self.named)
             if self.replica and cookie_parser(headers.get("cookie", "")).get(REPLICA_COOKIE) != self.replica:

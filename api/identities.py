@@ -1,21 +1,21 @@
 """Who a request is from: an API token, a trusted proxy's user header, a session cookie, or — while no
 account exists and the request comes straight from this machine — anyone local.
 
-Each credential is looked up once a second at most (a small cache, in a worker thread), so a burst of
+Each credential is looked up once a second at most (a small cache), so a burst of
 SSE connections costs one database read per credential, not one each.
 """
 
-import asyncio
 import ipaddress
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs
 
 from starlette.datastructures import Headers
 from starlette.requests import cookie_parser
 from starlette.types import Scope
 
-from services.access import LOCAL, Access, Credential, Principal, fingerprint
+from services.async_access import AsyncAccess
+from services.principals import LOCAL, Credential, Principal, fingerprint
 
 SESSION_COOKIE = "airdate_session"
 CACHE_SECONDS = 1.0
@@ -77,7 +77,7 @@ class TrustedProxies:
 class Identities:
     def __init__(
         self,
-        access: Access,
+        access: AsyncAccess,
         *,
         proxies: TrustedProxies,
         auth_header: str = "",
@@ -128,13 +128,14 @@ class Identities:
             return True
         if not is_direct_and_local(peer, headers, self.local_hosts):
             return False
-        has_accounts = await self._lookup(
-            "accounts", "", lambda _: LOCAL if self.access.has_accounts() else None
-        )
+        has_accounts = await self._lookup("accounts", "", self._any_account)
         return has_accounts is None
 
+    async def _any_account(self, _: str) -> Principal | None:
+        return LOCAL if await self.access.has_accounts() else None
+
     async def _lookup(
-        self, kind: str, secret: str, find: Callable[[str], Principal | None]
+        self, kind: str, secret: str, find: Callable[[str], Awaitable[Principal | None]]
     ) -> Principal | None:
         if kind != "accounts" and not secret:
             return None
@@ -143,7 +144,7 @@ class Identities:
         cached = self._cache.get(key)
         if cached is not None and cached[0] > now:
             return cached[1]
-        principal = await asyncio.to_thread(find, secret)
+        principal = await find(secret)
         if len(self._cache) >= CACHE_SIZE:
             self._cache.clear()
         self._cache[key] = (now + CACHE_SECONDS, principal)

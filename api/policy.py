@@ -24,7 +24,7 @@ from fastapi import Depends, Request
 from fastapi.params import Depends as DependsMarker
 from starlette.routing import BaseRoute
 
-from services.access import Principal
+from services.principals import Principal
 
 
 class Need(Enum):

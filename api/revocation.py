@@ -3,15 +3,14 @@ signed out or expired, an account that was removed, a proxy-vouched account remo
 the open console once an account exists — also when another process (the command line) did it. One
 check a second for all streams (a query per kind of credential), and only while streams are open."""
 
-import asyncio
 from collections.abc import Callable
 
 from live import Hub
-from services.access import Access
+from services.async_access import AsyncAccess
 
 
 class RevokedStreams:
-    def __init__(self, hub: Hub, access: Access, forget: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, hub: Hub, access: AsyncAccess, forget: Callable[[], None] = lambda: None) -> None:
         self.hub = hub
         self.access = access
         self.forget = forget  # the credentials' cached answers: once a stream ended, a request is refused too
@@ -21,7 +20,7 @@ class RevokedStreams:
         owned = [(queue, queue.owner) for queue in self.hub.readers.owned()]
         if not owned:
             return 0
-        holding = await asyncio.to_thread(self.access.still_holding, {owner for _, owner in owned})
+        holding = await self.access.still_holding({owner for _, owner in owned})
         ended = 0
         for queue, owner in owned:
             if owner not in holding:

@@ -1,6 +1,5 @@
 """``POST /webhooks/sonarr``: Sonarr's "On Import" webhook, authenticated the ways Sonarr supports."""
 
-import asyncio
 import base64
 import binascii
 import logging
@@ -12,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from data import Database
-from services.sonarr import IMPORT_EVENTS, Webhook, record_import
+from services.sonarr import IMPORT_EVENTS, Webhook, receive_import
 
 from .bodies import BODY_PROBLEMS, inline_schema, read_json
 from .identities import is_direct_and_local
@@ -104,11 +103,7 @@ def create_router(database: Database, auth: WebhookAuth) -> APIRouter:
             return JSONResponse(
                 {"detail": f"a {hook.eventType} event needs series and episodes"}, status_code=422
             )
-        notify = not hook.isUpgrade
-        result = await asyncio.to_thread(record_import, database, hook.series, hook.episodes, notify=notify)
-        if result["new"]:
-            what = "new episode(s)" if notify else "episode(s), upgraded: nobody told"
-            log.info("Sonarr: %d %s of %s", result["new"], what, hook.series.title)
+        result = await receive_import(database, hook)
         return JSONResponse({"status": "ok", "upgrade": hook.isUpgrade, **result})
 
     for method in ("POST", "PUT"):  # Sonarr's connection has a Method option

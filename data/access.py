@@ -7,17 +7,30 @@ Secrets never reach this module in clear: it stores and looks up the hashes that
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import case, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from .models import Account, ApiToken, LoginSession, Role, SignInAttempts
+
+Row = TypeVar("Row", bound=SQLModel)
 
 
 class AlreadyExists(ValueError):
     """An account or token with that name exists."""
+
+
+def _insert_unique(session: Session, row: Row, what: str) -> Row:
+    """Insert a row whose name is unique; AlreadyExists ("``what`` exists already") if it is taken."""
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise AlreadyExists(f"{what} exists already") from None
+    return row
 
 
 # Accounts
@@ -41,12 +54,7 @@ def find_account(session: Session, username: str) -> Account | None:
 
 def add_account(session: Session, username: str, password_hash: str, role: Role) -> Account:
     account = Account(username=username, password_hash=password_hash, role=role)
-    session.add(account)
-    try:
-        session.flush()
-    except IntegrityError:
-        raise AlreadyExists(f"an account named {username!r} exists already") from None
-    return account
+    return _insert_unique(session, account, f"an account named {username!r}")
 
 
 def update_account(session: Session, username: str, **values: object) -> bool:
@@ -110,12 +118,7 @@ def list_tokens(session: Session) -> list[ApiToken]:
 
 def add_token(session: Session, name: str, scope: str, token_hash: str, created_by: str) -> ApiToken:
     token = ApiToken(name=name, scope=scope, token_hash=token_hash, created_by=created_by)
-    session.add(token)
-    try:
-        session.flush()
-    except IntegrityError:
-        raise AlreadyExists(f"a token named {name!r} exists already") from None
-    return token
+    return _insert_unique(session, token, f"a token named {name!r}")
 
 
 def find_token(session: Session, token_hash: str) -> ApiToken | None:

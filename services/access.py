@@ -1,32 +1,30 @@
 """Who may see and do what: accounts with roles, API tokens with scopes, sign-in sessions, lockout.
 
-Passwords are hashed with argon2id (argon2-cffi's defaults: memory-hard, 64 MiB per hash). Session
+Passwords are hashed with argon2id (argon2-cffi's default profile, RFC 9106's low-memory one: memory-hard,
+64 MiB per hash). Session
 cookies and API tokens are 256-bit random values, so the database keeps a plain SHA-256 of them: a
 leaked table reveals nothing usable, and checking one costs an indexed read, not an argon2 verify.
 
 Everything here blocks (argon2, database): call it from a worker thread, never on the event loop.
 """
 
-import hashlib
 import logging
 import math
 import re
 import secrets
-import threading
-import time
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
+from functools import cached_property
 
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from data import Database, access
-from data.addresses import plain_line
 from data.clock import utcnow
 from data.models import Account, Role, Scope
+
+from .principals import AccessError, Admission, Credential, Principal, SignInRefused, fingerprint
+from .refusal_log import RefusalLog, shown
 
 log = logging.getLogger("airdate.audit")
 
@@ -36,80 +34,12 @@ LOCKOUT_WINDOW = timedelta(minutes=15)
 FREE_TRIES = 20  # tries for one name from everywhere together before they are slowed down
 TURN = timedelta(seconds=2)  # beyond FREE_TRIES: one try for the name checked every TURN, cluster-wide
 TURN_WAIT = timedelta(seconds=10)  # a try whose turn would be further away is refused at once
-NAME_IN_LOG = 64  # characters of a typed user name that reach a log line
 SLOWED = "many sign-ins for this name right now: try again in a few seconds"
 TOKEN_PREFIX = "adt_"
 NAME = re.compile(r"^[\w.@+-]{1,64}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024  # longer ones are refused before argon2 spends time on them
-
-
-class Credential(StrEnum):
-    """How a request showed who it is (a principal's kind), or, for the last three, that it did not."""
-
-    ACCOUNT = "account"  # a signed-in session's cookie
-    TOKEN = "token"  # an API token (Authorization: Bearer, or access_token for EventSource)
-    PROXY = "proxy"  # a trusted proxy's user header, naming an account
-    LOCAL = "local"  # a program on this machine while no account exists (or AIRDATE_AUTH=none)
-    NONE = "none"
-    PROXY_UNKNOWN = "proxy-unknown"  # the proxy named someone without an account
-    PROXY_AMBIGUOUS = "proxy-ambiguous"  # the proxy's header came more than once
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Whoever a request acts for: a signed-in account, a program's token, a proxy-vouched user, or
-    anyone on this machine while no account exists (``local``)."""
-
-    name: str
-    role: Role
-    kind: Credential  # ACCOUNT, TOKEN, PROXY or LOCAL
-    session_id: int | None = None
-    token_id: int | None = None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-    def describe(self) -> str:
-        """For "signed in as …" and refusals: ``alice (admin)``, ``token grafana (read)``."""
-        if self.kind == Credential.LOCAL:
-            return "anyone on this machine"
-        if self.kind == Credential.TOKEN:
-            return f"token {self.name} ({'admin' if self.is_admin else 'read'})"
-        return f"{self.name} ({self.role})"
-
-    @property
-    def who(self) -> str:
-        """For audit lines and "started by": ``alice``, ``token grafana``, ``local``."""
-        return f"token {self.name}" if self.kind == Credential.TOKEN else self.name
-
-
-LOCAL = Principal("local", Role.ADMIN, Credential.LOCAL)
-
-
-class AccessError(ValueError):
-    """A request about accounts or tokens that cannot be done; the message says why."""
-
-
-class SignInRefused(Exception):
-    """Wrong name or password (the same answer either way), or locked out for a while."""
-
-    def __init__(self, message: str, *, locked: bool = False) -> None:
-        super().__init__(message)
-        self.locked = locked
-
-
-@dataclass(frozen=True)
-class Admission:
-    """A sign-in try that may be checked, once ``wait`` seconds have passed (0: at once)."""
-
-    wait: float
-
-
-def fingerprint(secret: str) -> str:
-    """What the database keeps of a session cookie or an API token."""
-    return hashlib.sha256(secret.encode()).hexdigest()
+HASHING: Parameters = profiles.RFC_9106_LOW_MEMORY  # the tests use argon2's CHEAPEST (tests/conftest.py)
 
 
 class Access:
@@ -125,8 +55,7 @@ class Access:
         self.session_length = timedelta(hours=session_hours)
         self.turn, self.turn_wait = turn, turn_wait  # the pace of a name tried from everywhere
         self._refused = RefusalLog()
-        self._hasher = PasswordHasher()
-        self._dummy_hash = self._hasher.hash(secrets.token_hex(16))  # for names that do not exist
+        self._hasher = PasswordHasher.from_parameters(HASHING)
         self._token_touched: dict[int, datetime] = {}
 
     # Accounts
@@ -277,7 +206,7 @@ class Access:
         """Forget the tries for a name (from one address, or all of them); how many counts went."""
         dropped = self.database.write(access.clear_attempts, username, address)
         log.info(
-            "%s cleared the sign-in lock of %s%s", by, _shown(username), f" from {address}" if address else ""
+            "%s cleared the sign-in lock of %s%s", by, shown(username), f" from {address}" if address else ""
         )
         return dropped
 
@@ -388,6 +317,12 @@ class Access:
 
         return {principal: found(principal) for principal in principals}
 
+    @cached_property
+    def _dummy_hash(self) -> str:
+        """What a name that does not exist is checked against; made on the first such sign-in, not at
+        start (an argon2 hash is 64 MiB and a tenth of a second of CPU)."""
+        return self._hasher.hash(secrets.token_hex(16))
+
     def _hash(self, password: str) -> str:
         if len(password) < MIN_PASSWORD:
             raise AccessError(f"a password needs at least {MIN_PASSWORD} characters")
@@ -422,56 +357,6 @@ def _scope(scope: Scope | str) -> Scope:
         raise AccessError(f"a scope is read or admin (got {scope!r})") from None
 
 
-def _shown(name: str) -> str:
-    """A typed user name as a log line may show it: escaped, at most NAME_IN_LOG characters."""
-    return repr(plain_line(name, NAME_IN_LOG))
-
-
 def _wait_words(wait: timedelta) -> str:
     minutes = max(1, math.ceil(wait.total_seconds() / 60))
     return f"too many attempts, wait {minutes} minute{'s' * (minutes != 1)}"
-
-
-class RefusalLog:
-    """Refused sign-ins in the log without letting anyone flood it: the first of each minute is logged
-    as it happens, the others are counted and said in one summary line (names shown bounded)."""
-
-    PERIOD = 60.0
-    HELD = 1000
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._since = 0.0
-        self._held: Counter[tuple[str, str]] = Counter()
-
-    def note(self, username: str, address: str, why: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            if now - self._since >= self.PERIOD:
-                self._flush_locked()
-                self._since = now
-                first = True
-            else:  # at most HELD distinct (name, address) pairs a minute; the rest are counted together
-                key = (_shown(username), address)
-                self._held[key if key in self._held or len(self._held) < self.HELD else ("others", "*")] += 1
-                first = False
-        if first:
-            log.warning("sign-in for %s from %s refused: %s", _shown(username), address, why)
-
-    def flush(self) -> None:
-        with self._lock:
-            self._flush_locked()
-
-    def _flush_locked(self) -> None:
-        if not self._held:
-            return
-        total = sum(self._held.values())
-        named = ", ".join(f"{name} from {address}" for (name, address), _ in self._held.most_common(5))
-        more = len(self._held) - 5
-        log.warning(
-            "%d more refused sign-in(s) in the last minute: %s%s",
-            total,
-            named,
-            f" and {more} more" if more > 0 else "",
-        )
-        self._held.clear()

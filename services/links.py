@@ -10,6 +10,7 @@ before keys existed carry none and count as key 0. Changing ``AIRDATE_STORAGE_SE
 every link of every user.
 """
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,15 +33,15 @@ class Links:
     def token(self, user_id: int, key: int = 0) -> str:
         return self._signer().dumps(user_id if key == 0 else [user_id, key])
 
-    def user_of(self, token: str) -> int | None:
+    async def user_of(self, token: str) -> int | None:
         """The user a link was made for; None for a link that was changed, not made here, or revoked.
-        Looks the user's key up (blocks: call it off the event loop). A user who no longer exists is
-        still named, so that the page can say so."""
+        Looks the user's key up (on a worker thread). A user who no longer exists is still named, so
+        that the page can say so."""
         claim = self._claim(token)
         if claim is None:
             return None
         user_id, key = claim
-        current = self.key_of(user_id)
+        current = await asyncio.to_thread(self.key_of, user_id)
         return user_id if current is None or current == key else None
 
     def manage(self, user_id: int, key: int = 0) -> str:

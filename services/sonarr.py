@@ -1,6 +1,7 @@
 """Sonarr → Airdate: the "episode imported" webhook, and importing the episodes Sonarr already has."""
 
 import asyncio
+import logging
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,6 +15,7 @@ from .progress import Progress
 from .upstream import Upstream
 
 IMPORT_EVENTS = {"Download", "Import", "ImportComplete"}
+log = logging.getLogger("airdate.webhooks")
 
 
 class WebhookSeries(BaseModel):
@@ -39,6 +41,18 @@ class Webhook(BaseModel):
     series: WebhookSeries | None = None
     episodes: list[WebhookEpisode] = []
     isUpgrade: bool = False  # a better file for episodes that were there: never news
+
+
+async def receive_import(database: Database, hook: Webhook) -> dict[str, int]:
+    """The webhook's use case: record an import event's episodes (an upgrade tells nobody), logged."""
+    if hook.series is None or not hook.episodes:
+        raise ValueError(f"a {hook.eventType} event needs series and episodes")
+    notify = not hook.isUpgrade
+    result = await asyncio.to_thread(record_import, database, hook.series, hook.episodes, notify=notify)
+    if result["new"]:
+        what = "new episode(s)" if notify else "episode(s), upgraded: nobody told"
+        log.info("Sonarr: %d %s of %s", result["new"], what, hook.series.title)
+    return result
 
 
 def record_import(

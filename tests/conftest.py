@@ -18,14 +18,18 @@ from standins.postgres import Postgres
 
 from .utils.console import Console, simulated
 from .utils.server import Server
-from .utils.zygote import close_zygote
+from .utils.zygote import cheap_password_hashing, close_zygote
 
 ALONE = ("cluster", "native", "alone")  # what cannot share the machine with one another
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """A parallel worker (pytest-xdist) picks ports from a block of its own: two workers never hand
-    the same free port to two servers."""
+    the same free port to two servers. Passwords are hashed with argon2's cheapest parameters (its
+    profile for tests), here and in the servers forked from the zygote: the product's 64 MiB and ~0.1 s
+    per hash, paid a few thousand times, were minutes of the suite (tests/test_commands.py checks the
+    product's own, through a fresh interpreter)."""
+    cheap_password_hashing()
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))

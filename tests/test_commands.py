@@ -7,7 +7,8 @@ import httpx
 import pytest
 
 from data import Database
-from services.access import Access, SignInRefused, fingerprint
+from services.access import Access
+from services.principals import SignInRefused, fingerprint
 
 from .utils.server import Server, run_cli
 
@@ -31,6 +32,16 @@ def test_accounts_are_added_listed_changed_and_removed(database: Database) -> No
     assert access.sign_in("alice", "second-password", "127.0.0.1")[1].is_admin
     assert run_cli("accounts", "remove", "vic").returncode == 0
     assert "vic" not in run_cli("accounts", "list").stdout
+
+
+def test_a_password_is_kept_as_an_argon2id_hash_of_the_products_strength(database: Database) -> None:
+    """The product's own parameters (the tests' other processes hash with argon2's cheapest profile)."""
+    added = run_cli("accounts", "add", "alice", input="first-password\n", fresh=True)
+    assert added.returncode == 0, added.stderr
+    with database.engine.connect() as connection:
+        (stored,) = connection.exec_driver_sql("SELECT password_hash FROM accounts").one()
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert "first-password" not in stored
 
 
 @pytest.mark.parametrize(

@@ -62,6 +62,25 @@ def test_the_faces_change_nothing_in_the_database_themselves() -> None:
     assert direct == [], "call services/ instead"
 
 
+HAND_OFFS = {"to_thread", "io_bound", "cpu_bound", "run_in_executor"}
+
+
+def hand_offs(package: str) -> list[str]:
+    """Where the package's modules send work to a thread or process themselves."""
+    found = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Attribute) and node.attr in HAND_OFFS:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.attr}")
+    return found
+
+
+def test_the_faces_hand_no_work_to_a_thread_themselves() -> None:
+    """A use case owns its thread hand-off (services/, e.g. AsyncAccess): pages and routes only await."""
+    assert hand_offs("api") + hand_offs("ui") == []
+    assert hand_offs("services") != []  # the check sees a hand-off where there is one
+
+
 def module_imports(package: str) -> dict[str, set[str]]:
     """Each module of the package (``data.db``…) and the modules of the package it imports, relative
     imports and those under ``if TYPE_CHECKING:`` included (``from . import x`` is the module ``x``)."""

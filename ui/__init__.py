@@ -3,7 +3,7 @@
 from api.identities import Identities
 from data import Database
 from live import LiveSources
-from services.access import Access
+from services.async_access import AsyncAccess
 from services.jobs import Jobs
 from services.notifier import Notifier
 from services.preferences import UserSettings
@@ -18,7 +18,7 @@ def register_pages(
     live: LiveSources,
     jobs: Jobs,
     notifier: Notifier,
-    access: Access,
+    access: AsyncAccess,
     identities: Identities,
     nav: Nav,
 ) -> None:
@@ -29,7 +29,7 @@ def register_pages(
     dashboard.register(live, jobs, database, nav)
     listings.register(database, notifier, nav)
     user_page.register(users, notifier, nav)
-    manage_page.register(users, notifier.links)
+    manage_page.register(users)
     accounts.register(access, identities, nav)
     tokens.register(access, identities, nav)
     not_found.register(nav)

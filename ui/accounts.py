@@ -1,12 +1,15 @@
 """The Accounts page (admins only): who may sign in, with which role; add, remove, reset a password."""
 
-from nicegui import run, ui
+from collections.abc import Awaitable
+
+from nicegui import ui
 
 from api.identities import Identities
 from api.policy import Need, requires
 from data.clock import iso_utc
 from data.models import Role
-from services.access import Access, AccessError, Principal
+from services.async_access import AsyncAccess
+from services.principals import AccessError, Principal
 
 from .frame import Nav, frame
 from .listings import LOCAL_TIME_CELL
@@ -51,7 +54,7 @@ CLEAR_LOCK = """
 """
 
 
-def register(access: Access, identities: Identities, nav: Nav) -> None:
+def register(access: AsyncAccess, identities: Identities, nav: Nav) -> None:
     @ui.page("/accounts", dependencies=[requires(Need.ADMIN)])
     async def accounts_page() -> None:
         principal = principal_of(ui.context.client)
@@ -63,7 +66,7 @@ def register(access: Access, identities: Identities, nav: Nav) -> None:
 
 
 class AccountsPanel(ui.column):
-    def __init__(self, access: Access, identities: Identities, *, acting: Principal | None) -> None:
+    def __init__(self, access: AsyncAccess, identities: Identities, *, acting: Principal | None) -> None:
         super().__init__()
         self.classes("w-full gap-4").mark("accounts")
         self.access = access
@@ -95,7 +98,7 @@ class AccountsPanel(ui.column):
                 ui.button("Add account", icon="person_add", on_click=self.add).props("unelevated no-caps")
 
     async def refresh(self) -> None:
-        accounts = await run.io_bound(self.access.accounts)
+        accounts = await self.access.accounts()
         self.table.rows = [
             {
                 "username": a.username,
@@ -111,7 +114,7 @@ class AccountsPanel(ui.column):
             ui.notify("The two passwords differ.", type="warning")
             return
         name = (self.name.value or "").strip()
-        if await self._do(self.access.add_account, name, self.password.value, self.role.value, by=self.by):
+        if await self._do(self.access.add_account(name, self.password.value, self.role.value, by=self.by)):
             ui.notify(f"Added {name} ({self.role.value}).", type="positive")
             self.name.value = self.password.value = self.again.value = ""
 
@@ -127,11 +130,9 @@ class AccountsPanel(ui.column):
                 if first.value != second.value:
                     ui.notify("The two passwords differ.", type="warning")
                 elif await self._do(
-                    self.access.set_password,
-                    username,
-                    first.value,
-                    by=self.by,
-                    keep_session=self._own(username),
+                    self.access.set_password(
+                        username, first.value, by=self.by, keep_session=self._own(username)
+                    )
                 ):
                     ui.notify(f"Changed the password of {username}.", type="positive")
                     dialog.close()
@@ -145,7 +146,7 @@ class AccountsPanel(ui.column):
         """Admin ⇄ viewer; the account's other sessions end (its pages and streams close)."""
         current = next((row["role"] for row in self.table.rows if row["username"] == username), None)
         role = Role.VIEWER if current == Role.ADMIN else Role.ADMIN
-        if await self._do(self.access.set_role, username, role, by=self.by, keep_session=self._own(username)):
+        if await self._do(self.access.set_role(username, role, by=self.by, keep_session=self._own(username))):
             self.identities.forget()
             ui.notify(f"{username} is now {role}.", type="positive")
 
@@ -159,7 +160,7 @@ class AccountsPanel(ui.column):
             ui.label(f"Remove {username}? Their sessions end at once.").classes("text-lg")
 
             async def remove() -> None:
-                if await self._do(self.access.remove_account, username, by=self.by):
+                if await self._do(self.access.remove_account(username, by=self.by)):
                     self.identities.forget()
                     ui.notify(f"Removed {username}.", type="positive")
                 dialog.close()
@@ -169,10 +170,10 @@ class AccountsPanel(ui.column):
                 ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
         dialog.open()
 
-    async def _do(self, change: object, *args: object, **kwargs: object) -> bool:
-        """Run an account change off the event loop; a refusal becomes a notice. True if it was done."""
+    async def _do(self, change: Awaitable[object]) -> bool:
+        """Await an account change; a refusal becomes a notice. True if it was done."""
         try:
-            await run.io_bound(change, *args, **kwargs)
+            await change
         except AccessError as error:
             ui.notify(str(error), type="negative")
             return False
@@ -183,7 +184,7 @@ class AccountsPanel(ui.column):
 class LocksPanel(ui.card):
     """The sign-ins locked out or slowed down now, and clearing one (the owner locked out, say)."""
 
-    def __init__(self, access: Access, *, by: str) -> None:
+    def __init__(self, access: AsyncAccess, *, by: str) -> None:
         super().__init__()
         self.classes("w-full gap-2").mark("sign-in-locks")
         self.access = access
@@ -201,7 +202,7 @@ class LocksPanel(ui.card):
             self.table.on("clear", lambda e: self.clear(e.args))
 
     async def refresh(self) -> None:
-        locks = await run.io_bound(self.access.locks)
+        locks = await self.access.locks()
         self.table.rows = [
             {
                 "key": f"{lock.username}|{lock.address}",
@@ -219,6 +220,6 @@ class LocksPanel(ui.card):
             await self.refresh()
             return
         address = None if row["address"] == "everywhere" else row["address"]
-        await run.io_bound(self.access.unlock, row["username"], address, by=self.by)
+        await self.access.unlock(row["username"], address, by=self.by)
         ui.notify(f"Cleared the sign-in lock of {row['username']}.", type="positive")
         await self.refresh()

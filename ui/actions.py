@@ -4,9 +4,9 @@ from nicegui import ui
 
 from data import DatabaseError
 from data.models import JobStatus
-from services.access import LOCAL
 from services.actions import ACTIONS
 from services.jobs import Job, Jobs
+from services.principals import LOCAL
 
 from .time_text import TimeText
 

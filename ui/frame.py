@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from nicegui import app, ui
 
-from services.access import Credential, Principal
+from services.principals import Credential, Principal
 
 from .principal import principal_of
 

@@ -2,12 +2,13 @@
 
 from collections.abc import Awaitable, Callable
 
-from nicegui import run, ui
+from nicegui import ui
 
 from api.policy import Need, requires
 from data import Database
 from data.addresses import mask_email
-from data.queries import LISTINGS, page_of
+from data.queries import LISTINGS
+from services.listings import read_page
 from services.notifier import Notifier
 
 from .email_preview import EmailPreview
@@ -132,9 +133,8 @@ class ListingTable(ui.column):
         if pagination is None:
             wanted["page"] = 1  # a new search starts at the first page
         try:
-            page = await run.io_bound(
-                self.database.read,
-                page_of,
+            page = await read_page(
+                self.database,
                 self.listing,
                 search=self.search.value or "",
                 sort_by=wanted.get("sortBy") or "id",

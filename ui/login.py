@@ -5,8 +5,6 @@ set the session cookie (HttpOnly: page scripts never see it) and carry a real st
 name or password (the same answer for names that do not exist), 429 while locked out.
 """
 
-import asyncio
-
 from fastapi import Form, Request, Response
 from fastapi.responses import RedirectResponse
 from nicegui import app, ui
@@ -17,12 +15,13 @@ from starlette.datastructures import Headers
 from api.guard import same_origin
 from api.identities import SESSION_COOKIE, Identities
 from api.policy import Need, requires
-from services.access import Access, Credential, SignInRefused
+from services.async_access import AsyncAccess
+from services.principals import Credential, SignInRefused
 
 from .principal import principal_of
 
 
-def register(access: Access, identities: Identities) -> None:
+def register(access: AsyncAccess, identities: Identities) -> None:
     the_form = requires(Need.OPEN, why="the sign-in form", identify=True)
     sign_out = requires(Need.OPEN, why="ends the caller's own session", identify=True)
 
@@ -32,7 +31,7 @@ def register(access: Access, identities: Identities) -> None:
         if principal is not None and principal.kind == Credential.ACCOUNT:
             ui.navigate.to(safe_next(next))
             return
-        has_accounts = await asyncio.to_thread(access.has_accounts)
+        has_accounts = await access.has_accounts()
         notice = ENDED if ended else None
         sign_in_form(next, notice=notice if has_accounts else NO_ACCOUNTS)
 
@@ -44,9 +43,7 @@ def register(access: Access, identities: Identities) -> None:
             return login_response(request, "This sign-in came from another site and was refused.", next, 403)
         address = request.client.host if request.client else "?"
         try:
-            admission = await asyncio.to_thread(access.admit, username, address)
-            await asyncio.sleep(admission.wait)  # a name tried from everywhere: its turn, off any thread
-            cookie, _ = await asyncio.to_thread(access.sign_in, username, password, address)
+            cookie, _ = await access.sign_in(username, password, address)
         except SignInRefused as refused:
             shown = username if len(username) <= MAX_NAME else ""
             return login_response(request, str(refused), next, 429 if refused.locked else 401, shown)
@@ -67,7 +64,7 @@ def register(access: Access, identities: Identities) -> None:
         principal = request.state.principal
         if cookie and principal is not None and principal.kind == Credential.ACCOUNT:
             address = request.client.host if request.client else "?"
-            await asyncio.to_thread(access.sign_out, cookie, principal, address)
+            await access.sign_out(cookie, principal, address)
             identities.forget()
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax")

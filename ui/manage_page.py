@@ -4,29 +4,31 @@
 everything". ``/unsubscribe/<token>``: a confirmation first — a GET changes nothing, because mail
 scanners follow links (RFC 8058); the one-click POST of that RFC is an API route of its own.
 
-The guard has checked the token before these run (``Need.SIGNED``): a changed one is answered 403.
+The guard has checked the token before these run (``Need.SIGNED``): a changed one is answered 403, a
+valid one's user is in the request's state.
 Neither page shows the console's menu.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from nicegui import run, ui
+from fastapi import Request
+from nicegui import ui
 
 from api.policy import Need, requires
-from services.links import MANAGE, UNSUBSCRIBE, Links
+from services.links import MANAGE, UNSUBSCRIBE
 from services.preferences import OWN_LINK, NotFound, Preferences, UserSettings
 
 from .frame import PRODUCT
 from .preferences_form import PreferencesForm
 
 
-def register(users: UserSettings, links: Links | None) -> None:
+def register(users: UserSettings) -> None:
 
     @ui.page(MANAGE + "{token}", dependencies=[requires(Need.SIGNED)])
-    async def manage_page(token: str) -> None:
+    async def manage_page(token: str, request: Request) -> None:
         with plain_card("Your notifications") as card:
-            settings = await _settings(users, links, token)
+            settings = await _settings(users, request)
             if settings is None:
                 return
             ui.label(f"Hi {settings.username}: choose when {PRODUCT} tells you about new episodes.").classes(
@@ -40,9 +42,9 @@ def register(users: UserSettings, links: Links | None) -> None:
         card.mark("manage")
 
     @ui.page(UNSUBSCRIBE + "{token}", dependencies=[requires(Need.SIGNED)])
-    async def unsubscribe_page(token: str) -> None:
+    async def unsubscribe_page(token: str, request: Request) -> None:
         with plain_card("Unsubscribe"):
-            settings = await _settings(users, links, token)
+            settings = await _settings(users, request)
             if settings is None:
                 return
             body = ui.column().classes("w-full gap-3").mark("unsubscribe")
@@ -80,9 +82,9 @@ def plain_card(title: str) -> Iterator[ui.card]:
         yield card
 
 
-async def _settings(users: UserSettings, links: Links | None, token: str) -> Preferences | None:
+async def _settings(users: UserSettings, request: Request) -> Preferences | None:
     """The preferences of the link's user; None (and a message) if there is no such user any more."""
-    user_id = await run.io_bound(links.user_of, token) if links is not None else None
+    user_id = getattr(request.state, "link_user", None)  # the guard's answer for the link
     if user_id is not None:
         try:
             return await users.read(user_id)

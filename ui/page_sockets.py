@@ -24,7 +24,6 @@ This module patches NiceGUI's socket.io handlers in place (they are plain functi
 loudly when a NiceGUI release changes what it relies on.
 """
 
-import asyncio
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
@@ -35,7 +34,8 @@ import socketio
 from nicegui import background_tasks, core, ui
 from nicegui.client import Client
 
-from services.access import Access, Credential, Principal
+from services.async_access import AsyncAccess
+from services.principals import Credential, Principal
 
 from .principal import principal_of
 
@@ -47,7 +47,11 @@ _NICEGUI: dict[str, Callable[..., Any]] = {}  # NiceGUI's own handlers, as it re
 
 class PageSockets:
     def __init__(
-        self, access: Access, public_origin: str = "", *, admin_only: Callable[[str], bool] = lambda _: True
+        self,
+        access: AsyncAccess,
+        public_origin: str = "",
+        *,
+        admin_only: Callable[[str], bool] = lambda _: True,
     ) -> None:
         self.access = access
         self.admin_only = admin_only  # whether a page's path is for admins only
@@ -162,7 +166,7 @@ class PageSockets:
         page = principal_of(client)
         if page is None:
             return True
-        now = await asyncio.to_thread(self.access.current, page)
+        now = await self.access.current(page)
         return self._settle(client, page, now)
 
     async def sweep(self) -> None:
@@ -175,7 +179,7 @@ class PageSockets:
         ]
         if not pages:
             return
-        now = await asyncio.to_thread(self.access.current_many, {page for _, page in pages})
+        now = await self.access.current_many({page for _, page in pages})
         for client, page in pages:
             self._settle(client, page, now[page])
 

@@ -2,7 +2,7 @@
 
 from nicegui.client import Client
 
-from services.access import Principal
+from services.principals import Principal
 
 
 def principal_of(client: Client) -> Principal | None:

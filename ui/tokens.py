@@ -1,12 +1,13 @@
 """The Access tokens page (admins only): tokens for programs, shown once when made, revocable."""
 
-from nicegui import run, ui
+from nicegui import ui
 
 from api.identities import Identities
 from api.policy import Need, requires
 from data.clock import iso_utc
 from data.models import Scope
-from services.access import Access, AccessError
+from services.async_access import AsyncAccess
+from services.principals import AccessError
 
 from .frame import Nav, frame
 from .listings import LOCAL_TIME_CELL
@@ -30,7 +31,7 @@ ROW_ACTIONS = """
 SCOPES = {Scope.READ.value: "read: streams, stats, jobs, metrics", Scope.ADMIN.value: "admin: also actions"}
 
 
-def register(access: Access, identities: Identities, nav: Nav) -> None:
+def register(access: AsyncAccess, identities: Identities, nav: Nav) -> None:
     @ui.page("/tokens", dependencies=[requires(Need.ADMIN)])
     async def tokens_page() -> None:
         principal = principal_of(ui.context.client)
@@ -40,7 +41,7 @@ def register(access: Access, identities: Identities, nav: Nav) -> None:
 
 
 class TokensPanel(ui.column):
-    def __init__(self, access: Access, identities: Identities, *, by: str) -> None:
+    def __init__(self, access: AsyncAccess, identities: Identities, *, by: str) -> None:
         super().__init__()
         self.classes("w-full gap-4").mark("tokens")
         self.access = access
@@ -68,7 +69,7 @@ class TokensPanel(ui.column):
                 ui.button("Create token", icon="key", on_click=self.create).props("unelevated no-caps")
 
     async def refresh(self) -> None:
-        tokens = await run.io_bound(self.access.tokens)
+        tokens = await self.access.tokens()
         self.table.rows = [
             {
                 "name": t.name,
@@ -83,7 +84,7 @@ class TokensPanel(ui.column):
     async def create(self) -> None:
         name = (self.name.value or "").strip()
         try:
-            value = await run.io_bound(self.access.mint_token, name, self.scope.value, by=self.by)
+            value = await self.access.mint_token(name, self.scope.value, by=self.by)
         except AccessError as error:
             ui.notify(str(error), type="negative")
             return
@@ -112,7 +113,7 @@ class TokensPanel(ui.column):
 
             async def revoke() -> None:
                 try:
-                    await run.io_bound(self.access.revoke_token, name, by=self.by)
+                    await self.access.revoke_token(name, by=self.by)
                 except AccessError as error:
                     ui.notify(str(error), type="negative")
                 else:

@@ -169,9 +169,19 @@ def close_zygote() -> None:
 # --- the zygote process itself --------------------------------------------------------------------------
 
 
+def cheap_password_hashing() -> None:
+    """argon2's profile for tests instead of the product's (see tests/conftest.py)."""
+    from argon2 import profiles
+
+    from services import access
+
+    access.HASHING = profiles.CHEAPEST
+
+
 def serve_requests() -> None:
     for module in PRELOAD:
         __import__(module)
+    cheap_password_hashing()
     assert threading.active_count() == 1, "forking is safe only while this process has one thread"
     selector = selectors.DefaultSelector()
     selector.register(0, selectors.EVENT_READ)
