@@ -9,8 +9,9 @@ any descriptor of that file would drop SQLite's own locks held by this process).
 """
 
 import fcntl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -33,7 +34,11 @@ MIGRATION_LOCK = 7_351_000_001  # pg_advisory_xact_lock key held while migrating
 def upgrade(database: Database, revision: str = "head") -> tuple[str | None, str | None]:
     """Migrate up to ``revision``; (revision before, revision after). A database made before migrations
     (tables but no ``alembic_version``) is adopted by the idempotent baseline, losing no row."""
-    return _migrate(database, lambda config: command.upgrade(config, revision))
+    return _migrate(
+        database,
+        lambda config: command.upgrade(config, revision),
+        done=lambda before: revision == "head" and before == head(),  # the common start: nothing to run
+    )
 
 
 def downgrade(database: Database, revision: str) -> tuple[str | None, str | None]:
@@ -50,12 +55,12 @@ def current(database: Database) -> str | None:
 
 
 def head() -> str:
-    return ScriptDirectory.from_config(_config()).get_current_head() or "base"
+    return _scripts().get_current_head() or "base"
 
 
 def history() -> list[tuple[str, str]]:
     """(revision, first line of its description), oldest first."""
-    scripts = ScriptDirectory.from_config(_config()).walk_revisions()
+    scripts = _scripts().walk_revisions()
     return [(script.revision, (script.doc or "").splitlines()[0]) for script in reversed(list(scripts))]
 
 
@@ -66,12 +71,17 @@ def differences(database: Database) -> list:
         return compare_metadata(context, SQLModel.metadata)
 
 
-def _migrate(database: Database, run) -> tuple[str | None, str | None]:
+def _migrate(
+    database: Database,
+    run: Callable[[Config], None],
+    done: Callable[[str | None], bool] = lambda before: False,
+) -> tuple[str | None, str | None]:
     with _errors(database), _exclusive(database) as connection:
         before = _revision(connection)
         if before is not None:
             _known(before, newer=True)
-        run(_config(connection))
+        if not done(before):
+            run(_config(connection))
         after = _revision(connection)
     database.notify_commit()
     return before, after
@@ -83,7 +93,7 @@ def _revision(connection: Connection) -> str | None:
 
 def _known(revision: str, *, newer: bool = False) -> None:
     try:
-        ScriptDirectory.from_config(_config()).get_revision(revision)
+        _scripts().get_revision(revision)
     except Exception:  # alembic raises several kinds for an unknown or malformed revision
         if newer:
             raise DatabaseError(
@@ -96,7 +106,13 @@ def _known(revision: str, *, newer: bool = False) -> None:
 
 
 def _revisions() -> list[str]:
-    return [script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()][::-1]
+    return [script.revision for script in _scripts().walk_revisions()][::-1]
+
+
+@cache
+def _scripts() -> ScriptDirectory:
+    """The migration scripts, read once per process (Alembic reads every file each time it is asked)."""
+    return ScriptDirectory.from_config(_config())
 
 
 def _config(connection: Connection | None = None) -> Config:

@@ -3,6 +3,7 @@ factory (in-process, with NiceGUI's simulated users) and a real server process."
 
 import itertools
 import os
+import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -112,19 +113,53 @@ def postgres_cluster() -> Iterator[Postgres]:
 
 
 _DATABASES = itertools.count(1)
+MIGRATED = "migrated"  # the PostgreSQL template every test that starts Airdate copies
+USES_AIRDATE = {"database", "console", "server"}  # fixtures that migrate the test's database first
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database at the newest revision, made once per worker; see :func:`airdate_env`."""
+    path = tmp_path_factory.mktemp("migrated") / "airdate.sqlite3"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_cluster: Postgres) -> str:
+    """The PostgreSQL template at the newest revision (no connection left open: a template must be idle)."""
+    _migrate(postgres_cluster.create_database(MIGRATED))
+    return MIGRATED
+
+
+def _migrate(url: str) -> None:
+    database = Database(url)
+    try:
+        schema.upgrade(database)
+    finally:
+        database.dispose()
 
 
 @pytest.fixture(autouse=True)
 def airdate_env(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, request: pytest.FixtureRequest
 ) -> str:
-    """Every test gets its own empty database and fast, quiet settings (child servers read them)."""
+    """Every test gets its own database and fast, quiet settings (child servers read them).
+
+    The database is empty, or — for a test that starts Airdate through the shared fixtures, which
+    migrate it first anyway — a copy of one migrated once per worker: the same schema and rows, without
+    running every migration again for each of a few hundred tests."""
     for name in [k for k in os.environ if k.startswith("AIRDATE_")]:
         monkeypatch.delenv(name)
-    url = f"sqlite:///{tmp_path / 'airdate.sqlite3'}"
+    path = tmp_path / "airdate.sqlite3"
+    url = f"sqlite:///{path}"
+    migrated = not USES_AIRDATE.isdisjoint(request.fixturenames)
     if backend == "postgresql":
         cluster: Postgres = request.getfixturevalue("postgres_cluster")
-        url = cluster.create_database(f"t{next(_DATABASES)}")
+        template = request.getfixturevalue("migrated_postgres") if migrated else None
+        url = cluster.create_database(f"t{next(_DATABASES)}", template=template)
+    elif migrated:
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
     monkeypatch.setenv("AIRDATE_DATABASE_URL", url)
     monkeypatch.setenv("AIRDATE_DEMO_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.sqlite3'}")
     monkeypatch.setenv("AIRDATE_STATS_INTERVAL", "3600")  # tests drive the feed themselves
