@@ -40,6 +40,12 @@ async def browser(chromium_path: str) -> AsyncIterator[Browser]:
         await chromium.close()
 
 
+async def connected(page: Page) -> None:
+    """Wait until the page's websocket is up: a page's rows can be drawn before it, and a click that
+    comes earlier goes nowhere (seen under load, where the socket took longer than the click)."""
+    await page.wait_for_function("() => window.socket && window.socket.connected")
+
+
 async def open_test_page(browser: Browser, origin: str, page_file: Path) -> Page:
     """Open a page of the tests' own on the app's origin: the browser serves it (route), so the app
     ships no test page, yet the page's EventSource talks to the app same-origin."""

@@ -8,6 +8,7 @@ from standins.jellyseerr import JellyseerrWorld, create_app
 
 from ..utils.server import Server
 from ..utils.standins import serve
+from .conftest import connected
 
 
 async def test_sync_users_moves_the_users_tile(airdate_env: str, browser: Browser) -> None:
@@ -23,8 +24,7 @@ async def test_sync_users_moves_the_users_tile(airdate_env: str, browser: Browse
             await page.goto(server.url)
             users = page.get_by_role("group", name="Users").locator(".text-3xl")
             await expect(users).to_have_text("0")
-            # a click before the page's websocket is up goes nowhere (CI once clicked that early)
-            await page.wait_for_function("() => window.socket && window.socket.connected")
+            await connected(page)  # CI once clicked before it
             button = page.get_by_role("button", name="Sync users")
             await button.click()
             await expect(button).to_be_disabled()

@@ -11,6 +11,7 @@ from standins.smtp import start_sink
 
 from ..utils.factories import land_episode, make_tracked_show, make_users
 from ..utils.server import Server
+from .conftest import connected
 from .test_live_dashboard import en_us
 
 
@@ -86,6 +87,7 @@ async def test_an_admin_previews_a_users_next_email_and_nothing_is_sent(
     try:
         page = await browser.new_page()
         await page.goto(f"{server.url}/users")
+        await connected(page)
         await page.get_by_role("button", name="Next e-mail to fan7_0").click()
         dialog = page.get_by_role("dialog")
         await expect(dialog).to_contain_text("Next e-mail to fan7_0")
