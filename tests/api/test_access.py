@@ -8,10 +8,12 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from sqlmodel import select
 from starlette.routing import Mount
 
 from application import Airdate
 from data import Database
+from data.models import LoginSession
 from server import RedactAccessToken
 from services.access import FREE_TRIES, Access
 from settings import Settings
@@ -307,9 +309,18 @@ async def test_bodies_too_large_and_unknown_actions_are_clear_4xx(
 
 
 async def test_a_sign_in_expires_after_its_hours(console: Console, airdate: Airdate) -> None:
-    airdate.access.session_length = timedelta(seconds=1)  # AIRDATE_SESSION_HOURS, shortened
+    """A session lasts AIRDATE_SESSION_HOURS (here 90 s, so that the machine's pace does not matter); once
+    that time has passed — moved forward in the database — it is refused."""
+    airdate.access.session_length = timedelta(seconds=90)
     alice = await signed_in(console, "alice")
     assert (await alice.get("/api/stats")).status_code == 200
+    with airdate.database.transaction() as session:
+        (signed,) = session.exec(select(LoginSession)).all()
+        assert signed.expires_at - signed.created_at == pytest.approx(
+            timedelta(seconds=90), abs=timedelta(seconds=1)
+        )
+        signed.expires_at = signed.created_at
+        session.add(signed)
 
     async def refused() -> bool:
         return (await alice.get("/api/stats")).status_code == 401
