@@ -99,7 +99,7 @@ async def test_a_browser_whose_replica_stopped_is_served_by_another(cluster: Clu
         await eventually(lambda: stopped.process is not None and stopped.process.poll() is None)
 
 
-RETRIES = 3  # times EventSource tries again (every 5 s) while no replica is up: a 15 s outage
+RETRIES = 2  # times EventSource tries again (every 5 s) while no replica is up: a 10 s outage
 FOLLOW = """([token]) => {  // an EventSource on the site's own origin, as a dashboard page would hold one
   window.seen = []; window.closed = false;
   const source = new EventSource(`/sse/stats?access_token=${token}`);
