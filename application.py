@@ -48,7 +48,7 @@ from live.latest import LatestNotifications
 from live.samples import Samples
 from nicegui_workarounds import put_in_front
 from services.access import Access
-from services.actions import SCHEDULED_SYNC, Upstreams, build_actions
+from services.actions import SCHEDULED_SYNC, Upstreams, build_actions, schedule_reader
 from services.async_access import AsyncAccess
 from services.jobs import SCHEDULE, Jobs
 from services.links import Links
@@ -269,7 +269,8 @@ def _routes(airdate: Airdate) -> None:
     )
     for warning in auth.warnings():
         log.warning(warning)
-    app.include_router(webhooks.create_router(airdate.database, auth))
+    schedule = schedule_reader(airdate.database, _upstreams(settings))
+    app.include_router(webhooks.create_router(airdate.database, auth, schedule))
     app.include_router(jellyseerr_webhook.create_router(airdate.database, _upstreams(settings)))
     describe_api(app, policy)
     policy.allow("/_nicegui/", Need.OPEN, why="the console's scripts and styles")

@@ -28,6 +28,7 @@ ChannelId = Annotated[int, Path(ge=1, le=2**63 - 1, description="the channel's i
 TmdbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 NO_USER = {404: {"description": "no such user"}}
 ADMIN_API = requires(Need.ADMIN, tokens=True)  # addresses, and channels that reach people
+DEFAULT = "default"  # a show's rule: the user's default again
 
 
 class PreferencesChange(BaseModel):
@@ -46,6 +47,14 @@ class PreferencesChange(BaseModel):
     )
     muted: list[TmdbId] | None = Field(
         None, max_length=10_000, description="the TMDB ids of the shows not to hear about (all of them)"
+    )
+    episode_rule: str | None = Field(
+        None, max_length=32, description="which episodes by default: each, premieres or season_complete"
+    )
+    show_rules: dict[TmdbId, str] | None = Field(
+        None,
+        max_length=10_000,
+        description='a rule per show by TMDB id ("default": the user\'s default again); others stay',
     )
 
 
@@ -84,6 +93,10 @@ def create_router(users: UserSettings, notifier: Notifier) -> APIRouter:
     async def change(user_id: UserId, body: PreferencesChange, caller: Caller) -> dict:
         given = body.model_dump(exclude_none=True)
         muted = set(given.pop("muted")) if "muted" in given else None
+        if "show_rules" in given:
+            given["show_rules"] = {
+                show: None if rule == DEFAULT else rule for show, rule in given["show_rules"].items()
+            }
         try:
             skipped = await users.update(user_id, by=who(caller), muted=muted, **given)
         except InvalidPreference as error:

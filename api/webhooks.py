@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from data import Database
-from services.sonarr import IMPORT_EVENTS, Webhook, receive_import
+from services.sonarr import IMPORT_EVENTS, ScheduleReader, Webhook, receive_import
 
 from .bodies import BODY_PROBLEMS, inline_schema, read_json
 from .identities import is_direct_and_local
@@ -67,7 +67,9 @@ class WebhookAuth:
         return said
 
 
-def create_router(database: Database, auth: WebhookAuth) -> APIRouter:
+def create_router(
+    database: Database, auth: WebhookAuth, read_schedule: ScheduleReader | None = None
+) -> APIRouter:
     router = APIRouter(tags=["webhooks"])
 
     def authenticate(request: Request) -> None:
@@ -103,7 +105,7 @@ def create_router(database: Database, auth: WebhookAuth) -> APIRouter:
             return JSONResponse(
                 {"detail": f"a {hook.eventType} event needs series and episodes"}, status_code=422
             )
-        result = await receive_import(database, hook)
+        result = await receive_import(database, hook, read_schedule)
         return JSONResponse({"status": "ok", "upgrade": hook.isUpgrade, **result})
 
     for method in ("POST", "PUT"):  # Sonarr's connection has a Method option

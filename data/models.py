@@ -35,13 +35,22 @@ class NotificationStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     SKIPPED = "skipped"  # not sent on purpose: the user turned notifications off, muted the show, or
-    # removed the channel (see data.outbox.skip_unwanted)
+    # removed the channel (see data.outbox.skip_unwanted), or hears of season premieres only
+    HELD = "held"  # waiting for its season to be complete (EpisodeRule.SEASON_COMPLETE; data.seasons)
 
 
 class NotifyMode(StrEnum):
     AS_THEY_LAND = "as_they_land"  # a batch once the newest item is the grouping delay old
     DIGEST = "digest"  # one batch a day, at the user's chosen local time
     OFF = "off"  # nothing is sent; pending items become "skipped"
+
+
+class EpisodeRule(StrEnum):
+    """Which episodes a person is told of (a default per person, and per show; data.seasons)."""
+
+    EACH = "each"  # every episode that lands
+    PREMIERES = "premieres"  # the first episode of each season that lands; the others are skipped
+    SEASON_COMPLETE = "season_complete"  # one message once every aired episode of a season is in
 
 
 class User(SQLModel, table=True):
@@ -63,6 +72,7 @@ class User(SQLModel, table=True):
     email_set_by_admin: bool = False
     removed_at: datetime | None = None  # gone from Jellyseerr: not told any more, history kept
     link_key: int = 0  # part of every link signed for this user; raising it revokes them all
+    episode_rule: str = Field(default=EpisodeRule.EACH)  # EpisodeRule, unless a show has its own (ShowRule)
 
 
 class Channel(SQLModel, table=True):
@@ -88,6 +98,30 @@ class MutedShow(SQLModel, table=True):
 
     user_id: int = Field(foreign_key="users.id", primary_key=True)
     tmdb_id: int = Field(primary_key=True)
+
+
+class ShowRule(SQLModel, table=True):
+    """A person's own rule for one show, instead of their default (``users.episode_rule``)."""
+
+    __tablename__ = "show_rules"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
+    tmdb_id: int = Field(primary_key=True)
+    rule: str  # EpisodeRule
+
+
+class ScheduledEpisode(SQLModel, table=True):
+    """An episode as Sonarr's episode list has it, aired or not: when it airs and whether it ends a
+    season (Sonarr's ``finaleType``: ``season``, ``series``, ``midseason``). What tells a season complete."""
+
+    __tablename__ = "scheduled_episodes"
+
+    tmdb_id: int = Field(primary_key=True)
+    season: int = Field(primary_key=True)
+    number: int = Field(primary_key=True)
+    title: str = ""
+    air_at: datetime | None = None
+    finale: str | None = None
 
 
 class MediaRequest(SQLModel, table=True):

@@ -125,12 +125,13 @@ def due_batches(
 
 
 def skip_unwanted(session: Session, user_id: int | None = None) -> int:
-    """Pending items nobody wants any more become ``skipped``, the reason in ``last_error``: their user is
-    gone from Jellyseerr, turned notifications off or muted the show; their request was removed; their
-    channel was removed; or it is e-mail and the user turned it off or has no address. How many."""
+    """Pending (and held) items nobody wants any more become ``skipped``, the reason in ``last_error``:
+    their user is gone from Jellyseerr, turned notifications off or muted the show; their request was
+    removed; their channel was removed; or it is e-mail and the user turned it off or has no address."""
     skipped = 0
     for reason, unwanted in _unwanted():
-        skipping = update(Notification).where(Notification.status == NotificationStatus.PENDING, unwanted)
+        waiting = col(Notification.status).in_((NotificationStatus.PENDING, NotificationStatus.HELD))
+        skipping = update(Notification).where(waiting, unwanted)
         if user_id is not None:
             skipping = skipping.where(col(Notification.user_id) == user_id)
         values = {"status": NotificationStatus.SKIPPED, "last_error": reason}

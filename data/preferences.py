@@ -1,5 +1,6 @@
-"""How each user wants to be told: mode (as they land, daily digest, off), time zone, muted shows, and
-their channels (the e-mail address plus any Apprise URLs).
+"""How each user wants to be told: mode (as they land, daily digest, off), time zone, which episodes
+(each, season premieres only, season complete: a default and a rule per show), muted shows, and their
+channels (the e-mail address plus any Apprise URLs).
 
 Changing a preference also settles what is already queued, in the same transaction: items the user no
 longer wants become ``skipped`` at once (:func:`data.outbox.skip_unwanted`), so the dashboard shows it
@@ -12,10 +13,10 @@ from zoneinfo import available_timezones
 
 from sqlmodel import Session, col, select
 
-from . import outbox
+from . import outbox, seasons
 from .addresses import address_or_none, why_not_an_address
 from .clock import CLOCK, utcnow
-from .models import Channel, MediaRequest, MediaType, MutedShow, NotifyMode, User
+from .models import Channel, EpisodeRule, MediaRequest, MediaType, MutedShow, NotifyMode, ShowRule, User
 
 
 class InvalidPreference(ValueError):
@@ -33,6 +34,7 @@ class Show:
     tmdb_id: int
     title: str
     muted: bool
+    rule: str | None = None  # the user's own rule for this show (EpisodeRule); None: their default
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Preferences:
     removed: bool = False  # gone from Jellyseerr: nothing is sent to them
     email_set_by_admin: bool = False
     link_key: int = 0  # part of every link signed for the user (services.links)
+    episode_rule: str = EpisodeRule.EACH  # which episodes they are told of, unless a show has its own
 
 
 def read(session: Session, user_id: int) -> Preferences:
@@ -66,7 +69,10 @@ def read(session: Session, user_id: int) -> Preferences:
         .where(MediaRequest.requester_id == user_id, MediaRequest.media_type == MediaType.TV)
         .order_by(col(MediaRequest.title))
     ).all()
-    shows = {tmdb_id: Show(tmdb_id, title, tmdb_id in muted) for tmdb_id, title in requested}
+    own = dict(session.exec(select(ShowRule.tmdb_id, ShowRule.rule).where(ShowRule.user_id == user_id)).all())
+    shows = {
+        tmdb_id: Show(tmdb_id, title, tmdb_id in muted, own.get(tmdb_id)) for tmdb_id, title in requested
+    }
     return Preferences(
         user_id,
         user.username,
@@ -81,6 +87,7 @@ def read(session: Session, user_id: int) -> Preferences:
         user.removed_at is not None,
         user.email_set_by_admin,
         user.link_key,
+        user.episode_rule,
     )
 
 
@@ -116,10 +123,15 @@ def update(
     email_enabled: bool | None = None,
     muted: set[int] | None = None,
     email: str | None = None,
+    episode_rule: str | None = None,
+    show_rules: dict[int, str | None] | None = None,
 ) -> int:
     """Change what is given (None: keep); how many queued items became ``skipped`` because of it.
 
     InvalidPreference for a value that cannot be kept (nothing changes then), LookupError for no user."""
+    for rule in (episode_rule, *(show_rules or {}).values()):
+        if rule is not None and rule not in tuple(EpisodeRule):
+            raise InvalidPreference(f"episode rule must be one of {', '.join(EpisodeRule)}, not {rule!r}")
     if mode is not None and mode not in tuple(NotifyMode):
         raise InvalidPreference(f"mode must be one of {', '.join(NotifyMode)}, not {mode!r}")
     if digest_at is not None and not CLOCK.match(digest_at):
@@ -138,6 +150,7 @@ def update(
         ("digest_at", digest_at),
         ("time_zone", time_zone),
         ("email_enabled", email_enabled),
+        ("episode_rule", episode_rule),
     ):
         if value is not None:
             setattr(user, name, value)
@@ -147,8 +160,15 @@ def update(
             session.delete(row)
         session.flush()
         session.add_all(MutedShow(user_id=user_id, tmdb_id=tmdb_id) for tmdb_id in sorted(muted))
+    for tmdb_id, rule in (show_rules or {}).items():  # None: back to the user's default
+        own = session.get(ShowRule, (user_id, tmdb_id))
+        if own is not None:
+            session.delete(own)
+        if rule is not None:
+            session.flush()
+            session.add(ShowRule(user_id=user_id, tmdb_id=tmdb_id, rule=rule))
     session.flush()  # what is skipped follows from the new values
-    return outbox.skip_unwanted(session, user_id)
+    return outbox.skip_unwanted(session, user_id) + seasons.settle_rules(session, user_id)
 
 
 def add_channel(session: Session, user_id: int, url: str, label: str) -> int:

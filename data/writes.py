@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlmodel import Session, col, or_, select
 
+from . import seasons
 from .clock import utcnow
 from .models import (
     Channel,
@@ -54,7 +55,8 @@ def track_episode(
     notify: bool = True,
 ) -> Episode | None:
     """Record an episode of a show; queue one notification per requester who is tracking it and per
-    channel of theirs (their e-mail unless they turned it off, and each Apprise channel).
+    channel of theirs (their e-mail unless they turned it off, and each Apprise channel), as each one's
+    episode rule says (:mod:`data.seasons`: pending, held for the season, or skipped).
 
     Returns None when the episode was already tracked: a repeated delivery creates nothing, even when
     two identical deliveries arrive at the same moment (the insert is ``ON CONFLICT DO NOTHING``, so
@@ -80,7 +82,10 @@ def track_episode(
     if notify:
         label = f"{show_title} S{season:02d}E{number:02d}"
         requesters = tracking_requesters(session, tmdb_id, season)
+        rules = seasons.rules_for(session, requesters, tmdb_id)
+        premiere = seasons.is_premiere(session, episode)
         for user_id, channel_id in channels_of(session, requesters):
+            status, reason = seasons.first_status(rules[user_id], premiere)
             session.add(
                 Notification(
                     user_id=user_id,
@@ -88,9 +93,12 @@ def track_episode(
                     channel_id=channel_id,
                     subject=f"New episode: {label}",
                     body=f"{label} \u201c{title}\u201d is now available.",
+                    status=status,
+                    last_error=reason,
                 )
             )
     session.flush()
+    seasons.release_if_complete(session, tmdb_id, season)
     return episode
 
 

@@ -9,7 +9,7 @@ from .jobs import Action
 from .notifier import Notifier
 from .progress import Progress
 from .requeue import retry_all
-from .sonarr import import_episodes
+from .sonarr import ScheduleReader, WebhookSeries, import_episodes, read_schedule
 from .upstream import Upstream
 
 ACTIONS = ("sync-users", "sync-requests", "import-episodes", "send-pending", "retry-failed")
@@ -38,6 +38,18 @@ class Upstreams:
         return Upstream(
             "Sonarr", self.sonarr_url, self.sonarr_api_key, timeout=self.timeout, retries=self.retries
         )
+
+
+def schedule_reader(database: Database, upstreams: Upstreams) -> ScheduleReader | None:
+    """What reads a show's schedule from Sonarr after its webhook (None without a Sonarr to ask)."""
+    if not upstreams.sonarr_url:
+        return None
+
+    async def read(series: WebhookSeries) -> int:
+        async with upstreams.sonarr() as sonarr:
+            return await read_schedule(database, sonarr, series)
+
+    return read
 
 
 def build_actions(database: Database, upstreams: Upstreams, notifier: Notifier) -> dict[str, Action]:

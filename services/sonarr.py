@@ -2,17 +2,18 @@
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, or_, select
 
-from data import Database
+from data import Database, seasons
 from data.models import MediaRequest, MediaType, RequestStatus
 from data.writes import track_episode
 
 from .progress import Progress
-from .upstream import Upstream
+from .upstream import Upstream, UpstreamError
 
 IMPORT_EVENTS = {"Download", "Import", "ImportComplete"}
 log = logging.getLogger("airdate.webhooks")
@@ -20,6 +21,7 @@ log = logging.getLogger("airdate.webhooks")
 
 class WebhookSeries(BaseModel):
     model_config = ConfigDict(extra="ignore")
+    id: int | None = None  # Sonarr's own id of the series
     title: str
     tvdbId: int | None = None
     tmdbId: int | None = None
@@ -43,8 +45,14 @@ class Webhook(BaseModel):
     isUpgrade: bool = False  # a better file for episodes that were there: never news
 
 
-async def receive_import(database: Database, hook: Webhook) -> dict[str, int]:
-    """The webhook's use case: record an import event's episodes (an upgrade tells nobody), logged."""
+ScheduleReader = Callable[[WebhookSeries], Awaitable[int]]
+
+
+async def receive_import(
+    database: Database, hook: Webhook, read_schedule: ScheduleReader | None = None
+) -> dict[str, int]:
+    """The webhook's use case: record an import event's episodes (an upgrade tells nobody), logged; then
+    (Sonarr being configured) read the show's schedule, which may complete a season."""
     if hook.series is None or not hook.episodes:
         raise ValueError(f"a {hook.eventType} event needs series and episodes")
     notify = not hook.isUpgrade
@@ -52,6 +60,11 @@ async def receive_import(database: Database, hook: Webhook) -> dict[str, int]:
     if result["new"]:
         what = "new episode(s)" if notify else "episode(s), upgraded: nobody told"
         log.info("Sonarr: %d %s of %s", result["new"], what, hook.series.title)
+    if read_schedule is not None and hook.series.id:
+        try:
+            await read_schedule(hook.series)
+        except UpstreamError as error:  # the import is kept; the schedule is read again next time
+            log.warning("Sonarr's schedule of %s could not be read: %s", hook.series.title, error)
     return result
 
 
@@ -106,11 +119,28 @@ async def import_episodes(database: Database, upstream: Upstream, progress: Prog
             progress.step("series not tracked")
             continue
         episodes = await upstream.get("/api/v3/episode", seriesId=series["id"])
+        await asyncio.to_thread(_keep_schedule, database, tmdb_id, episodes)
         have = [e for e in episodes if e.get("hasFile")]
         added = await asyncio.to_thread(_record_silently, database, tmdb_id, series.get("title", ""), have)
         progress.counts["episodes recorded"] += added
         progress.step("series imported")
     return progress
+
+
+async def read_schedule(database: Database, upstream: Upstream, series: WebhookSeries) -> int:
+    """Keep Sonarr's episode list of a tracked show (air times, finales); how many held items it
+    released (seasons it shows complete)."""
+    tmdb_id = await asyncio.to_thread(_tracked, database, series.tmdbId, series.tvdbId)
+    if tmdb_id is None or series.id is None:
+        return 0
+    episodes = await upstream.get("/api/v3/episode", seriesId=series.id)
+    return await asyncio.to_thread(_keep_schedule, database, tmdb_id, episodes)
+
+
+def _keep_schedule(database: Database, tmdb_id: int, episodes: list[dict]) -> int:
+    with database.transaction() as session:
+        named = seasons.record_schedule(session, tmdb_id, episodes)
+        return sum(seasons.release_if_complete(session, tmdb_id, season) for season in sorted(named))
 
 
 def _tracked(database: Database, tmdb_id: int | None, tvdb_id: int | None) -> int | None:

@@ -38,27 +38,54 @@ class SonarrWorld:
         self.series.append(series)
         return series
 
-    def add_episode(self, series: dict, season: int, number: int, title: str) -> dict:
-        """An episode Sonarr has just imported; returns the webhook payload Sonarr sends ("On Import")."""
-        aired = datetime.now(UTC).replace(microsecond=0)
+    def add_episode(
+        self, series: dict, season: int, number: int, title: str, *, finale: str | None = None
+    ) -> dict:
+        """An episode Sonarr has just imported (aired now, or when it was scheduled); returns the webhook
+        payload Sonarr sends ("On Import"). ``finale``: Sonarr's ``finaleType`` (season, series,
+        midseason)."""
+        known = self.find(series, season, number)
+        if known is not None:
+            known.update(hasFile=True, episodeFileId=known["id"])
+            return download_payload(series, [known])
+        episode = self.schedule(series, season, number, title, datetime.now(UTC), finale=finale)
+        episode.update(hasFile=True, episodeFileId=episode["id"])
+        return download_payload(series, [episode])
+
+    def find(self, series: dict, season: int, number: int) -> dict | None:
+        return next(
+            (
+                e
+                for e in self.episodes
+                if (e["seriesId"], e["seasonNumber"], e["episodeNumber"]) == (series["id"], season, number)
+            ),
+            None,
+        )
+
+    def schedule(
+        self, series: dict, season: int, number: int, title: str, airs: datetime, *, finale: str | None = None
+    ) -> dict:
+        """An episode in Sonarr's list that has no file yet (to air at ``airs``, or aired)."""
+        aired = airs.astimezone(UTC).replace(microsecond=0)
         episode = {
             "seriesId": series["id"],
             "tvdbId": 0,
-            "episodeFileId": len(self.episodes) + 1,
+            "episodeFileId": 0,  # no file yet
             "seasonNumber": season,
             "episodeNumber": number,
             "title": title,
             "airDate": aired.date().isoformat(),
             "airDateUtc": aired.isoformat().replace("+00:00", "Z"),
             "runtime": 50,
+            **({"finaleType": finale} if finale else {}),  # System.Text.Json leaves a null out
             "overview": f"{series['title']}: {title}.",
-            "hasFile": True,
+            "hasFile": False,
             "monitored": True,
             "unverifiedSceneNumbering": False,
             "id": len(self.episodes) + 1,
         }
         self.episodes.append(episode)
-        return download_payload(series, [episode])
+        return episode
 
 
 def download_payload(series: dict, episodes: list[dict], *, upgrade: bool = False) -> dict:

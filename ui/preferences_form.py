@@ -1,4 +1,5 @@
-"""One user's notification preferences as a form: mode, digest time, time zone, muted shows; Save.
+"""One user's notification preferences as a form: mode, digest time, time zone, which episodes (a
+default and a rule per show), muted shows; Save.
 
 The admin's user page and the requester's signed manage page both use it. Saving is
 :meth:`services.preferences.UserSettings.update` (audited as ``by``); a value it refuses becomes a
@@ -9,8 +10,8 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from data.models import NotifyMode
-from data.preferences import time_zones
+from data.models import EpisodeRule, NotifyMode
+from data.preferences import Show, time_zones
 from services.preferences import InvalidPreference, NotFound, Preferences, UserSettings
 
 MODES = {
@@ -18,6 +19,12 @@ MODES = {
     NotifyMode.DIGEST.value: "Daily digest",
     NotifyMode.OFF.value: "Off",
 }
+RULES = {
+    EpisodeRule.EACH.value: "Each episode",
+    EpisodeRule.PREMIERES.value: "Season premieres only",
+    EpisodeRule.SEASON_COMPLETE.value: "Season complete",
+}
+DEFAULT = ""  # a show's rule: the person's default
 
 
 class PreferencesForm(ui.column):
@@ -56,6 +63,8 @@ class PreferencesForm(ui.column):
                     .classes("w-72")
                     .mark("time-zone")
                 )
+            ui.label("Which episodes").classes("text-base font-medium")
+            self.rule = ui.radio(RULES, value=settings.episode_rule).props("inline").mark("episode-rule")
             self.email_enabled: ui.switch | None = None
             self.address: ui.input | None = None
             self.email_box = ui.column().classes("gap-1")
@@ -63,16 +72,24 @@ class PreferencesForm(ui.column):
                 self.show_email(settings)
             ui.label("Shows").classes("text-base font-medium")
             self.mutes: dict[int, ui.switch] = {}
+            self.show_rules: dict[int, ui.select] = {}
             if not settings.shows:
                 ui.label("No tv shows requested yet.").classes("text-sm opacity-70").mark("no-shows")
-            with ui.column().classes("gap-0"):
+            with ui.column().classes("gap-1"):
                 for show in settings.shows:
-                    self.mutes[show.tmdb_id] = ui.switch(f"Mute {show.title}", value=show.muted).mark(
-                        f"mute-{show.tmdb_id}"
-                    )
+                    self.show_row(show)
             self.save_button = (
                 ui.button("Save", icon="save", on_click=self.save).props("no-caps").mark("save")
             )
+
+    def show_row(self, show: Show) -> None:
+        """Mute the show, or choose which of its episodes to hear about."""
+        with ui.row().classes("items-center gap-4"):
+            mute = ui.switch(f"Mute {show.title}", value=show.muted).mark(f"mute-{show.tmdb_id}")
+            rule = ui.select({DEFAULT: "As by default", **RULES}, value=show.rule or DEFAULT)
+            rule.props(f'outlined dense options-dense aria-label="{aria(f"Episodes of {show.title}")}"')
+            rule.classes("w-64").mark(f"rule-{show.tmdb_id}")
+        self.mutes[show.tmdb_id], self.show_rules[show.tmdb_id] = mute, rule
 
     def show_email(self, settings: Preferences) -> None:
         """The address (or why there is none), the e-mail switch, and an address an admin may give."""
@@ -107,6 +124,8 @@ class PreferencesForm(ui.column):
             "mode": mode,
             "time_zone": self.time_zone.value or "",
             "muted": self.muted(),
+            "episode_rule": self.rule.value,
+            "show_rules": {tmdb_id: select.value or None for tmdb_id, select in self.show_rules.items()},
         }
         if mode == NotifyMode.DIGEST.value:
             changes["digest_at"] = (self.digest_at.value or "").strip()
@@ -139,6 +158,11 @@ class PreferencesForm(ui.column):
         self.mode.value = NotifyMode.OFF.value
         ui.notify(f"Unsubscribed: no more notifications{skipped_note(skipped)}", type="positive")
         return True
+
+
+def aria(label: str) -> str:
+    """A label as a props string can carry it (a show's title may hold quotes)."""
+    return label.replace('"', "'")
 
 
 def skipped_note(skipped: int) -> str:
