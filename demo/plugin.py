@@ -7,7 +7,7 @@ from sqlmodel import col, select
 from api.policy import Need
 from application import Airdate
 from data import Database, DatabaseError, preferences
-from data.models import Channel, Episode, Scope, User
+from data.models import Channel, Episode, EpisodeRule, Scope, User
 from services import channels
 from settings import Settings
 from standins import jellyseerr, sonarr
@@ -24,6 +24,7 @@ from .world import API_KEY, WEBHOOK_SECRET, DemoWorld
 
 SIMULATOR_TOKEN = "demo-simulator"
 WEBHOOK_USERS = ("ada", "bruno", "chiara")  # also told through the json:// webhook sink, besides e-mail
+EPISODE_RULES = {"elif": EpisodeRule.SEASON_COMPLETE, "farah": EpisodeRule.PREMIERES}  # the others: each
 
 
 class Demo:
@@ -72,6 +73,7 @@ class Demo:
         async def start() -> None:
             await simulator.start()
             await run.io_bound(add_webhook_channels, airdate.database, self.webhook_port)
+            await run.io_bound(set_episode_rules, airdate.database)
 
         app.timer(1.0, start, once=True)  # once the server answers HTTP
         app.timer(self.options.interval, simulator.step, immediate=False)
@@ -114,6 +116,16 @@ def add_webhook_channels(database: Database, port: int) -> None:
     for name, user_id in sorted(ids.items()):
         if not database.read(preferences.channel_urls, user_id):
             channels.add(database, user_id, f"json://127.0.0.1:{port}/{name}")
+
+
+def set_episode_rules(database: Database) -> None:
+    """One demo user hears of season premieres only, one of whole seasons (the tenth episode of each is
+    the season finale), so the console shows skipped and held items beside the rest."""
+    with database.reading() as session:
+        users = session.exec(select(User).where(col(User.username).in_(EPISODE_RULES))).all()
+    for user in users:
+        if user.id is not None and user.episode_rule != EPISODE_RULES[user.username]:
+            database.write(preferences.update, user.id, episode_rule=EPISODE_RULES[user.username])
 
 
 def continue_the_episodes(world: DemoWorld, database: Database) -> None:

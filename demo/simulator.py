@@ -16,6 +16,8 @@ from .world import FIRST_NAMES, SHOWS, WEBHOOK_SECRET, DemoWorld
 
 log = logging.getLogger("airdate.demo")
 
+SEASON_LENGTH = 10  # a season's tenth episode is its finale (Sonarr's finaleType "season")
+
 
 class Simulator:
     """One believable event per step, delivered to Airdate over HTTP as the real services would."""
@@ -83,8 +85,10 @@ class Simulator:
         series = self.world.rng.choice(self.world.sonarr.series)
         existing = [e for e in self.world.sonarr.episodes if e["seriesId"] == series["id"]]
         season, number = max((e["seasonNumber"], e["episodeNumber"]) for e in existing)
-        season, number = (season + 1, 1) if number >= 10 else (season, number + 1)
-        payload = self.world.sonarr.add_episode(series, season, number, self.world.episode_title())
+        season, number = (season + 1, 1) if number >= SEASON_LENGTH else (season, number + 1)
+        finale = "season" if number == SEASON_LENGTH else None
+        title = self.world.episode_title()
+        payload = self.world.sonarr.add_episode(series, season, number, title, finale=finale)
         response = await self.client.post("/webhooks/sonarr", params={"secret": WEBHOOK_SECRET}, json=payload)
         response.raise_for_status()
 

@@ -39,6 +39,11 @@ async def test_a_demo_restarted_twice_keeps_notifying_on_every_channel(demo: tup
     server, url = demo
     server.start()
     await sent_after(url, 0)
+    ruled = "SELECT username, episode_rule FROM users WHERE episode_rule <> 'each' ORDER BY username"
+    expected = [("elif", "season_complete"), ("farah", "premieres")]
+    await eventually(
+        lambda: query(url, ruled) == expected, what="a premieres-only and a season-complete user"
+    )
     for _ in range(2):
         server.stop()
         before = newest_notification(url)
