@@ -10,11 +10,11 @@ only its masked label ever comes out (answers and audit lines alike).
 
 import logging
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.notifier import Notifier
 from services.preferences import InvalidPreference, NotFound, Preferences, UserSettings
@@ -29,6 +29,9 @@ TmdbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 NO_USER = {404: {"description": "no such user"}}
 ADMIN_API = requires(Need.ADMIN, tokens=True)  # addresses, and channels that reach people
 DEFAULT = "default"  # a show's rule: the user's default again
+Rule = Literal["each", "premieres", "season_complete"]  # data.models.EpisodeRule
+RuleOrDefault = Literal["each", "premieres", "season_complete", "default"]
+ShowKey = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,8}$")]  # a TMDB id, as a JSON key
 
 
 class PreferencesChange(BaseModel):
@@ -48,13 +51,12 @@ class PreferencesChange(BaseModel):
     muted: list[TmdbId] | None = Field(
         None, max_length=10_000, description="the TMDB ids of the shows not to hear about (all of them)"
     )
-    episode_rule: str | None = Field(
-        None, max_length=32, description="which episodes by default: each, premieres or season_complete"
-    )
-    show_rules: dict[TmdbId, str] | None = Field(
-        None,
+    episode_rule: Rule | None = Field(None, description="which episodes the user hears of by default")
+    show_rules: dict[ShowKey, RuleOrDefault] = Field(
+        default_factory=dict,
         max_length=10_000,
-        description='a rule per show by TMDB id ("default": the user\'s default again); others stay',
+        description='a rule per show, by TMDB id ("default": the user\'s default again); others stay',
+        json_schema_extra={"additionalProperties": False},
     )
 
 
@@ -93,9 +95,10 @@ def create_router(users: UserSettings, notifier: Notifier) -> APIRouter:
     async def change(user_id: UserId, body: PreferencesChange, caller: Caller) -> dict:
         given = body.model_dump(exclude_none=True)
         muted = set(given.pop("muted")) if "muted" in given else None
-        if "show_rules" in given:
+        show_rules = given.pop("show_rules", None)
+        if show_rules:
             given["show_rules"] = {
-                show: None if rule == DEFAULT else rule for show, rule in given["show_rules"].items()
+                int(show): None if rule == DEFAULT else rule for show, rule in show_rules.items()
             }
         try:
             skipped = await users.update(user_id, by=who(caller), muted=muted, **given)

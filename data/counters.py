@@ -123,7 +123,7 @@ COUNTERS: tuple[Counter, ...] = (
     _notifications(NotificationStatus.SENDING, wire=False),
     _notifications(NotificationStatus.FAILED),
     _notifications(NotificationStatus.SKIPPED),
-    _notifications(NotificationStatus.HELD),
+    _notifications(NotificationStatus.HELD, wire=False),  # the seed's stream names no held
 )
 
 

@@ -4,14 +4,16 @@ Sonarr after each one — so a season-complete person is told once, when the sea
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import get_args
 
 import httpx
 import pytest
 from sqlmodel import select
 
+from api.channels import Rule
 from application import Airdate
 from data import outbox
-from data.models import Episode, Notification
+from data.models import Episode, EpisodeRule, Notification
 from settings import Settings
 from standins.sonarr import SonarrWorld, create_app
 
@@ -81,8 +83,9 @@ async def test_the_admins_rules_decide_who_hears_of_what(
     assert held == ["pending", "pending", "pending"]
     due = airdate.database.read(outbox.due_batches, grouping_delay=0)
     assert [pair for pair in due if pair[0] == complete] == [(complete, None)], "the season is one message"
-    stats = (await admin.get("/api/stats")).json()
-    assert (stats["notifications"]["held"], stats["notifications"]["skipped"]) == (0, 2)
+    metrics = (await admin.get("/metrics")).text
+    assert 'airdate_notifications{status="held"} 0.0' in metrics
+    assert 'airdate_notifications{status="skipped"} 2.0' in metrics
 
 
 async def test_a_rule_that_does_not_exist_is_a_422_that_says_which(
@@ -92,6 +95,15 @@ async def test_a_rule_that_does_not_exist_is_a_422_that_says_which(
     admin = console.http_client()
     refused = await admin.put(f"/api/users/{fan}/preferences", json={"show_rules": {str(SHOW): "weekly"}})
     assert refused.status_code == 422
-    assert "episode rule must be one of each, premieres, season_complete, not 'weekly'" in refused.text
+    assert "'each', 'premieres', 'season_complete' or 'default'" in refused.text
+    not_a_show = await admin.put(f"/api/users/{fan}/preferences", json={"show_rules": {"c": "each"}})
+    assert not_a_show.status_code == 422 and "show_rules" in not_a_show.text
+    assert (await admin.get(f"/api/users/{fan}/preferences")).json()["shows"][0]["rule"] is None
+    own = await admin.put(f"/api/users/{fan}/preferences", json={"show_rules": {str(SHOW): "premieres"}})
+    assert own.json()["preferences"]["shows"][0]["rule"] == "premieres"
     back = await admin.put(f"/api/users/{fan}/preferences", json={"show_rules": {str(SHOW): "default"}})
     assert back.json()["preferences"]["shows"][0]["rule"] is None
+
+
+def test_the_apis_rules_are_the_products() -> None:
+    assert set(get_args(Rule)) == set(EpisodeRule)

@@ -15,8 +15,9 @@ import pytest
 
 from data import Database
 
+from ..utils.accounts import add_account, add_token
 from ..utils.factories import land_episode, make_tracked_show
-from ..utils.server import Server, run_cli
+from ..utils.server import Server
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -75,8 +76,8 @@ def script(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def token(airdate_env: str) -> str:
-    run_cli("accounts", "add", "alice", "--role", "admin", input="alice-password\n")
-    return run_cli("tokens", "add", "follower", "--scope", "read").stdout.strip()
+    add_account("alice", "alice-password\n", "admin")
+    return add_token("follower", "read")
 
 
 @pytest.fixture

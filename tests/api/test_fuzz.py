@@ -15,7 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ..utils.server import Server, run_cli
+from ..utils.accounts import add_account, add_token
+from ..utils.server import Server
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCEPTED = {
@@ -30,8 +31,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def target(airdate_env: str) -> Iterator[tuple[Server, str]]:
-    run_cli("accounts", "add", "alice", "--role", "admin", input="alice-password\n")
-    token = run_cli("tokens", "add", "fuzzer", "--scope", "admin").stdout.strip()
+    add_account("alice", "alice-password\n", "admin")
+    token = add_token("fuzzer", "admin")
     server = Server(airdate_env, {"stats_interval": "1", "webhook_secret": "s3cret"}).start()
     yield server, token
     server.stop()

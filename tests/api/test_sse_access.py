@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from ..utils.accounts import add_account, add_token
 from ..utils.server import Server, run_cli
 from ..utils.sse import next_data, open_stream
 
@@ -15,12 +16,11 @@ PASSWORD = "alice-password"
 
 @pytest.fixture
 def guarded(airdate_env: str) -> Iterator[tuple[Server, str]]:
-    """A server with an admin account and a read token, both made with the command line."""
-    assert run_cli("accounts", "add", "alice", "--role", "admin", input=PASSWORD).returncode == 0
-    made = run_cli("tokens", "add", "dashboard", "--scope", "read")
-    assert made.returncode == 0, made.stderr
+    """A server with an admin account and a read token."""
+    add_account("alice", PASSWORD, "admin")
+    token = add_token("dashboard", "read")
     server = Server(airdate_env, {"stats_interval": "0.2", "sse_keepalive": "0.5"}).start()
-    yield server, made.stdout.strip()
+    yield server, token
     server.stop()
 
 
@@ -91,7 +91,7 @@ async def _first_data(lines: object) -> object:
 
 async def test_sign_ins_and_actions_are_audited_as_log_events(guarded: tuple[Server, str]) -> None:
     server, token = guarded
-    admin = run_cli("tokens", "add", "ops", "--scope", "admin").stdout.strip()
+    admin = add_token("ops", "admin")
     seen: list[str] = []
     async with (
         open_stream(server.url, params={"events": "log"}, headers={"Authorization": f"Bearer {token}"}) as (
@@ -114,7 +114,7 @@ async def test_sign_ins_and_actions_are_audited_as_log_events(guarded: tuple[Ser
 async def test_a_proxy_vouched_stream_ends_when_its_account_goes_or_loses_admin(airdate_env: str) -> None:
     """The proxy vouches once, when the stream opens; Airdate re-checks the account it named every second."""
     for name in ("alice", "carol", "dora"):
-        assert run_cli("accounts", "add", name, "--role", "admin", input=PASSWORD).returncode == 0
+        add_account(name, PASSWORD, "admin")
     settings = {"trusted_proxies": "127.0.0.1", "auth_header": "Remote-User", "sse_keepalive": "0.5"}
     server = Server(airdate_env, settings).start()
     try:

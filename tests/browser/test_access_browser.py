@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from ..utils.accounts import add_account
 from ..utils.server import Server, run_cli
 
 SEED_PAGE = Path(__file__).with_name("seed_admin.html")
@@ -15,7 +16,7 @@ PASSWORD = "alice-password"
 
 @pytest.fixture
 def guarded(airdate_env: str) -> Iterator[Server]:
-    assert run_cli("accounts", "add", "alice", "--role", "admin", input=PASSWORD).returncode == 0
+    add_account("alice", PASSWORD, "admin")
     server = Server(airdate_env, {"stats_interval": "0.2"}).start()
     yield server
     server.stop()
@@ -117,7 +118,7 @@ async def test_an_admin_adds_an_account_and_makes_and_revokes_a_token(
 
 
 async def test_a_viewer_sees_no_actions_and_no_admin_pages(guarded: Server, browser: Browser) -> None:
-    run_cli("accounts", "add", "vic", input="viewer-password")
+    add_account("vic", "viewer-password")
     page = await browser.new_page()
     await page.goto(f"{guarded.url}/login")
     await sign_in(page, "vic", "viewer-password")
@@ -141,7 +142,7 @@ async def test_after_five_wrong_passwords_the_form_says_to_wait(guarded: Server,
     assert (await answer.value).status == 429
     await expect(page.get_by_role("alert")).to_have_text("too many attempts, wait 15 minutes")
     # another admin sees the lock on the Accounts page and clears it: alice gets in at once
-    assert run_cli("accounts", "add", "bob", "--role", "admin", input=PASSWORD).returncode == 0
+    add_account("bob", PASSWORD, "admin")
     admin = await (await browser.new_context()).new_page()
     await admin.goto(f"{guarded.url}/accounts")
     await sign_in(admin, "bob")

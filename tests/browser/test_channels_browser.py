@@ -12,9 +12,10 @@ from services.links import Links
 from standins.smtp import start_sink
 from standins.webhook_sink import WebhookSink
 
+from ..utils.accounts import add_account
 from ..utils.factories import make_tracked_show
 from ..utils.mailing import sending_server
-from ..utils.server import Server, run_cli
+from ..utils.server import Server
 from ..utils.waiting import eventually
 from .test_access_browser import PASSWORD, sign_in
 
@@ -30,7 +31,7 @@ def webhook() -> Iterator[WebhookSink]:
 
 @pytest.fixture
 def admin(airdate_env: str) -> str:
-    assert run_cli("accounts", "add", "alice", "--role", "admin", input=PASSWORD).returncode == 0
+    add_account("alice", PASSWORD, "admin")
     return "alice"
 
 

@@ -12,7 +12,8 @@ from playwright.async_api import Browser, Page, expect
 
 from standins.net import free_port
 
-from ..utils.server import Server, run_cli
+from ..utils.accounts import add_account, add_token
+from ..utils.server import Server
 from .test_access_browser import SEED_PAGE
 
 
@@ -47,8 +48,8 @@ def ports() -> Iterator[tuple[int, int]]:
 
 @pytest.fixture
 def airdate(airdate_env: str, ports: tuple[int, int]) -> Iterator[tuple[Server, str]]:
-    assert run_cli("accounts", "add", "alice", "--role", "admin", input="alice-password\n").returncode == 0
-    token = run_cli("tokens", "add", "dashboard", "--scope", "read").stdout.strip()
+    add_account("alice", "alice-password\n", "admin")
+    token = add_token("dashboard", "read")
     listed = f"http://127.0.0.1:{ports[0]}"
     server = Server(airdate_env, {"stats_interval": "0.3", "cors_origins": listed}).start()
     yield server, token

@@ -16,6 +16,7 @@ import socketio
 from playwright.async_api import Browser, BrowserContext, Page, expect
 from playwright.async_api import Error as PlaywrightError
 
+from ..utils.accounts import add_account
 from ..utils.server import Server, run_cli
 from ..utils.waiting import eventually
 from .test_access_browser import PASSWORD, sign_in
@@ -34,7 +35,7 @@ HOLD_CLICKS = """() => {  // the next click on the page is kept (as an attacker 
 @pytest.fixture
 def guarded(airdate_env: str) -> Iterator[Server]:
     for name in ("alice", "bob"):
-        assert run_cli("accounts", "add", name, "--role", "admin", input=PASSWORD).returncode == 0
+        add_account(name, PASSWORD, "admin")
     server = Server(airdate_env, {"stats_interval": "0.2"}).start()
     yield server
     server.stop()

@@ -10,8 +10,9 @@ from playwright.async_api import Browser, Page, expect
 from data import Database
 from services.links import Links
 
+from ..utils.accounts import add_account
 from ..utils.factories import make_tracked_show
-from ..utils.server import Server, run_cli
+from ..utils.server import Server
 from .test_access_browser import PASSWORD, sign_in
 
 SECRET = "security-browser-test-secret-32-bytes"
@@ -25,7 +26,7 @@ document.addEventListener("securitypolicyviolation",
 @pytest.fixture
 def guarded(database: Database) -> Iterator[Server]:
     make_tracked_show(database, tmdb_id=3, requesters=1)
-    assert run_cli("accounts", "add", "alice", "--role", "admin", input=PASSWORD).returncode == 0
+    add_account("alice", PASSWORD, "admin")
     server = Server(str(database.url), {"stats_interval": "0.3", "storage_secret": SECRET}).start()
     yield server
     server.stop()

@@ -7,8 +7,9 @@ import pytest
 
 from standins.smtp import Sink
 
+from ..utils.accounts import add_token
 from ..utils.mailing import sending_server
-from ..utils.server import Server, run_cli
+from ..utils.server import Server
 from ..utils.waiting import eventually
 
 pytestmark = pytest.mark.both_databases
@@ -33,7 +34,7 @@ async def test_refused_mail_fails_then_retry_failed_sends_it(
 ) -> None:
     mailbox, port = sink
     mailbox.refuse_with = "451 Mailbox busy, try later"
-    token = run_cli("tokens", "add", "ops", "--scope", "admin").stdout.strip()
+    token = add_token("ops", "admin")
     admin = {"Authorization": f"Bearer {token}"}
     # one attempt: the server's backoff between attempts (60 s) is not a setting
     server = sending_server(airdate_env, port, send_attempts="1", stats_interval="0.2").start()
