@@ -5,6 +5,7 @@ from pathlib import Path
 from playwright.async_api import Browser, Locator, Page, expect
 
 from ..utils.server import Server
+from .conftest import connected
 
 
 def users_tile(page: Page) -> Locator:
@@ -50,6 +51,7 @@ async def test_choices_survive_a_restart_in_the_storage_folder(
     context = await browser.new_context(color_scheme="light")
     page = await context.new_page()
     await page.goto(first.url)
+    await connected(page)
     await page.get_by_role("button", name="Menu").click()
     await page.get_by_role("combobox", name="Theme").click()
     await page.get_by_role("option", name="Dark").click()

@@ -16,6 +16,7 @@ from ..utils.actions import run_action
 from ..utils.mailing import sending_server
 from ..utils.server import Server
 from ..utils.standins import serve
+from .conftest import connected
 
 UPSTREAM = Path(__file__).resolve().parents[1] / "fixtures" / "upstream"
 KEY, SECRET = "key", "sonarr-secret"
@@ -76,6 +77,7 @@ async def test_the_console_shows_who_gets_what_from_jellyseerr_as_it_is(
 
     page = await browser.new_page()
     await page.goto(f"{airdate.url}/users")
+    await connected(page)  # the rows are drawn before it: a click before it goes nowhere
     mark = page.locator("tr", has_text="Mark")
     await expect(mark.get_by_test_id("no-address")).to_have_text("no address (Jellyseerr has mark)")
 
@@ -92,6 +94,7 @@ async def test_the_console_shows_who_gets_what_from_jellyseerr_as_it_is(
     await expect(page.locator("tr", has_text="removed")).to_contain_text("Dana")
 
     await page.goto(f"{airdate.url}/users")
+    await connected(page)
     await page.get_by_role("button", name="Notifications of Mark").click()
     await expect(
         page.get_by_text("no e-mail address (Jellyseerr has 'mark', which is not one)")
