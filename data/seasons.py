@@ -107,9 +107,8 @@ def settle_rules(session: Session, user_id: int) -> int:
             col(Notification.status).in_((NotificationStatus.HELD, NotificationStatus.PENDING)),
         )
     ).all()
-    rules = {
-        episode.tmdb_id: rules_for(session, [user_id], episode.tmdb_id)[user_id] for *_, episode in waiting
-    }
+    shows = {episode.tmdb_id for *_, episode in waiting}  # one look-up per show, not per queued item
+    rules = {tmdb_id: rules_for(session, [user_id], tmdb_id)[user_id] for tmdb_id in shows}
     freed, skipped = [], []
     for notification_id, status, episode in waiting:
         rule = rules[episode.tmdb_id]
