@@ -124,6 +124,13 @@ COUNTERS: tuple[Counter, ...] = (
     _notifications(NotificationStatus.FAILED),
     _notifications(NotificationStatus.SKIPPED),
     _notifications(NotificationStatus.HELD, wire=False),  # the seed's stream names no held
+    Counter(
+        "followers",
+        "follows",
+        "1 = 1",
+        None,
+        Metric("airdate_followers", "Followers of shows (a person following a show counts once)"),
+    ),
 )
 
 

@@ -110,6 +110,18 @@ class ShowRule(SQLModel, table=True):
     rule: str  # EpisodeRule
 
 
+class Follow(SQLModel, table=True):
+    """A person told of a show's new episodes without having requested it (as a requester of all
+    seasons is: their own preferences apply)."""
+
+    __tablename__ = "follows"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
+    tmdb_id: int = Field(primary_key=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    added_by: str = ""  # who made them a follower: an admin's name, or the user's own link
+
+
 class ScheduledEpisode(SQLModel, table=True):
     """An episode as Sonarr's episode list has it, aired or not: when it airs and whether it ends a
     season (Sonarr's ``finaleType``: ``season``, ``series``, ``midseason``). What tells a season complete."""
@@ -120,8 +132,9 @@ class ScheduledEpisode(SQLModel, table=True):
     season: int = Field(primary_key=True)
     number: int = Field(primary_key=True)
     title: str = ""
-    air_at: datetime | None = None
+    air_at: datetime | None = Field(default=None, index=True)  # None: Sonarr does not know (any more)
     finale: str | None = None
+    runtime: int | None = None  # minutes, when Sonarr knows
 
 
 class MediaRequest(SQLModel, table=True):

@@ -33,6 +33,7 @@ from .clock import as_utc, last_daily
 from .models import (
     Channel,
     Episode,
+    Follow,
     MediaRequest,
     MediaType,
     MutedShow,
@@ -155,9 +156,16 @@ def _unwanted() -> list[tuple[str, ColumnElement[bool]]]:
             MediaRequest.media_type == MediaType.TV,
         )
     )
+    follows_show = (
+        select(Follow.tmdb_id)
+        .join(Episode, col(Episode.tmdb_id) == Follow.tmdb_id)
+        .where(col(Episode.id) == Notification.episode_id, Follow.user_id == Notification.user_id)
+        .exists()
+    )
     request_removed = (
         show_requests.where(MediaRequest.status == RequestStatus.REMOVED).exists()
         & ~show_requests.where(MediaRequest.status != RequestStatus.REMOVED).exists()
+        & ~follows_show  # a follower is still told
     )
     muted = col(Notification.episode_id).in_(
         select(Episode.id)

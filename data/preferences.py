@@ -13,7 +13,7 @@ from zoneinfo import available_timezones
 
 from sqlmodel import Session, col, select
 
-from . import outbox, seasons
+from . import follows, outbox, seasons
 from .addresses import address_or_none, why_not_an_address
 from .clock import CLOCK, utcnow
 from .models import Channel, EpisodeRule, MediaRequest, MediaType, MutedShow, NotifyMode, ShowRule, User
@@ -35,6 +35,7 @@ class Show:
     title: str
     muted: bool
     rule: str | None = None  # the user's own rule for this show (EpisodeRule); None: their default
+    followed: bool = False  # they follow it (else they requested it)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Preferences:
     email: str  # the address Airdate mails; '' for none (then ``email_note`` says why)
     email_enabled: bool
     channels: list[ChannelView] = field(default_factory=list)
-    shows: list[Show] = field(default_factory=list)  # the tv shows the user requested
+    shows: list[Show] = field(default_factory=list)  # the tv shows the user requested, then those followed
     email_note: str = ""  # why there is no address (Jellyseerr's value is not one), or whose address it is
     removed: bool = False  # gone from Jellyseerr: nothing is sent to them
     email_set_by_admin: bool = False
@@ -73,6 +74,8 @@ def read(session: Session, user_id: int) -> Preferences:
     shows = {
         tmdb_id: Show(tmdb_id, title, tmdb_id in muted, own.get(tmdb_id)) for tmdb_id, title in requested
     }
+    for tmdb_id, title in sorted(follows.followed(session, user_id).items(), key=lambda item: item[1]):
+        shows.setdefault(tmdb_id, Show(tmdb_id, title, tmdb_id in muted, own.get(tmdb_id), followed=True))
     return Preferences(
         user_id,
         user.username,

@@ -143,6 +143,7 @@ def record_schedule(session: Session, tmdb_id: int, episodes: Iterable[dict]) ->
             "title": episode.get("title") or "",
             "air_at": datetime.fromisoformat(air_at.replace("Z", "+00:00")) if air_at else None,
             "finale": episode.get("finaleType"),
+            "runtime": episode.get("runtime") or None,  # Sonarr writes 0 for unknown
         }
         upsert(session, ScheduledEpisode.__table__, values, keys=("tmdb_id", "season", "number"))
         seasons.add(values["season"])

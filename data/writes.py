@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlmodel import Session, col, or_, select
 
-from . import seasons
+from . import follows, seasons
 from .clock import utcnow
 from .models import (
     Channel,
@@ -81,10 +81,10 @@ def track_episode(
     episode = session.get(Episode, episode_id)
     if notify:
         label = f"{show_title} S{season:02d}E{number:02d}"
-        requesters = tracking_requesters(session, tmdb_id, season)
-        rules = seasons.rules_for(session, requesters, tmdb_id)
+        told = told_of(session, tmdb_id, season)
+        rules = seasons.rules_for(session, told, tmdb_id)
         premiere = seasons.is_premiere(session, episode)
-        for user_id, channel_id in channels_of(session, requesters):
+        for user_id, channel_id in channels_of(session, told):
             status, reason = seasons.first_status(rules[user_id], premiere)
             session.add(
                 Notification(
@@ -119,10 +119,11 @@ def channels_of(session: Session, user_ids: list[int]) -> list[tuple[int, int | 
     return sorted(pairs, key=lambda pair: (pair[0], pair[1] or 0))
 
 
-def tracking_requesters(session: Session, tmdb_id: int, season: int) -> list[int]:
+def told_of(session: Session, tmdb_id: int, season: int) -> list[int]:
     """The users to tell of an episode of ``season``: each one tracking a request of this show that asks
     for that season (specials are season 0), that asked for all seasons (a later one counts, specials do
-    not), or that names no seasons (one from before Airdate read them); not users gone from Jellyseerr."""
+    not), or that names no seasons (one from before Airdate read them); and the show's followers, as if
+    they had asked for all seasons. Not users gone from Jellyseerr."""
     asked_for = select(RequestSeason.request_id).where(RequestSeason.request_id == MediaRequest.id)
     covers = [asked_for.where(RequestSeason.season == season).exists(), ~asked_for.exists()]
     if season > 0:
@@ -138,4 +139,5 @@ def tracking_requesters(session: Session, tmdb_id: int, season: int) -> list[int
             or_(*covers),
         )
     )
-    return sorted(set(session.exec(query).all()))
+    followers = follows.follower_ids(session, tmdb_id) if season > 0 else []
+    return sorted({*session.exec(query).all(), *followers})

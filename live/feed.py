@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from data import JobRow, LiveRead, NotificationRow, Stats, counters
 from data.changes import READ_LIMIT
@@ -25,6 +26,7 @@ from data.clock import iso_utc
 from data.errors import first_line
 from data.listeners import Listeners
 from data.shared_logs import LogLine
+from data.upcoming import Upcoming
 
 from . import metrics
 from .hub import NOTIFICATION, STATS, Event, Hub
@@ -90,7 +92,7 @@ def dumps(value: dict) -> str:
 class LiveFeed:
     def __init__(
         self,
-        read: Callable[[int, int], LiveRead],
+        read: Callable[[int, int, str | None], LiveRead],
         hub: Hub,
         *,
         changes_after: int = 0,
@@ -108,6 +110,8 @@ class LiveFeed:
         # What else the one read brings, for whoever takes it (set by the app):
         self.on_log_lines: Callable[[list[LogLine]], None] | None = None  # the replicas' warnings
         self.on_jobs: Callable[[list[JobRow]], None] | None = None  # running jobs, each action's newest
+        self.on_upcoming: Callable[[Upcoming], None] | None = None  # what airs next, when it changed
+        self.upcoming: Upcoming | None = None  # the latest read of it
         self._loop: asyncio.AbstractEventLoop | None = None
         self._refresh: asyncio.Task | None = None
         self._again = False
@@ -167,7 +171,8 @@ class LiveFeed:
     async def _read_and_publish(self) -> None:
         metrics.STATS_READS.inc()
         try:
-            result = await asyncio.to_thread(self._read, self._cursor, self._log_cursor)
+            seen = self.upcoming.key if self.upcoming else None
+            result = await asyncio.to_thread(self._read, self._cursor, self._log_cursor, seen)
         except Exception as error:  # the database is down or locked: keep the last good values
             reason = first_line(error)
             if self.error != reason:
@@ -190,6 +195,9 @@ class LiveFeed:
             self._log_cursor = result.log_lines[-1].id
             _hand_on(self.on_log_lines, result.log_lines)
         _hand_on(self.on_jobs, result.jobs)
+        if result.upcoming is not None:
+            self.upcoming = result.upcoming
+            _hand_on(self.on_upcoming, result.upcoming)
 
     def publish(self, stats: Stats) -> None:
         """Send a snapshot to every viewer, unless it equals the current one in values and id."""
@@ -201,7 +209,7 @@ class LiveFeed:
         metrics.observe(stats)
 
 
-def _hand_on(hook: Callable[[list], None] | None, rows: list) -> None:
+def _hand_on(hook: Callable[[Any], None] | None, rows: object) -> None:
     if hook is not None:
         try:
             hook(rows)

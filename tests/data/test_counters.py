@@ -95,10 +95,26 @@ def test_recount_rebuilds_counters_that_went_wrong(database: Database, backend: 
     assert database.read(read_stats) == expected
 
 
+UPCOMING_TRIGGERS = (
+    ("scheduled_episodes", ("insert", "update", "delete")),
+    ("follows", ("insert", "delete")),
+    ("media_requests", ("insert", "update", "delete")),
+    ("users", ("update",)),
+    ("muted_shows", ("insert", "delete")),
+)
+
+
 def test_existing_data_without_counters_is_counted_on_first_start(database: Database) -> None:
     make_users(database, 4)
     with database.engine.begin() as connection:  # a database from before the counters and migrations
         # first, while stats_counters exists: SQLite checks every trigger when it alters a table
+        postgres = connection.dialect.name == "postgresql"
+        for table, events in UPCOMING_TRIGGERS:  # (0012) they read columns dropped below
+            for event in events:
+                on = f" ON {table}" if postgres else ""
+                connection.execute(text(f"DROP TRIGGER upcoming_{table}_{event}{on}"))
+        connection.execute(text("DELETE FROM airdate_meta WHERE key = 'upcoming.revision'"))
+        connection.execute(text("DROP TABLE follows"))
         on_table = " ON notifications" if connection.dialect.name == "postgresql" else ""
         for trigger in ("log_notifications_insert", "log_notifications_status"):  # they write sent_at
             connection.execute(text(f"DROP TRIGGER {trigger}{on_table}"))

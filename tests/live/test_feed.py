@@ -89,11 +89,11 @@ async def test_commits_made_during_a_read_cost_one_more_read_not_one_each(databa
     """While a read is under way, any number of commits (from any thread) queue exactly one more."""
     reading, release = threading.Event(), threading.Event()
 
-    def slow_first_read(after: int, after_log_line: int) -> LiveRead:
+    def slow_first_read(after: int, after_log_line: int, upcoming_seen: str | None) -> LiveRead:
         if not release.is_set():
             reading.set()
             release.wait(5)  # the first read is stuck behind another process's lock
-        return database.read(read_live, after, after_log_line)
+        return database.read(read_live, after, after_log_line, upcoming_seen)
 
     feed = LiveFeed(slow_first_read, Hub())
     feed.start()
@@ -135,10 +135,10 @@ async def test_commits_made_while_a_wake_up_is_queued_queue_no_other(database: D
 async def test_a_failing_read_keeps_the_last_values(database: Database) -> None:
     outage: list[Exception] = []
 
-    def read(after: int, after_log_line: int) -> LiveRead:
+    def read(after: int, after_log_line: int, upcoming_seen: str | None) -> LiveRead:
         if outage:
             raise outage[0]
-        return database.read(read_live, after, after_log_line)
+        return database.read(read_live, after, after_log_line, upcoming_seen)
 
     feed = LiveFeed(read, Hub())
     feed.start()
@@ -172,10 +172,10 @@ def test_stats_event_has_the_seed_names(database: Database) -> None:
 async def test_a_slow_read_waits_in_a_worker_thread_not_on_the_event_loop(database: Database) -> None:
     reading, released = threading.Event(), threading.Event()
 
-    def slow_read(after: int, after_log_line: int) -> LiveRead:
+    def slow_read(after: int, after_log_line: int, upcoming_seen: str | None) -> LiveRead:
         reading.set()
         released.wait(5)  # a database stuck behind another process's lock
-        return database.read(read_live, after, after_log_line)
+        return database.read(read_live, after, after_log_line, upcoming_seen)
 
     feed = LiveFeed(slow_read, Hub())
     feed.start()
