@@ -26,6 +26,7 @@ from api import (
     actions,
     channels,
     create_router,
+    follows,
     jellyseerr_webhook,
     notifications,
     previews,
@@ -46,10 +47,12 @@ from data.announcements import ChangeListener
 from live import Hub, LiveFeed, LiveSources, LogRelay, Trends, hide_slow_reader_tracebacks, metrics
 from live.latest import LatestNotifications
 from live.samples import Samples
+from live.upcoming import UpcomingBoard
 from nicegui_workarounds import put_in_front
 from services.access import Access
 from services.actions import SCHEDULED_SYNC, Upstreams, build_actions, schedule_reader
 from services.async_access import AsyncAccess
+from services.follows import Follows
 from services.jobs import SCHEDULE, Jobs
 from services.links import Links
 from services.mailer import Smtp
@@ -91,6 +94,11 @@ class Airdate:
         return UserSettings(self.database)
 
     @property
+    def follows(self) -> Follows:
+        """The use cases of following shows (services.follows)."""
+        return Follows(self.database)
+
+    @property
     def hub(self) -> Hub:
         return self.live.hub
 
@@ -130,7 +138,17 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
     identities = _identities(settings, AsyncAccess(access))  # the awaitable face for pages and routes
     airdate = Airdate(settings, runtime, database, live, jobs, notifier, access, policy, identities)
     _routes(airdate)
-    register_pages(database, airdate.users, live, jobs, notifier, identities.access, identities, airdate.nav)
+    register_pages(
+        database,
+        airdate.users,
+        airdate.follows,
+        live,
+        jobs,
+        notifier,
+        identities.access,
+        identities,
+        airdate.nav,
+    )
     _lifecycle(airdate)
     for plugin in plugins:
         plugin.install(airdate)
@@ -166,7 +184,9 @@ def _live_sources(database: Database, feed: LiveFeed) -> LiveSources:
     latest = LatestNotifications(partial(database.read, changes.recent_notifications))
     latest.fill()
     feed.hub.listen(latest.take, viewer=False)
-    return LiveSources(feed, trends, Samples(database, feed), latest)
+    upcoming = UpcomingBoard()
+    feed.on_upcoming = upcoming.take
+    return LiveSources(feed, trends, Samples(database, feed), latest, upcoming)
 
 
 def _access(settings: Settings, database: Database) -> Access:
@@ -259,6 +279,7 @@ def _routes(airdate: Airdate) -> None:
     app.include_router(previews.create_router(airdate.notifier))
     app.include_router(notifications.create_router(airdate.database))
     app.include_router(channels.create_router(airdate.users, airdate.notifier))
+    app.include_router(follows.create_router(airdate.follows))
     app.include_router(unsubscribe.create_router(airdate.users))
     auth = webhooks.WebhookAuth(
         settings.webhook.username,

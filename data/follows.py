@@ -63,6 +63,17 @@ def followed(session: Session, user_id: int) -> dict[int, str]:
     return {tmdb_id: title or f"TMDB {tmdb_id}" for tmdb_id, title in rows}
 
 
+def followers(session: Session, tmdb_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the show's followers still in Jellyseerr, by name."""
+    query = (
+        select(User.id, User.username)
+        .join(Follow, col(Follow.user_id) == User.id)
+        .where(Follow.tmdb_id == tmdb_id, col(User.removed_at).is_(None))
+        .order_by(func.lower(User.username))
+    )
+    return [(user_id, name) for user_id, name in session.exec(query).all() if user_id is not None]
+
+
 def follower_ids(session: Session, tmdb_id: int) -> list[int]:
     """The followers of a show still in Jellyseerr."""
     query = (
@@ -73,11 +84,25 @@ def follower_ids(session: Session, tmdb_id: int) -> list[int]:
     return sorted(session.exec(query).all())
 
 
+def candidates(session: Session, tmdb_id: int, limit: int = 1000) -> list[tuple[int, str]]:
+    """People who could follow the show: (id, name) of users still in Jellyseerr who neither follow nor
+    requested it, by name, at most ``limit``."""
+    following = select(Follow.user_id).where(Follow.tmdb_id == tmdb_id)
+    asking = select(MediaRequest.requester_id).where(MediaRequest.tmdb_id == tmdb_id, *_tracking())
+    query = (
+        select(User.id, User.username)
+        .where(col(User.removed_at).is_(None), col(User.id).not_in(following), col(User.id).not_in(asking))
+        .order_by(func.lower(User.username))
+        .limit(limit)
+    )
+    return [(user_id, name) for user_id, name in session.exec(query).all() if user_id is not None]
+
+
 def follow(session: Session, user_id: int, tmdb_id: int, added_by: str) -> bool:
     """Make the user a follower of a tracked show; whether they were not one already. LookupError for no
     such user or a show Airdate does not track."""
     if session.get(User, user_id) is None:
-        raise LookupError(f"no user {user_id}")
+        raise LookupError(f"there is no user {user_id}")
     if tracked_show(session, tmdb_id) is None:
         raise LookupError(f"Airdate tracks no show with TMDB id {tmdb_id}")
     values = {"user_id": user_id, "tmdb_id": tmdb_id, "added_by": added_by}
@@ -89,7 +114,9 @@ def follow(session: Session, user_id: int, tmdb_id: int, added_by: str) -> bool:
 
 def unfollow(session: Session, user_id: int, tmdb_id: int) -> tuple[bool, int]:
     """Stop following; (whether they followed it, how many of their queued items of the show became
-    ``skipped`` because they did not request it either)."""
+    ``skipped`` because they did not request it either). LookupError for no such user."""
+    if session.get(User, user_id) is None:
+        raise LookupError(f"there is no user {user_id}")
     removing = delete(Follow).where(col(Follow.user_id) == user_id, col(Follow.tmdb_id) == tmdb_id)
     gone = session.execute(removing).rowcount
     if not gone or _requested(session, user_id, tmdb_id):

@@ -11,6 +11,7 @@ from .hub import Hub
 from .latest import LatestNotifications
 from .samples import Samples
 from .trends import Trends
+from .upcoming import UpcomingBoard
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class LiveSources:
     trends: Trends  # the last hours in memory: sparklines, "% vs 1 h ago", the chart's last hour
     samples: Samples  # the chart's longer ranges
     latest: LatestNotifications  # the newest notifications
+    upcoming: UpcomingBoard  # what airs next (the Upcoming page)
 
     @property
     def hub(self) -> Hub:

@@ -4,17 +4,30 @@ from api.identities import Identities
 from data import Database
 from live import LiveSources
 from services.async_access import AsyncAccess
+from services.follows import Follows
 from services.jobs import Jobs
 from services.notifier import Notifier
 from services.preferences import UserSettings
 
-from . import accounts, dashboard, listings, login, manage_page, not_found, tokens, user_page
+from . import (
+    accounts,
+    dashboard,
+    listings,
+    login,
+    manage_page,
+    not_found,
+    shows,
+    tokens,
+    upcoming_page,
+    user_page,
+)
 from .frame import Nav, frame
 
 
 def register_pages(
     database: Database,
     users: UserSettings,
+    follows: Follows,
     live: LiveSources,
     jobs: Jobs,
     notifier: Notifier,
@@ -29,7 +42,9 @@ def register_pages(
     dashboard.register(live, jobs, database, nav)
     listings.register(database, notifier, nav)
     user_page.register(users, notifier, nav)
-    manage_page.register(users)
+    shows.register(follows, live.upcoming, nav)
+    upcoming_page.register(live.upcoming, nav)
+    manage_page.register(users, follows)
     accounts.register(access, identities, nav)
     tokens.register(access, identities, nav)
     not_found.register(nav)

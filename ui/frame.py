@@ -26,6 +26,8 @@ PAGES = (
     NavEntry("Users", "/users", "group"),
     NavEntry("Requests", "/requests", "playlist_add"),
     NavEntry("Episodes", "/episodes", "movie"),
+    NavEntry("Shows", "/shows", "tv"),
+    NavEntry("Upcoming", "/upcoming", "event"),
     NavEntry("Accounts", "/accounts", "manage_accounts", admin=True),
     NavEntry("Access tokens", "/tokens", "key", admin=True),
 )

@@ -1,8 +1,9 @@
 """The requester's own pages, reached from the signed links in every message; no account needed.
 
-``/manage/<token>``: their preferences (mode, digest time, time zone, muted shows) and "Unsubscribe from
-everything". ``/unsubscribe/<token>``: a confirmation first — a GET changes nothing, because mail
-scanners follow links (RFC 8058); the one-click POST of that RFC is an API route of its own.
+``/manage/<token>``: their preferences (mode, digest time, time zone, which episodes, muted shows), the
+shows they follow, and "Unsubscribe from everything". ``/unsubscribe/<token>``: a confirmation first — a
+GET changes nothing, because mail scanners follow links (RFC 8058); the one-click POST of that RFC is an
+API route of its own.
 
 The guard has checked the token before these run (``Need.SIGNED``): a changed one is answered 403, a
 valid one's user is in the request's state.
@@ -16,14 +17,16 @@ from fastapi import Request
 from nicegui import ui
 
 from api.policy import Need, requires
+from services.follows import Follows
 from services.links import MANAGE, UNSUBSCRIBE
 from services.preferences import OWN_LINK, NotFound, Preferences, UserSettings
 
+from .follow_shows import FollowShows
 from .frame import PRODUCT
 from .preferences_form import PreferencesForm
 
 
-def register(users: UserSettings) -> None:
+def register(users: UserSettings, follows: Follows) -> None:
 
     @ui.page(MANAGE + "{token}", dependencies=[requires(Need.SIGNED)])
     async def manage_page(token: str, request: Request) -> None:
@@ -35,6 +38,9 @@ def register(users: UserSettings) -> None:
                 "text-sm"
             ).mark("manage-greeting")
             form = PreferencesForm(users, settings, by=OWN_LINK)
+            ui.separator()
+            requested = {show.tmdb_id for show in settings.shows if not show.followed}
+            await FollowShows(follows, settings.user_id, requested).load()
             ui.separator()
             ui.button("Unsubscribe from everything", icon="notifications_off", on_click=form.turn_off).props(
                 "no-caps outline color=negative"
