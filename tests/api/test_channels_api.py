@@ -91,7 +91,9 @@ async def test_an_admin_token_reads_and_changes_preferences_and_queued_items_fol
     assert changed.json()["skipped"] == 1, "the muted show's queued episode is not sent"
     after = changed.json()["preferences"]
     assert (after["mode"], after["digest_at"], after["time_zone"]) == ("digest", "07:30", "Europe/Berlin")
-    assert after["shows"] == [{"tmdb_id": 1, "title": "Show 1", "muted": True, "rule": None, "followed": False}]
+    assert after["shows"] == [
+        {"tmdb_id": 1, "title": "Show 1", "muted": True, "rule": None, "followed": False}
+    ]
     assert statuses(database) == ["skipped"]
     assert database.read(read_stats).notifications_skipped == 1
     assert (
