@@ -9,6 +9,7 @@ from sqlmodel import select
 from data import Database, seasons, upcoming
 from data.clock import as_utc
 from data.models import ScheduledEpisode
+from services.actions import scheduled_sync
 from services.progress import Progress
 from services.sonarr import read_calendar
 from services.upstream import Upstream, UpstreamError
@@ -91,3 +92,10 @@ async def test_moved_air_dates_follow_and_one_moved_out_of_the_window_becomes_un
 async def test_a_wrong_sonarr_key_says_so(database: Database) -> None:
     with pytest.raises(UpstreamError, match=r"^Sonarr rejected the API key \(401"):
         await read(database, a_world(), key="nope")
+
+
+def test_the_sync_schedule_reads_the_calendar_when_sonarr_is_configured_after_the_syncs() -> None:
+    assert scheduled_sync(jellyseerr=True, sonarr=True) == ("sync-users", "sync-requests", "read-calendar")
+    assert scheduled_sync(jellyseerr=False, sonarr=True) == ("read-calendar",)
+    assert scheduled_sync(jellyseerr=True, sonarr=False) == ("sync-users", "sync-requests")
+    assert scheduled_sync(jellyseerr=False, sonarr=False) == ()
