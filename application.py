@@ -50,7 +50,7 @@ from live.samples import Samples
 from live.upcoming import UpcomingBoard
 from nicegui_workarounds import put_in_front
 from services.access import Access
-from services.actions import SCHEDULED_SYNC, Upstreams, build_actions, schedule_reader
+from services.actions import Upstreams, build_actions, schedule_reader, scheduled_sync
 from services.async_access import AsyncAccess
 from services.follows import Follows
 from services.jobs import SCHEDULE, Jobs
@@ -339,8 +339,9 @@ def _on_one_replica(airdate: Airdate) -> None:
         ("thin-chart-samples", 3600, airdate.live.samples.thin, True),
         ("prune-sign-ins", 3600, airdate.identities.access.prune, True),
     ]
-    if settings.jellyseerr.url and settings.upstream.sync_interval > 0:
-        sync = partial(airdate.jobs.run_in_turn, SCHEDULED_SYNC, started_by=SCHEDULE)
+    in_turn = scheduled_sync(bool(settings.jellyseerr.url), bool(settings.sonarr.url))
+    if in_turn and settings.upstream.sync_interval > 0:
+        sync = partial(airdate.jobs.run_in_turn, in_turn, started_by=SCHEDULE)
         scheduled.append(("scheduled-sync", settings.upstream.sync_interval, sync, False))
     for name, every, work, immediate in scheduled:
         app.timer(every, one.alone(name, every, work), immediate=immediate)

@@ -151,7 +151,10 @@ class UpstreamSettings(Group):
     """How Airdate calls Jellyseerr and Sonarr."""
 
     sync_interval: float = Field(
-        900.0, ge=0, description="seconds between two scheduled syncs of users and requests (0: only by hand)"
+        900.0,
+        ge=0,
+        description="seconds between two scheduled syncs of users and requests and reads of Sonarr's "
+        "calendar (0: only by hand)",
     )
     http_timeout: float = Field(
         10.0, gt=0, description="seconds before a call to Jellyseerr or Sonarr gives up"

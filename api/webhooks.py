@@ -1,4 +1,5 @@
-"""``POST /webhooks/sonarr``: Sonarr's "On Import" webhook, authenticated the ways Sonarr supports."""
+"""``POST /webhooks/sonarr``: Sonarr's "On Import" and "On Series Add" webhooks, authenticated the ways
+Sonarr supports."""
 
 import base64
 import binascii
@@ -11,7 +12,14 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from data import Database
-from services.sonarr import IMPORT_EVENTS, ScheduleReader, Webhook, receive_import
+from services.sonarr import (
+    IMPORT_EVENTS,
+    SERIES_ADDED,
+    ScheduleReader,
+    Webhook,
+    receive_import,
+    receive_series,
+)
 
 from .bodies import BODY_PROBLEMS, inline_schema, read_json
 from .identities import is_direct_and_local
@@ -99,6 +107,9 @@ def create_router(
         if hook.eventType == "Test":
             log.info("Sonarr's test webhook arrived")
             return JSONResponse({"status": "ok", "message": "Airdate received Sonarr's test"})
+        if hook.eventType == SERIES_ADDED and hook.series and read_schedule is not None:
+            released = await receive_series(hook.series, read_schedule)
+            return JSONResponse({"status": "ok", "eventType": hook.eventType, "released": released})
         if hook.eventType not in IMPORT_EVENTS:
             return JSONResponse({"status": "ignored", "eventType": hook.eventType})
         if hook.series is None or not hook.episodes:
@@ -115,7 +126,7 @@ def create_router(
             methods=[method],
             dependencies=[requires(Need.OPEN, why="its own secret or basic auth"), Depends(authenticate)],
             operation_id=f"sonarr_webhook_{method.lower()}",
-            summary=f"Sonarr's webhook, sent as {method} (On Import; the Test button too)",
+            summary=f"Sonarr's webhook, sent as {method} (On Import, On Series Add; the Test button too)",
             openapi_extra=WEBHOOK_DOCUMENTATION,
             responses={
                 401: {"description": "wrong or missing webhook credentials"},

@@ -150,6 +150,34 @@ def record_schedule(session: Session, tmdb_id: int, episodes: Iterable[dict]) ->
     return seasons
 
 
+def forget_moved(
+    session: Session,
+    tmdb_ids: Iterable[int],
+    listed: set[tuple[int, int, int]],
+    after: datetime,
+    until: datetime,
+) -> int:
+    """After a read of Sonarr's calendar up to ``until``: the episodes of these shows held to air after
+    ``after`` and by ``until`` that it did not list (``listed``: tmdb id, season, number) had their date
+    moved out of the window. Where to, only the show's whole episode list says (its next read); until
+    then their air time is unknown, so they leave the Upcoming page. How many."""
+    tmdb_ids = list(tmdb_ids)
+    if not tmdb_ids:
+        return 0
+    held = session.exec(
+        select(ScheduledEpisode).where(
+            col(ScheduledEpisode.tmdb_id).in_(tmdb_ids),
+            col(ScheduledEpisode.air_at) > after,
+            col(ScheduledEpisode.air_at) <= until,
+        )
+    ).all()
+    moved = [e for e in held if (e.tmdb_id, e.season, e.number) not in listed]
+    for episode in moved:
+        episode.air_at = None
+        session.add(episode)
+    return len(moved)
+
+
 def _of_season(tmdb_id: int, season: int) -> ColumnElement[bool]:
     episodes = select(Episode.id).where(Episode.tmdb_id == tmdb_id, Episode.season == season)
     return col(Notification.episode_id).in_(episodes)

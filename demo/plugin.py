@@ -61,6 +61,8 @@ class Demo:
             raise StartupError(str(error)) from None
         self.world.populate()
         continue_the_episodes(self.world, airdate.database)
+        for series in self.world.sonarr.series:  # after what a restarted demo had
+            self.world.plan_upcoming(series)
         app.mount("/demo/jellyseerr", jellyseerr.create_app(self.world.jellyseerr, API_KEY))
         app.mount("/demo/sonarr", sonarr.create_app(self.world.sonarr, API_KEY))
         for service in ("jellyseerr", "sonarr"):

@@ -7,16 +7,15 @@ HTTP. Airdate's own mailer then sends the e-mails to the sink.
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 
 import httpx
 
 from data.models import JobStatus
 
-from .world import FIRST_NAMES, SHOWS, WEBHOOK_SECRET, DemoWorld
+from .world import FIRST_NAMES, SEASON_LENGTH, SHOWS, WEBHOOK_SECRET, DemoWorld, following
 
 log = logging.getLogger("airdate.demo")
-
-SEASON_LENGTH = 10  # a season's tenth episode is its finale (Sonarr's finaleType "season")
 
 
 class Simulator:
@@ -29,8 +28,9 @@ class Simulator:
         )
 
     async def start(self) -> None:
-        """What an admin does first: sync users and requests, then import what Sonarr already has."""
-        for action in ("sync-users", "sync-requests", "import-episodes"):
+        """What an admin does first: sync users and requests, then import what Sonarr already has and read
+        what its calendar lists to air."""
+        for action in ("sync-users", "sync-requests", "import-episodes", "read-calendar"):
             await self.run(action)
 
     async def run(self, action: str) -> dict:
@@ -82,13 +82,17 @@ class Simulator:
         await self.run("sync-requests")
 
     async def _new_episode(self) -> None:
-        series = self.world.rng.choice(self.world.sonarr.series)
-        existing = [e for e in self.world.sonarr.episodes if e["seriesId"] == series["id"]]
-        season, number = max((e["seasonNumber"], e["episodeNumber"]) for e in existing)
-        season, number = (season + 1, 1) if number >= SEASON_LENGTH else (season, number + 1)
+        """The show's next episode lands: the one Sonarr listed to air soon airs now (time runs fast
+        here), and the next one is listed."""
+        sonarr = self.world.sonarr
+        series = self.world.rng.choice(sonarr.series)
+        season, number = following(*self.world.newest_landed(series))
         finale = "season" if number == SEASON_LENGTH else None
         title = self.world.episode_title()
-        payload = self.world.sonarr.add_episode(series, season, number, title, finale=finale)
+        if sonarr.find(series, season, number) is not None:
+            sonarr.move(series, season, number, datetime.now(UTC))
+        payload = sonarr.add_episode(series, season, number, title, finale=finale)
+        self.world.plan_upcoming(series)
         response = await self.client.post("/webhooks/sonarr", params={"secret": WEBHOOK_SECRET}, json=payload)
         response.raise_for_status()
 

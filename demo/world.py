@@ -2,6 +2,7 @@
 
 import random
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 
 from standins.jellyseerr import JellyseerrWorld
 from standins.smtp import Sink
@@ -27,6 +28,9 @@ EPISODE_WORDS = ("Arrival", "Undertow", "Signals", "Low Tide", "The Ledger", "St
 JELLYFIN_USERS = ("dmitri", "hana", "kofi")  # Jellyfin users without an address (Jellyseerr keeps the name)
 ONE_SEASON = ("elif",)  # asks for one season only (the second) of each show
 WITH_SPECIALS = ("farah",)  # asks for the specials (season 0) too
+SEASON_LENGTH = 10  # a season's tenth episode is its finale (Sonarr's finaleType "season")
+FINALE_SOON = 910003  # Saltmarsh starts at its eighth episode: its season finale is on the Upcoming page
+UPCOMING = 2  # episodes of each show Sonarr lists to air, a week apart
 
 
 @dataclass
@@ -42,6 +46,8 @@ class DemoWorld:
             series = self.sonarr.add_series(title, tmdb_id, tvdb_id)
             for number in range(1, 4):
                 self.sonarr.add_episode(series, 1, number, self.episode_title())
+            for number in range(4, 9 if tmdb_id == FINALE_SOON else 4):
+                self.sonarr.add_episode(series, 1, number, planned_title(series, 1, number))
         for name in FIRST_NAMES[:users]:
             self.request(self.add_user(name))
 
@@ -65,3 +71,42 @@ class DemoWorld:
 
     def episode_title(self) -> str:
         return self.rng.choice(EPISODE_WORDS)
+
+    def newest_landed(self, series: dict) -> tuple[int, int]:
+        """(season, number) of the show's newest episode with a file; (1, 0) before the first."""
+        landed = [
+            (e["seasonNumber"], e["episodeNumber"])
+            for e in self.sonarr.episodes
+            if e["seriesId"] == series["id"] and e["hasFile"]
+        ]
+        return max(landed, default=(1, 0))
+
+    def plan_upcoming(self, series: dict, now: datetime | None = None) -> None:
+        """Sonarr lists the :data:`UPCOMING` episodes after the newest one landed, a week apart from a
+        day or a few on (each show on a weekday of its own, 01:00 UTC: an American evening), so the
+        Upcoming page is never empty. The simulator lands episodes far faster than a week each: a planned
+        one already listed is moved sooner, as Sonarr does when TheTVDB changes a date."""
+        now = now or datetime.now(UTC)
+        airs = datetime.combine(now.date(), time(1), UTC) + timedelta(days=1 + series["id"] % 5)
+        season, number = self.newest_landed(series)
+        for _ in range(UPCOMING):
+            season, number = following(season, number)
+            if self.sonarr.find(series, season, number) is None:
+                finale = "season" if number == SEASON_LENGTH else None
+                self.sonarr.schedule(
+                    series, season, number, planned_title(series, season, number), airs, finale=finale
+                )
+            else:
+                self.sonarr.move(series, season, number, airs)
+            airs += timedelta(days=7)
+
+
+def following(season: int, number: int) -> tuple[int, int]:
+    """The episode after (season, number): the next season's first after a finale."""
+    return (season + 1, 1) if number >= SEASON_LENGTH else (season, number + 1)
+
+
+def planned_title(series: dict, season: int, number: int) -> str:
+    """A title that takes nothing from the world's random numbers (what the simulator does next stays
+    as it was)."""
+    return EPISODE_WORDS[(series["id"] * 3 + season * SEASON_LENGTH + number) % len(EPISODE_WORDS)]

@@ -1,4 +1,4 @@
-"""The five actions of the console and the REST API, wired to their services."""
+"""The six actions of the console and the REST API, wired to their services."""
 
 from dataclasses import dataclass, field
 
@@ -9,11 +9,18 @@ from .jobs import Action
 from .notifier import Notifier
 from .progress import Progress
 from .requeue import retry_all
-from .sonarr import ScheduleReader, WebhookSeries, import_episodes, read_schedule
+from .sonarr import ScheduleReader, WebhookSeries, import_episodes, read_calendar, read_schedule
 from .upstream import Upstream
 
-ACTIONS = ("sync-users", "sync-requests", "import-episodes", "send-pending", "retry-failed")
-SCHEDULED_SYNC = ("sync-users", "sync-requests")  # every AIRDATE_SYNC_INTERVAL, one after the other
+ACTIONS = ("sync-users", "sync-requests", "import-episodes", "read-calendar", "send-pending", "retry-failed")
+SCHEDULED_SYNC = ("sync-users", "sync-requests")  # every AIRDATE_SYNC_INTERVAL, with a Jellyseerr
+SCHEDULED_READ = ("read-calendar",)  # … and with a Sonarr
+
+
+def scheduled_sync(jellyseerr: bool, sonarr: bool) -> tuple[str, ...]:
+    """What runs every AIRDATE_SYNC_INTERVAL, one after the other, for the upstreams configured: the
+    calendar read last, so a show whose request was just synced is tracked by then."""
+    return SCHEDULED_SYNC * jellyseerr + SCHEDULED_READ * sonarr
 
 
 @dataclass(frozen=True)
@@ -65,10 +72,14 @@ def build_actions(database: Database, upstreams: Upstreams, notifier: Notifier) 
         async with upstreams.sonarr() as sonarr:
             return await import_episodes(database, sonarr, progress)
 
+    async def calendar(progress: Progress) -> Progress:
+        async with upstreams.sonarr() as sonarr:
+            return await read_calendar(database, sonarr, progress)
+
     async def send(progress: Progress) -> Progress:
         return await notifier.send_due(progress, now_please=True)
 
     async def retry(progress: Progress) -> Progress:
         return await retry_all(database, notifier, progress)
 
-    return dict(zip(ACTIONS, (users, requests, episodes, send, retry), strict=True))
+    return dict(zip(ACTIONS, (users, requests, episodes, calendar, send, retry), strict=True))

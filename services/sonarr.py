@@ -1,14 +1,16 @@
-"""Sonarr → Airdate: the "episode imported" webhook, and importing the episodes Sonarr already has."""
+"""Sonarr → Airdate: the "episode imported" webhook, importing the episodes Sonarr already has, and
+reading what its calendar lists to air soon."""
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, or_, select
 
 from data import Database, seasons
+from data.clock import iso_utc, utcnow
 from data.models import MediaRequest, MediaType, RequestStatus
 from data.writes import track_episode
 
@@ -16,6 +18,8 @@ from .progress import Progress
 from .upstream import Upstream, UpstreamError
 
 IMPORT_EVENTS = {"Download", "Import", "ImportComplete"}
+SERIES_ADDED = "SeriesAdd"  # sent once Sonarr has added a show and read its episode list
+CALENDAR_PAST = timedelta(days=1)  # the calendar is read from yesterday: what aired late or was moved
 log = logging.getLogger("airdate.webhooks")
 
 
@@ -60,12 +64,22 @@ async def receive_import(
     if result["new"]:
         what = "new episode(s)" if notify else "episode(s), upgraded: nobody told"
         log.info("Sonarr: %d %s of %s", result["new"], what, hook.series.title)
-    if read_schedule is not None and hook.series.id:
-        try:
-            await read_schedule(hook.series)
-        except UpstreamError as error:  # the import is kept; the schedule is read again next time
-            log.warning("Sonarr's schedule of %s could not be read: %s", hook.series.title, error)
+    if read_schedule is not None:
+        await receive_series(hook.series, read_schedule)
     return result
+
+
+async def receive_series(series: WebhookSeries, read_schedule: ScheduleReader) -> int:
+    """Read a tracked show's schedule after Sonarr's webhook about it — an import, or the show just
+    added (so what it lists to air is known before its first import); how many held items it released.
+    Sonarr unreachable: logged, and read again next time (the scheduled calendar read, the next hook)."""
+    if not series.id:
+        return 0
+    try:
+        return await read_schedule(series)
+    except UpstreamError as error:
+        log.warning("Sonarr's schedule of %s could not be read: %s", series.title, error)
+        return 0
 
 
 def record_import(
@@ -135,6 +149,52 @@ async def read_schedule(database: Database, upstream: Upstream, series: WebhookS
         return 0
     episodes = await upstream.get("/api/v3/episode", seriesId=series.id)
     return await asyncio.to_thread(_keep_schedule, database, tmdb_id, episodes)
+
+
+async def read_calendar(
+    database: Database, upstream: Upstream, progress: Progress, days: int = 30
+) -> Progress:
+    """Keep what Sonarr's calendar lists to air in the next ``days`` for tracked shows, monitored or not
+    (one call for every show, where import-episodes reads each show's whole list), which may complete a
+    season; and forget the air times of the shows' episodes held to air in the window that it no longer
+    lists (moved out of it)."""
+    now = utcnow()
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    start, end = today - CALENDAR_PAST, today + timedelta(days=days)
+    series_list = await upstream.get("/api/v3/series")
+    calendar = await upstream.get(
+        "/api/v3/calendar", start=iso_utc(start), end=iso_utc(end), unmonitored="true"
+    )
+    tracked = await asyncio.to_thread(_tracked_series, database, series_list)
+    by_series: dict[int, list[dict]] = {}
+    for episode in calendar:
+        by_series.setdefault(episode["seriesId"], []).append(episode)
+    progress.total = len(by_series)
+    for series_id, episodes in by_series.items():
+        tmdb_id = tracked.get(series_id)
+        if tmdb_id is None:
+            progress.step("series not tracked")
+            continue
+        await asyncio.to_thread(_keep_schedule, database, tmdb_id, episodes)
+        progress.counts["episodes scheduled"] += len(episodes)
+        progress.step("series read")
+    listed = {
+        (tracked[e["seriesId"]], int(e["seasonNumber"]), int(e["episodeNumber"]))
+        for e in calendar
+        if e["seriesId"] in tracked
+    }
+    shows = set(tracked.values())
+    moved = await asyncio.to_thread(database.write, seasons.forget_moved, shows, listed, now, end)
+    if moved:
+        progress.counts["moved out of the calendar"] += moved
+    return progress
+
+
+def _tracked_series(database: Database, series_list: list[dict]) -> dict[int, int]:
+    """Sonarr's id → our TMDB id, of the series somebody tracks."""
+    with database.reading() as session:
+        found = {s["id"]: tracked_tmdb_id(session, s.get("tmdbId"), s.get("tvdbId")) for s in series_list}
+    return {series_id: tmdb_id for series_id, tmdb_id in found.items() if tmdb_id is not None}
 
 
 def _keep_schedule(database: Database, tmdb_id: int, episodes: list[dict]) -> int:

@@ -1,11 +1,12 @@
-"""A stand-in Sonarr v4 that answers and calls as Sonarr's own source writes it: ``/api/v3/series`` and
-``/api/v3/episode`` (System.Text.Json: camelCase, nulls left out, ``id`` last) and the webhook's payloads
-(Newtonsoft: camelCase, nulls left out, ``eventType`` in PascalCase). ``tests/fixtures/upstream/sonarr/``
-holds payloads written from upstream's source; a test checks these against them, key by key.
+"""A stand-in Sonarr v4 that answers and calls as Sonarr's own source writes it: ``/api/v3/series``,
+``/api/v3/episode`` and ``/api/v3/calendar`` (System.Text.Json: camelCase, nulls left out, ``id`` last)
+and the webhook's payloads (Newtonsoft: camelCase, nulls left out, ``eventType`` in PascalCase).
+``tests/fixtures/upstream/sonarr/`` holds payloads written from upstream's source; a test checks these
+against them, key by key.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI, Header
 from fastapi.responses import JSONResponse
@@ -75,7 +76,7 @@ class SonarrWorld:
             "episodeNumber": number,
             "title": title,
             "airDate": aired.date().isoformat(),
-            "airDateUtc": aired.isoformat().replace("+00:00", "Z"),
+            "airDateUtc": _written(aired),
             "runtime": 50,
             **({"finaleType": finale} if finale else {}),  # System.Text.Json leaves a null out
             "overview": f"{series['title']}: {title}.",
@@ -86,6 +87,58 @@ class SonarrWorld:
         }
         self.episodes.append(episode)
         return episode
+
+    def move(self, series: dict, season: int, number: int, airs: datetime | None) -> dict:
+        """A new air date for a listed episode, as Sonarr writes it when TheTVDB changes one (``None``:
+        no date any more; System.Text.Json then leaves ``airDate`` and ``airDateUtc`` out)."""
+        episode = self.find(series, season, number)
+        if episode is None:
+            raise KeyError(f"{series['title']} has no S{season:02d}E{number:02d}")
+        episode.pop("airDate", None)
+        episode.pop("airDateUtc", None)
+        if airs is not None:
+            aired = airs.astimezone(UTC).replace(microsecond=0)
+            dated = {"airDate": aired.date().isoformat(), "airDateUtc": _written(aired)}
+            at = list(episode).index("runtime")  # the keys keep the resource's order
+            items = list(episode.items())
+            episode.clear()
+            episode.update(items[:at] + list(dated.items()) + items[at:])
+        return episode
+
+    def calendar(
+        self, start: datetime, end: datetime, *, unmonitored: bool = False, include_series: bool = False
+    ) -> list[dict]:
+        """``CalendarController.GetCalendar``: the episodes of existing series that air between ``start``
+        and ``end`` (both included; an episode without an air date never), ordered by air time;
+        ``unmonitored=False`` leaves out unmonitored episodes and those of unmonitored series;
+        ``include_series`` puts the series resource in each, under ``series`` (before ``id``)."""
+        by_id = {series["id"]: series for series in self.series}
+        listed = []
+        for episode in self.episodes:
+            series = by_id.get(episode["seriesId"])
+            if series is None or "airDateUtc" not in episode:
+                continue
+            if not start <= read_moment(episode["airDateUtc"]) <= end:
+                continue
+            if not unmonitored and not (episode["monitored"] and series["monitored"]):
+                continue
+            shaped = dict(episode)
+            if include_series:
+                shaped.pop("id")
+                shaped |= {"series": series, "id": episode["id"]}
+            listed.append(shaped)
+        return sorted(listed, key=lambda e: read_moment(e["airDateUtc"]))
+
+
+def read_moment(text: str) -> datetime:
+    """A date or date-time as Sonarr takes one in a query (or writes one): without a zone, UTC (the
+    stand-in's local time)."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _written(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def download_payload(series: dict, episodes: list[dict], *, upgrade: bool = False) -> dict:
@@ -174,5 +227,23 @@ def create_app(world: SonarrWorld, api_key: str) -> FastAPI:
         if x_api_key != api_key:
             return unauthorized()
         return [e for e in world.episodes if e["seriesId"] == seriesId]
+
+    @app.get("/api/v3/calendar", response_model=None)
+    def calendar(
+        start: str | None = None,
+        end: str | None = None,
+        unmonitored: bool = False,
+        includeSeries: bool = False,
+        x_api_key: str | None = Header(None),
+    ) -> list[dict] | JSONResponse:
+        if x_api_key != api_key:
+            return unauthorized()
+        today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        try:
+            first = read_moment(start) if start else today
+            last = read_moment(end) if end else today + timedelta(days=2)
+        except ValueError as error:
+            return JSONResponse({"message": f"The value is not valid: {error}"}, 400)
+        return world.calendar(first, last, unmonitored=unmonitored, include_series=includeSeries)
 
     return app

@@ -14,6 +14,7 @@ LABELS = {
     "sync-users": ("Sync users", "group_add"),
     "sync-requests": ("Sync requests", "sync"),
     "import-episodes": ("Import episodes", "download"),
+    "read-calendar": ("Read calendar", "event"),
     "send-pending": ("Send pending", "send"),
     "retry-failed": ("Retry failed", "replay"),
 }

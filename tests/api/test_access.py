@@ -298,7 +298,10 @@ async def test_bodies_too_large_and_unknown_actions_are_clear_4xx(
     assert "larger than 1024 KiB" in huge.json()["detail"]
     unknown = await program.post("/api/actions/make-coffee", headers=admin)
     assert unknown.status_code == 404
-    assert "choose from sync-users, sync-requests, import-episodes, send-pending" in unknown.json()["detail"]
+    assert (
+        "choose from sync-users, sync-requests, import-episodes, read-calendar, send-pending"
+        in unknown.json()["detail"]
+    )
     form = await client(console, "127.0.0.1").post(  # a Sonarr on this machine may post without a secret
         "/webhooks/sonarr",
         content=b"eventType=Test",

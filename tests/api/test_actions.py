@@ -61,7 +61,7 @@ async def test_unknown_actions_and_jobs_are_404s(user: User) -> None:
     response = await user.http_client.post("/api/actions/sync-everything")
     assert response.status_code == 404
     assert response.json()["detail"].endswith(
-        "choose from sync-users, sync-requests, import-episodes, send-pending, retry-failed"
+        "choose from sync-users, sync-requests, import-episodes, read-calendar, send-pending, retry-failed"
     )
     assert (await user.http_client.get("/api/jobs/nope")).status_code == 404
 

@@ -39,6 +39,8 @@ async def test_a_demo_restarted_twice_keeps_notifying_on_every_channel(demo: tup
     server, url = demo
     server.start()
     await sent_after(url, 0)
+    to_come = "SELECT count(*) FROM scheduled_episodes WHERE air_at > CURRENT_TIMESTAMP"
+    await eventually(lambda: query(url, to_come)[0][0] >= 2, what="episodes listed to air (Upcoming)")
     ruled = "SELECT username, episode_rule FROM users WHERE episode_rule <> 'each' ORDER BY username"
     expected = [("elif", "season_complete"), ("farah", "premieres")]
     await eventually(
