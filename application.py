@@ -24,6 +24,7 @@ from starlette.types import ASGIApp
 
 from api import (
     actions,
+    calendar,
     channels,
     create_router,
     jellyseerr_webhook,
@@ -50,6 +51,7 @@ from nicegui_workarounds import put_in_front
 from services.access import Access
 from services.actions import SCHEDULED_SYNC, Upstreams, build_actions, schedule_reader
 from services.async_access import AsyncAccess
+from services.calendar import CalendarFeeds
 from services.jobs import SCHEDULE, Jobs
 from services.links import Links
 from services.mailer import Smtp
@@ -89,6 +91,11 @@ class Airdate:
     def users(self) -> UserSettings:
         """The use cases of a user's notification settings (services.preferences)."""
         return UserSettings(self.database)
+
+    @property
+    def calendars(self) -> CalendarFeeds:
+        """Each person's calendar feed of their shows' episodes (services.calendar)."""
+        return CalendarFeeds(self.database)
 
     @property
     def hub(self) -> Hub:
@@ -260,6 +267,7 @@ def _routes(airdate: Airdate) -> None:
     app.include_router(notifications.create_router(airdate.database))
     app.include_router(channels.create_router(airdate.users, airdate.notifier))
     app.include_router(unsubscribe.create_router(airdate.users))
+    app.include_router(calendar.create_router(airdate.calendars))
     auth = webhooks.WebhookAuth(
         settings.webhook.username,
         settings.webhook.password.get_secret_value(),
