@@ -24,6 +24,7 @@ from starlette.types import ASGIApp
 
 from api import (
     actions,
+    calendar,
     channels,
     create_router,
     follows,
@@ -52,6 +53,7 @@ from nicegui_workarounds import put_in_front
 from services.access import Access
 from services.actions import Upstreams, build_actions, schedule_reader, scheduled_sync
 from services.async_access import AsyncAccess
+from services.calendar import CalendarFeeds
 from services.follows import Follows
 from services.jobs import SCHEDULE, Jobs
 from services.links import Links
@@ -97,6 +99,11 @@ class Airdate:
     def follows(self) -> Follows:
         """The use cases of following shows (services.follows)."""
         return Follows(self.database)
+
+    @property
+    def calendars(self) -> CalendarFeeds:
+        """Each person's calendar feed of their shows' episodes (services.calendar)."""
+        return CalendarFeeds(self.database)
 
     @property
     def hub(self) -> Hub:
@@ -281,6 +288,7 @@ def _routes(airdate: Airdate) -> None:
     app.include_router(channels.create_router(airdate.users, airdate.notifier))
     app.include_router(follows.create_router(airdate.follows))
     app.include_router(unsubscribe.create_router(airdate.users))
+    app.include_router(calendar.create_router(airdate.calendars))
     auth = webhooks.WebhookAuth(
         settings.webhook.username,
         settings.webhook.password.get_secret_value(),

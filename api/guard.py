@@ -22,6 +22,7 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from services.links import ICS
 from services.principals import Credential, Principal
 
 from .bodies import MAX_BODY, too_large
@@ -101,6 +102,9 @@ class Guard:
         scope["state"]["credential"] = how
         if rule.need == Need.SIGNED:
             token = scope["path"].rstrip("/").rsplit("/", 1)[-1]
+            # the calendar feed's address ends in .ics (services.links.calendar); a signed token never
+            # does (its signature, after the last dot, is longer than "ics")
+            token = token.removesuffix(ICS)
             scope["state"]["link_user"] = await self.link_user(token)
         if scope["type"] == "http":
             send = with_security_headers(send, https=scope.get("scheme") == "https", extra=self.named)

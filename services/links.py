@@ -1,4 +1,5 @@
-"""Signed links in every message: "manage your notifications" and one-click unsubscribe (RFC 8058).
+"""Signed links in every message: "manage your notifications", one-click unsubscribe (RFC 8058) and the
+person's calendar feed (``/calendar/<token>.ics``, the same token: revoking links revokes it too).
 
 A link names the user and carries a signature made with the server's secret (itsdangerous, HMAC-SHA1
 over the payload with a purpose-specific salt), so nobody can make one for another user or change the
@@ -18,6 +19,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 MANAGE = "/manage/"
 UNSUBSCRIBE = "/unsubscribe/"
+CALENDAR = "/calendar/"
+ICS = ".ics"  # calendar apps (and people) expect a feed's address to end like a file
 
 
 def _no_keys(_user_id: int) -> int | None:
@@ -49,6 +52,9 @@ class Links:
 
     def unsubscribe(self, user_id: int, key: int = 0) -> str:
         return f"{self.base_url.rstrip('/')}{UNSUBSCRIBE}{self.token(user_id, key)}"
+
+    def calendar(self, user_id: int, key: int = 0) -> str:
+        return f"{self.base_url.rstrip('/')}{CALENDAR}{self.token(user_id, key)}{ICS}"
 
     def _claim(self, token: str) -> tuple[int, int] | None:
         try:

@@ -1,6 +1,7 @@
 """E-mail: one message per batch with every episode that landed for the user, in text and HTML, with
-a "manage your notifications" link and RFC 8058 one-click unsubscribe headers. :mod:`services.notifier`
-decides when a batch goes and records how it went; this module only writes and sends the e-mail.
+a "manage your notifications" link, the link of their calendar feed and RFC 8058 one-click unsubscribe
+headers. :mod:`services.notifier` decides when a batch goes and records how it went; this module only
+writes and sends the e-mail.
 """
 
 import html
@@ -89,8 +90,9 @@ def preview(batch: Batch, sender: str, links: Links | None) -> Preview:
 
 
 def compose(batch: Batch, sender: str, links: Links | None = None) -> EmailMessage:
-    """Plain text and HTML, episodes listed per show; with ``links``, the manage link at the bottom and
-    the one-click unsubscribe headers (RFC 8058: ``List-Unsubscribe`` + ``List-Unsubscribe-Post``)."""
+    """Plain text and HTML, episodes listed per show; with ``links``, the manage and calendar links at the
+    bottom and the one-click unsubscribe headers (RFC 8058: ``List-Unsubscribe`` +
+    ``List-Unsubscribe-Post``)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = formataddr((batch.username, batch.email))
@@ -107,7 +109,11 @@ def compose(batch: Batch, sender: str, links: Links | None = None) -> EmailMessa
     footer = ""
     if links is not None:
         manage = html.escape(links.manage(batch.user_id, batch.link_key), quote=True)
-        footer = f'<p style="font-size:small"><a href="{manage}">Manage your notifications</a></p>'
+        calendar = html.escape(links.calendar(batch.user_id, batch.link_key), quote=True)
+        footer = (
+            f'<p style="font-size:small"><a href="{manage}">Manage your notifications</a> · '
+            f'<a href="{calendar}">Your calendar of upcoming episodes</a></p>'
+        )
     message.add_alternative(
         f"<html><body>{intro}{''.join(parts)}<p>Enjoy watching!</p>{footer}</body></html>", "html"
     )
@@ -126,7 +132,11 @@ def text(batch: Batch, links: Links | None = None) -> str:
         lines += [show, *(f"  - {entry}" for entry in entries), ""]
     lines.append("Enjoy watching!")
     if links is not None:
-        lines += ["", f"Manage your notifications: {links.manage(batch.user_id, batch.link_key)}"]
+        lines += [
+            "",
+            f"Manage your notifications: {links.manage(batch.user_id, batch.link_key)}",
+            f"Your calendar of upcoming episodes: {links.calendar(batch.user_id, batch.link_key)}",
+        ]
     return "\n".join(lines)
 
 

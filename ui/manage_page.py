@@ -1,9 +1,9 @@
 """The requester's own pages, reached from the signed links in every message; no account needed.
 
 ``/manage/<token>``: their preferences (mode, digest time, time zone, which episodes, muted shows), the
-shows they follow, and "Unsubscribe from everything". ``/unsubscribe/<token>``: a confirmation first — a
-GET changes nothing, because mail scanners follow links (RFC 8058); the one-click POST of that RFC is an
-API route of its own.
+shows they follow, the link of their calendar feed (``/calendar/<token>.ics``, the same token) and
+"Unsubscribe from everything". ``/unsubscribe/<token>``: a confirmation first — a GET changes nothing,
+because mail scanners follow links (RFC 8058); the one-click POST of that RFC is an API route of its own.
 
 The guard has checked the token before these run (``Need.SIGNED``): a changed one is answered 403, a
 valid one's user is in the request's state.
@@ -18,7 +18,7 @@ from nicegui import ui
 
 from api.policy import Need, requires
 from services.follows import Follows
-from services.links import MANAGE, UNSUBSCRIBE
+from services.links import CALENDAR, ICS, MANAGE, UNSUBSCRIBE
 from services.preferences import OWN_LINK, NotFound, Preferences, UserSettings
 
 from .follow_shows import FollowShows
@@ -38,6 +38,15 @@ def register(users: UserSettings, follows: Follows) -> None:
                 "text-sm"
             ).mark("manage-greeting")
             form = PreferencesForm(users, settings, by=OWN_LINK)
+            ui.separator()
+            with ui.row().classes("items-center gap-2"):
+                ui.icon("event", size="sm").classes("text-primary")
+                ui.link("Add the upcoming episodes to your calendar", CALENDAR + token + ICS).mark(
+                    "calendar-link"
+                )
+            ui.label(
+                "Subscribe to this address in your calendar app: it follows air-date changes by itself."
+            ).classes("text-xs text-gray-500")
             ui.separator()
             requested = {show.tmdb_id for show in settings.shows if not show.followed}
             await FollowShows(follows, settings.user_id, requested).load()

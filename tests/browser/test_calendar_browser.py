@@ -1,0 +1,53 @@
+"""A requester finds the link of their calendar feed on the page of their signed link; following it gives
+the feed a calendar app reads, with the episode Sonarr lists."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from icalendar import Calendar
+from playwright.async_api import Browser, expect
+
+from data import Database, seasons
+from services.links import Links
+
+from ..utils.factories import make_tracked_show
+from ..utils.server import Server
+from .conftest import connected
+
+SECRET = "a storage secret of the tests, 32 bytes or more"
+
+
+async def test_the_manage_page_links_the_calendar_feed(database: Database, browser: Browser) -> None:
+    (fan,) = make_tracked_show(database, tmdb_id=5, requesters=1)
+    airs = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    episode = {"seasonNumber": 2, "episodeNumber": 1, "title": "Return", "runtime": 42}
+    with database.transaction() as session:
+        seasons.record_schedule(session, 5, [{**episode, "airDateUtc": airs.isoformat()}])
+    server = Server(str(database.url), {"storage_secret": SECRET, "send_interval": "3600"}).start()
+    links = Links(SECRET, server.url)
+    try:
+        context = await browser.new_context(accept_downloads=True)
+        page = await context.new_page()
+        await page.goto(links.manage(fan))
+        await connected(page)
+        link = page.get_by_role("link", name="Add the upcoming episodes to your calendar")
+        await expect(link).to_be_visible()
+        href = await link.get_attribute("href")
+        assert href == urlsplit(links.calendar(fan)).path
+
+        async with page.expect_download() as downloading:  # text/calendar: Chromium does not show it
+            await link.click()
+        download = await downloading.value
+        assert download.url == links.calendar(fan), "the feed fetched is the one the page links"
+        assert download.suggested_filename == "airdate.ics"
+        feed = Calendar.from_ical(await asyncio.to_thread(Path(await download.path()).read_bytes))
+        (event,) = feed.walk("VEVENT")
+        assert str(event["UID"]) == f"5-s2e1-u{fan}@airdate"
+        assert str(event["SUMMARY"]) == "Show 5 S02E01 · Return"
+        assert event["DTSTART"].dt == airs
+        assert event["DTEND"].dt == airs + timedelta(minutes=42)
+        await context.close()
+    finally:
+        server.stop()
