@@ -8,14 +8,16 @@ revision moved or a minute passed (the window moves with the clock). Every funct
 session.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from . import meta
+from . import meta, seasons
 from .clock import as_utc, utcnow
 from .models import (
+    Episode,
+    EpisodeRule,
     Follow,
     MediaRequest,
     MediaType,
@@ -28,6 +30,7 @@ from .models import (
 from .writes import told_of
 
 REVISION_KEY = "upcoming.revision"
+WHOLE_SEASON = " (whole season)"  # after the name of a person told once the season is complete
 WINDOW = timedelta(days=14)  # the Upcoming page's
 CALENDAR_PAST = timedelta(days=7)  # a calendar feed keeps the last week's episodes too
 
@@ -42,6 +45,7 @@ class UpcomingEpisode:
     air_at: datetime  # UTC
     runtime: int | None = None  # minutes
     finale: str | None = None
+    told: tuple[str, ...] = ()  # who will be told of it (by their rules; see :func:`read`)
 
     @property
     def label(self) -> str:
@@ -53,7 +57,7 @@ class UpcomingShow:
     tmdb_id: int
     title: str
     episodes: tuple[UpcomingEpisode, ...]
-    told: tuple[str, ...]  # who will be told (user names): requesters and followers who want it
+    told: tuple[str, ...]  # who hears of the show (user names): requesters and followers who want it
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,18 +80,14 @@ def read_if_changed(session: Session, seen: str | None, now: datetime | None = N
 
 
 def read(session: Session, key: str = "", now: datetime | None = None) -> Upcoming:
+    """The next :data:`WINDOW` of episodes by show, each with who will be told of it by their rule: a
+    *premieres only* person for a season's first episode to land only, a *season complete* person marked
+    :data:`WHOLE_SEASON` (told once the season is complete)."""
     now = now or utcnow()
-    episodes = _between(session, now, now + WINDOW)
     shows: dict[int, list[UpcomingEpisode]] = {}
-    for episode in episodes:
+    for episode in _between(session, now, now + WINDOW):
         shows.setdefault(episode.tmdb_id, []).append(episode)
-    return Upcoming(
-        key,
-        tuple(
-            UpcomingShow(tmdb_id, listed[0].show, tuple(listed), _told(session, tmdb_id, listed))
-            for tmdb_id, listed in shows.items()
-        ),
-    )
+    return Upcoming(key, tuple(_show(session, tmdb_id, listed) for tmdb_id, listed in shows.items()))
 
 
 def of_user(session: Session, user_id: int, now: datetime | None = None) -> list[UpcomingEpisode]:
@@ -142,16 +142,29 @@ def _between(
     ]
 
 
-def _told(session: Session, tmdb_id: int, episodes: list[UpcomingEpisode]) -> tuple[str, ...]:
-    people = {
-        user_id for season in {e.season for e in episodes} for user_id in told_of(session, tmdb_id, season)
-    }
-    if not people:
-        return ()
+def _show(session: Session, tmdb_id: int, listed: list[UpcomingEpisode]) -> UpcomingShow:
+    by_season = {season: set(told_of(session, tmdb_id, season)) for season in {e.season for e in listed}}
     muted = select(MutedShow.user_id).where(MutedShow.tmdb_id == tmdb_id)
-    names = session.exec(
-        select(User.username).where(
-            col(User.id).in_(people), User.notify_mode != NotifyMode.OFF, col(User.id).not_in(muted)
+    names = dict(
+        session.exec(
+            select(User.id, User.username).where(
+                col(User.id).in_(set().union(*by_season.values())),
+                User.notify_mode != NotifyMode.OFF,
+                col(User.id).not_in(muted),
+            )
+        ).all()
+    )
+    rules = seasons.rules_for(session, names, tmdb_id)
+    landed = set(session.exec(select(Episode.season).where(Episode.tmdb_id == tmdb_id)).all())
+    first = {season: min(e.number for e in listed if e.season == season) for season in by_season}
+
+    def told(episode: UpcomingEpisode) -> tuple[str, ...]:
+        premiere = episode.season not in landed and episode.number == first[episode.season]
+        return tuple(
+            names[user_id] + (WHOLE_SEASON if rules[user_id] == EpisodeRule.SEASON_COMPLETE else "")
+            for user_id in sorted(by_season[episode.season] & names.keys(), key=lambda u: names[u].lower())
+            if premiere or rules[user_id] != EpisodeRule.PREMIERES
         )
-    ).all()
-    return tuple(sorted(names, key=str.lower))
+
+    episodes = tuple(replace(episode, told=told(episode)) for episode in listed)
+    return UpcomingShow(tmdb_id, listed[0].show, episodes, tuple(sorted(names.values(), key=str.lower)))

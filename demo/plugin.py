@@ -25,6 +25,7 @@ from .world import API_KEY, WEBHOOK_SECRET, DemoWorld
 SIMULATOR_TOKEN = "demo-simulator"
 WEBHOOK_USERS = ("ada", "bruno", "chiara")  # also told through the json:// webhook sink, besides e-mail
 EPISODE_RULES = {"elif": EpisodeRule.SEASON_COMPLETE, "farah": EpisodeRule.PREMIERES}  # the others: each
+FOLLOWER = "gustav"  # follows a show he did not request
 
 
 class Demo:
@@ -76,6 +77,7 @@ class Demo:
             await simulator.start()
             await run.io_bound(add_webhook_channels, airdate.database, self.webhook_port)
             await run.io_bound(set_episode_rules, airdate.database)
+            await add_follower(airdate)
 
         app.timer(1.0, start, once=True)  # once the server answers HTTP
         app.timer(self.options.interval, simulator.step, immediate=False)
@@ -128,6 +130,27 @@ def set_episode_rules(database: Database) -> None:
     for user in users:
         if user.id is not None and user.episode_rule != EPISODE_RULES[user.username]:
             database.write(preferences.update, user.id, episode_rule=EPISODE_RULES[user.username])
+
+
+async def add_follower(airdate: Airdate) -> None:
+    """The demo's follower follows the first show (by title) he did not request, once."""
+    ids = await run.io_bound(user_ids, airdate.database, (FOLLOWER,))
+    if FOLLOWER not in ids:
+        return
+    mine = await airdate.users.read(ids[FOLLOWER])
+    if any(show.followed for show in mine.shows):
+        return
+    requested = {show.tmdb_id for show in mine.shows}
+    for show in await airdate.follows.shows():
+        if show.tmdb_id not in requested:
+            await airdate.follows.follow(ids[FOLLOWER], show.tmdb_id, by="the demo")
+            return
+
+
+def user_ids(database: Database, names: tuple[str, ...]) -> dict[str, int]:
+    with database.reading() as session:
+        users = session.exec(select(User.username, User.id).where(col(User.username).in_(names))).all()
+    return {name: user_id for name, user_id in users if user_id is not None}
 
 
 def continue_the_episodes(world: DemoWorld, database: Database) -> None:

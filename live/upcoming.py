@@ -37,7 +37,6 @@ class UpcomingBoard:
 
 
 def _rows(show: UpcomingShow) -> list[dict]:
-    told = ", ".join(show.told) or "nobody"
     return [
         {
             "id": f"{show.tmdb_id}-{e.season}-{e.number}",
@@ -47,7 +46,7 @@ def _rows(show: UpcomingShow) -> list[dict]:
             "title": e.title,
             "air_at": iso_utc(e.air_at),
             "note": FINALES.get(e.finale or "", ""),
-            "told": told,
+            "told": ", ".join(e.told) or "nobody",
         }
         for e in show.episodes
     ]

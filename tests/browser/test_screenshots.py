@@ -13,7 +13,11 @@ from pathlib import Path
 from PIL import Image
 from playwright.async_api import Browser, Page, expect
 
+from services.links import Links
+
 from ..utils.server import Server
+from ..utils.sql import query
+from ..utils.waiting import eventually
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 DEVICES = {"desktop": (1280, 800), "phone": (390, 844)}
@@ -86,3 +90,46 @@ def colours(picture: Image.Image, box: Box) -> int:
     left, top = round(box["x"]), round(box["y"])
     area = picture.crop((left, top, left + round(box["width"]), top + round(box["height"])))
     return len(area.getcolors(maxcolors=area.width * area.height))
+
+
+SECRET = "screenshots-of-the-demo-secret-32-bytes"
+
+
+async def test_upcoming_and_manage_page_screenshots(
+    browser: Browser, airdate_env: str, tmp_path: Path
+) -> None:
+    """The demo's Upcoming page (every show's next episodes, Saltmarsh's season finale, who will be told)
+    and the page of gustav's link (he follows a show he did not request)."""
+    settings = {"demo": "true", "demo_interval": "0.3", "stats_interval": "0.5", "storage_secret": SECRET}
+    url = f"sqlite:///{tmp_path}/demo.sqlite3"
+    demo = Server(airdate_env, {**settings, "demo_database_url": url}).start()
+    try:
+        context = await browser.new_context(viewport={"width": 1280, "height": 800})
+        page = await context.new_page()
+        await page.goto(f"{demo.url}/upcoming")
+        table = page.get_by_role("table")
+        await expect(table.get_by_role("row").nth(8)).to_be_visible()  # shows' next two, after the header
+        await expect(table.get_by_text("season finale")).not_to_have_count(0)
+        await expect(table.get_by_text("gustav")).not_to_have_count(0)  # the follower is told too
+        await page.wait_for_function("document.fonts.status === 'loaded'")
+        await save(page, tmp_path / "upcoming-desktop-light.png")
+
+        following = (
+            "SELECT f.user_id FROM follows f JOIN users u ON u.id = f.user_id WHERE u.username = 'gustav'"
+        )
+        await eventually(lambda: bool(query(url, following)), within=30, what="gustav follows a show")
+        await page.goto(Links(SECRET, demo.url).manage(query(url, following)[0][0]))
+        await expect(
+            page.get_by_role("switch", name=re.compile("^Follow ")).and_(page.locator("[aria-checked=true]"))
+        ).to_have_count(1)
+        await page.wait_for_function("document.fonts.status === 'loaded'")
+        await save(page, tmp_path / "manage-desktop-light.png", full_page=True)
+        await context.close()
+    finally:
+        demo.stop()
+
+
+async def save(page: Page, shot: Path, *, full_page: bool = False) -> None:
+    await page.screenshot(path=shot, full_page=full_page)
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        shutil.copy(shot, DOCS / shot.name)

@@ -62,3 +62,16 @@ def test_a_persons_episodes_are_those_they_would_be_told_of(database: Database) 
     ]
     database.write(preferences.update, asker, muted={2})
     assert [e.show for e in database.read(upcoming.of_user, asker)] == ["Show 1"]
+
+
+def test_who_will_be_told_of_each_episode_follows_their_rules(database: Database) -> None:
+    _each, premieres, whole = make_tracked_show(database, tmdb_id=1, requesters=3)
+    database.write(preferences.update, premieres, episode_rule="premieres")
+    database.write(preferences.update, whole, episode_rule="season_complete")
+    schedule(database, 1, 2, (1, None, NOW + timedelta(days=1)), (2, "season", NOW + timedelta(days=8)))
+    (show,) = database.read(upcoming.read).shows
+    assert [(e.number, e.told) for e in show.episodes] == [
+        (1, ("fan1_0", "fan1_1", "fan1_2" + upcoming.WHOLE_SEASON)),
+        (2, ("fan1_0", "fan1_2" + upcoming.WHOLE_SEASON)),
+    ]
+    assert show.told == ("fan1_0", "fan1_1", "fan1_2")

@@ -46,6 +46,8 @@ async def test_a_demo_restarted_twice_keeps_notifying_on_every_channel(demo: tup
     await eventually(
         lambda: query(url, ruled) == expected, what="a premieres-only and a season-complete user"
     )
+    following = "SELECT u.username FROM follows f JOIN users u ON u.id = f.user_id"
+    await eventually(lambda: query(url, following) == [("gustav",)], what="a follower of a show")
     for _ in range(2):
         server.stop()
         before = newest_notification(url)
