@@ -6,8 +6,10 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from icalendar import Calendar
 from nicegui.testing import User
 from sqlmodel import select
 
@@ -59,6 +61,31 @@ async def test_read_calendar_runs_as_an_action(world: SonarrWorld, user: User, a
     job = await run_action(user.http_client, "read-calendar")
     assert (job["status"], job["counts"]) == ("succeeded", {"series read": 1, "episodes scheduled": 2})
     assert scheduled(airdate.database) == [(2, 9, None), (2, 10, "season")]
+
+
+async def test_a_persons_calendar_follows_sonarr_moving_an_air_date(
+    world: SonarrWorld, user: User, airdate: Airdate
+) -> None:
+    """End to end: Sonarr moves the finale a week later; the next calendar read moves the event."""
+    (fan,) = make_tracked_show(airdate.database, tmdb_id=SHOW, requesters=1)
+    links = airdate.notifier.links
+    assert links is not None
+    feed = urlsplit(links.calendar(fan)).path
+    await run_action(user.http_client, "read-calendar")
+    before = {
+        str(e["UID"]): e["DTSTART"].dt
+        for e in Calendar.from_ical((await user.http_client.get(feed)).content).walk("VEVENT")
+    }
+    later = datetime.now(UTC).replace(microsecond=0) + timedelta(days=12)
+    world.move(world.series[0], 2, 10, later)
+    await run_action(user.http_client, "read-calendar")
+    after = {
+        str(e["UID"]): e["DTSTART"].dt
+        for e in Calendar.from_ical((await user.http_client.get(feed)).content).walk("VEVENT")
+    }
+    finale = f"{SHOW}-s2e10-u{fan}@airdate"
+    assert set(after) == set(before) and len(after) == 2, "the same events: none added, none lost"
+    assert after[finale] == later != before[finale]
 
 
 @pytest.fixture
