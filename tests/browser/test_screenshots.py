@@ -23,14 +23,15 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 DEVICES = {"desktop": (1280, 800), "phone": (390, 844)}
 Box = dict[str, float]
 DRAWN = re.compile(r"^M[\d.]+,[\d.]+L")  # a sparkline of two points or more
+SECRET = "screenshots-of-the-demo-secret-32-bytes"  # the demo's, to sign a manage link
 CARDS = ("Users", "Requests", "Tracking", "Episodes tracked", "Notifications sent", "Notifications pending")
 
 
-async def test_dashboard_screenshots(browser: Browser, airdate_env: str, tmp_path: Path) -> None:
-    settings = {"demo": "true", "demo_interval": "0.3", "grouping_delay": "0"}
-    demo = Server(
-        airdate_env, {**settings, "demo_database_url": f"sqlite:///{tmp_path}/demo.sqlite3"}
-    ).start()
+async def test_console_screenshots(browser: Browser, airdate_env: str, tmp_path: Path) -> None:
+    """The dashboard on a desktop and a phone, light and dark; then the Upcoming and a manage page."""
+    settings = {"demo": "true", "demo_interval": "0.3", "grouping_delay": "0", "storage_secret": SECRET}
+    url = f"sqlite:///{tmp_path}/demo.sqlite3"
+    demo = Server(airdate_env, {**settings, "demo_database_url": url}).start()
     try:
         for device, (width, height) in DEVICES.items():
             for scheme in ("light", "dark"):
@@ -55,6 +56,7 @@ async def test_dashboard_screenshots(browser: Browser, airdate_env: str, tmp_pat
                 if os.environ.get("UPDATE_SCREENSHOTS") == "1":
                     shutil.copy(shot, DOCS / shot.name)
                 await context.close()
+        await upcoming_and_manage_page(browser, demo, url, tmp_path)
     finally:
         demo.stop()
 
@@ -92,41 +94,29 @@ def colours(picture: Image.Image, box: Box) -> int:
     return len(area.getcolors(maxcolors=area.width * area.height))
 
 
-SECRET = "screenshots-of-the-demo-secret-32-bytes"
+async def upcoming_and_manage_page(browser: Browser, demo: Server, url: str, tmp_path: Path) -> None:
+    """The demo's Upcoming page (every show's next episodes, a season finale, who will be told) and the
+    page of gustav's link (he follows a show he did not request)."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    page = await context.new_page()
+    await page.goto(f"{demo.url}/upcoming")
+    table = page.get_by_role("table")
+    await expect(table.get_by_role("row").nth(8)).to_be_visible()  # shows' next two, after the header
+    await expect(table.get_by_text("season finale")).not_to_have_count(0)
+    await expect(table.get_by_text("gustav")).not_to_have_count(0)  # the follower is told too
+    await page.wait_for_function("document.fonts.status === 'loaded'")
+    await save(page, tmp_path / "upcoming-desktop-light.png")
 
-
-async def test_upcoming_and_manage_page_screenshots(
-    browser: Browser, airdate_env: str, tmp_path: Path
-) -> None:
-    """The demo's Upcoming page (every show's next episodes, Saltmarsh's season finale, who will be told)
-    and the page of gustav's link (he follows a show he did not request)."""
-    settings = {"demo": "true", "demo_interval": "0.3", "stats_interval": "0.5", "storage_secret": SECRET}
-    url = f"sqlite:///{tmp_path}/demo.sqlite3"
-    demo = Server(airdate_env, {**settings, "demo_database_url": url}).start()
-    try:
-        context = await browser.new_context(viewport={"width": 1280, "height": 800})
-        page = await context.new_page()
-        await page.goto(f"{demo.url}/upcoming")
-        table = page.get_by_role("table")
-        await expect(table.get_by_role("row").nth(8)).to_be_visible()  # shows' next two, after the header
-        await expect(table.get_by_text("season finale")).not_to_have_count(0)
-        await expect(table.get_by_text("gustav")).not_to_have_count(0)  # the follower is told too
-        await page.wait_for_function("document.fonts.status === 'loaded'")
-        await save(page, tmp_path / "upcoming-desktop-light.png")
-
-        following = (
-            "SELECT f.user_id FROM follows f JOIN users u ON u.id = f.user_id WHERE u.username = 'gustav'"
-        )
-        await eventually(lambda: bool(query(url, following)), within=30, what="gustav follows a show")
-        await page.goto(Links(SECRET, demo.url).manage(query(url, following)[0][0]))
-        await expect(
-            page.get_by_role("switch", name=re.compile("^Follow ")).and_(page.locator("[aria-checked=true]"))
-        ).to_have_count(1)
-        await page.wait_for_function("document.fonts.status === 'loaded'")
-        await save(page, tmp_path / "manage-desktop-light.png", full_page=True)
-        await context.close()
-    finally:
-        demo.stop()
+    following = "SELECT f.user_id FROM follows f JOIN users u ON u.id = f.user_id WHERE u.username = 'gustav'"
+    await eventually(lambda: bool(query(url, following)), within=30, what="gustav follows a show")
+    await page.goto(Links(SECRET, demo.url).manage(query(url, following)[0][0]))
+    followed = page.get_by_role("switch", name=re.compile("^Follow ")).and_(
+        page.locator("[aria-checked=true]")
+    )
+    await expect(followed).to_have_count(1)
+    await page.wait_for_function("document.fonts.status === 'loaded'")
+    await save(page, tmp_path / "manage-desktop-light.png", full_page=True)
+    await context.close()
 
 
 async def save(page: Page, shot: Path, *, full_page: bool = False) -> None:
