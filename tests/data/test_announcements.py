@@ -6,10 +6,12 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from data import Database, jobs
+from data import Database, follows, jobs, seasons
 from data.announcements import ChangeListener
+from data.counters import COUNTERS
 from services.job_rows import start_run
 
+from ..utils.factories import make_tracked_show
 from ..utils.sql import run_sql, user_sql
 from ..utils.waiting import eventually
 
@@ -75,3 +77,28 @@ async def test_every_change_to_a_job_is_announced(database: Database) -> None:
         await eventually(lambda: listener.notifications == 2, what="the progress announced")
     finally:
         await listener.stop()
+
+
+async def test_a_follow_and_a_schedule_change_are_announced(database: Database) -> None:
+    """Regression: a follow (counted: ``airdate_followers``) reached the feed only at its next tick on
+    PostgreSQL, since Airdate's own commit leaves the read to the announcement, which did not come."""
+    (fan,) = make_tracked_show(database, tmdb_id=1, requesters=1)
+    calls: list[int] = []
+    listener = await listening(database, calls)
+    try:
+        await asyncio.to_thread(database.write, follows.follow, fan, 1, "alice")
+        await eventually(lambda: listener.notifications == 1, what="the follow announced")
+        episode = {"seasonNumber": 1, "episodeNumber": 1, "airDateUtc": "2030-01-01T00:00:00Z"}
+        await asyncio.to_thread(database.write, seasons.record_schedule, 1, [episode])
+        await eventually(lambda: listener.notifications == 2, what="the schedule announced")
+    finally:
+        await listener.stop()
+
+
+def test_every_counted_table_announces_its_changes(database: Database) -> None:
+    announcing = (
+        "SELECT event_object_table FROM information_schema.triggers WHERE trigger_name LIKE 'announce_%'"
+    )
+    with database.engine.connect() as connection:
+        tables = set(connection.execute(text(announcing)).scalars())
+    assert {counter.table for counter in COUNTERS} <= tables

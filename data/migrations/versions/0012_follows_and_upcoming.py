@@ -5,6 +5,9 @@ Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-03
 
+On PostgreSQL the new tables announce their changes (``airdate_changes``, as 0005's do), so a follow or
+a schedule change is read at once by every replica's feed.
+
 The upcoming revision (``airdate_meta`` key ``upcoming.revision``) is raised by triggers whenever
 something the *Upcoming* page shows may have changed: the schedule, the follows, the requests, who
 is muted or gone. The live feed reads that one value at every tick and the upcoming episodes only
@@ -40,6 +43,7 @@ REVISION_TRIGGERS = tuple(
     for event in events
 )
 FOLLOWERS = Counter("followers", "follows", "1 = 1")
+ANNOUNCED = ("follows", "scheduled_episodes", "muted_shows")  # PostgreSQL: read at once, as in 0005
 
 
 def upgrade() -> None:
@@ -59,6 +63,12 @@ def upgrade() -> None:
     op.execute(f"INSERT INTO airdate_meta (key, value) VALUES ('{REVISION_KEY}', '0')")
     for statement in triggers.create(dialect, REVISION_TRIGGERS):
         op.execute(statement)
+    if dialect == "postgresql":  # a follow (a counter) or a schedule change wakes every replica's feed
+        for table in ANNOUNCED:
+            op.execute(
+                f"CREATE TRIGGER announce_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION airdate_announce()"
+            )
 
 
 def downgrade() -> None:
@@ -66,6 +76,9 @@ def downgrade() -> None:
     dialect = connection.dialect.name
     for statement in triggers.drop(dialect, REVISION_TRIGGERS):
         op.execute(statement)
+    if dialect == "postgresql":
+        for table in ANNOUNCED:
+            op.execute(f"DROP TRIGGER IF EXISTS announce_{table} ON {table}")
     op.execute(f"DELETE FROM airdate_meta WHERE key = '{REVISION_KEY}'")
     for statement in triggers.drop(dialect, counting_triggers((FOLLOWERS,))):
         op.execute(statement)
