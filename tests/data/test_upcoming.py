@@ -33,18 +33,21 @@ def test_the_next_two_weeks_by_show_with_who_will_be_told(database: Database) ->
 
 
 def test_it_is_read_again_only_when_what_it_shows_may_have_changed(database: Database) -> None:
+    # One clock for every read: a module-level NOW may be minutes old when a parallel run gets here.
+    at = datetime.now(UTC)
     (asker,) = make_tracked_show(database, tmdb_id=1, requesters=1)
-    first = database.read(upcoming.read_if_changed, None)
+    first = database.read(upcoming.read_if_changed, None, at)
     assert first is not None and first.shows == ()
-    assert database.read(upcoming.read_if_changed, first.key) is None, "nothing changed"
+    assert database.read(upcoming.read_if_changed, first.key, at) is None, "nothing changed"
 
-    schedule(database, 1, 1, (1, None, NOW + timedelta(days=1)))
-    moved = database.read(upcoming.read_if_changed, first.key)
+    schedule(database, 1, 1, (1, None, at + timedelta(days=1)))
+    moved = database.read(upcoming.read_if_changed, first.key, at)
     assert moved is not None and moved.episode_count == 1
     database.write(preferences.update, asker, muted={1})
-    muted = database.read(upcoming.read_if_changed, moved.key)
+    muted = database.read(upcoming.read_if_changed, moved.key, at)
     assert muted is not None and muted.shows[0].told == ()
-    later = database.read(upcoming.read_if_changed, muted.key, NOW + timedelta(minutes=2))
+    assert database.read(upcoming.read_if_changed, muted.key, at) is None, "nothing changed again"
+    later = database.read(upcoming.read_if_changed, muted.key, at + timedelta(minutes=1))
     assert later is not None, "the window moves with the clock"
 
 
