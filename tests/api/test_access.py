@@ -224,6 +224,7 @@ async def test_forty_tries_at_once_get_five_passwords_checked(console: Console) 
 
 
 @pytest.mark.both_databases
+@pytest.mark.slow  # it waits the product's real 2 s turns
 async def test_a_name_tried_from_everywhere_is_slowed_down_and_its_owner_still_gets_in(
     console: Console,
 ) -> None:

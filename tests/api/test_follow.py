@@ -87,6 +87,7 @@ def follower(script: Path, token: str, server: Server) -> Iterator[Follower]:
     running.stop()
 
 
+@pytest.mark.slow  # two server starts and a real reconnect
 def test_the_example_follows_through_a_restart_and_resumes(
     follower: Follower, server: Server, database: Database
 ) -> None:
