@@ -10,7 +10,7 @@ counter triggers in :mod:`data.counters` can compare them in SQL on every databa
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, text
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from .clock import utcnow
@@ -297,17 +297,13 @@ class SignInAttempts(SQLModel, table=True):
 
 
 class StatsSample(SQLModel, table=True):
-    """The stats at the end of one minute (recent) or one hour (older), for the charts' longer ranges."""
+    """The stats at the end of one minute (recent) or one hour (older), for the charts' longer ranges: every
+    stat's value by its name (``counts``)."""
 
     __tablename__ = "stats_samples"
 
     at: datetime = Field(primary_key=True)
-    users: int = 0
-    requests_total: int = 0
-    requests_tracking: int = 0
-    episodes_tracked: int = 0
-    notifications_sent: int = 0
-    notifications_pending: int = 0
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class Lease(SQLModel, table=True):

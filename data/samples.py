@@ -5,6 +5,10 @@ Counting the notifications table for every point of a chart costs O(rows) per po
 per range switch, 1.6 s at 1 M notifications; ``make bench``); reading a range here costs at most a
 few thousand small rows, whatever the size of the tables. The live feed writes one row a minute from
 the snapshot it already has (see :mod:`live.samples`).
+
+A sample holds every stat by name (``counts``), so a stat added to :data:`data.counters.COUNTERS` has
+its long-range chart and its "% vs 1 h ago" after a restart from its first sample on, with no column of
+its own. A name a sample does not hold (a stat defined later) reads as None: a gap, not a zero.
 """
 
 from bisect import bisect_right
@@ -28,14 +32,6 @@ from .models import (
 )
 from .upsert import upsert
 
-FIELDS = (
-    "users",
-    "requests_total",
-    "requests_tracking",
-    "episodes_tracked",
-    "notifications_sent",
-    "notifications_pending",
-)
 MINUTES_KEPT = timedelta(days=2)
 HOURS_KEPT = timedelta(days=30)
 
@@ -47,8 +43,7 @@ def minute_of(moment: datetime) -> datetime:
 def record(session: Session, at: datetime, stats: Stats) -> None:
     """The stats at the end of the minute ``at`` falls in (a later call in the same minute wins)."""
     connection = session.connection()
-    values = {"at": minute_of(at), **{field: getattr(stats, field) for field in FIELDS}}
-    upsert(connection, StatsSample.__table__, values, keys=("at",))
+    upsert(connection, StatsSample.__table__, {"at": minute_of(at), "counts": stats.as_dict()}, keys=("at",))
 
 
 def series(
@@ -57,7 +52,7 @@ def series(
     """At most ``points`` (moment, values) pairs from ``since`` to ``until``: the last sample of each
     slice of time, and the sample in force at ``since`` first."""
     connection = session.connection()
-    columns = [StatsSample.at, *(getattr(StatsSample, field) for field in fields)]
+    columns = (StatsSample.at, StatsSample.counts)
     before = connection.execute(
         select(*columns).where(StatsSample.at <= since).order_by(StatsSample.at.desc()).limit(1)
     ).first()
@@ -65,23 +60,21 @@ def series(
         select(*columns).where(StatsSample.at > since, StatsSample.at <= until).order_by(StatsSample.at)
     ).all()
     width = (until - since) / max(1, points)
-    kept: dict[int, tuple] = {}
+    kept: dict[int, tuple[datetime, dict]] = {}
     if before is not None:
-        kept[-1] = (since, *before[1:])
-    for row in rows:  # the last sample in each slice wins; only those become dicts
-        at = _moment(row[0])
-        kept[min(points - 1, int((at - since) / width))] = (at, *row[1:])
-    return [(kept[key][0], dict(zip(fields, kept[key][1:], strict=True))) for key in sorted(kept)]
+        kept[-1] = (since, before[1])
+    for at, counts in rows:  # the last sample in each slice wins
+        moment = _moment(at)
+        kept[min(points - 1, int((moment - since) / width))] = (moment, counts)
+    return [(kept[key][0], {field: kept[key][1].get(field) for field in fields}) for key in sorted(kept)]
 
 
 def value_at(session: Session, when: datetime) -> dict[str, int] | None:
     """The newest sample at or before ``when`` (None if the samples do not reach back so far)."""
     connection = session.connection()
-    columns = [getattr(StatsSample, field) for field in FIELDS]
-    row = connection.execute(
-        select(*columns).where(StatsSample.at <= when).order_by(StatsSample.at.desc()).limit(1)
-    ).first()
-    return dict(zip(FIELDS, row, strict=True)) if row else None
+    latest = select(StatsSample.counts).where(StatsSample.at <= when).order_by(StatsSample.at.desc()).limit(1)
+    counts = connection.execute(latest).scalar_one_or_none()
+    return None if counts is None else dict(counts)
 
 
 def thin(session: Session, now: datetime | None = None) -> None:
@@ -109,7 +102,8 @@ def backfill(session: Session, now: datetime, hours: int = 7 * 24) -> int:
     database made before this table still shows a week of history. For each number, one COUNT of the
     rows made before the week and the timestamps of the rows made within it (not the whole table).
     Counts of rows made by a moment are exact; "pending at a moment" is a reconstruction (made by then,
-    not sent by then, never failed). Returns how many samples were written."""
+    not sent by then, never failed). Only these six stats have a timeline to rebuild; the others start
+    with the first sample the feed writes. Returns how many samples were written."""
     connection = session.connection()
     since = now - timedelta(hours=hours)
     moments = [since + timedelta(hours=i + 1) for i in range(hours)]
@@ -128,7 +122,7 @@ def backfill(session: Session, now: datetime, hours: int = 7 * 24) -> int:
     for moment in moments:
         stats = {name: base + bisect_right(recent, moment) for name, (base, recent) in counted.items()}
         stats["notifications_pending"] = max(0, stats.pop("made") - stats["notifications_sent"])
-        upsert(connection, StatsSample.__table__, {"at": moment, **stats}, keys=("at",))
+        upsert(connection, StatsSample.__table__, {"at": moment, "counts": stats}, keys=("at",))
     return len(moments)
 
 

@@ -1,15 +1,17 @@
 """A stat is one definition (``data.counters.COUNTERS``): adding one — here a counted condition, with a
 place on the wire, a gauge and a card — makes it counted, read, sent, measured and shown, and nothing
-else is touched. (Its database side, rows and triggers, is what the migration that adds it runs.)"""
+else is touched: it is also sampled for the long-range charts. (Its database side, rows and triggers, is
+what the migration that adds it runs: ``counters.install``.)"""
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from nicegui.testing import User
 
 from application import Airdate
-from data import Database, counters
+from data import Database, counters, samples
 from data.counters import Counter, Metric, Tile
 
 from .utils.factories import make_tracked_show, make_users
@@ -48,6 +50,10 @@ async def test_a_new_definition_is_read_sent_measured_and_shown(
     assert (await user.http_client.get("/api/stats")).json()["fans"] == 2
 
     assert "\nairdate_fans 2.0\n" in (await user.http_client.get("/metrics")).text
+
+    await airdate.live.samples.write()  # the minute's sample: the long-range charts and "% vs 1 h ago"
+    assert (await airdate.live.samples.series("24h", ("fans",)))[-1][1] == {"fans": 2}
+    assert airdate.database.read(samples.value_at, datetime.now(UTC))["fans"] == 2
 
     await user.open("/")
     assert stat(user, "fans") == 2

@@ -4,10 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
+from sqlmodel import select
 
-from data import Database, Stats, samples
+from data import Database, Stats, samples, schema
 from data.clock import as_utc
-from data.models import NotificationStatus
+from data.models import NotificationStatus, StatsSample
 
 from ..utils.factories import make_notifications, make_users, send_all_pending, set_status
 
@@ -21,9 +22,9 @@ def sample(database: Database, at: datetime, users: int) -> None:
 
 
 def rows(database: Database) -> list[tuple[datetime, int]]:
-    with database.engine.connect() as connection:
-        found = connection.execute(text("SELECT at, users FROM stats_samples ORDER BY at")).all()
-    return [(as_utc(at), users) for at, users in found]
+    with database.reading() as session:
+        found = session.exec(select(StatsSample).order_by(StatsSample.at)).all()
+    return [(as_utc(row.at), row.counts["users"]) for row in found]
 
 
 def test_one_row_a_minute_and_the_later_values_win(database: Database) -> None:
@@ -75,3 +76,34 @@ def test_a_database_without_samples_gets_a_week_rebuilt_from_its_tables(database
     assert day_ago["users"] == 2
     assert latest["users"] == 3 and latest["notifications_sent"] == 3
     assert latest["notifications_pending"] == 0, "sent and failed ones are not pending"
+
+
+def test_samples_kept_in_columns_keep_their_values_by_name_and_a_later_stat_reads_as_a_gap(
+    database: Database,
+) -> None:
+    assert schema.downgrade(database, "0012") == (schema.head(), "0012")
+    with database.engine.begin() as connection:  # a sample as 0001-0012 kept it
+        connection.execute(
+            text(
+                "INSERT INTO stats_samples (at, users, requests_total, requests_tracking, episodes_tracked,"
+                " notifications_sent, notifications_pending) VALUES (:at, 4, 3, 2, 9, 7, 1)"
+            ),
+            {"at": NOW - timedelta(minutes=5)},
+        )
+    assert schema.upgrade(database) == ("0012", schema.head())
+    assert database.read(samples.value_at, NOW) == {
+        "users": 4,
+        "requests_total": 3,
+        "requests_tracking": 2,
+        "episodes_tracked": 9,
+        "notifications_sent": 7,
+        "notifications_pending": 1,
+    }
+    sample(database, NOW, 5)  # the feed's next sample holds every stat
+    points = database.read(samples.series, NOW - timedelta(minutes=10), NOW, ("users", "followers"), 10)
+    assert [values for _, values in points] == [{"users": 4, "followers": None}, {"users": 5, "followers": 0}]
+
+    assert schema.downgrade(database, "0012") == (schema.head(), "0012")  # and back, losing no value
+    with database.engine.connect() as connection:
+        kept = connection.execute(text("SELECT users, notifications_sent FROM stats_samples ORDER BY at"))
+        assert kept.all() == [(4, 7), (5, 0)]
