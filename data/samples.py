@@ -52,7 +52,7 @@ def series(
     """At most ``points`` (moment, values) pairs from ``since`` to ``until``: the last sample of each
     slice of time, and the sample in force at ``since`` first."""
     connection = session.connection()
-    columns = (StatsSample.at, StatsSample.counts)
+    columns = (StatsSample.at, *(StatsSample.counts[field].as_integer() for field in fields))
     before = connection.execute(
         select(*columns).where(StatsSample.at <= since).order_by(StatsSample.at.desc()).limit(1)
     ).first()
@@ -60,13 +60,13 @@ def series(
         select(*columns).where(StatsSample.at > since, StatsSample.at <= until).order_by(StatsSample.at)
     ).all()
     width = (until - since) / max(1, points)
-    kept: dict[int, tuple[datetime, dict]] = {}
+    kept: dict[int, tuple] = {}
     if before is not None:
-        kept[-1] = (since, before[1])
-    for at, counts in rows:  # the last sample in each slice wins
-        moment = _moment(at)
-        kept[min(points - 1, int((moment - since) / width))] = (moment, counts)
-    return [(kept[key][0], {field: kept[key][1].get(field) for field in fields}) for key in sorted(kept)]
+        kept[-1] = (since, *before[1:])
+    for row in rows:  # the last sample in each slice wins; only those become dicts
+        at = _moment(row[0])
+        kept[min(points - 1, int((at - since) / width))] = (at, *row[1:])
+    return [(kept[key][0], dict(zip(fields, kept[key][1:], strict=True))) for key in sorted(kept)]
 
 
 def value_at(session: Session, when: datetime) -> dict[str, int] | None:
