@@ -135,6 +135,7 @@ class ScheduledEpisode(SQLModel, table=True):
     air_at: datetime | None = Field(default=None, index=True)  # None: Sonarr does not know (any more)
     finale: str | None = None
     runtime: int | None = None  # minutes, when Sonarr knows
+    overview: str | None = None  # Sonarr's, when it has one
 
 
 class MediaRequest(SQLModel, table=True):
@@ -179,6 +180,22 @@ class Episode(SQLModel, table=True):
     title: str
     air_date: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    air_at: datetime | None = None  # Sonarr's airDateUtc, when it said
+    overview: str | None = None  # Sonarr's, as it came with the import
+
+
+class ShowFacts(SQLModel, table=True):
+    """What Jellyseerr knows of a show, kept at each request sync so that a message never waits for it:
+    its poster (TMDB's ``posterPath``, on ``AIRDATE_POSTER_BASE_URL``), overview and where to watch it
+    (Jellyseerr's ``mediaUrl``: the Jellyfin, Emby or Plex page, once the media server has it)."""
+
+    __tablename__ = "show_facts"
+
+    tmdb_id: int = Field(primary_key=True)
+    poster_path: str | None = None
+    overview: str = ""
+    media_url: str | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class Notification(SQLModel, table=True):

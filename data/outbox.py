@@ -23,12 +23,13 @@ An operator may put ``failed`` notifications back (:func:`retry_failed`): they b
 no attempts and no backoff, as if new, so the next round sends them; nothing else is touched.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Update, func, update
 from sqlmodel import Session, col, or_, select
 
+from . import show_facts
 from .clock import as_utc, last_daily
 from .models import (
     Channel,
@@ -61,6 +62,8 @@ class Item:
     episode_title: str | None
     air_date: date | None
     attempts: int  # this one included
+    tmdb_id: int | None = None
+    facts: show_facts.EpisodeFacts = field(default_factory=show_facts.EpisodeFacts)  # air time, runtime…
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class Batch:
     channel_url: str | None = None  # the Apprise URL (secrets included: never shown)
     channel_label: str = "e-mail"  # what to call the channel where people read it (secrets masked)
     link_key: int = 0  # what the links in it carry (services.links)
+    time_zone: str = "UTC"  # the user's (IANA), for the air times
+    shows: dict[int, show_facts.Show] = field(default_factory=dict)  # by TMDB id: poster, links
 
     @property
     def ids(self) -> list[int]:
@@ -234,20 +239,18 @@ def _batch(
     rows = session.exec(select(Notification).where(which)).all()
     episode_ids = [r.episode_id for r in rows if r.episode_id is not None]
     episodes = {e.id: e for e in session.exec(select(Episode).where(col(Episode.id).in_(episode_ids)))}
-    items = [_item(row, episodes.get(row.episode_id)) for row in sorted(rows, key=lambda r: r.id)]
+    facts = show_facts.episodes(session, episodes.values())
+    items = [
+        _item(row, episodes.get(row.episode_id), facts.get(row.episode_id))
+        for row in sorted(rows, key=lambda r: r.id)
+    ]
     assert user.id is not None
+    shows = show_facts.shows(session, (e.tmdb_id for e in episodes.values()))
+    dressed = {"link_key": user.link_key, "time_zone": user.time_zone, "shows": shows}
     if channel is None:
-        return Batch(user.id, user.username, user.email, items, owner, link_key=user.link_key)
+        return Batch(user.id, user.username, user.email, items, owner, **dressed)
     return Batch(
-        user.id,
-        user.username,
-        user.email,
-        items,
-        owner,
-        channel.id,
-        channel.url,
-        channel.label,
-        link_key=user.link_key,
+        user.id, user.username, user.email, items, owner, channel.id, channel.url, channel.label, **dressed
     )
 
 
@@ -359,7 +362,7 @@ def _owned(batch: Batch) -> Update:
     )
 
 
-def _item(row: Notification, episode: Episode | None) -> Item:
+def _item(row: Notification, episode: Episode | None, facts: show_facts.EpisodeFacts | None) -> Item:
     return Item(
         row.id,
         row.subject,
@@ -370,4 +373,6 @@ def _item(row: Notification, episode: Episode | None) -> Item:
         episode.title if episode else None,
         episode.air_date if episode else None,
         row.attempts,
+        episode.tmdb_id if episode else None,
+        facts or show_facts.EpisodeFacts(),
     )

@@ -144,6 +144,7 @@ def record_schedule(session: Session, tmdb_id: int, episodes: Iterable[dict]) ->
             "air_at": datetime.fromisoformat(air_at.replace("Z", "+00:00")) if air_at else None,
             "finale": episode.get("finaleType"),
             "runtime": episode.get("runtime") or None,  # Sonarr writes 0 for unknown
+            "overview": episode.get("overview") or None,  # absent when Sonarr has none
         }
         upsert(session, ScheduledEpisode.__table__, values, keys=("tmdb_id", "season", "number"))
         seasons.add(values["season"])

@@ -1,6 +1,6 @@
 """Airdate's own write paths. Each takes a session and leaves committing to the caller."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, col, or_, select
 
@@ -53,6 +53,8 @@ def track_episode(
     air_date: date | None = None,
     *,
     notify: bool = True,
+    air_at: datetime | None = None,
+    overview: str | None = None,
 ) -> Episode | None:
     """Record an episode of a show; queue one notification per requester who is tracking it and per
     channel of theirs (their e-mail unless they turned it off, and each Apprise channel), as each one's
@@ -70,6 +72,8 @@ def track_episode(
         "title": title,
         "air_date": air_date,
         "created_at": utcnow(),
+        "air_at": air_at,
+        "overview": overview or None,
     }
     keys = ("tmdb_id", "season", "number")
     inserted = upsert(

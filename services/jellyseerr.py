@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from data import Database, outbox
+from data import Database, outbox, show_facts
 from data.clock import utcnow
 from data.jellyseerr import (
     UpstreamRequest,
@@ -160,6 +160,33 @@ def as_request(item: dict, detail: dict) -> UpstreamRequest:
     )
 
 
+def show_of(item: dict, detail: dict) -> show_facts.Show | None:
+    """What a message tells of a requested show (None for a movie): TMDB's ``posterPath`` and
+    ``overview`` from the title's details, and where to watch it: the Media's ``mediaUrl``, which
+    Jellyseerr computes after loading a Media (server/entity/Media.ts ``setPlexUrls``) only once the
+    media server has the show (``jellyfinMediaId`` on Jellyfin or Emby, ``ratingKey`` on Plex);
+    Overseerr calls it ``plexUrl``. Only http(s) addresses are kept."""
+    kind, tmdb_id = media_of(item)
+    if kind != MediaType.TV or not tmdb_id:
+        return None
+    poster = detail.get("posterPath")
+    media_url = None
+    for media in (item.get("media") or {}, detail.get("mediaInfo") or {}):
+        for key in ("mediaUrl", "plexUrl"):
+            if media_url is None and _web_address(media.get(key)):
+                media_url = str(media[key])
+    return show_facts.Show(
+        tmdb_id,
+        poster_path=str(poster) if isinstance(poster, str) and poster.startswith("/") else None,
+        overview=str(detail.get("overview") or ""),
+        media_url=media_url,
+    )
+
+
+def _web_address(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(("https://", "http://")) and value.isprintable()
+
+
 def asked_for_all(seasons: tuple[int, ...], detail: dict, asked_at: str | None) -> bool:
     """Whether a request named every season the show had when it was made (Jellyseerr turns "all
     seasons" into that list): the seasons of the title (``/api/v1/tv``) that had started by then."""
@@ -207,6 +234,9 @@ def _write_request(database: Database, item: dict, detail: dict) -> str:
     with database.transaction() as session:
         requester_id, _ = merge_user(session, as_user(item["requestedBy"]))
         outcome = merge_request(session, as_request(item, detail), requester_id)
+        show = show_of(item, detail)
+        if show is not None:
+            show_facts.keep(session, show)
     return outcome
 
 

@@ -4,7 +4,7 @@ reading what its calendar lists to air soon."""
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, or_, select
@@ -37,6 +37,7 @@ class WebhookEpisode(BaseModel):
     episodeNumber: int = Field(ge=0)
     title: str = ""
     airDateUtc: datetime | None = None
+    overview: str | None = None  # WebhookEpisode.cs: absent when Sonarr has none
 
 
 class Webhook(BaseModel):
@@ -101,6 +102,8 @@ def record_import(
                 e.title,
                 _day(e.airDateUtc),
                 notify=notify,
+                air_at=_moment(e.airDateUtc),
+                overview=e.overview,
             )
             is not None
             for e in episodes
@@ -220,6 +223,8 @@ def _record_silently(database: Database, tmdb_id: int, show: str, episodes: list
                 e.get("title") or "",
                 _day(e.get("airDateUtc")),
                 notify=False,
+                air_at=_moment(e.get("airDateUtc")),
+                overview=e.get("overview"),
             )
             is not None
             for e in episodes
@@ -228,6 +233,14 @@ def _record_silently(database: Database, tmdb_id: int, show: str, episodes: list
 
 
 def _day(moment: datetime | str | None) -> date | None:
+    moment = _moment(moment)
+    return moment.date() if moment else None
+
+
+def _moment(moment: datetime | str | None) -> datetime | None:
+    """Sonarr's ``airDateUtc`` (``2025-01-17T02:00:00Z``) as an aware datetime."""
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
-    return moment.date() if moment else None
+    if moment is not None and moment.tzinfo is None:  # Sonarr's are UTC, whatever a payload says
+        moment = moment.replace(tzinfo=UTC)
+    return moment
