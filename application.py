@@ -58,6 +58,7 @@ from services.follows import Follows
 from services.jobs import SCHEDULE, Jobs
 from services.links import Links
 from services.mailer import Smtp
+from services.message import Look
 from services.notifier import Notifier
 from services.one_replica import OneReplica, Work
 from services.preferences import UserSettings
@@ -246,6 +247,10 @@ def _services(settings: Settings, runtime: Runtime, database: Database) -> tuple
             runtime.storage_secret.get_secret_value(),
             runtime.public_url,
             key_of=partial(database.read, preferences.link_key),
+        ),
+        look=Look(
+            settings.messages.poster_base_url,
+            settings.jellyseerr.public_url or settings.jellyseerr.url,
         ),
     )
     if not server.public_url and server.host not in LOOPBACK_HOSTS:

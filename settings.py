@@ -17,6 +17,7 @@ from pydantic.fields import FieldInfo
 
 SECRET_WORDS = {"secret", "password", "token", "key"}  # a setting named so is never repeated in an error
 MIN_SECRET_BYTES = 32  # HMAC keys shorter than the hash (SHA-1: 20, we ask more) are guessable offline
+WEB_ADDRESS = r"^(https?://[^/?#\s]+(/[^?#\s]*)?)?$"  # an http(s) address without query, or empty
 LOCAL_URL = "http://localhost:{port}"  # where links point when AIRDATE_PUBLIC_URL is not set
 
 
@@ -83,7 +84,7 @@ class ServerSettings(Group):
     native: bool = Field(False, description="open the dashboard in a native desktop window")
     public_url: str = Field(
         "",
-        pattern=r"^(https?://[^/?#\s]+(/[^?#\s]*)?)?$",
+        pattern=WEB_ADDRESS,
         description="the address people open Airdate at, for the links in messages "
         "(e.g. https://airdate.example.org; empty: http://localhost:PORT)",
     )
@@ -138,6 +139,12 @@ class JellyseerrSettings(Group):
 
     url: str = Field("", description="Jellyseerr or Overseerr base URL, e.g. http://jellyseerr:5055")
     api_key: SecretStr = Field(NO_SECRET, description="Jellyseerr API key (Settings → General)")
+    public_url: str = Field(
+        "",
+        pattern=WEB_ADDRESS,
+        description="the address people open Jellyseerr at, for the request links in messages "
+        "(e.g. https://requests.example.org; empty: AIRDATE_JELLYSEERR_URL)",
+    )
 
 
 class SonarrSettings(Group):
@@ -188,6 +195,17 @@ class SmtpSettings(Group):
         "Airdate <airdate@localhost>",
         validation_alias="smtp_from",
         description="From: address of the e-mails",
+    )
+
+
+class MessageSettings(Group):
+    """What a message carries besides the episodes' names."""
+
+    poster_base_url: str = Field(
+        "https://image.tmdb.org/t/p/w342",
+        pattern=WEB_ADDRESS,
+        description="where the shows' posters are (TMDB's image host and size; Jellyseerr's posterPath "
+        "is appended)",
     )
 
 
@@ -271,6 +289,7 @@ class Settings(BaseModel):
     upstream: UpstreamSettings = Field(default_factory=UpstreamSettings)
     webhook: WebhookSettings = Field(default_factory=WebhookSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    messages: MessageSettings = Field(default_factory=MessageSettings)
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     replica: ReplicaSettings = Field(default_factory=ReplicaSettings)

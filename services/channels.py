@@ -8,13 +8,15 @@ Apprise's own privacy form, which masks those parts (:func:`masked`).
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import apprise
 from apprise.utils.parse import parse_urls
 
 from data import Database, preferences
+
+from . import posters as poster_files
 
 log = logging.getLogger("airdate.channels")
 
@@ -54,13 +56,26 @@ def masked(url: str) -> str:
     return _short(plugin.url(privacy=True))
 
 
-async def send(url: str, title: str, body: str) -> None:
-    """Deliver one message; ChannelError with Apprise's reason when the service did not take it."""
+async def send(
+    url: str, title: str, body: str, *, markdown: bool = False, posters: Sequence[str] = ()
+) -> None:
+    """Deliver one message; ChannelError with Apprise's reason when the service did not take it.
+
+    ``markdown``: the body is Markdown (Apprise's ``body_format``), which Apprise hands on to services
+    that read Markdown and turns into their format for the others. ``posters``: image addresses, the
+    first few attached where the service takes attachments (fetched now, briefly; see
+    :mod:`services.posters`)."""
     notifier = apprise.Apprise()
     if not notifier.add(url) or len(notifier) != 1:
         raise ChannelError("Apprise cannot use this URL any more")
+    attach = None
+    if posters and notifier[0].attachment_support:
+        attach = apprise.AppriseAttachment(await poster_files.fetch(posters)) or None
+    body_format = apprise.NotifyFormat.MARKDOWN if markdown else apprise.NotifyFormat.TEXT
     with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
-        delivered = await notifier.async_notify(body=body, title=title)
+        delivered = await notifier.async_notify(
+            body=body, title=title, body_format=body_format, attach=attach
+        )
     if not delivered:
         reasons = [line.strip() for line in captured.getvalue().splitlines() if line.strip()]
         raise ChannelError(reasons[-1] if reasons else "the service did not accept the message")

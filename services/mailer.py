@@ -4,8 +4,6 @@ headers. :mod:`services.notifier` decides when a batch goes and records how it w
 writes and sends the e-mail.
 """
 
-import html
-from collections import defaultdict
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -13,10 +11,11 @@ from email.utils import formataddr
 
 import aiosmtplib
 
-from data import outbox
 from data.outbox import Batch
 
+from . import email_html
 from .links import Links
+from .message import Look, text
 
 # How a message goes over SMTP: headers are not folded at 78 characters (SMTP allows 998). At 78, Python
 # turns a header it cannot break at a space into RFC 2047 encoded words, so a long List-Unsubscribe URL
@@ -72,27 +71,28 @@ def _addresses(message: EmailMessage, header: str, otherwise: str) -> list[str]:
     return found
 
 
-def preview(batch: Batch, sender: str, links: Links | None) -> Preview:
+def preview(batch: Batch, sender: str, links: Links | None, look: Look | None = None) -> Preview:
     """The e-mail ``batch`` would be, as it would be sent."""
     if not batch.items:
         return Preview(batch.username, 0)
-    message = compose(batch, sender, links)
-    text, html_part = message.get_body(("plain",)), message.get_body(("html",))
-    assert text is not None and html_part is not None  # compose writes both
+    message = compose(batch, sender, links, look)
+    text_part, html_part = message.get_body(("plain",)), message.get_body(("html",))
+    assert text_part is not None and html_part is not None  # compose writes both
     return Preview(
         batch.username,
         len(batch.items),
         to=str(message["To"]),
         subject=str(message["Subject"]),
-        text=text.get_content(),
+        text=text_part.get_content(),
         html=html_part.get_content(),
     )
 
 
-def compose(batch: Batch, sender: str, links: Links | None = None) -> EmailMessage:
-    """Plain text and HTML, episodes listed per show; with ``links``, the manage and calendar links at the
-    bottom and the one-click unsubscribe headers (RFC 8058: ``List-Unsubscribe`` +
-    ``List-Unsubscribe-Post``)."""
+def compose(batch: Batch, sender: str, links: Links | None = None, look: Look | None = None) -> EmailMessage:
+    """Plain text and HTML (:mod:`services.message`, :mod:`services.email_html`), episodes by show; with
+    ``links``, the manage and calendar links at the bottom and the one-click unsubscribe headers
+    (RFC 8058: ``List-Unsubscribe`` + ``List-Unsubscribe-Post``)."""
+    look = look or Look()
     message = EmailMessage()
     message["From"] = sender
     message["To"] = formataddr((batch.username, batch.email))
@@ -100,56 +100,14 @@ def compose(batch: Batch, sender: str, links: Links | None = None) -> EmailMessa
     if links is not None:
         message["List-Unsubscribe"] = f"<{links.unsubscribe(batch.user_id, batch.link_key)}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(text(batch, links))
-    parts = [
-        f"<h3>{html.escape(show)}</h3><ul>{''.join(f'<li>{html.escape(e)}</li>' for e in entries)}</ul>"
-        for show, entries in _by_show(batch).items()
-    ]
-    intro = f"<p>Hi {html.escape(batch.username)},</p><p>New episodes of shows you requested are ready:</p>"
-    footer = ""
-    if links is not None:
-        manage = html.escape(links.manage(batch.user_id, batch.link_key), quote=True)
-        calendar = html.escape(links.calendar(batch.user_id, batch.link_key), quote=True)
-        footer = (
-            f'<p style="font-size:small"><a href="{manage}">Manage your notifications</a> · '
-            f'<a href="{calendar}">Your calendar of upcoming episodes</a></p>'
-        )
-    message.add_alternative(
-        f"<html><body>{intro}{''.join(parts)}<p>Enjoy watching!</p>{footer}</body></html>", "html"
-    )
+    message.set_content(text(batch, look, links))
+    message.add_alternative(email_html.html(batch, look, str(message["Subject"]), links), "html")
     return message
 
 
 def subject(batch: Batch) -> str:
     count = len(batch.items)
-    return batch.items[0].subject if count == 1 else f"{count} new episodes: {', '.join(_by_show(batch))}"
-
-
-def text(batch: Batch, links: Links | None = None) -> str:
-    """The message as plain text (the e-mail's text part, and what other channels get)."""
-    lines = [f"Hi {batch.username},", "", "New episodes of shows you requested are ready:", ""]
-    for show, entries in _by_show(batch).items():
-        lines += [show, *(f"  - {entry}" for entry in entries), ""]
-    lines.append("Enjoy watching!")
-    if links is not None:
-        lines += [
-            "",
-            f"Manage your notifications: {links.manage(batch.user_id, batch.link_key)}",
-            f"Your calendar of upcoming episodes: {links.calendar(batch.user_id, batch.link_key)}",
-        ]
-    return "\n".join(lines)
-
-
-def _by_show(batch: Batch) -> dict[str, list[str]]:
-    shows: dict[str, list[str]] = defaultdict(list)
-    for item in batch.items:
-        shows[item.show or item.subject].append(_describe(item))
-    return shows
-
-
-def _describe(item: outbox.Item) -> str:
-    if item.season is None or item.number is None:
-        return item.body
-    title = f" \u201c{item.episode_title}\u201d" if item.episode_title else ""
-    aired = f" (aired {item.air_date.isoformat()})" if item.air_date else ""
-    return f"S{item.season:02d}E{item.number:02d}{title}{aired}"
+    if count == 1:
+        return batch.items[0].subject
+    shows = dict.fromkeys(item.show or item.subject for item in batch.items)
+    return f"{count} new episodes: {', '.join(shows)}"

@@ -23,6 +23,7 @@ from . import channels, mailer
 from .channels import ChannelError
 from .links import Links
 from .mailer import NO_MAIL, Preview, Smtp
+from .message import Look, markdown, shows
 from .progress import Progress
 
 log = logging.getLogger("airdate.notifier")
@@ -61,11 +62,13 @@ class Notifier:
         backoff: float = 60.0,
         lease: float = 600.0,
         links: Links | None = None,
+        look: Look | None = None,
     ) -> None:
         self.database = database
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"  # names our claims
         self.smtp = smtp
         self.links = links
+        self.look = look or Look()  # where posters and the Jellyseerr links point
         self.grouping_delay = grouping_delay
         self.attempts = attempts
         self.backoff = backoff
@@ -121,7 +124,7 @@ class Notifier:
         if not batch.email:  # nothing is queued for e-mail: say why instead
             settings = await asyncio.to_thread(self.database.read, preferences.read, user_id)
             return Preview(settings.username, 0, note=f"No e-mail: {settings.email_note}.")
-        return mailer.preview(batch, self.smtp.sender, self.links)
+        return mailer.preview(batch, self.smtp.sender, self.links, self.look)
 
     async def rotate_links(self, user_id: int, *, by: str) -> None:
         """Revoke every manage and unsubscribe link sent to the user so far (a forwarded e-mail, say);
@@ -164,13 +167,15 @@ class Notifier:
     async def _send(self, batch: Batch, url: str | None) -> None:
         """To the Apprise channel ``url``, or (None) by e-mail; one of FAILURES if it did not go."""
         if url is not None:
-            await channels.send(url, mailer.subject(batch), mailer.text(batch, self.links))
+            body = markdown(batch, self.look, self.links)
+            posters = [show.poster_url for show in shows(batch, self.look) if show.poster_url]
+            await channels.send(url, mailer.subject(batch), body, markdown=True, posters=posters)
             return
         if self.smtp is None:
             raise ValueError(NO_MAIL)
         if not batch.email or "@" not in batch.email:
             raise ValueError(f"user {batch.username} has no e-mail address")
-        await mailer.send(self.smtp, mailer.compose(batch, self.smtp.sender, self.links))
+        await mailer.send(self.smtp, mailer.compose(batch, self.smtp.sender, self.links, self.look))
 
     async def _failed(self, batch: Batch, reason: str) -> str:
         retry = await asyncio.to_thread(

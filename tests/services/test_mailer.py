@@ -72,7 +72,7 @@ async def test_a_users_episodes_go_in_one_email_once_the_newest_is_old_enough(
     assert mail.subject == "3 new episodes: Show 1, Show 2"
     assert "Show 1\n  - S01E01 \u201cEpisode 1\u201d\n  - S01E02 \u201cEpisode 2\u201d" in mail.text
     assert "Show 2\n  - S03E07" in mail.text
-    assert "<h3>Show 1</h3><ul><li>S01E01" in mail.html
+    assert ">Show 1</h2>" in mail.html and "<strong>S01E01</strong> Episode 1</p>" in mail.html
     assert statuses(database) == ["sent"] * 3
     assert database.read(read_stats).notifications_sent == 3
 

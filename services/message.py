@@ -1,0 +1,183 @@
+"""What a message says, whatever carries it: the shows of a batch, each with its poster, a "Watch now"
+link (Jellyseerr's ``mediaUrl``) and the link to its request in Jellyseerr, and each episode with its
+title, air time (in the person's time zone; UTC, said so, when Airdate knows none), runtime and a short
+overview. :func:`shows` lays a batch out; :func:`text` writes it as plain text (the e-mail's text part)
+and :func:`markdown` for Apprise channels; :mod:`services.email_html` writes the e-mail's HTML.
+
+Every name, title and overview comes from elsewhere (Sonarr, Jellyseerr, TMDB), so each writer escapes
+it for what it writes: a show called ``<b>*Hi*</b>`` reads exactly so in every message.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from data.outbox import Batch, Item
+
+from .links import Links
+
+OVERVIEW_CHARS = 280  # an overview longer than this is cut at a word, with "…"
+INTRO = "New episodes of shows you requested are ready:"
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&])")
+
+
+@dataclass(frozen=True)
+class Look:
+    """Where a message's pictures and links point."""
+
+    poster_base: str = "https://image.tmdb.org/t/p/w342"  # AIRDATE_POSTER_BASE_URL ("": no posters)
+    jellyseerr_url: str = ""  # where people open Jellyseerr (AIRDATE_JELLYSEERR_PUBLIC_URL); "": no link
+
+
+@dataclass(frozen=True)
+class EpisodeLine:
+    code: str  # S02E01, or the item's own words for one that is no episode (a test message)
+    title: str = ""
+    aired: str = ""  # "Thu 16 Jan 2025, 21:00 EST"
+    runtime: str = ""  # "53 min"
+    overview: str = ""  # at most OVERVIEW_CHARS
+
+    @property
+    def details(self) -> str:
+        return " · ".join(part for part in (self.aired and f"aired {self.aired}", self.runtime) if part)
+
+
+@dataclass(frozen=True)
+class ShowBlock:
+    title: str
+    episodes: list[EpisodeLine] = field(default_factory=list)
+    poster_url: str = ""
+    watch_url: str = ""
+    request_url: str = ""
+    overview: str = ""  # the show's, told only when none of its episodes has one
+
+
+def shows(batch: Batch, look: Look) -> list[ShowBlock]:
+    """The batch by show, in the order the items came."""
+    zone = _zone(batch.time_zone)
+    grouped: dict[str, list[Item]] = defaultdict(list)
+    for item in batch.items:
+        grouped[item.show or item.subject].append(item)
+    blocks = []
+    for title, items in grouped.items():
+        lines = [_line(item, zone) for item in items]
+        tmdb_id = items[0].tmdb_id
+        facts = batch.shows.get(tmdb_id) if tmdb_id is not None else None
+        poster = facts.poster_path if facts and facts.poster_path and look.poster_base else ""
+        blocks.append(
+            ShowBlock(
+                title,
+                lines,
+                poster_url=f"{look.poster_base.rstrip('/')}/{quote(poster.lstrip('/'))}" if poster else "",
+                watch_url=(facts.media_url or "") if facts else "",
+                request_url=f"{look.jellyseerr_url.rstrip('/')}/tv/{tmdb_id}"
+                if look.jellyseerr_url and tmdb_id
+                else "",
+                overview=trim(facts.overview) if facts and not any(line.overview for line in lines) else "",
+            )
+        )
+    return blocks
+
+
+def text(batch: Batch, look: Look, links: Links | None = None) -> str:
+    """The message as plain text: no markup, links written out."""
+    lines = [f"Hi {batch.username},", "", INTRO, ""]
+    for show in shows(batch, look):
+        lines.append(show.title)
+        if show.overview:
+            lines.append(f"  {show.overview}")
+        for episode in show.episodes:
+            title = f" \u201c{episode.title}\u201d" if episode.title else ""
+            lines.append(f"  - {episode.code}{title}")
+            lines += [f"    {part}" for part in (episode.details, episode.overview) if part]
+        lines += [f"  {name}: {url}" for name, url in _show_links(show)]
+        lines.append("")
+    lines.append("Enjoy watching!")
+    if links is not None:
+        lines += ["", *(f"{name}: {url}" for name, url in footer(batch, links))]
+    return "\n".join(lines)
+
+
+def markdown(batch: Batch, look: Look, links: Links | None = None) -> str:
+    """The message as Markdown (Apprise's ``body_format``; a service without Markdown gets it as text)."""
+    lines = [f"Hi {escape_markdown(batch.username)},", "", INTRO, ""]
+    for show in shows(batch, look):
+        lines.append(f"**{escape_markdown(show.title)}**")
+        if show.overview:
+            lines.append(f"_{escape_markdown(show.overview)}_")
+        for episode in show.episodes:
+            title = f" {escape_markdown(episode.title)}" if episode.title else ""
+            details = f" \\({escape_markdown(episode.details)}\\)" if episode.details else ""
+            lines.append(f"- **{escape_markdown(episode.code)}**{title}{details}")
+            if episode.overview:
+                lines.append(f"  {escape_markdown(episode.overview)}")
+        links_line = " · ".join(f"[{name}]({_markdown_url(url)})" for name, url in _show_links(show))
+        lines += [links_line] if links_line else []
+        lines.append("")
+    lines.append("Enjoy watching!")
+    if links is not None:
+        lines += ["", " · ".join(f"[{name}]({_markdown_url(url)})" for name, url in footer(batch, links))]
+    return "\n".join(lines)
+
+
+def footer(batch: Batch, links: Links) -> list[tuple[str, str]]:
+    return [
+        ("Manage your notifications", links.manage(batch.user_id, batch.link_key)),
+        ("Your calendar of upcoming episodes", links.calendar(batch.user_id, batch.link_key)),
+    ]
+
+
+def escape_markdown(words: str) -> str:
+    """``words`` as Markdown that reads as the very words: every character Markdown (CommonMark, and
+    Python-Markdown, which Apprise converts with) could take for markup is backslash-escaped, and line
+    breaks become spaces (a line starting with ``#`` or ``-`` would be markup too)."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(words.split()))
+
+
+def trim(words: str, limit: int = OVERVIEW_CHARS) -> str:
+    """At most ``limit`` characters, cut at a word, ``…`` when cut; one line."""
+    words = " ".join(words.split())
+    if len(words) <= limit:
+        return words
+    cut = words[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-\u2013\u2014 ")
+    return f"{cut}…"
+
+
+def when(moment: datetime, zone: tzinfo) -> str:
+    """``Thu 16 Jan 2025, 21:00 EST`` in ``zone`` (its abbreviation, ``UTC`` for UTC)."""
+    local = moment.astimezone(zone)
+    return f"{local:%a %d %b %Y, %H:%M} {local.tzname() or 'UTC'}"
+
+
+def _line(item: Item, zone: tzinfo) -> EpisodeLine:
+    if item.season is None or item.number is None:
+        return EpisodeLine(item.body)
+    facts = item.facts
+    aired = when(facts.air_at, zone) if facts.air_at else item.air_date.isoformat() if item.air_date else ""
+    return EpisodeLine(
+        f"S{item.season:02d}E{item.number:02d}",
+        " ".join((item.episode_title or "").split()),
+        aired,
+        f"{facts.runtime} min" if facts.runtime else "",
+        trim(facts.overview or ""),
+    )
+
+
+def _zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name) if name and name != "UTC" else UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC  # a zone this machine does not know: UTC, and the times say so
+
+
+def _show_links(show: ShowBlock) -> list[tuple[str, str]]:
+    found = [("Watch now", show.watch_url), ("Your request in Jellyseerr", show.request_url)]
+    return [(name, url) for name, url in found if url]
+
+
+def _markdown_url(url: str) -> str:
+    """A link target Markdown cannot end early: spaces and parentheses percent-encoded."""
+    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
