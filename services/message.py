@@ -105,9 +105,9 @@ def markdown(batch: Batch, look: Look, links: Links | None = None) -> str:
     """The message as Markdown (Apprise's ``body_format``; a service without Markdown gets it as text)."""
     lines = [f"Hi {escape_markdown(batch.username)},", "", INTRO, ""]
     for show in shows(batch, look):
-        lines.append(f"**{escape_markdown(show.title)}**")
+        lines += [f"**{escape_markdown(show.title)}**", ""]
         if show.overview:
-            lines.append(f"_{escape_markdown(show.overview)}_")
+            lines += [f"_{escape_markdown(show.overview)}_", ""]
         for episode in show.episodes:
             title = f" {escape_markdown(episode.title)}" if episode.title else ""
             details = f" \\({escape_markdown(episode.details)}\\)" if episode.details else ""
@@ -115,7 +115,7 @@ def markdown(batch: Batch, look: Look, links: Links | None = None) -> str:
             if episode.overview:
                 lines.append(f"  {escape_markdown(episode.overview)}")
         links_line = " · ".join(f"[{name}]({_markdown_url(url)})" for name, url in _show_links(show))
-        lines += [links_line] if links_line else []
+        lines += ["", links_line] if links_line else []
         lines.append("")
     lines.append("Enjoy watching!")
     if links is not None:
@@ -142,7 +142,10 @@ def trim(words: str, limit: int = OVERVIEW_CHARS) -> str:
     words = " ".join(words.split())
     if len(words) <= limit:
         return words
-    cut = words[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-\u2013\u2014 ")
+    cut = words[: limit - 1]
+    if words[limit - 1] != " ":  # the cut is inside a word: leave that word out
+        cut = cut.rsplit(" ", 1)[0]
+    cut = cut.rstrip(",;:.-\u2013\u2014 ")
     return f"{cut}…"
 
 

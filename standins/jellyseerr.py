@@ -14,6 +14,8 @@ from typing import Any
 from fastapi import FastAPI, Header
 from fastapi.responses import JSONResponse
 
+from .jellyseerr_media import JELLYFIN_SERVER_ID, media_row, poster_and_overview, watch
+
 # server/constants/media.ts
 PENDING, APPROVED, DECLINED, FAILED = 1, 2, 3, 4  # MediaRequestStatus
 MEDIA_UNKNOWN, MEDIA_PENDING, MEDIA_PROCESSING, MEDIA_PARTIAL, MEDIA_AVAILABLE, MEDIA_BLACKLISTED = range(
@@ -35,6 +37,7 @@ class JellyseerrWorld:
     delay: float = 0.0  # seconds each call takes (a slow Jellyseerr)
     failing_titles: set[tuple[str, int]] = field(default_factory=set)  # TMDB fails for these: 500
     broken_after: int | None = None  # listings fail (503) from this many items on: a sync breaks midway
+    jellyfin_url: str = "http://jellyfin.local:8096"  # the media server's address (Jellyseerr's settings)
     _ids: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -116,7 +119,7 @@ class JellyseerrWorld:
         self.requests.append(request)
         name = "title" if kind == "movie" else "name"
         status = "Released" if kind == "movie" else "Ended" if ended else "Returning Series"
-        detail = {"id": tmdb_id, name: title, "status": status}
+        detail = {"id": tmdb_id, name: title, "status": status, **poster_and_overview(tmdb_id, title)}
         if kind == "tv":  # three seasons so far (server/models/Tv.ts: seasons[].seasonNumber, airDate)
             detail["seasons"] = [
                 {"id": tmdb_id * 100 + n, "seasonNumber": n, "airDate": f"202{n}-01-15", "episodeCount": 10}
@@ -125,6 +128,14 @@ class JellyseerrWorld:
         self.titles.setdefault((kind, tmdb_id), detail)
         user["requestCount"] = user.get("requestCount", 0) + 1
         return request
+
+    def watchable(self, kind: str, tmdb_id: int) -> dict:
+        """The media server has the title now: Jellyfin's item id on its Media, and the ``mediaUrl``
+        Jellyseerr builds from it (see :func:`standins.jellyseerr_media.watch`); the Media."""
+        for request in self.requests:
+            if (request["media"]["mediaType"], request["media"]["tmdbId"]) == (kind, tmdb_id):
+                return watch(request["media"], self.jellyfin_url, JELLYFIN_SERVER_ID)
+        raise LookupError(f"nobody requested {kind} {tmdb_id}")
 
     def delete_request(self, request: dict) -> None:
         self.requests.remove(request)
@@ -196,31 +207,7 @@ class JellyseerrWorld:
         for request in self.requests:  # one media row per title, shared by its requests
             if (request["media"]["mediaType"], request["media"]["tmdbId"]) == (kind, tmdb_id):
                 return request["media"]
-        return {
-            "downloadStatus": [],
-            "downloadStatus4k": [],
-            "id": self._next("media"),
-            "mediaType": kind,
-            "tmdbId": tmdb_id,
-            "tvdbId": tvdb_id,
-            "imdbId": None,
-            "status": MEDIA_PROCESSING,
-            "status4k": MEDIA_UNKNOWN,
-            "createdAt": STAMP,
-            "updatedAt": STAMP,
-            "lastSeasonChange": STAMP,
-            "mediaAddedAt": STAMP,
-            "serviceId": 0,
-            "serviceId4k": None,
-            "externalServiceId": None,
-            "externalServiceId4k": None,
-            "externalServiceSlug": None,
-            "externalServiceSlug4k": None,
-            "ratingKey": None,
-            "ratingKey4k": None,
-            "jellyfinMediaId": None,
-            "jellyfinMediaId4k": None,
-        }
+        return media_row(self._next("media"), kind, tmdb_id, tvdb_id, STAMP)
 
     def _season(self, number: int) -> dict:
         return {

@@ -84,7 +84,7 @@ async def test_a_failing_channel_is_retried_on_its_own_while_the_email_is_not_se
     assert deliveries(database) == [("e-mail", "sent", 1), (label, "sent", 2)]
     assert len(mails.received) == 1, "the e-mail went once, though its sibling was retried"
     assert [hit.json()["title"] for hit in hooks.hits] == ["New episode: Show 1 S01E01"] * 2
-    assert "**Show 1**\n- **S01E01** Episode 1" in hooks.hits[-1].json()["message"], "Markdown"
+    assert "**Show 1**\n\n- **S01E01** Episode 1" in hooks.hits[-1].json()["message"], "Markdown"
     assert database.read(read_stats).notifications_sent == 2
     logged = [record.getMessage() for record in caplog.records]
     assert any(label in line and "will retry" in line for line in logged), "the failure names the channel"

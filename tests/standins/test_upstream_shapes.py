@@ -3,6 +3,7 @@ answers written from Jellyseerr's, Overseerr's and Sonarr's source (tests/fixtur
 and every test that uses them exercise what a real install sends."""
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -130,3 +131,25 @@ def test_the_stand_in_sonarrs_calendar_is_shaped_like_the_real_one() -> None:
     assert same_shape(keys_and_types(listed[0], optional), keys_and_types(finale, optional)) == []
     assert listed[0].keys() - optional == finale.keys() - optional
     assert with_series[0]["series"].keys() <= fixture("sonarr/api_series.json")[0].keys()
+
+
+def test_the_stand_in_jellyseerrs_poster_overview_and_watch_link_are_written_as_jellyseerrs() -> None:
+    """A title's ``posterPath`` and ``overview`` (server/models/Tv.ts), and the ``mediaUrl`` a Media gets
+    once Jellyfin has the show (server/entity/Media.ts ``setPlexUrls``: only with ``jellyfinMediaId``)."""
+    world = JellyseerrWorld(jellyfin_url="https://jellyfin.example.com")
+    user = world.add_jellyfin_user("Mark")
+    world.add_request(user, "tv", 95396, "Severance", tvdb_id=371980, seasons=(2,))
+    assert "mediaUrl" not in world.requests[0]["media"], "the media server has not got it yet"
+    media = world.watchable("tv", 95396)
+    recorded = fixture("jellyseerr/request_tv_season2.json")["media"]
+    optional = frozenset({"seasons", "serviceUrl"})  # the one request's eager seasons; with a Sonarr set up
+    assert same_shape(keys_and_types(media, optional), keys_and_types(recorded, optional)) == []
+    shape = r"^https://jellyfin\.example\.com/web/index\.html#!/details\?id=[0-9a-f]{32}&context=home&serverId=[0-9a-f]{32}$"
+    assert re.match(shape, recorded["mediaUrl"]) and re.match(shape, media["mediaUrl"])
+    assert media["mediaUrl"].split("id=")[1].startswith(media["jellyfinMediaId"])
+    with serve(jellyseerr.create_app(world, "key")) as url:
+        title = httpx.get(f"{url}/api/v1/tv/95396", headers={"X-Api-Key": "key"}).json()
+    theirs = fixture("jellyseerr/tv_95396.json")
+    for key in ("posterPath", "overview"):
+        assert type(title[key]) is type(theirs[key]) and title[key]
+    assert title["posterPath"].startswith("/") and theirs["posterPath"].startswith("/")

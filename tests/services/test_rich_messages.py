@@ -1,0 +1,172 @@
+"""What a person receives: the episode itself (title, air time in their zone, runtime, overview, the
+show's poster) and a way to watch it, as Sonarr and Jellyseerr said it — through a real SMTP server and a
+json:// Apprise channel, with posters from a stand-in image host."""
+
+import base64
+import json
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from data import Database, preferences, seasons
+from data.models import ShowFacts, User
+from services import mailer
+from services.jellyseerr import sync_requests, sync_users
+from services.mailer import Smtp
+from services.notifier import Notifier
+from services.progress import Progress
+from services.sonarr import Webhook, receive_import
+from services.upstream import Upstream
+from standins.image_host import ImageHost
+from standins.jellyseerr import JellyseerrWorld, create_app
+from standins.smtp import Sink
+from standins.webhook_sink import WebhookSink
+
+from ..utils.messages import PUBLIC_JELLYSEERR, look_at, twenty_items
+from ..utils.standins import serve
+
+UPSTREAM = Path(__file__).resolve().parents[1] / "fixtures" / "upstream"
+KEY = "jelly-key"
+OVERVIEW = "Mark returns to a changed floor."  # the webhook's, for S02E01 (sonarr/download.json)
+
+
+def fixture(name: str) -> object:
+    return json.loads((UPSTREAM / name).read_text())
+
+
+@pytest.fixture
+def images() -> Iterator[ImageHost]:
+    with ImageHost() as host:
+        yield host
+
+
+@pytest.fixture
+def hooks() -> Iterator[WebhookSink]:
+    with WebhookSink() as sink:
+        yield sink
+
+
+async def severance_requested(database: Database, world: JellyseerrWorld, *, watchable: bool = True) -> int:
+    """Mark requested Severance season 2 in Jellyseerr (Jellyfin has it, if ``watchable``) and Airdate
+    synced; Mark's user id."""
+    mark = world.add_jellyfin_user("Mark", "mark@example.org")
+    world.add_request(mark, "tv", 95396, "Severance", tvdb_id=371980, seasons=(2,))
+    if watchable:
+        world.watchable("tv", 95396)
+    with serve(create_app(world, KEY)) as url:
+        async with Upstream("Jellyseerr", url, KEY, timeout=5, retries=0) as jellyseerr:
+            await sync_users(database, jellyseerr, Progress())
+            await sync_requests(database, jellyseerr, Progress())
+    with database.reading() as session:
+        user_id = session.exec(select(User.id).where(User.username == "Mark")).one()
+    return user_id
+
+
+async def severance_lands(database: Database) -> None:
+    """Sonarr imports S02E01 (its webhook) and lists the season (its episode list)."""
+    await receive_import(database, Webhook.model_validate(fixture("sonarr/download.json")))
+    database.write(seasons.record_schedule, 95396, fixture("sonarr/api_episodes_95396.json"))
+
+
+def notifier(database: Database, smtp_port: int, images: ImageHost) -> Notifier:
+    smtp = Smtp("127.0.0.1", smtp_port, "none", "", "", "Airdate <airdate@example.org>")
+    return Notifier(database, smtp, grouping_delay=0, attempts=2, backoff=0, look=look_at(images.base_url))
+
+
+@pytest.mark.both_databases
+async def test_the_email_has_the_episode_its_poster_and_a_way_to_watch(
+    database: Database, sink: tuple[Sink, int], images: ImageHost
+) -> None:
+    world = JellyseerrWorld(jellyfin_url="https://jellyfin.example.org")
+    mark = await severance_requested(database, world)
+    database.write(preferences.update, mark, time_zone="America/New_York")
+    await severance_lands(database)
+    with database.reading() as session:
+        facts = session.get(ShowFacts, 95396)
+    assert facts is not None and facts.poster_path == "/airdate-standin-95396.png"
+    watch = world.requests[0]["media"]["mediaUrl"]
+    assert facts.media_url == watch and watch.startswith(
+        "https://jellyfin.example.org/web/index.html#!/details"
+    )
+
+    await notifier(database, sink[1], images).send_due(now_please=True)
+    (mail,) = sink[0].received
+    assert mail.subject == "New episode: Severance S02E01"
+    aired = "aired Thu 16 Jan 2025, 21:00 EST · 59 min"  # airDateUtc 02:00Z, in New York; Sonarr's runtime
+    for part in (mail.html, mail.text):
+        assert "Hello, Ms. Cobel" in part and OVERVIEW in part and aired in part
+    poster = f"{images.base_url}/airdate-standin-95396.png"
+    assert re.search(f'<img [^>]*src="{re.escape(poster)}" alt="Poster of Severance"', mail.html)
+    watch_html = watch.replace("&", "&amp;")
+    assert re.search(f'<a href="{re.escape(watch_html)}"[^>]*>Watch now</a>', mail.html)
+    assert f'<a href="{PUBLIC_JELLYSEERR}/tv/95396"' in mail.html
+    assert f"Watch now: {watch}" in mail.text
+    assert f"Your request in Jellyseerr: {PUBLIC_JELLYSEERR}/tv/95396" in mail.text
+    assert "<" not in mail.text, "the plain part is plain"
+    assert images.hits == [], "an e-mail's poster is the reader's to load, never fetched at send time"
+
+
+async def test_a_show_the_media_server_has_not_got_has_no_watch_link_and_utc_is_said(
+    database: Database, sink: tuple[Sink, int], images: ImageHost
+) -> None:
+    await severance_requested(database, JellyseerrWorld(), watchable=False)
+    await severance_lands(database)
+    await notifier(database, sink[1], images).send_due(now_please=True)
+    (mail,) = sink[0].received
+    assert "Watch now" not in mail.html and "Watch now" not in mail.text
+    assert "aired Fri 17 Jan 2025, 02:00 UTC · 59 min" in mail.text, "no zone known: UTC, and it says so"
+    assert "Your request in Jellyseerr" in mail.text
+
+
+async def test_a_json_channel_gets_a_title_a_markdown_body_and_the_poster(
+    database: Database, sink: tuple[Sink, int], images: ImageHost, hooks: WebhookSink
+) -> None:
+    mark = await severance_requested(database, JellyseerrWorld())
+    database.write(preferences.update, mark, email_enabled=False)
+    url = f"json://127.0.0.1:{hooks.port}/mark"
+    database.write(preferences.add_channel, mark, url, url)
+    await severance_lands(database)
+    await notifier(database, sink[1], images).send_due(now_please=True)
+    (hit,) = hooks.hits
+    sent = hit.json()
+    assert sent["title"] == "New episode: Severance S02E01"
+    assert "**Severance**\n\n- **S02E01** Hello, Ms\\. Cobel" in sent["message"]
+    assert "Mark returns to a changed floor\\." in sent["message"]
+    assert "[Watch now](http://jellyfin.local:8096/web/index.html#!/details?id=" in sent["message"]
+    (poster,) = sent["attachments"]
+    assert (poster["filename"], poster["mimetype"]) == ("airdate-standin-95396.png", "image/png")
+    assert base64.b64decode(poster["base64"]).startswith(b"\x89PNG")
+
+
+async def test_a_poster_that_cannot_be_fetched_is_logged_and_the_message_still_goes(
+    database: Database,
+    sink: tuple[Sink, int],
+    images: ImageHost,
+    hooks: WebhookSink,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    mark = await severance_requested(database, JellyseerrWorld())
+    url = f"json://127.0.0.1:{hooks.port}/mark"
+    database.write(preferences.add_channel, mark, url, url)
+    await severance_lands(database)
+    images.fail_with = 404
+    caplog.set_level(logging.WARNING, "airdate")
+    progress = await notifier(database, sink[1], images).send_due(now_please=True)
+    assert progress.counts["sent"] == 2, "the e-mail and the json:// message"
+    (hit,) = hooks.hits
+    assert hit.json()["attachments"] == [] and "**Severance**" in hit.json()["message"]
+    assert any("poster" in r.getMessage() and "404" in r.getMessage() for r in caplog.records)
+
+
+def test_twenty_items_make_an_email_under_100_kib_with_a_real_plain_part() -> None:
+    message = mailer.compose(twenty_items(), "Airdate <airdate@example.org>", look=look_at())
+    size = len(message.as_bytes())
+    assert size <= 100 * 1024, f"{size} bytes"
+    text = message.get_body(("plain",)).get_content()
+    assert text.count("  - S0") == 20 and "…" in text, "every episode, long overviews trimmed"
+    html = message.get_body(("html",)).get_content()
+    assert html.count("<img ") == 10, "one poster per show"

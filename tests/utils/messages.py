@@ -1,0 +1,73 @@
+"""Batches as the outbox hands them to the writers of messages, for tests that read what is written:
+twenty episodes of ten shows with long overviews, and a show whose every name is hostile."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from data.outbox import Batch, Item
+from data.show_facts import EpisodeFacts, Show
+from services.message import Look
+
+PUBLIC_JELLYSEERR = "https://requests.example.org"
+HOSTILE = '<img src=x onerror="alert(1)"> **bold** [click](javascript:alert(1)) `code` # & {{ title }}'
+LONG = (
+    "When the severed floor is reorganised overnight, the team finds their desks rearranged into a maze "
+    "of partitions, a goat pen where the break room was, and a memo from management that nobody "
+    "remembers writing; meanwhile outside, a stranger at the door knows far more than she should about "
+    "what happens downstairs, and the waffle party is postponed again. "
+) * 3
+
+
+def look_at(poster_base: str = "https://image.tmdb.org/t/p/w342") -> Look:
+    return Look(poster_base, PUBLIC_JELLYSEERR)
+
+
+def item(number: int, show: str, tmdb_id: int, episode: int, title: str, overview: str) -> Item:
+    aired = datetime(2025, 1, 17, 2, tzinfo=UTC) + timedelta(days=7 * episode)
+    return Item(
+        number,
+        f"New episode: {show} S01E{episode:02d}",
+        f"{show} S01E{episode:02d} is now available.",
+        show,
+        1,
+        episode,
+        title,
+        date(2025, 1, 17),
+        1,
+        tmdb_id,
+        EpisodeFacts(aired, 52, overview),
+    )
+
+
+def twenty_items(time_zone: str = "Europe/Berlin") -> Batch:
+    """Two episodes each of ten shows, every overview far too long, every show with a poster and links."""
+    shows = [(f"Show number {n} with a rather long name", 900_000 + n) for n in range(10)]
+    items = [
+        item(2 * n + e, name, tmdb_id, e, f"An episode title of some length, part {e}", LONG)
+        for n, (name, tmdb_id) in enumerate(shows)
+        for e in (1, 2)
+    ]
+    return Batch(
+        1,
+        "mark",
+        "mark@example.org",
+        items,
+        owner="test",
+        time_zone=time_zone,
+        shows={
+            tmdb_id: Show(
+                tmdb_id,
+                f"/poster{tmdb_id}.png",
+                LONG,
+                f"https://jellyfin.example.org/web/index.html#!/details?id={tmdb_id:032x}&context=home",
+            )
+            for _, tmdb_id in shows
+        },
+    )
+
+
+def hostile_batch() -> Batch:
+    """A show, episode, overview and user name made of HTML, Markdown and template syntax; its links
+    try to be scripts."""
+    hostile = [item(1, HOSTILE, 666, 1, HOSTILE, HOSTILE), item(2, HOSTILE, 666, 2, HOSTILE, HOSTILE)]
+    show = Show(666, '/x.png" onerror="alert(1)', HOSTILE, 'https://x.example/"><script>alert(1)</script>')
+    return Batch(1, HOSTILE, "mark@example.org", hostile, owner="test", shows={666: show})
