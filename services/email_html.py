@@ -40,6 +40,7 @@ DARK = """
 }
 @media (max-width: 480px) {
   .ad-poster { width: 80px !important; height: 120px !important; }
+  .ad-poster-cell { width: 80px !important; padding-right: 12px !important; }
 }
 """
 
@@ -85,7 +86,8 @@ def _card(show: ShowBlock) -> str:
     poster = ""
     if show.poster_url:
         poster = (
-            f'<td width="{POSTER_WIDTH}" valign="top" style="padding:0 16px 0 0;width:{POSTER_WIDTH}px">'
+            f'<td class="ad-poster-cell" width="{POSTER_WIDTH}" valign="top" '
+            f'style="padding:0 16px 0 0;width:{POSTER_WIDTH}px">'
             f'<img class="ad-poster" src="{escape(show.poster_url, quote=True)}" alt="Poster of {name}" '
             f'width="{POSTER_WIDTH}" height="{POSTER_HEIGHT}" style="display:block;border:0;'
             f"border-radius:4px;width:{POSTER_WIDTH}px;height:{POSTER_HEIGHT}px;background:{PAGE};"

@@ -25,7 +25,7 @@ def poster(name: str) -> bytes:
     for y in range(HEIGHT):
         shade = 0.45 + 0.55 * (1 - y / HEIGHT)
         band = 1.6 if HEIGHT * 0.72 < y < HEIGHT * 0.82 else 1.0
-        pixel = bytes(min(255, int(c * shade * band) + 20) for c in (red, green, blue))
+        pixel = bytes(min(255, int((70 + c * 0.55) * shade * band)) for c in (red, green, blue))
         rows.append(b"\x00" + pixel * WIDTH)
     return _png(WIDTH, HEIGHT, b"".join(rows))
 

@@ -21,14 +21,16 @@ def look_at(poster_base: str = "https://image.tmdb.org/t/p/w342") -> Look:
     return Look(poster_base, PUBLIC_JELLYSEERR)
 
 
-def item(number: int, show: str, tmdb_id: int, episode: int, title: str, overview: str) -> Item:
-    aired = datetime(2025, 1, 17, 2, tzinfo=UTC) + timedelta(days=7 * episode)
+def item(
+    number: int, show: str, tmdb_id: int, episode: int, title: str, overview: str, season: int = 1
+) -> Item:
+    aired = datetime(2025, 1, 10, 2, tzinfo=UTC) + timedelta(days=7 * episode)
     return Item(
         number,
-        f"New episode: {show} S01E{episode:02d}",
-        f"{show} S01E{episode:02d} is now available.",
+        f"New episode: {show} S{season:02d}E{episode:02d}",
+        f"{show} S{season:02d}E{episode:02d} is now available.",
         show,
-        1,
+        season,
         episode,
         title,
         date(2025, 1, 17),
@@ -71,3 +73,29 @@ def hostile_batch() -> Batch:
     hostile = [item(1, HOSTILE, 666, 1, HOSTILE, HOSTILE), item(2, HOSTILE, 666, 2, HOSTILE, HOSTILE)]
     show = Show(666, '/x.png" onerror="alert(1)', HOSTILE, 'https://x.example/"><script>alert(1)</script>')
     return Batch(1, HOSTILE, "mark@example.org", hostile, owner="test", shows={666: show})
+
+
+def showcase_batch(poster_names: tuple[str, ...] = ("severance.png", "lighthouse.png")) -> Batch:
+    """What a person sees after an evening of imports: two episodes of one show, one of another (the
+    README's picture). ``poster_names``: the shows' poster paths."""
+    severance, lighthouse = 95396, 910001
+    first = "Mark returns to a changed floor, where the team he knew has been replaced overnight."
+    second = "Helly and Mark search the severed floor for the goats; Irving receives an unexpected visitor."
+    items = [
+        item(1, "Severance", severance, 1, "Hello, Ms. Cobel", first, season=2),
+        item(2, "Severance", severance, 2, "Goodbye, Mrs. Selvig", second, season=2),
+        item(3, "The Lighthouse Keepers", lighthouse, 4, "Low Tide", "The storm cuts the island off. " * 3),
+    ]
+    jellyfin = "https://jellyfin.example.org/web/index.html#!/details?context=home&id="
+    return Batch(
+        1,
+        "mark",
+        "mark@example.org",
+        items,
+        owner="test",
+        time_zone="Europe/Berlin",
+        shows={
+            severance: Show(severance, f"/{poster_names[0]}", "", f"{jellyfin}{severance:032x}"),
+            lighthouse: Show(lighthouse, f"/{poster_names[1]}", "Keepers of a lighthouse.", None),
+        },
+    )
