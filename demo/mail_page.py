@@ -30,13 +30,13 @@ def register(world: DemoWorld, hub: Hub, nav: Nav) -> None:
                 )
 
 
-Entry = tuple[str, str, str]  # title, caption, text
+Entry = tuple[str, str, str, str]  # title, caption, text, HTML ("" for none)
 
 
 def _mails(world: DemoWorld, start: int) -> list[Entry]:
     """The e-mails received from the ``start``-th on."""
     received = world.sink.received[start:] if world.sink else []
-    return [(mail.subject, f"to {', '.join(mail.recipients)}", mail.text) for mail in received]
+    return [(mail.subject, f"to {', '.join(mail.recipients)}", mail.text, mail.html) for mail in received]
 
 
 def _webhooks(world: DemoWorld, start: int) -> list[Entry]:
@@ -47,7 +47,7 @@ def _webhooks(world: DemoWorld, start: int) -> list[Entry]:
 
 def _webhook_entry(path: str, posted: dict) -> Entry:
     """Apprise's json:// posts {"version", "title", "message", "type"}; the path names the user here."""
-    return posted.get("title", ""), f"to {path.strip('/')}", posted.get("message", "")
+    return posted.get("title", ""), f"to {path.strip('/')}", posted.get("message", ""), ""
 
 
 class Received(ui.column):
@@ -67,8 +67,11 @@ class Received(ui.column):
 
     def render(self) -> None:
         new = self.entries(self.shown)
-        for title, caption, text in new:
+        for title, caption, text, html in new:
             with self, ui.expansion(title, caption=caption).classes("w-full border rounded") as item:
+                if html:  # its own document, scripts off (as the console's e-mail preview)
+                    frame = ui.element("iframe").classes("w-full h-96 bg-white rounded")
+                    frame.props.update(sandbox="", srcdoc=html, title="The e-mail as HTML")
                 ui.label(text).classes("whitespace-pre-wrap text-sm")
             item.move(target_index=0)
         self.shown += len(new)

@@ -1,6 +1,8 @@
 """The demo's plug-in (see the package's docstring): it points the settings at its stand-ins, then adds
 them, the simulator and the Mailbox page to the built app."""
 
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
 from nicegui import app, run
 from sqlmodel import col, select
 
@@ -10,7 +12,7 @@ from data import Database, DatabaseError, preferences
 from data.models import Channel, Episode, EpisodeRule, Scope, User
 from services import channels
 from settings import Settings
-from standins import jellyseerr, sonarr
+from standins import image_host, jellyseerr, sonarr
 from standins.net import free_port
 from standins.smtp import start_sink
 from standins.webhook_sink import WebhookSink
@@ -51,6 +53,7 @@ class Demo:
             smtp_host="127.0.0.1",
             smtp_port=self.sink_port,
             smtp_tls="none",
+            poster_base_url=f"{here}/demo/images/t/p/w342",  # the demo has no internet: its own posters
             grouping_delay=min(settings.delivery.grouping_delay, 10.0),
             send_interval=min(settings.delivery.send_interval, 3.0),
         )
@@ -60,17 +63,22 @@ class Demo:
             claim_demo_database(airdate.database)
         except DatabaseError as error:
             raise StartupError(str(error)) from None
+        here = f"http://127.0.0.1:{airdate.settings.server.port}"
+        self.world.jellyseerr.jellyfin_url = f"{here}/demo/jellyfin"
         self.world.populate()
         continue_the_episodes(self.world, airdate.database)
         for series in self.world.sonarr.series:  # after what a restarted demo had
             self.world.plan_upcoming(series)
         app.mount("/demo/jellyseerr", jellyseerr.create_app(self.world.jellyseerr, API_KEY))
         app.mount("/demo/sonarr", sonarr.create_app(self.world.sonarr, API_KEY))
+        app.mount("/demo/images", image_host.create_app())
+        app.mount("/demo/jellyfin", jellyfin_page())
         for service in ("jellyseerr", "sonarr"):
             airdate.policy.allow(f"/demo/{service}/", Need.OPEN, why="the stand-in's own API key")
+        for service in ("images", "jellyfin"):
+            airdate.policy.allow(f"/demo/{service}/", Need.OPEN, why="what messages link to, for anyone")
         app.on_startup(self._start_sinks)
         mail_page.register(self.world, airdate.hub, airdate.nav)
-        here = f"http://127.0.0.1:{airdate.settings.server.port}"
         simulator = Simulator(self.world, here, self._token(airdate))
 
         async def start() -> None:
@@ -96,6 +104,17 @@ class Demo:
         app.on_shutdown(controller.stop)
         self.world.webhook = WebhookSink(self.webhook_port).start()
         app.on_shutdown(self.world.webhook.stop)
+
+
+def jellyfin_page() -> FastAPI:
+    """Where the demo's "Watch now" links go: Jellyfin's web app (the item is in the link's fragment)."""
+    page = FastAPI(title="Jellyfin stand-in")
+
+    @page.get("/web/index.html", response_class=HTMLResponse)
+    def web() -> str:
+        return "<!DOCTYPE html><title>Jellyfin</title><p>Jellyfin (a stand-in) would play it here.</p>"
+
+    return page
 
 
 def add_webhook_channels(database: Database, port: int) -> None:

@@ -1,6 +1,7 @@
 """The demo's world: a fictional Jellyseerr, Sonarr and mail sink, with believable users and shows."""
 
 import random
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
@@ -31,6 +32,7 @@ WITH_SPECIALS = ("farah",)  # asks for the specials (season 0) too
 SEASON_LENGTH = 10  # a season's tenth episode is its finale (Sonarr's finaleType "season")
 FINALE_SOON = 910003  # Saltmarsh starts at its eighth episode: its season finale is on the Upcoming page
 UPCOMING = 2  # episodes of each show Sonarr lists to air, a week apart
+WATCHABLE = (910001, 910002, 910003, 910005)  # Jellyfin has these: their messages say "Watch now"
 
 
 @dataclass
@@ -50,6 +52,9 @@ class DemoWorld:
                 self.sonarr.add_episode(series, 1, number, planned_title(series, 1, number))
         for name in FIRST_NAMES[:users]:
             self.request(self.add_user(name))
+        for tmdb_id in WATCHABLE:
+            with suppress(LookupError):  # nobody requested it
+                self.jellyseerr.watchable("tv", tmdb_id)
 
     def add_user(self, name: str) -> dict:
         """A local user with an address, or (some names) a Jellyfin user without one."""

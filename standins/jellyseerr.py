@@ -8,11 +8,12 @@ import json
 import math
 import time
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Header
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from .jellyseerr_media import JELLYFIN_SERVER_ID, media_row, poster_and_overview, watch
 
@@ -277,5 +278,11 @@ def create_app(world: JellyseerrWorld, api_key: str) -> FastAPI:
             what = "series" if kind == "tv" else "movie"  # server/routes/tv.ts, movie.ts
             return JSONResponse({"message": f"Unable to retrieve {what}."}, 500)
         return world.titles[(kind, tmdb_id)]
+
+    @app.get("/tv/{tmdb_id}", response_class=HTMLResponse)
+    def tv_page(tmdb_id: int) -> str:
+        """Jellyseerr's web page of a show (src/pages/tv/[tvId]), where a message's request link goes."""
+        name = (world.titles.get(("tv", tmdb_id)) or {}).get("name") or f"TMDB {tmdb_id}"
+        return f"<!DOCTYPE html><title>{escape(name)} - Jellyseerr</title><h1>{escape(name)}</h1>"
 
     return app

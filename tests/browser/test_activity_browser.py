@@ -58,6 +58,10 @@ async def test_the_demo_mailbox_shows_the_emails_airdate_sent(demo: Server, brow
     mail = page.locator(f"#{await oldest.get_attribute('id')}")  # that one, whatever arrives meanwhile
     await mail.locator(".q-item").first.click()
     await expect(mail.get_by_text("New episodes of shows you requested are ready:")).to_be_visible()
+    poster = mail.frame_locator("iframe").locator("img").first  # the e-mail's HTML, its own poster host
+    await expect(poster).to_have_attribute("alt", re.compile(r"^Poster of "))
+    loaded = "i => i.complete ? i.naturalWidth : new Promise(done => i.onload = () => done(i.naturalWidth))"
+    assert await poster.evaluate(loaded) == 342, "the poster loaded"
 
 
 async def test_the_demo_mailbox_shows_what_its_json_channel_received(demo: Server, browser: Browser) -> None:
@@ -70,4 +74,4 @@ async def test_the_demo_mailbox_shows_what_its_json_channel_received(demo: Serve
     caption = first.locator(".q-item__label--caption")
     await expect(caption).to_have_text(re.compile(r"^to (ada|bruno|chiara)$"))
     await first.locator(".q-item").first.click()
-    await expect(first.get_by_text("Manage your notifications: http")).to_be_visible()
+    await expect(first.get_by_text("[Manage your notifications](http")).to_be_visible()  # Markdown
