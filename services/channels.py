@@ -57,21 +57,24 @@ def masked(url: str) -> str:
 
 
 async def send(
-    url: str, title: str, body: str, *, markdown: bool = False, posters: Sequence[str] = ()
+    url: str, title: str, body: str, *, markdown: str | None = None, posters: Sequence[str] = ()
 ) -> None:
     """Deliver one message; ChannelError with Apprise's reason when the service did not take it.
 
-    ``markdown``: the body is Markdown (Apprise's ``body_format``), which Apprise hands on to services
-    that read Markdown and turns into their format for the others. ``posters``: image addresses, the
-    first few attached where the service takes attachments (fetched now, briefly; see
-    :mod:`services.posters`)."""
+    ``markdown``: the body as Markdown (Apprise's ``body_format``), sent instead of the plain ``body``
+    to a service that reads Markdown (Discord, Telegram, Slack, Matrix, Pushover, a json:// webhook);
+    the others get ``body``, whose words carry no escaping. ``posters``: image addresses, the first few
+    attached where the service takes attachments (fetched now, briefly; see :mod:`services.posters`)."""
     notifier = apprise.Apprise()
     if not notifier.add(url) or len(notifier) != 1:
         raise ChannelError("Apprise cannot use this URL any more")
+    service = notifier[0]
     attach = None
-    if posters and notifier[0].attachment_support:
+    if posters and service.attachment_support:
         attach = apprise.AppriseAttachment(await poster_files.fetch(posters)) or None
-    body_format = apprise.NotifyFormat.MARKDOWN if markdown else apprise.NotifyFormat.TEXT
+    body_format = apprise.NotifyFormat.TEXT
+    if markdown is not None and apprise.NotifyFormat.MARKDOWN in _formats(service):
+        body, body_format = markdown, apprise.NotifyFormat.MARKDOWN
     with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
         delivered = await notifier.async_notify(
             body=body, title=title, body_format=body_format, attach=attach
@@ -79,6 +82,12 @@ async def send(
     if not delivered:
         reasons = [line.strip() for line in captured.getvalue().splitlines() if line.strip()]
         raise ChannelError(reasons[-1] if reasons else "the service did not accept the message")
+
+
+def _formats(service: object) -> tuple:
+    """The body formats a service reads as they are (Apprise names one, or several)."""
+    formats = getattr(service, "notify_format", ())
+    return formats if isinstance(formats, tuple) else (formats,)
 
 
 @contextmanager

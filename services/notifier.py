@@ -23,7 +23,7 @@ from . import channels, mailer
 from .channels import ChannelError
 from .links import Links
 from .mailer import NO_MAIL, Preview, Smtp
-from .message import Look, markdown, shows
+from .message import Look, markdown, shows, text
 from .progress import Progress
 
 log = logging.getLogger("airdate.notifier")
@@ -167,9 +167,9 @@ class Notifier:
     async def _send(self, batch: Batch, url: str | None) -> None:
         """To the Apprise channel ``url``, or (None) by e-mail; one of FAILURES if it did not go."""
         if url is not None:
-            body = markdown(batch, self.look, self.links)
+            body, marked = text(batch, self.look, self.links), markdown(batch, self.look, self.links)
             posters = [show.poster_url for show in shows(batch, self.look) if show.poster_url]
-            await channels.send(url, mailer.subject(batch), body, markdown=True, posters=posters)
+            await channels.send(url, mailer.subject(batch), body, markdown=marked, posters=posters)
             return
         if self.smtp is None:
             raise ValueError(NO_MAIL)

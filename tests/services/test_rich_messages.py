@@ -8,6 +8,7 @@ import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlmodel import select
@@ -170,3 +171,20 @@ def test_twenty_items_make_an_email_under_100_kib_with_a_real_plain_part() -> No
     assert text.count("  - S0") == 20 and "…" in text, "every episode, long overviews trimmed"
     html = message.get_body(("html",)).get_content()
     assert html.count("<img ") == 10, "one poster per show"
+
+
+async def test_a_service_without_markdown_gets_the_plain_words_and_the_poster(
+    database: Database, sink: tuple[Sink, int], images: ImageHost, hooks: WebhookSink
+) -> None:
+    mark = await severance_requested(database, JellyseerrWorld())
+    database.write(preferences.update, mark, email_enabled=False)
+    url = f"ntfy://127.0.0.1:{hooks.port}/mark"
+    database.write(preferences.add_channel, mark, url, url)
+    await severance_lands(database)
+    await notifier(database, sink[1], images).send_due(now_please=True)
+    (hit,) = hooks.hits  # ntfy posts the poster as the body, the words in the query
+    asked = parse_qs(urlsplit(hit.path).query)
+    assert asked["title"] == ["New episode: Severance S02E01"]
+    assert "Severance\n  - S02E01 \u201cHello, Ms. Cobel\u201d" in asked["message"][0], "no Markdown"
+    assert "\\" not in asked["message"][0] and "**" not in asked["message"][0]
+    assert asked["filename"] == ["airdate-standin-95396.png"] and hit.body.startswith(b"\x89PNG")
