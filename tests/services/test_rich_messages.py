@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from data import Database, preferences, seasons
 from data.models import ShowFacts, User
-from services import mailer
+from services import channels, mailer, posters
 from services.jellyseerr import sync_requests, sync_users
 from services.mailer import Smtp
 from services.notifier import Notifier
@@ -41,8 +41,10 @@ def fixture(name: str) -> object:
 
 @pytest.fixture
 def images() -> Iterator[ImageHost]:
+    posters.forget()
     with ImageHost() as host:
         yield host
+    posters.forget()
 
 
 @pytest.fixture
@@ -188,3 +190,14 @@ async def test_a_service_without_markdown_gets_the_plain_words_and_the_poster(
     assert "Severance\n  - S02E01 \u201cHello, Ms. Cobel\u201d" in asked["message"][0], "no Markdown"
     assert "\\" not in asked["message"][0] and "**" not in asked["message"][0]
     assert asked["filename"] == ["airdate-standin-95396.png"] and hit.body.startswith(b"\x89PNG")
+
+
+async def test_a_poster_is_fetched_once_for_many_messages_and_a_failure_is_remembered(
+    images: ImageHost, hooks: WebhookSink
+) -> None:
+    url = f"json://127.0.0.1:{hooks.port}/many"
+    poster, missing = f"{images.base_url}/one.png", f"{images.base_url}/missing.jpg"
+    for number in range(3):
+        await channels.send(url, f"message {number}", "words", posters=[poster, missing])
+    assert sorted(images.hits) == ["/t/p/w342/missing.jpg", "/t/p/w342/one.png"], "each asked once"
+    assert [len(hit.json()["attachments"]) for hit in hooks.hits] == [1, 1, 1]
