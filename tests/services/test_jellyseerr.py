@@ -7,8 +7,9 @@ from sqlmodel import select
 
 from data import Database
 from data.counters import read_stats
-from data.models import MediaRequest, RequestStatus, User
-from services.jellyseerr import sync_requests, sync_users
+from data.models import MediaRequest, RequestStatus, ShowFacts, User
+from data.show_facts import Show
+from services.jellyseerr import show_of, sync_requests, sync_users
 from services.progress import Progress
 from services.upstream import Upstream, UpstreamError
 from standins.jellyseerr import DECLINED, MEDIA_AVAILABLE, PENDING, JellyseerrWorld, create_app
@@ -126,3 +127,37 @@ def test_an_unconfigured_or_malformed_url_is_a_clear_error() -> None:
         Upstream("Jellyseerr", "", KEY)
     with pytest.raises(UpstreamError, match="must start with http"):
         Upstream("Jellyseerr", "jellyseerr:5055", KEY)
+
+
+async def test_each_sync_keeps_the_shows_poster_overview_and_watch_link(
+    database: Database, world: JellyseerrWorld, jellyseerr_url: str
+) -> None:
+    """What messages show is read at the sync, not at send time; a show Jellyfin gets later has its
+    "Watch now" link from the next sync. Movies are not kept (nobody is told of them)."""
+    user = world.add_user("lena")
+    world.add_request(user, "tv", 95396, "Severance")
+    world.add_request(user, "movie", 987654, "The Lumon Orientation Tapes")
+
+    async def facts() -> dict[int, tuple[str | None, str, str | None]]:
+        async with client(jellyseerr_url) as jellyseerr:
+            await sync_requests(database, jellyseerr, Progress())
+        with database.reading() as session:
+            rows = session.exec(select(ShowFacts)).all()
+            return {row.tmdb_id: (row.poster_path, row.overview, row.media_url) for row in rows}
+
+    overview = "Severance: the story so far, as TMDB tells it."
+    assert await facts() == {95396: ("/airdate-standin-95396.png", overview, None)}
+    world.watchable("tv", 95396)
+    (poster, _, watch) = (await facts())[95396]
+    assert poster == "/airdate-standin-95396.png"
+    assert watch == world.requests[0]["media"]["mediaUrl"] and watch.startswith(world.jellyfin_url)
+
+
+def test_only_web_addresses_are_kept_as_watch_links_and_overseerr_says_plexurl() -> None:
+    detail = {"posterPath": "/p.jpg", "overview": "o"}
+    plex = "https://app.plex.tv/desktop#!/server/abc/details?key=%2Flibrary%2Fmetadata%2F48211"
+    overseerr = {"media": {"mediaType": "tv", "tmdbId": 1, "plexUrl": plex}}
+    assert show_of(overseerr, detail) == Show(1, "/p.jpg", "o", plex)
+    hostile = {"media": {"mediaType": "tv", "tmdbId": 1, "mediaUrl": "javascript:alert(1)"}}
+    assert show_of(hostile, {"posterPath": "p.jpg"}) == Show(1, None, "", None)
+    assert show_of({"media": {"mediaType": "movie", "tmdbId": 2}}, detail) is None
