@@ -8,6 +8,7 @@ a log line or an error message. What start-up derives (the replica's name, the k
 frozen :class:`Runtime`, not a setting changed after validation.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Self
@@ -17,7 +18,7 @@ from pydantic.fields import FieldInfo
 
 SECRET_WORDS = {"secret", "password", "token", "key"}  # a setting named so is never repeated in an error
 MIN_SECRET_BYTES = 32  # HMAC keys shorter than the hash (SHA-1: 20, we ask more) are guessable offline
-WEB_ADDRESS = r"^(https?://[^/?#\s]+(/[^?#\s]*)?)?$"  # an http(s) address without query, or empty
+WEB_ADDRESS = re.compile(r"^(https?://[^/?#\s]+(/[^?#\s]*)?)?$")  # an http(s) address without query, or empty
 LOCAL_URL = "http://localhost:{port}"  # where links point when AIRDATE_PUBLIC_URL is not set
 
 
@@ -47,6 +48,12 @@ def _long_enough(secret: SecretStr) -> SecretStr:
     return secret
 
 
+def _web_address(value: str) -> str:
+    if not WEB_ADDRESS.match(value):
+        raise ValueError("needs an http(s) address with no query, e.g. https://example.org/path, or nothing")
+    return value
+
+
 def _origins(spec: str) -> str:
     parse_origins(spec)
     return spec
@@ -56,6 +63,7 @@ def _origins(spec: str) -> str:
 # fields (command_line.flat_model) checks them too and names the flat setting in its error.
 StorageSecret = Annotated[SecretStr, AfterValidator(_long_enough)]
 Origins = Annotated[str, AfterValidator(_origins)]
+WebAddress = Annotated[str, AfterValidator(_web_address)]
 NO_SECRET = SecretStr("")
 
 
@@ -82,9 +90,8 @@ class ServerSettings(Group):
     host: str = Field("127.0.0.1", description="address to listen on (0.0.0.0 for all interfaces)")
     port: int = Field(8080, ge=1, le=65535, description="HTTP port")
     native: bool = Field(False, description="open the dashboard in a native desktop window")
-    public_url: str = Field(
+    public_url: WebAddress = Field(
         "",
-        pattern=WEB_ADDRESS,
         description="the address people open Airdate at, for the links in messages "
         "(e.g. https://airdate.example.org; empty: http://localhost:PORT)",
     )
@@ -139,9 +146,8 @@ class JellyseerrSettings(Group):
 
     url: str = Field("", description="Jellyseerr or Overseerr base URL, e.g. http://jellyseerr:5055")
     api_key: SecretStr = Field(NO_SECRET, description="Jellyseerr API key (Settings → General)")
-    public_url: str = Field(
+    public_url: WebAddress = Field(
         "",
-        pattern=WEB_ADDRESS,
         description="the address people open Jellyseerr at, for the request links in messages "
         "(e.g. https://requests.example.org; empty: AIRDATE_JELLYSEERR_URL)",
     )
@@ -201,9 +207,8 @@ class SmtpSettings(Group):
 class MessageSettings(Group):
     """What a message carries besides the episodes' names."""
 
-    poster_base_url: str = Field(
+    poster_base_url: WebAddress = Field(
         "https://image.tmdb.org/t/p/w342",
-        pattern=WEB_ADDRESS,
         description="where the shows' posters are (TMDB's image host and size; Jellyseerr's posterPath "
         "is appended)",
     )

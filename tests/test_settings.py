@@ -160,3 +160,19 @@ def test_what_the_secrets_are_handed_to_does_not_show_them_either() -> None:
     assert "mailer" in shown and "http://j" in shown
     for value in SECRETS.values():
         assert value not in shown
+
+
+def test_the_message_settings_arrive_and_a_bad_address_is_refused_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AIRDATE_POSTER_BASE_URL", "http://images.lan/t/p/w185")
+    asked = parse(["--jellyseerr-public-url", "https://requests.example.org"])
+    assert asked.settings.messages.poster_base_url == "http://images.lan/t/p/w185"
+    assert asked.settings.jellyseerr.public_url == "https://requests.example.org"
+    assert Settings().messages.poster_base_url == "https://image.tmdb.org/t/p/w342"
+    with pytest.raises(ConfigurationError) as refused:
+        read_command_line(["--jellyseerr-public-url", "javascript:alert(1)"])
+    assert str(refused.value) == (
+        "AIRDATE_JELLYSEERR_PUBLIC_URL (--jellyseerr-public-url): needs an http(s) address with no query, "
+        "e.g. https://example.org/path, or nothing (got 'javascript:alert(1)')"
+    )
