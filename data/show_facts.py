@@ -57,8 +57,11 @@ def episodes(session: Session, landed: Iterable[Episode]) -> dict[int, EpisodeFa
     Sonarr's episode list or calendar said of it."""
     landed = [episode for episode in landed if episode.id is not None]
     listed: dict[tuple[int, int, int], ScheduledEpisode] = {}
-    for tmdb_id in {episode.tmdb_id for episode in landed}:
-        rows = session.exec(select(ScheduledEpisode).where(ScheduledEpisode.tmdb_id == tmdb_id)).all()
+    for tmdb_id, season in {(episode.tmdb_id, episode.season) for episode in landed}:
+        listing = select(ScheduledEpisode).where(
+            ScheduledEpisode.tmdb_id == tmdb_id, ScheduledEpisode.season == season
+        )
+        rows = session.exec(listing).all()
         listed |= {(row.tmdb_id, row.season, row.number): row for row in rows}
     found = {}
     for episode in landed:
