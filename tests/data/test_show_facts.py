@@ -24,7 +24,9 @@ def test_a_batch_carries_the_shows_facts_and_each_episodes_own_or_the_schedules(
         track_episode(session, 7, "Show 7", 1, 1, "One", air_at=AIRED, overview="From the webhook.")
         track_episode(session, 7, "Show 7", 1, 2, "Two")  # a webhook without overview nor air time
         listed = {"seasonNumber": 1, "airDateUtc": "2025-01-24T02:00:00Z"}
-        schedule = [listed | {"episodeNumber": n, "runtime": 40 + n, "overview": f"Sonarr's {n}."} for n in (1, 2)]
+        schedule = [
+            listed | {"episodeNumber": n, "runtime": 40 + n, "overview": f"Sonarr's {n}."} for n in (1, 2)
+        ]
         seasons.record_schedule(session, 7, schedule)
     batch = database.read(outbox.next_batch, fan)
     assert batch.shows == {7: show_facts.Show(7, "/seven-new.jpg", "A show.", None)}
