@@ -9,11 +9,11 @@
   ``supported-color-schemes`` meta tags say the message has a dark form, and clients that read
   ``prefers-color-scheme`` (Apple Mail, iOS, Outlook for Mac, Thunderbird) get it.
 - **Posters are remote images** (``<img src="https://image.tmdb.org/…">``) with alt text, width and
-  height. An attachment would weigh on every message (a w342 poster is 30 to 60 KB: twenty shows would pass
-  the 100 KiB the message is allowed, and a CID image sent inline multiplies that by each show and each
-  recipient), while a remote poster costs the message only its address, is cached by the client (and by
-  Gmail's image proxy) across messages, and TMDB serves it anyway. A client that blocks remote images
-  shows the alt text in a box of the poster's size, so the layout holds.
+  height. An attachment would weigh on every message: a w342 poster is tens of kilobytes, so twenty
+  shows would pass the 100 KiB a message is allowed, and inline (CID) images multiply that by each show
+  and each recipient. A remote poster costs the message only its address, is cached by the client (and
+  by Gmail's image proxy) from one message to the next, and TMDB serves it anyway. A client that blocks
+  remote images shows the alt text in a box of the poster's size, so the layout holds.
 
 Every name, title, overview and address is escaped (:func:`html.escape`, ``quote=True`` in attributes):
 a show called ``<img src=x onerror=…>`` is shown as those characters.
