@@ -245,7 +245,7 @@ def _batch(
         for row in sorted(rows, key=lambda r: r.id)
     ]
     assert user.id is not None
-    shows = show_facts.shows(session, (e.tmdb_id for e in episodes.values()))
+    shows = show_facts.shows(session, (e.tmdb_id for e in episodes.values()), user.id)
     dressed = {"link_key": user.link_key, "time_zone": user.time_zone, "shows": shows}
     if channel is None:
         return Batch(user.id, user.username, user.email, items, owner, **dressed)

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from .clock import utcnow
-from .models import Episode, ScheduledEpisode, ShowFacts
+from .models import Episode, MediaRequest, ScheduledEpisode, ShowFacts
 from .upsert import upsert
 
 
@@ -22,6 +22,7 @@ class Show:
     poster_path: str | None = None  # TMDB's, e.g. "/abc.jpg"
     overview: str = ""
     media_url: str | None = None  # where to watch it (Jellyseerr's mediaUrl)
+    requested: bool = True  # (as a batch reads it) whether its person requested it, or only follows it
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,21 @@ def keep(session: Session, show: Show) -> None:
     upsert(session, ShowFacts.__table__, values, keys=("tmdb_id",))  # type: ignore[attr-defined]
 
 
-def shows(session: Session, tmdb_ids: Iterable[int]) -> dict[int, Show]:
-    """What is known of these shows (those never synced are missing)."""
+def shows(session: Session, tmdb_ids: Iterable[int], user_id: int) -> dict[int, Show]:
+    """What is known of these shows (those never synced are missing), and whether the user requested
+    each (a follower has no request of theirs to link to)."""
     wanted = sorted(set(tmdb_ids))
     if not wanted:
         return {}
     rows = session.exec(select(ShowFacts).where(col(ShowFacts.tmdb_id).in_(wanted))).all()
-    return {row.tmdb_id: Show(row.tmdb_id, row.poster_path, row.overview, row.media_url) for row in rows}
+    asked = select(MediaRequest.tmdb_id).where(
+        MediaRequest.requester_id == user_id, col(MediaRequest.tmdb_id).in_(wanted)
+    )
+    requested = set(session.exec(asked).all())
+    return {
+        row.tmdb_id: Show(row.tmdb_id, row.poster_path, row.overview, row.media_url, row.tmdb_id in requested)
+        for row in rows
+    }
 
 
 def episodes(session: Session, landed: Iterable[Episode]) -> dict[int, EpisodeFacts]:

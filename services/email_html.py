@@ -141,6 +141,6 @@ def _buttons(show: ShowBlock) -> str:
     if show.request_url:
         parts.append(
             f'<a href="{escape(show.request_url, quote=True)}" class="ad-link" style="color:{LINK};'
-            'font-size:14px;display:inline-block;margin:0 0 4px">Your request in Jellyseerr</a>'
+            f'font-size:14px;display:inline-block;margin:0 0 4px">{escape(show.request_label)}</a>'
         )
     return f'<p style="margin:4px 0 0">{"".join(parts)}</p>' if parts else ""

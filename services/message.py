@@ -21,6 +21,7 @@ from .links import Links
 
 OVERVIEW_CHARS = 280  # an overview longer than this is cut at a word, with "…"
 INTRO = "New episodes of shows you requested are ready:"
+REQUESTED, FOLLOWED = "Your request in Jellyseerr", "The show in Jellyseerr"
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&])")
 
 
@@ -53,6 +54,7 @@ class ShowBlock:
     watch_url: str = ""
     request_url: str = ""
     overview: str = ""  # the show's, told only when none of its episodes has one
+    request_label: str = REQUESTED  # FOLLOWED for a show the person follows and did not request
 
 
 def shows(batch: Batch, look: Look) -> list[ShowBlock]:
@@ -77,6 +79,7 @@ def shows(batch: Batch, look: Look) -> list[ShowBlock]:
                 if look.jellyseerr_url and tmdb_id
                 else "",
                 overview=trim(facts.overview) if facts and not any(line.overview for line in lines) else "",
+                request_label=REQUESTED if facts is None or facts.requested else FOLLOWED,
             )
         )
     return blocks
@@ -177,7 +180,7 @@ def _zone(name: str) -> tzinfo:
 
 
 def _show_links(show: ShowBlock) -> list[tuple[str, str]]:
-    found = [("Watch now", show.watch_url), ("Your request in Jellyseerr", show.request_url)]
+    found = [("Watch now", show.watch_url), (show.request_label, show.request_url)]
     return [(name, url) for name, url in found if url]
 
 

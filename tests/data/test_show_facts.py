@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from data import Database, outbox, seasons, show_facts
+from data import Database, follows, outbox, seasons, show_facts
 from data.writes import track_episode
+from services.message import Look, text
 
-from ..utils.factories import make_tracked_show
+from ..utils.factories import make_tracked_show, make_users
 
 pytestmark = pytest.mark.both_databases
 
@@ -34,3 +35,17 @@ def test_a_batch_carries_the_shows_facts_and_each_episodes_own_or_the_schedules(
     assert one == show_facts.EpisodeFacts(AIRED, 41, "From the webhook."), "the import's own first"
     assert two == show_facts.EpisodeFacts(datetime(2025, 1, 24, 2, tzinfo=UTC), 42, "Sonarr's 2.")
     assert [item.tmdb_id for item in batch.items] == [7, 7]
+
+
+def test_a_follower_is_not_linked_to_a_request_of_theirs(database: Database) -> None:
+    make_tracked_show(database, tmdb_id=8, requesters=1)
+    (follower,) = make_users(database, 1, prefix="gustav")
+    with database.transaction() as session:
+        follows.follow(session, follower, 8, added_by="tests")
+        show_facts.keep(session, show_facts.Show(8, "/eight.jpg"))
+        track_episode(session, 8, "Show 8", 1, 1, "One")
+    batch = database.read(outbox.next_batch, follower)
+    assert batch.shows[8].requested is False
+    written = text(batch, Look("https://images.example/w342", "https://requests.example.org"))
+    assert "The show in Jellyseerr: https://requests.example.org/tv/8" in written
+    assert "Your request" not in written
