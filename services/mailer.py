@@ -13,8 +13,7 @@ from email.utils import formataddr
 
 import aiosmtplib
 
-from data import outbox
-from data.outbox import Batch
+from data.batches import Batch, Item
 
 from .links import Links
 
@@ -147,7 +146,7 @@ def _by_show(batch: Batch) -> dict[str, list[str]]:
     return shows
 
 
-def _describe(item: outbox.Item) -> str:
+def _describe(item: Item) -> str:
     if item.season is None or item.number is None:
         return item.body
     title = f" \u201c{item.episode_title}\u201d" if item.episode_title else ""
