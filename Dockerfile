@@ -15,7 +15,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY *.py ./
 COPY settings ./settings
-COPY application ./application
+COPY composition ./composition
 COPY data ./data
 COPY live ./live
 COPY api ./api

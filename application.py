@@ -6,10 +6,10 @@ it; build one Airdate per process (tests build theirs inside NiceGUI's reset of 
 Plug-ins (the demo) adjust the settings before anything is built and add to the app afterwards. What
 start-up derives (the replica's name, the cookie secret, the links' address) is a frozen Runtime.
 
-``create_app`` is the order of composition; each part is built in its module: :mod:`.airdate` (what is
-handed back, and the plug-ins' protocol), :mod:`.runtime`, :mod:`.access_control`,
-:mod:`.live_sources`, :mod:`.use_cases` (the notifier and the jobs), :mod:`.routes`, :mod:`.lifecycle`
-(start-up, timers, shut-down) and :mod:`.scheduled` (the work one replica at a time does).
+``create_app`` is the order of composition; each part is built in a module of :mod:`composition`:
+``airdate`` (what is handed back, and the plug-ins' protocol), ``runtime``, ``access_control``,
+``live_sources``, ``use_cases`` (the notifier and the jobs), ``routes``, ``lifecycle`` (start-up, timers,
+shut-down) and ``scheduled`` (the work one replica at a time does).
 """
 
 from collections.abc import Sequence
@@ -17,18 +17,17 @@ from collections.abc import Sequence
 from nicegui import app
 
 from api.policy import AccessPolicy, MissingRule
+from composition.access_control import build_identities, open_access
+from composition.airdate import Airdate, Plugin
+from composition.lifecycle import install_lifecycle
+from composition.live_sources import build_live
+from composition.routes import register_routes
+from composition.runtime import derive_runtime, replica_name
+from composition.use_cases import build_services
 from services.async_access import AsyncAccess
 from settings import Settings
 from startup import StartupError, open_database
 from ui import register_pages
-
-from .access_control import build_identities, open_access
-from .airdate import Airdate, Plugin
-from .lifecycle import install_lifecycle
-from .live_sources import build_live
-from .routes import register_routes
-from .runtime import derive_runtime, replica_name
-from .use_cases import build_services
 
 __all__ = ["Airdate", "Plugin", "create_app", "replica_name"]
 
