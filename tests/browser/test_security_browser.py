@@ -15,6 +15,8 @@ from ..utils.factories import make_tracked_show
 from ..utils.server import Server
 from .test_access_browser import PASSWORD, sign_in
 
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
+
 SECRET = "security-browser-test-secret-32-bytes"
 COUNT_VIOLATIONS = """
 window.cspViolations = [];
