@@ -14,6 +14,8 @@ RUN useradd --create-home --uid 10001 airdate && mkdir /data && chown airdate /d
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY *.py ./
+COPY settings ./settings
+COPY composition ./composition
 COPY data ./data
 COPY live ./live
 COPY api ./api

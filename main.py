@@ -17,13 +17,18 @@ if TYPE_CHECKING:
 
 def main(argv: list[str], prog: str = "python main.py") -> int:
     from demo.settings import DemoSettings
-    from services.principals import AccessError
     from settings import ConfigurationError
+
+    try:  # the command line alone: --help or a bad setting answers before the database layer is loaded
+        asked = parse(argv, prog)
+        settings, demo = asked.settings, asked.plugin("demo", DemoSettings)
+    except ConfigurationError as error:
+        return refuse(error)
+
+    from services.principals import AccessError
     from startup import StartupError
 
     try:
-        asked = parse(argv, prog)
-        settings, demo = asked.settings, asked.plugin("demo", DemoSettings)
         configure_logging()
         if asked.command is not None:
             from commands import run_command  # no web stack: a command starts in a fraction of a second
@@ -33,8 +38,13 @@ def main(argv: list[str], prog: str = "python main.py") -> int:
             return recount(demo.database_url if demo.enabled else settings.database.url)
         return run_server(settings, demo)
     except (ConfigurationError, StartupError, AccessError) as error:
-        print(f"airdate: {error}", file=sys.stderr)
-        return 2
+        return refuse(error)
+
+
+def refuse(error: Exception) -> int:
+    """Why Airdate will not do what it was asked, in one line; exit code 2."""
+    print(f"airdate: {error}", file=sys.stderr)
+    return 2
 
 
 def parse(argv: list[str], prog: str = "python main.py") -> "CommandLine":

@@ -35,7 +35,7 @@ class NotificationStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     SKIPPED = "skipped"  # not sent on purpose: the user turned notifications off, muted the show, or
-    # removed the channel (see data.outbox.skip_unwanted), or hears of season premieres only
+    # removed the channel (see data.unwanted.skip_unwanted), or hears of season premieres only
     HELD = "held"  # waiting for its season to be complete (EpisodeRule.SEASON_COMPLETE; data.seasons)
 
 
@@ -302,7 +302,7 @@ class LoginSession(SQLModel, table=True):
 
 class SignInAttempts(SQLModel, table=True):
     """Sign-in attempts for one user name from one client address (``*``: from everywhere), counted
-    atomically in a window that starts with the first; see :mod:`services.access` for the lockout."""
+    atomically in a window that starts with the first; see :mod:`services.sign_in` for the lockout."""
 
     __tablename__ = "sign_in_attempts"
 

@@ -3,7 +3,7 @@
 channels (the e-mail address plus any Apprise URLs).
 
 Changing a preference also settles what is already queued, in the same transaction: items the user no
-longer wants become ``skipped`` at once (:func:`data.outbox.skip_unwanted`), so the dashboard shows it
+longer wants become ``skipped`` at once (:func:`data.unwanted.skip_unwanted`), so the dashboard shows it
 without waiting for the next sending round. Every function takes the caller's session.
 """
 
@@ -13,7 +13,7 @@ from zoneinfo import available_timezones
 
 from sqlmodel import Session, col, select
 
-from . import follows, outbox, seasons
+from . import follows, seasons, unwanted
 from .addresses import address_or_none, why_not_an_address
 from .clock import CLOCK, utcnow
 from .models import Channel, EpisodeRule, MediaRequest, MediaType, MutedShow, NotifyMode, ShowRule, User
@@ -171,7 +171,7 @@ def update(
             session.flush()
             session.add(ShowRule(user_id=user_id, tmdb_id=tmdb_id, rule=rule))
     session.flush()  # what is skipped follows from the new values
-    return outbox.skip_unwanted(session, user_id) + seasons.settle_rules(session, user_id)
+    return unwanted.skip_unwanted(session, user_id) + seasons.settle_rules(session, user_id)
 
 
 def add_channel(session: Session, user_id: int, url: str, label: str) -> int:
@@ -193,7 +193,7 @@ def remove_channel(session: Session, user_id: int, channel_id: int) -> int:
     channel.removed_at = utcnow()
     session.add(channel)
     session.flush()
-    return outbox.skip_unwanted(session, user_id)
+    return unwanted.skip_unwanted(session, user_id)
 
 
 def channel_urls(session: Session, user_id: int) -> list[tuple[int, str, str]]:

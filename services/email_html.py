@@ -21,7 +21,7 @@ a show called ``<img src=x onerror=…>`` is shown as those characters.
 
 from html import escape
 
-from data.outbox import Batch
+from data.batches import Batch
 
 from .links import Links
 from .message import INTRO, EpisodeLine, Look, ShowBlock, footer, shows

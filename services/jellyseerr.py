@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from data import Database, outbox, show_facts
+from data import Database, show_facts, unwanted
 from data.clock import utcnow
 from data.jellyseerr import (
     UpstreamRequest,
@@ -90,7 +90,7 @@ async def sync_users(database: Database, upstream: Upstream, progress: Progress)
     without = await _in_thread(database, _count_without_address)
     if without:
         progress.counts[NO_ADDRESS] = without
-    await asyncio.to_thread(database.write, outbox.skip_unwanted)
+    await asyncio.to_thread(database.write, unwanted.skip_unwanted)
     return progress
 
 
@@ -112,7 +112,7 @@ async def sync_requests(database: Database, upstream: Upstream, progress: Progre
         removed = await _in_thread(database, _remove_requests, listing)
         if removed:
             progress.counts["removed"] += removed
-    await asyncio.to_thread(database.write, outbox.skip_unwanted)
+    await asyncio.to_thread(database.write, unwanted.skip_unwanted)
     return progress
 
 

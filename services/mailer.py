@@ -11,7 +11,7 @@ from email.utils import formataddr
 
 import aiosmtplib
 
-from data.outbox import Batch
+from data.batches import Batch
 
 from . import email_html
 from .links import Links

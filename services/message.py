@@ -15,7 +15,7 @@ from datetime import UTC, datetime, tzinfo
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from data.outbox import Batch, Item
+from data.batches import Batch, Item
 
 from .links import Links
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import aiosmtplib
 
-from data import Database, outbox, preferences
-from data.outbox import Batch, Item
+from data import Database, outbox, preferences, unwanted
+from data.batches import Batch, Item
 
 from . import channels, mailer
 from .channels import ChannelError
@@ -94,7 +94,7 @@ class Notifier:
         progress = progress or Progress()
         async with self._lock:  # the timer and the "Send pending" action never send side by side
             await self.recover()
-            skipped = await asyncio.to_thread(self.database.write, outbox.skip_unwanted)
+            skipped = await asyncio.to_thread(self.database.write, unwanted.skip_unwanted)
             if skipped:
                 progress.counts["skipped"] += skipped
             due = await asyncio.to_thread(

@@ -3,8 +3,8 @@
 import asyncio
 import logging
 
-from data import Database, outbox
-from data.outbox import NotRetryable
+from data import Database
+from data.requeue import NotRetryable, failed_emails, retry_failed
 
 from .mailer import NO_MAIL
 from .notifier import Notifier
@@ -18,7 +18,7 @@ __all__ = ["NO_MAIL", "NotRetryable", "retry_all", "retry_one"]
 async def retry_one(database: Database, notification_id: int, *, by: str) -> None:
     """Put one failed notification back to pending (in a worker thread); raises :class:`NotRetryable`
     when it does not exist or is not failed."""
-    await asyncio.to_thread(database.write, outbox.retry_failed, notification_id)
+    await asyncio.to_thread(database.write, retry_failed, notification_id)
     log.info("%s retried notification %d", by, notification_id)
 
 
@@ -27,9 +27,9 @@ async def retry_all(database: Database, notifier: Notifier, progress: Progress) 
 
     Without a mail server, failed e-mails stay failed and, once the other channels are sent, the job
     fails saying so (ValueError(NO_MAIL))."""
-    moved = await asyncio.to_thread(database.write, outbox.retry_failed, email=notifier.smtp is not None)
+    moved = await asyncio.to_thread(database.write, retry_failed, email=notifier.smtp is not None)
     progress.counts["retried"] += moved
     await notifier.send_due(progress, now_please=True)
-    if notifier.smtp is None and await asyncio.to_thread(database.read, outbox.failed_emails):
+    if notifier.smtp is None and await asyncio.to_thread(database.read, failed_emails):
         raise ValueError(NO_MAIL)
     return progress

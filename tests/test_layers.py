@@ -12,6 +12,8 @@ WRITERS = {  # modules of data/ that change the database, and the writers among 
     "data.writes": None,
     "data.jellyseerr": None,
     "data.outbox": None,
+    "data.unwanted": None,
+    "data.requeue": None,
     "data.access": None,
     "data.preferences": {"update", "add_channel", "remove_channel", "rotate_link_key"},
     "data.leases": None,

@@ -5,7 +5,8 @@ from nicegui import ui
 from data import DatabaseError
 from data.models import JobStatus
 from services.actions import ACTIONS
-from services.jobs import Job, Jobs
+from services.job import Job
+from services.jobs import Jobs
 from services.principals import LOCAL
 
 from .time_text import TimeText

@@ -72,7 +72,7 @@ def register(access: AsyncAccess, identities: Identities) -> None:
 
 
 ENDED = "Your session ended (signed out, changed or removed elsewhere): sign in again."
-MAX_NAME = 64  # no account has a longer name (services.access.NAME)
+MAX_NAME = 64  # no account has a longer name (services.accounts.NAME)
 
 NO_ACCOUNTS = (
     "No account exists yet. Add the first admin on the server: python main.py accounts add NAME --role admin"

@@ -15,7 +15,7 @@ COLUMNS = [
     {"name": "show", "label": "Show", "field": "show", "align": "left"},
     {"name": "episode", "label": "Episode", "field": "episode", "align": "left"},
     {"name": "title", "label": "Title", "field": "title", "align": "left"},
-    {"name": "note", "label": "", "field": "note", "align": "left"},
+    {"name": "note", "label": "Finale", "field": "note", "align": "left"},
     {"name": "told", "label": "Who will be told", "field": "told", "align": "left"},
 ]
 SHOW_CELL = (

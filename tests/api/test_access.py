@@ -15,7 +15,8 @@ from application import Airdate
 from data import Database
 from data.models import LoginSession
 from server import RedactAccessToken
-from services.access import FREE_TRIES, Access
+from services.access import Access
+from services.sign_in import FREE_TRIES
 from settings import Settings
 
 from ..utils.console import Console

@@ -11,7 +11,7 @@ def app_with(*routes: tuple[str, list]) -> FastAPI:
     app, router = FastAPI(openapi_url=None, docs_url=None, redoc_url=None), APIRouter()
     for path, dependencies in routes:
         router.add_api_route(path, lambda: {}, methods=["GET"], dependencies=dependencies)
-    app.include_router(router)  # included lazily, as application.py does
+    app.include_router(router)  # included lazily, as composition/routes.py does
     return app
 
 

@@ -101,7 +101,7 @@ async def test_a_thousand_connect_disconnect_cycles_leave_nothing_behind(server:
     tasks_before = server.metric("airdate_event_loop_tasks")
     await asyncio.gather(*(connect_and_leave(server.url, 250) for _ in range(4)))
     await eventually(lambda: server.metric("airdate_sse_subscribers") == 0)
-    await tasks_settle(server, at_most=tasks_before)  # (memory: bench/subscribers.py measures it)
+    await tasks_settle(server, at_most=tasks_before)  # (memory: bench/subscribers/idle_memory.py measures it)
 
 
 async def test_head_on_the_stream_answers_its_headers_and_lets_go(server: Server) -> None:

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -24,20 +25,34 @@ ARGS = [
 ]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
     return str(CHROMIUM)
 
 
-@pytest.fixture
-async def browser(chromium_path: str) -> AsyncIterator[Browser]:
-    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def chromium(chromium_path: str) -> AsyncIterator[Browser]:
+    """One Chromium per worker (a launch cost ~1 s of CPU per test, ~40 s of the suite); each test gets
+    contexts of its own (see :func:`browser`). Browser tests run in the session's event loop, where this
+    lives (tests/conftest.py marks them)."""
     async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=chromium_path, args=ARGS)
-        yield chromium
-        await chromium.close()
+        launched = await playwright.chromium.launch(executable_path=chromium_path, args=ARGS)
+        yield launched
+        await launched.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def browser(chromium: Browser) -> AsyncIterator[Browser]:
+    """The worker's Chromium, as fresh as a new one to the test: every page or context the test opens
+    (``browser.new_page()`` makes a context per page: cookies, storage and permissions of its own) is
+    closed after it."""
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+    before = set(chromium.contexts)
+    yield chromium
+    for context in [c for c in chromium.contexts if c not in before]:
+        await context.close()
 
 
 async def connected(page: Page) -> None:

@@ -10,6 +10,8 @@ from playwright.async_api import Browser, Page, expect
 from ..utils.accounts import add_account
 from ..utils.server import Server, run_cli
 
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
+
 SEED_PAGE = Path(__file__).with_name("seed_admin.html")
 PASSWORD = "alice-password"
 

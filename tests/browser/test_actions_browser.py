@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from playwright.async_api import Browser, expect
 
 from standins.jellyseerr import JellyseerrWorld, create_app
@@ -9,6 +10,8 @@ from standins.jellyseerr import JellyseerrWorld, create_app
 from ..utils.server import Server
 from ..utils.standins import serve
 from .conftest import connected
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
 
 
 async def test_sync_users_moves_the_users_tile(airdate_env: str, browser: Browser) -> None:

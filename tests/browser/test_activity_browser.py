@@ -10,6 +10,8 @@ from playwright.async_api import Browser, expect
 from ..utils.server import Server
 from .conftest import open_test_page
 
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
+
 SEED_PAGE = Path(__file__).with_name("seed_advanced.html")
 
 

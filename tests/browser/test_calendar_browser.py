@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from icalendar import Calendar
 from playwright.async_api import Browser, expect
 
@@ -15,6 +16,8 @@ from services.links import Links
 from ..utils.factories import make_tracked_show
 from ..utils.server import Server
 from .conftest import connected
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
 
 SECRET = "a storage secret of the tests, 32 bytes or more"
 

@@ -19,6 +19,8 @@ from ..utils.server import Server
 from ..utils.waiting import eventually
 from .test_access_browser import PASSWORD, sign_in
 
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
+
 SECRET = "channels-browser-test-secret-of-32-bytes"
 
 

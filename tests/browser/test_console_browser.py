@@ -2,10 +2,13 @@
 
 from pathlib import Path
 
+import pytest
 from playwright.async_api import Browser, Locator, Page, expect
 
 from ..utils.server import Server
 from .conftest import connected
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
 
 
 def users_tile(page: Page) -> Locator:

@@ -16,6 +16,8 @@ from ..utils.accounts import add_account, add_token
 from ..utils.server import Server
 from .test_access_browser import SEED_PAGE
 
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
+
 
 class OneFile(BaseHTTPRequestHandler):
     """Serves the dashboard page another site would have (Chromium treats a real loopback server's page

@@ -1,6 +1,7 @@
 """A requester chooses, on the page of their signed link, to hear only of one show's season premieres;
 the other show keeps telling every episode."""
 
+import pytest
 from playwright.async_api import Browser, expect
 
 from data import Database
@@ -12,6 +13,8 @@ from ..utils.factories import land_episode, make_tracked_show
 from ..utils.server import Server
 from ..utils.waiting import eventually
 from .conftest import connected
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
 
 SECRET = "a storage secret of the tests, 32 bytes or more"
 

@@ -19,6 +19,8 @@ from ..utils.waiting import eventually
 from .conftest import connected
 from .test_access_browser import PASSWORD, sign_in
 
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
+
 SECRET = "a storage secret of the tests, 32 bytes or more"
 SOON = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
 

@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from playwright.async_api import Browser, expect
 
 from data import Database
@@ -14,6 +15,8 @@ from ..utils.factories import land_episode, make_tracked_show, make_users
 from ..utils.server import Server
 from .conftest import connected
 from .test_live_dashboard import en_us
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
 
 
 async def test_the_pager_pages_and_a_header_click_sorts(database: Database, browser: Browser) -> None:

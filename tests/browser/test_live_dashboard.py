@@ -6,10 +6,13 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from playwright.async_api import Browser, expect
 
 from ..utils.server import Server
 from .conftest import open_test_page
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
 
 SEED_PAGE = Path(__file__).with_name("seed_admin.html")
 

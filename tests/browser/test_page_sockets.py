@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from urllib.parse import urlencode
 
 import pytest
+import pytest_asyncio
 import socketio
 from playwright.async_api import Browser, BrowserContext, Page, expect
 from playwright.async_api import Error as PlaywrightError
@@ -20,6 +21,8 @@ from ..utils.accounts import add_account
 from ..utils.server import Server, run_cli
 from ..utils.waiting import eventually
 from .test_access_browser import PASSWORD, sign_in
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
 
 HOLD_CLICKS = """() => {  // the next click on the page is kept (as an attacker would have it), not sent
   const socket = window.socket, emit = socket.emit.bind(socket);
@@ -41,7 +44,7 @@ def guarded(airdate_env: str) -> Iterator[Server]:
     server.stop()
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")  # as the browser's (tests/browser/conftest.py)
 async def signed_in(browser: Browser, guarded: Server) -> AsyncIterator[tuple[BrowserContext, Page]]:
     context = await browser.new_context()
     page = await context.new_page()

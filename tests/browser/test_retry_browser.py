@@ -2,12 +2,15 @@
 
 import re
 
+import pytest
 from playwright.async_api import Browser, expect
 
 from standins.smtp import start_sink
 
 from ..utils.mailing import sending_server
 from ..utils.waiting import eventually
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
 
 SEED = (
     "INSERT INTO users (id, username, email, created_at) VALUES "

@@ -10,6 +10,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from playwright.async_api import Browser, Page, expect
 
@@ -18,6 +19,8 @@ from services.links import Links
 from ..utils.server import Server
 from ..utils.sql import query
 from ..utils.waiting import eventually
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 DEVICES = {"desktop": (1280, 800), "phone": (390, 844)}

@@ -15,6 +15,8 @@ from ..utils.factories import make_tracked_show
 from ..utils.server import Server
 from .test_access_browser import PASSWORD, sign_in
 
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
+
 SECRET = "security-browser-test-secret-32-bytes"
 COUNT_VIOLATIONS = """
 window.cspViolations = [];
@@ -54,6 +56,9 @@ async def test_every_page_of_the_console_works_under_its_content_security_policy
         ("/requests", "Show 3"),
         ("/episodes", "Episodes"),
         ("/users/1", "Notifications for fan3_0"),
+        ("/shows", "fan3_0"),
+        ("/shows/3", "Requested by: fan3_0"),
+        ("/upcoming", "What Sonarr lists to air"),
         ("/accounts", "alice"),
         ("/tokens", "Access tokens"),
     ):

@@ -18,6 +18,8 @@ from ..utils.server import Server
 from ..utils.standins import serve
 from .conftest import connected
 
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
+
 UPSTREAM = Path(__file__).resolve().parents[1] / "fixtures" / "upstream"
 KEY, SECRET = "key", "sonarr-secret"
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
-from data import Database, follows, outbox, preferences
+from data import Database, follows, preferences, unwanted
 from data.counters import read_stats
 from data.models import MediaRequest, Notification, RequestStatus
 
@@ -64,7 +64,7 @@ def test_a_follower_is_still_told_when_the_request_is_removed(database: Database
     land_episode(database, 4, 1, 1)
     with database.transaction() as session:
         session.execute(update(MediaRequest).values(status=RequestStatus.REMOVED))
-    assert database.write(outbox.skip_unwanted) == 0
+    assert database.write(unwanted.skip_unwanted) == 0
     assert items(database, asker)[0][1] == "pending"
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from data import Database, outbox, preferences
+from data import Database, outbox, preferences, unwanted
 from data.counters import read_stats
 from data.models import Notification
 
@@ -104,7 +104,7 @@ def test_a_muted_shows_new_episode_is_skipped_and_counted(database: Database) ->
     lena, max_ = make_tracked_show(database, tmdb_id=1, requesters=2)
     database.write(preferences.update, lena, muted={1})
     land_episode(database, 1, 1, 1)  # queued for both; the round that sends skips hers first
-    assert database.write(outbox.skip_unwanted) == 1
+    assert database.write(unwanted.skip_unwanted) == 1
     with database.reading() as session:
         rows = session.exec(select(Notification).order_by(Notification.id)).all()
         assert [(row.user_id, row.status) for row in rows] == [(lena, "skipped"), (max_, "pending")]
@@ -114,7 +114,7 @@ def test_a_muted_shows_new_episode_is_skipped_and_counted(database: Database) ->
 
     database.write(preferences.update, lena, muted=set())  # unmuted: the next episode is hers again
     land_episode(database, 1, 1, 2)
-    assert database.write(outbox.skip_unwanted) == 0
+    assert database.write(unwanted.skip_unwanted) == 0
     assert database.read(read_stats).notifications_skipped == 1
 
 
@@ -127,7 +127,7 @@ def test_turning_notifications_off_skips_what_is_queued_on_every_channel(databas
     assert statuses(database) == ["skipped", "skipped", "pending"]
     assert database.read(read_stats).notifications_skipped == 2
     land_episode(database, 1, 1, 2)  # while off, new episodes are skipped for her too
-    assert database.write(outbox.skip_unwanted) == 2
+    assert database.write(unwanted.skip_unwanted) == 2
     assert database.read(outbox.due_batches, 0) == [(max_, None)]
 
 

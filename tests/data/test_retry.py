@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from data import Database, outbox
+from data import Database, outbox, requeue
 from data.changes import last_change_id
 from data.counters import read_stats
 from data.feed_read import read_live
 from data.models import Notification, NotificationStatus, utcnow
-from data.outbox import NotRetryable
+from data.requeue import NotRetryable
 
 from ..utils.factories import make_notifications, send_all_pending
 
@@ -53,7 +53,7 @@ def test_every_failed_notification_goes_back_to_pending_with_no_attempts(databas
     assert (before.notifications_failed, before.notifications_pending) == (3, 1)
     cursor = database.read(last_change_id)
 
-    assert database.write(outbox.retry_failed) == 3
+    assert database.write(requeue.retry_failed) == 3
 
     after = rows(database)
     for nid in failed:
@@ -69,12 +69,12 @@ def test_every_failed_notification_goes_back_to_pending_with_no_attempts(databas
     changes = database.read(read_live, cursor, 0).changes
     assert sorted((row.id, row.status) for _, row in changes) == [(nid, "pending") for nid in failed]
     assert len(database.read(outbox.due_batches, grouping_delay=0)) == 3, "due now: the backoff is gone"
-    assert database.write(outbox.retry_failed) == 0, "nothing failed any more"
+    assert database.write(requeue.retry_failed) == 0, "nothing failed any more"
 
 
 def test_one_failed_notification_is_retried_by_its_id(database: Database) -> None:
     first, second = failed_with_backoff(database, 2)
-    assert database.write(outbox.retry_failed, second) == 1
+    assert database.write(requeue.retry_failed, second) == 1
     after = rows(database)
     assert (after[first].status, after[first].attempts) == (NotificationStatus.FAILED, 1)
     assert (after[second].status, after[second].attempts) == (NotificationStatus.PENDING, 0)
@@ -91,10 +91,10 @@ def test_a_notification_that_is_not_failed_is_refused_and_left_alone(database: D
 
     for nid, status in ((sent, "sent"), (pending, "pending")):
         with pytest.raises(NotRetryable, match=f"notification {nid} is {status}, not failed") as refused:
-            database.write(outbox.retry_failed, nid)
+            database.write(requeue.retry_failed, nid)
         assert refused.value.status == status
     with pytest.raises(NotRetryable, match="there is no notification 999") as missing:
-        database.write(outbox.retry_failed, 999)
+        database.write(requeue.retry_failed, 999)
     assert missing.value.status is None
 
     assert columns(database) == before

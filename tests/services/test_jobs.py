@@ -14,8 +14,9 @@ from sqlalchemy import event
 from data import Database, jobs
 from data.feed_read import read_live
 from live import Hub, LiveFeed
+from services.job import Job
 from services.job_rows import start_run
-from services.jobs import LEASE_LOST, Job, Jobs
+from services.jobs import LEASE_LOST, Jobs
 from services.progress import Progress
 
 from ..utils.actions import HeldAction

@@ -3,7 +3,7 @@ twenty episodes of ten shows with long overviews, and a show whose every name is
 
 from datetime import UTC, date, datetime, timedelta
 
-from data.outbox import Batch, Item
+from data.batches import Batch, Item
 from data.show_facts import EpisodeFacts, Show
 from services.message import Look
 

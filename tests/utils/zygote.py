@@ -173,9 +173,9 @@ def cheap_password_hashing() -> None:
     """argon2's profile for tests instead of the product's (see tests/conftest.py)."""
     from argon2 import profiles
 
-    from services import access
+    from services import passwords
 
-    access.HASHING = profiles.CHEAPEST
+    passwords.HASHING = profiles.CHEAPEST
 
 
 def serve_requests() -> None:
