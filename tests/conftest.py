@@ -67,12 +67,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         needs = getattr(item, "fixturenames", ())
         if "browser" in needs:
             item.add_marker(pytest.mark.browser)
-            in_loop = item.get_closest_marker("asyncio")
-            if in_loop is None or in_loop.kwargs.get("loop_scope") != "session":
-                raise pytest.UsageError(
-                    f"{item.nodeid} uses the worker's Chromium, which lives in the session's event loop: "
-                    "give its module pytestmark = pytest.mark.asyncio(loop_scope='session')"
-                )
         callspec = getattr(item, "callspec", None)
         on_postgres = callspec is not None and callspec.params.get("backend") == "postgresql"
         if on_postgres or "postgres_cluster" in needs:

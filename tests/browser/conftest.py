@@ -44,10 +44,17 @@ async def chromium(chromium_path: str) -> AsyncIterator[Browser]:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def browser(chromium: Browser) -> AsyncIterator[Browser]:
+async def browser(chromium: Browser, request: pytest.FixtureRequest) -> AsyncIterator[Browser]:
     """The worker's Chromium, as fresh as a new one to the test: every page or context the test opens
     (``browser.new_page()`` makes a context per page: cookies, storage and permissions of its own) is
-    closed after it."""
+    closed after it. A test outside the session's event loop fails here, saying what to add."""
+    in_loop = request.node.get_closest_marker("asyncio")
+    if in_loop is None or in_loop.kwargs.get("loop_scope") != "session":
+        pytest.fail(
+            f"{request.node.nodeid} uses the worker's Chromium, which lives in the session's event loop: "
+            "give its module pytestmark = pytest.mark.asyncio(loop_scope='session')",
+            pytrace=False,
+        )
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     before = set(chromium.contexts)
     yield chromium

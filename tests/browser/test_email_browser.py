@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from playwright.async_api import Browser, Page
 
 from services import mailer
@@ -13,6 +14,8 @@ from services.links import Links
 from standins.image_host import ImageHost
 
 from ..utils.messages import look_at, showcase_batch
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 SIZES = {"desktop": (1280, 720), "phone": (390, 844)}
