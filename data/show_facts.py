@@ -1,6 +1,7 @@
 """What a message tells beyond "S02E01": the show's poster, overview and "Watch now" link (kept from
 Jellyseerr at each request sync, :func:`keep`) and each episode's air time, runtime and overview (from
-Sonarr: the import itself, else its episode list). Read when a batch is made (:func:`for_batch`), from
+Sonarr: the import itself, else its episode list). Read when a batch is made (:func:`shows`,
+:func:`episodes`), from
 the database only: sending never waits for Jellyseerr, Sonarr or TMDB. Each function takes the caller's
 session.
 """
@@ -9,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
 from .clock import utcnow
@@ -65,13 +67,12 @@ def episodes(session: Session, landed: Iterable[Episode]) -> dict[int, EpisodeFa
     """Each episode's (by id) air time, runtime and overview: what came with its import, else what
     Sonarr's episode list or calendar said of it."""
     landed = [episode for episode in landed if episode.id is not None]
-    listed: dict[tuple[int, int, int], ScheduledEpisode] = {}
-    for tmdb_id, season in {(episode.tmdb_id, episode.season) for episode in landed}:
-        listing = select(ScheduledEpisode).where(
-            ScheduledEpisode.tmdb_id == tmdb_id, ScheduledEpisode.season == season
-        )
-        rows = session.exec(listing).all()
-        listed |= {(row.tmdb_id, row.season, row.number): row for row in rows}
+    seasons = sorted({(episode.tmdb_id, episode.season) for episode in landed})
+    listing = select(ScheduledEpisode).where(
+        tuple_(ScheduledEpisode.tmdb_id, ScheduledEpisode.season).in_(seasons)
+    )  # one read for the batch's seasons, however many
+    rows = session.exec(listing).all() if seasons else []
+    listed = {(row.tmdb_id, row.season, row.number): row for row in rows}
     found = {}
     for episode in landed:
         schedule = listed.get((episode.tmdb_id, episode.season, episode.number))
