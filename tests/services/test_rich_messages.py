@@ -125,14 +125,18 @@ async def test_a_show_the_media_server_has_not_got_has_no_watch_link_and_utc_is_
     assert "Your request in Jellyseerr" in mail.text
 
 
+async def severance_on_a_channel_only(database: Database, url: str) -> None:
+    """Mark requested Severance, hears of it on ``url`` only (no e-mail), and S02E01 lands."""
+    mark = await severance_requested(database, JellyseerrWorld())
+    database.write(preferences.update, mark, email_enabled=False)
+    database.write(preferences.add_channel, mark, url, url)
+    await severance_lands(database)
+
+
 async def test_a_json_channel_gets_a_title_a_markdown_body_and_the_poster(
     database: Database, sink: tuple[Sink, int], images: ImageHost, hooks: WebhookSink
 ) -> None:
-    mark = await severance_requested(database, JellyseerrWorld())
-    database.write(preferences.update, mark, email_enabled=False)
-    url = f"json://127.0.0.1:{hooks.port}/mark"
-    database.write(preferences.add_channel, mark, url, url)
-    await severance_lands(database)
+    await severance_on_a_channel_only(database, f"json://127.0.0.1:{hooks.port}/mark")
     await notifier(database, sink[1], images).send_due(now_please=True)
     (hit,) = hooks.hits
     sent = hit.json()
@@ -178,11 +182,7 @@ def test_twenty_items_make_an_email_under_100_kib_with_a_real_plain_part() -> No
 async def test_a_service_without_markdown_gets_the_plain_words_and_the_poster(
     database: Database, sink: tuple[Sink, int], images: ImageHost, hooks: WebhookSink
 ) -> None:
-    mark = await severance_requested(database, JellyseerrWorld())
-    database.write(preferences.update, mark, email_enabled=False)
-    url = f"ntfy://127.0.0.1:{hooks.port}/mark"
-    database.write(preferences.add_channel, mark, url, url)
-    await severance_lands(database)
+    await severance_on_a_channel_only(database, f"ntfy://127.0.0.1:{hooks.port}/mark")
     await notifier(database, sink[1], images).send_due(now_please=True)
     (hit,) = hooks.hits  # ntfy posts the poster as the body, the words in the query
     asked = parse_qs(urlsplit(hit.path).query)
