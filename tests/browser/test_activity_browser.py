@@ -8,7 +8,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from ..utils.server import Server
-from .conftest import open_test_page
+from .conftest import connected, open_test_page
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
 
@@ -58,6 +58,7 @@ async def test_the_demo_mailbox_shows_the_emails_airdate_sent(demo: Server, brow
     recipient = re.search(r"to (\S+@example\.org)", await first.inner_text()).group(1)
     oldest = mails.filter(has_text=f"to {recipient}").last  # new mails go on top
     mail = page.locator(f"#{await oldest.get_attribute('id')}")  # that one, whatever arrives meanwhile
+    await connected(page)  # else the server, unaware of the click, redraws the item closed
     await mail.locator(".q-item").first.click()
     await expect(mail.get_by_text("New episodes of shows you requested are ready:")).to_be_visible()
     poster = mail.frame_locator("iframe").locator("img").first  # the e-mail's HTML, its own poster host
@@ -75,5 +76,6 @@ async def test_the_demo_mailbox_shows_what_its_json_channel_received(demo: Serve
     first = page.locator(f"#{await newest.get_attribute('id')}")  # newer messages arrive above it meanwhile
     caption = first.locator(".q-item__label--caption")
     await expect(caption).to_have_text(re.compile(r"^to (ada|bruno|chiara)$"))
+    await connected(page)
     await first.locator(".q-item").first.click()
     await expect(first.get_by_text("[Manage your notifications](http")).to_be_visible()  # Markdown
