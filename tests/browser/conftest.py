@@ -1,5 +1,6 @@
 """Real-browser fixtures: Playwright driving Debian's Chromium (browsers cannot be downloaded here)."""
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -62,10 +63,14 @@ async def browser(chromium: Browser, request: pytest.FixtureRequest) -> AsyncIte
         await context.close()
 
 
-async def connected(page: Page) -> None:
-    """Wait until the page's websocket is up: a page's rows can be drawn before it, and a click that
-    comes earlier goes nowhere (seen under load, where the socket took longer than the click)."""
-    await page.wait_for_function("() => window.socket && window.socket.connected")
+async def connected(page: Page, path: str | None = None) -> None:
+    """Wait until the page (at ``path``, when given: after a sign-in the form's page is still up for a
+    moment) has finished NiceGUI's handshake. A page's rows are drawn before it; a click that comes
+    earlier waits in the page, and is lost if the handshake fails and the page reloads (seen under load,
+    twice in full runs: a Mailbox row, a sign-in lock's Clear button)."""
+    if path is not None:
+        await expect(page).to_have_url(re.compile(re.escape(path) + r"(\?.*)?$"))
+    await page.wait_for_function("() => window.did_handshake === true")
 
 
 async def open_test_page(browser: Browser, origin: str, page_file: Path) -> Page:

@@ -9,6 +9,7 @@ from playwright.async_api import Browser, Page, expect
 
 from ..utils.accounts import add_account
 from ..utils.server import Server, run_cli
+from .conftest import connected
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
 
@@ -46,6 +47,7 @@ async def test_sign_in_watch_the_tiles_move_and_sign_out(guarded: Server, browse
     guarded.sql("INSERT INTO users (username, email, created_at) VALUES ('new', 'n@x', '2026-01-01')")
     await expect(users).to_have_text("1")  # live, no reload
 
+    await connected(page)
     await page.get_by_role("button", name="Menu").click()
     await page.get_by_role("button", name="Sign out").click()
     await expect(page).to_have_url(f"{guarded.url}/login")
@@ -87,7 +89,7 @@ async def test_an_admin_adds_an_account_and_makes_and_revokes_a_token(
     page = await browser.new_page()
     await page.goto(f"{guarded.url}/accounts")
     await sign_in(page)
-    await expect(page).to_have_url(f"{guarded.url}/accounts")
+    await connected(page, "/accounts")
     await page.get_by_role("textbox", name="New user name").fill("vic")
     await page.get_by_role("textbox", name="Password", exact=True).fill("viewer-password")
     await page.get_by_role("textbox", name="Password again").fill("viewer-password")
@@ -104,6 +106,7 @@ async def test_an_admin_adds_an_account_and_makes_and_revokes_a_token(
     assert "vic" not in run_cli("accounts", "list").stdout
 
     await page.goto(f"{guarded.url}/tokens")
+    await connected(page)
     await page.get_by_role("textbox", name="Token name").fill("grafana")
     await page.get_by_role("button", name="Create token").click()
     shown = page.get_by_role("textbox", name="New token")
@@ -127,6 +130,7 @@ async def test_a_viewer_sees_no_actions_and_no_admin_pages(guarded: Server, brow
     await expect(page.get_by_text("signed in as vic (viewer)")).to_be_visible()
     await expect(page.get_by_role("group", name="Users")).to_be_visible()
     await expect(page.get_by_role("button", name="Sync users")).to_have_count(0)
+    await connected(page)
     await page.get_by_role("button", name="Menu").click()
     await expect(page.get_by_role("listitem", name="Users")).to_be_visible()
     await expect(page.get_by_role("listitem", name="Accounts")).to_have_count(0)
@@ -148,6 +152,7 @@ async def test_after_five_wrong_passwords_the_form_says_to_wait(guarded: Server,
     admin = await (await browser.new_context()).new_page()
     await admin.goto(f"{guarded.url}/accounts")
     await sign_in(admin, "bob")
+    await connected(admin, "/accounts")
     locks = admin.get_by_role("table").filter(has_text="Tries")
     await expect(locks).to_contain_text("alice")
     await expect(locks).to_contain_text("127.0.0.1")

@@ -17,6 +17,7 @@ from ..utils.factories import make_tracked_show
 from ..utils.mailing import sending_server
 from ..utils.server import Server
 from ..utils.waiting import eventually
+from .conftest import connected
 from .test_access_browser import PASSWORD, sign_in
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
@@ -49,6 +50,7 @@ async def test_an_admin_sets_a_users_channels_and_preferences_and_sends_a_test(
         page = await browser.new_page()
         await page.goto(f"{server.url}/users")
         await sign_in(page)
+        await connected(page, "/users")
         await page.get_by_role("button", name="Notifications of fan5_0").click()
         await expect(page.get_by_text("Notifications for fan5_0")).to_be_visible()
         assert page.url.endswith("/users/1")
@@ -79,6 +81,7 @@ async def test_an_admin_sets_a_users_channels_and_preferences_and_sends_a_test(
         await expect(page.get_by_role("combobox", name="Time zone")).to_have_value("Asia/Tokyo")
         await expect(page.get_by_role("button", name=f"Remove {hook_url}")).to_be_visible()
 
+        await connected(page)
         await page.get_by_role("button", name="Send test notification").click()
         results = page.locator(".nicegui-row[role=status]")
         await expect(results).to_have_count(2, timeout=15_000)
@@ -116,6 +119,7 @@ async def test_a_requester_mutes_a_show_and_unsubscribes_by_signed_links_without
         await expect(page.get_by_text("Hi fan7_0")).to_be_visible()
         await expect(page.get_by_role("button", name="Menu")).to_have_count(0)  # not the console
         await expect(page.get_by_role("button", name="Add channel")).to_have_count(0)
+        await connected(page)
         await page.get_by_role("switch", name="Mute Show 7").click()
         await page.get_by_role("button", name="Save").click()
         await expect(page.get_by_text("Preferences saved")).to_be_visible()
@@ -131,6 +135,7 @@ async def test_a_requester_mutes_a_show_and_unsubscribes_by_signed_links_without
         await page.goto(links.unsubscribe(fan))
         await expect(page.get_by_text("Stop every notification Airdate sends to fan7_0?")).to_be_visible()
         assert server.query(mode) == [("as_they_land",)], "opening the link changes nothing"
+        await connected(page)
         await page.get_by_role("button", name="Unsubscribe").click()
         await expect(page.get_by_text("no more notifications")).to_be_visible()
         assert server.query(mode) == [("off",)]
@@ -153,6 +158,7 @@ async def test_an_admin_replaces_a_users_links_and_the_old_one_stops_working(
         page = await browser.new_page()
         await page.goto(f"{server.url}/users/{fan}")
         await sign_in(page)
+        await connected(page, f"/users/{fan}")
         await page.get_by_role("button", name="Replace the links").click()
         await page.get_by_role("dialog").get_by_role("button", name="Replace").click()
         await expect(page.get_by_text("The links sent to fan8_0 so far no longer work.")).to_be_visible()

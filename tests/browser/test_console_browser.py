@@ -29,6 +29,7 @@ async def test_the_theme_is_remembered_per_browser(server: Server, browser: Brow
     page = await context.new_page()
     await page.goto(server.url)
     await expect(page.locator("body.body--light")).to_have_count(1)
+    await connected(page)
     await page.get_by_role("button", name="Menu").click()
     await page.get_by_role("combobox", name="Theme").click()
     await page.get_by_role("option", name="Dark").click()
@@ -125,6 +126,7 @@ async def test_a_hidden_tab_stops_updating_and_catches_up_when_shown(
     for viewer in (page, other):
         await viewer.goto(server.url)
         await expect(users_tile(viewer)).to_have_text("0")
+        await connected(viewer)
 
     async def set_visibility(state: str) -> None:
         await page.evaluate(

@@ -32,6 +32,7 @@ async def test_the_pager_pages_and_a_header_click_sorts(database: Database, brow
         await expect(rows).to_have_count(25)
         bottom = page.locator(".q-table__bottom")
         await expect(bottom).to_contain_text("1-25 of 204")
+        await connected(page)
         await page.get_by_role("button", name="Next page").click()
         await expect(bottom).to_contain_text("26-50 of 204")
         await expect(rows.first.locator("td").first).to_have_text("179")  # newest first: 204 … 180, then 179

@@ -10,7 +10,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from ..utils.server import Server
-from .conftest import open_test_page
+from .conftest import connected, open_test_page
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
 
@@ -54,6 +54,7 @@ async def test_a_tile_changes_after_a_database_write(server: Server, browser: Br
     await other.goto(server.url)
     others = other.get_by_role("group", name="Users").locator(".text-3xl")
     await expect(others).to_have_text("3")
+    await connected(page)
     await page.get_by_role("button", name="Pause live updates").click()
     add_raw_users(server, 1)
     await expect(others).to_have_text("4")  # the feed read the write and delivered it...

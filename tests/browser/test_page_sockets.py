@@ -20,6 +20,7 @@ from playwright.async_api import Error as PlaywrightError
 from ..utils.accounts import add_account
 from ..utils.server import Server, run_cli
 from ..utils.waiting import eventually
+from .conftest import connected
 from .test_access_browser import PASSWORD, sign_in
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
@@ -50,6 +51,7 @@ async def signed_in(browser: Browser, guarded: Server) -> AsyncIterator[tuple[Br
     page = await context.new_page()
     await page.goto(f"{guarded.url}/accounts")
     await sign_in(page, "bob")
+    await connected(page, "/accounts")
     await expect(page.get_by_role("table").first).to_contain_text("alice")
     yield context, page
     await context.close()

@@ -9,6 +9,7 @@ from standins.smtp import start_sink
 
 from ..utils.mailing import sending_server
 from ..utils.waiting import eventually
+from .conftest import connected
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
 
@@ -36,6 +37,7 @@ async def test_an_admin_retries_one_row_then_all_failed(airdate_env: str, browse
         await expect(ada).to_contain_text("failed")
         await expect(bob).to_contain_text("failed")
 
+        await connected(page)
         await ada.get_by_role("button", name="Retry notification 1").click()
         await expect(page.get_by_text("Notification 1 will be sent again")).to_be_visible()
         await expect(ada).to_contain_text("sent", timeout=10_000)  # pending, then sent: through the feed

@@ -91,6 +91,7 @@ async def test_the_console_shows_who_gets_what_from_jellyseerr_as_it_is(
     await page.goto(f"{airdate.url}/requests")
     rows = page.locator(".q-table tbody tr")
     await expect(rows).to_have_count(5)
+    await connected(page)
     await page.get_by_role("switch", name="Show removed").click()
     await expect(rows).to_have_count(6)
     await expect(page.locator("tr", has_text="removed")).to_contain_text("Dana")
