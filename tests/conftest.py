@@ -31,10 +31,21 @@ def pytest_configure(config: pytest.Config) -> None:
     per hash, paid a few thousand times, were minutes of the suite (tests/test_commands.py checks the
     product's own, through a fresh interpreter)."""
     cheap_password_hashing()
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker:
-        workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-        use_block(worker_block(int(worker.removeprefix("gw")), workers))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        use_block(this_workers_block())
+
+
+LANES = 4  # AIRDATE_TEST_LANE=0…3: that many suites may run side by side (worktrees), each on its own ports
+
+
+def this_workers_block() -> range | None:
+    """This parallel worker's ports: its share of its suite's lane (the whole range without a lane)."""
+    index = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw"))
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    lane = os.environ.get("AIRDATE_TEST_LANE")
+    if lane is None:
+        return worker_block(index, workers)
+    return worker_block(int(lane) % LANES * workers + index, LANES * workers)
 
 
 _BUSY: dict[str, list[float]] = {}  # worker: [seconds in tests, tests]
