@@ -36,13 +36,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 LANES = 4  # AIRDATE_TEST_LANE=0…3: that many suites may run side by side (worktrees), each on its own ports
+_LANE: dict[str, str | None] = {}
 
 
 def this_workers_block() -> range | None:
     """This parallel worker's ports: its share of its suite's lane (the whole range without a lane)."""
     index = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw"))
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-    lane = os.environ.get("AIRDATE_TEST_LANE")
+    lane = _LANE.setdefault("lane", os.environ.get("AIRDATE_TEST_LANE"))  # as given: tests unset AIRDATE_*
     if lane is None:
         return worker_block(index, workers)
     return worker_block(int(lane) % LANES * workers + index, LANES * workers)
