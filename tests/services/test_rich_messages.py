@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from data import Database, preferences, seasons
 from data.models import ShowFacts, User
-from services import channels, mailer, posters
+from services import channels, mailer
 from services.jellyseerr import sync_requests, sync_users
 from services.mailer import Smtp
 from services.notifier import Notifier
@@ -40,24 +40,18 @@ def fixture(name: str) -> object:
 
 
 @pytest.fixture
-def images() -> Iterator[ImageHost]:
-    posters.forget()
-    with ImageHost() as host:
-        yield host
-    posters.forget()
-
-
-@pytest.fixture
 def hooks() -> Iterator[WebhookSink]:
     with WebhookSink() as sink:
         yield sink
 
 
-async def severance_requested(database: Database, world: JellyseerrWorld, *, watchable: bool = True) -> int:
-    """Mark requested Severance season 2 in Jellyseerr (Jellyfin has it, if ``watchable``) and Airdate
-    synced; Mark's user id."""
+async def severance_requested(
+    database: Database, world: JellyseerrWorld, *, watchable: bool = True, title: str = "Severance"
+) -> int:
+    """Mark requested Severance season 2 (called ``title``) in Jellyseerr (Jellyfin has it, if
+    ``watchable``) and Airdate synced; Mark's user id."""
     mark = world.add_jellyfin_user("Mark", "mark@example.org")
-    world.add_request(mark, "tv", 95396, "Severance", tvdb_id=371980, seasons=(2,))
+    world.add_request(mark, "tv", 95396, title, tvdb_id=371980, seasons=(2,))
     if watchable:
         world.watchable("tv", 95396)
     with serve(create_app(world, KEY)) as url:
