@@ -10,9 +10,11 @@ import logging
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from urllib.parse import parse_qs, urlsplit
 
 import apprise
 from apprise.plugins.discord import NotifyDiscord
+from apprise.plugins.telegram import NotifyTelegram, TelegramMarkdownVersion
 from apprise.utils.parse import parse_urls
 
 from data import Database, preferences
@@ -81,6 +83,10 @@ async def send(
         body, body_format = markdown, apprise.NotifyFormat.MARKDOWN
         if _title_in_markdown(service):
             title = escape_markdown(title)
+        if isinstance(service, NotifyTelegram) and "mdv" not in parse_qs(urlsplit(url).query):
+            # Apprise's default there, Telegram's legacy Markdown, cannot show a "*" in bold text (a
+            # title, a show's name): a show called **x** garbles the message, or Telegram refuses it.
+            service.markdown_ver = TelegramMarkdownVersion.TWO
     with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
         delivered = await notifier.async_notify(
             body=body, title=title, body_format=body_format, attach=attach

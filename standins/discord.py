@@ -11,24 +11,15 @@ import json
 import ssl
 import time
 from dataclasses import dataclass, field
-from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from .threaded import ThreadedServer, read_body
+from .threaded import File, ThreadedServer, read_body, read_form
 
 HOST = "discord.com"
 UNKNOWN_WEBHOOK = {"message": "Unknown Webhook", "code": 10015}
 EMPTY = {"message": "Cannot send an empty message", "code": 50006}
 TOO_LONG = {"message": "Invalid Form Body", "code": 50035}
-
-
-@dataclass(frozen=True)
-class File:
-    field: str  # files[0]
-    filename: str
-    content_type: str
-    content: bytes
 
 
 @dataclass(frozen=True)
@@ -69,7 +60,8 @@ def _handler(discord: DiscordWebhooks) -> type[BaseHTTPRequestHandler]:
             body = read_body(self)
             kind = self.headers.get("Content-Type", "")
             if kind.startswith("multipart/form-data"):
-                payload, files = _multipart(kind, body)
+                fields, files = read_form(kind, body)
+                payload = json.loads(fields.get("payload_json") or "{}")
             else:
                 payload, files = json.loads(body or b"{}"), []
             if not (payload.get("content") or payload.get("embeds") or files or payload.get("poll")):
@@ -99,17 +91,3 @@ def _handler(discord: DiscordWebhooks) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
-
-
-def _multipart(kind: str, body: bytes) -> tuple[dict[str, Any], list[File]]:
-    form = message_from_bytes(f"Content-Type: {kind}\r\n\r\n".encode() + body, policy=policy.HTTP)
-    payload: dict[str, Any] = {}
-    files = []
-    for part in form.iter_parts():
-        name = part.get_param("name", header="content-disposition") or ""
-        content = part.get_payload(decode=True) or b""
-        if name == "payload_json":
-            payload = json.loads(content)
-        elif name.startswith("files["):
-            files.append(File(name, part.get_filename() or "", part.get_content_type(), content))
-    return payload, files

@@ -3,6 +3,8 @@ when given an ``ssl.SSLContext`` (see :mod:`standins.intercept`)."""
 
 import ssl
 import threading
+from dataclasses import dataclass
+from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 
@@ -56,3 +58,25 @@ def answer(handler: BaseHTTPRequestHandler, status: int, body: bytes, kind: str 
 
 def read_body(handler: BaseHTTPRequestHandler) -> bytes:
     return handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+
+
+@dataclass(frozen=True)
+class File:
+    field: str  # files[0], photo, …
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def read_form(kind: str, body: bytes) -> tuple[dict[str, str], list[File]]:
+    """A ``multipart/form-data`` body (``kind`` is its Content-Type): its fields, and its files."""
+    form = message_from_bytes(f"Content-Type: {kind}\r\n\r\n".encode() + body, policy=policy.HTTP)
+    fields, files = {}, []
+    for part in form.iter_parts():
+        name = part.get_param("name", header="content-disposition") or ""
+        content = part.get_payload(decode=True) or b""
+        if part.get_filename() is None:
+            fields[str(name)] = content.decode()
+        else:
+            files.append(File(str(name), part.get_filename() or "", part.get_content_type(), content))
+    return fields, files

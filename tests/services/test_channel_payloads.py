@@ -1,8 +1,10 @@
 """What Apprise's real plugins deliver, received by stand-ins that speak each service's API: a json://
-webhook (standins/webhook_sink.py), an ntfy server (standins/ntfy.py) and Discord's webhooks
-(standins/discord.py, over TLS for discord.com through the CONNECT proxy of standins/intercept.py, as a
-real Airdate process reaches it with HTTPS_PROXY and REQUESTS_CA_BUNDLE). Each gets the title, the body
-(Markdown where the service reads it) and the poster's very bytes; a hostile show stays text in each."""
+webhook (standins/webhook_sink.py), an ntfy server (standins/ntfy.py), Discord's webhooks
+(standins/discord.py) and Telegram's Bot API (standins/telegram.py), the last two over TLS for
+discord.com and api.telegram.org through the CONNECT proxy of standins/intercept.py, as a real Airdate
+process reaches them with HTTPS_PROXY and REQUESTS_CA_BUNDLE. Each gets the title, the body (Markdown
+where the service reads it, read back as the service reads it) and the poster's very bytes; a hostile
+show stays text in each."""
 
 import base64
 from collections.abc import Iterator
@@ -16,7 +18,8 @@ from apprise.conversion import convert_between
 from data import Database, preferences, seasons
 from services.message import escape_markdown
 from services.sonarr import Webhook, receive_import
-from standins.discord import HOST, DiscordWebhooks
+from standins import telegram
+from standins.discord import DiscordWebhooks
 from standins.image_host import ImageHost, poster
 from standins.intercept import Intercept
 from standins.jellyseerr import JellyseerrWorld
@@ -40,11 +43,13 @@ class Services:
     hooks: WebhookSink
     ntfy: Ntfy
     discord: DiscordWebhooks
+    telegram: telegram.TelegramBots
     proxy: Intercept
     urls: dict[str, str]
 
     def all_arrived(self) -> bool:
-        return bool(self.hooks.hits) and len(self.ntfy.messages) == 2 and len(self.discord.posted) == 2
+        told = any("Enjoy watching" in sent.text for sent in self.telegram.sent)
+        return told and bool(self.hooks.hits) and len(self.ntfy.messages) == len(self.discord.posted) == 2
 
 
 @pytest.fixture
@@ -52,8 +57,16 @@ def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[Services]:
     """The three services, and the environment (for this process and the servers it starts) that
     sends discord.com's traffic to the stand-in and nothing anywhere else."""
     proxy = Intercept()
-    with WebhookSink() as hooks, Ntfy() as ntfy, proxy, DiscordWebhooks(proxy.tls_for(HOST)) as discord:
-        proxy.route(HOST, discord.port)
+    with (
+        WebhookSink() as hooks,
+        Ntfy() as ntfy,
+        proxy,
+        DiscordWebhooks(proxy.tls_for("discord.com")) as discord,
+        telegram.TelegramBots(proxy.tls_for(telegram.HOST)) as bots,
+    ):
+        proxy.route("discord.com", discord.port)
+        proxy.route(telegram.HOST, bots.port)
+        token = "123456789:AAFakeTokenOfTheStandIn"
         for name, value in proxy.environment().items():
             monkeypatch.setenv(name, value)
         urls = {
@@ -61,8 +74,9 @@ def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[Services]:
             "ntfy": f"ntfy://127.0.0.1:{ntfy.port}/mark",
             "ntfy markdown": f"ntfy://127.0.0.1:{ntfy.port}/mark-md?format=markdown",
             "discord": discord.add("1234567890", "a-webhook-token"),
+            "telegram": bots.add(token),
         }
-        yield Services(hooks, ntfy, discord, proxy, urls)
+        yield Services(hooks, ntfy, discord, bots, proxy, urls)
         assert proxy.refused == [], "nothing but the stand-ins was asked for"
 
 
@@ -120,7 +134,19 @@ async def test_a_real_server_sends_each_service_its_title_markdown_and_poster(
     (file,) = picture.files
     assert (file.field, file.filename, file.content_type) == ("files[0]", name, "image/png")
     assert file.content == POSTER and "content" not in picture.payload
-    assert services.proxy.tunnels, "Discord was reached through the proxy, over TLS"
+    assert services.proxy.tunnels, "Discord and Telegram were reached through the proxy, over TLS"
+
+    chat = services.telegram.sent  # the poster, with the words as its caption or after it
+    (photo,) = [sent for sent in chat if sent.files]
+    assert photo.method == "sendphoto" and [f.field for f in photo.files] == ["photo"]
+    assert (photo.files[0].filename, photo.files[0].content) == (name, POSTER)
+    words = "\n".join(sent.text for sent in chat)
+    assert all(sent.parse_mode == "MarkdownV2" for sent in chat if sent.markup), chat
+    assert words.startswith(f"{title}\nHi Mark,") and "S02E01 Hello, Ms. Cobel" in words, words
+    links = {e.url for sent in chat for e in sent.entities if e.type == "text_url"}
+    assert f"{PUBLIC_JELLYSEERR}/tv/95396" in links and any(WATCH in url for url in links), links
+    bold = {sent.text[e.offset : e.offset + e.length] for sent in chat for e in sent.entities}
+    assert {title, "Severance", "S02E01"} <= bold, bold
 
 
 async def test_a_hostile_show_stays_text_on_every_channel(
@@ -128,7 +154,7 @@ async def test_a_hostile_show_stays_text_on_every_channel(
 ) -> None:
     await on_every_channel(database, services.urls, show=HOSTILE)
     progress = await notifier(database, sink[1], images).send_due(now_please=True)
-    assert progress.counts["sent"] == 4, progress.counts
+    assert progress.counts["sent"] == 5, progress.counts
     title, escaped = f"New episode: {HOSTILE} S02E01", escape_markdown(HOSTILE)
 
     sent = services.hooks.hits[0].json()  # json://: the title is its own field, plain; the body escaped
@@ -144,6 +170,12 @@ async def test_a_hostile_show_stays_text_on_every_channel(
     words = services.discord.posted[0].content  # Discord reads its title as Markdown: escaped too
     assert words.startswith(f"{escape_markdown(title)}\r\n")
     assert_reads_as_text(words, strong=2, hostile=3)
+
+    chat = services.telegram.sent  # as Telegram reads it: MarkdownV2 (its legacy Markdown cannot)
+    shown = "\n".join(sent.text for sent in chat)
+    assert shown.startswith(f"{title}\nHi Mark,") and shown.count(HOSTILE) >= 3, shown
+    marked = {sent.text[e.offset : e.offset + e.length] for sent in chat for e in sent.entities}
+    assert marked == {title, HOSTILE, "S02E01", "Watch now", "Your request in Jellyseerr"}, marked
 
 
 def assert_reads_as_text(markdown: str, *, strong: int, hostile: int = 2) -> None:
