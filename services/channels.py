@@ -10,13 +10,17 @@ import logging
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from urllib.parse import parse_qs, urlsplit
 
 import apprise
+from apprise.plugins.discord import NotifyDiscord
+from apprise.plugins.telegram import NotifyTelegram, TelegramMarkdownVersion
 from apprise.utils.parse import parse_urls
 
 from data import Database, preferences
 
 from . import posters as poster_files
+from .message import escape_markdown
 
 log = logging.getLogger("airdate.channels")
 
@@ -63,8 +67,10 @@ async def send(
 
     ``markdown``: the body as Markdown (Apprise's ``body_format``), sent instead of the plain ``body``
     to a service that reads Markdown (Discord, Telegram, Slack, Matrix, Pushover, a json:// webhook);
-    the others get ``body``, whose words carry no escaping. ``posters``: image addresses, the first few
-    attached where the service takes attachments (fetched now, briefly; see :mod:`services.posters`)."""
+    the others get ``body``, whose words carry no escaping. The ``title`` is plain text; where the
+    service writes it into the Markdown it is escaped too (:func:`_title_in_markdown`). ``posters``:
+    image addresses, the first few attached where the service takes attachments (fetched now, briefly;
+    see :mod:`services.posters`)."""
     notifier = apprise.Apprise()
     if not notifier.add(url) or len(notifier) != 1:
         raise ChannelError("Apprise cannot use this URL any more")
@@ -75,6 +81,12 @@ async def send(
     body_format = apprise.NotifyFormat.TEXT
     if markdown is not None and apprise.NotifyFormat.MARKDOWN in _formats(service):
         body, body_format = markdown, apprise.NotifyFormat.MARKDOWN
+        if _title_in_markdown(service):
+            title = escape_markdown(title)
+        if isinstance(service, NotifyTelegram) and "mdv" not in parse_qs(urlsplit(url).query):
+            # Apprise's default there, Telegram's legacy Markdown, cannot show a "*" in bold text (a
+            # title, a show's name): a show called **x** garbles the message, or Telegram refuses it.
+            service.markdown_ver = TelegramMarkdownVersion.TWO
     with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
         delivered = await notifier.async_notify(
             body=body, title=title, body_format=body_format, attach=attach
@@ -82,6 +94,14 @@ async def send(
     if not delivered:
         reasons = [line.strip() for line in captured.getvalue().splitlines() if line.strip()]
         raise ChannelError(reasons[-1] if reasons else "the service did not accept the message")
+
+
+def _title_in_markdown(service: object) -> bool:
+    """Whether the service shows the title as Markdown, with the body: Apprise writes it into the body
+    as a heading for a service with no title of its own (Telegram, Mattermost, Rocket.Chat…), and
+    Discord puts it at the head of the message's content (or in an embed's title), which Discord reads
+    as Markdown. A show called ``**x**`` would be shown bold there."""
+    return getattr(service, "title_maxlen", 1) <= 0 or isinstance(service, NotifyDiscord)
 
 
 def _formats(service: object) -> tuple:

@@ -9,6 +9,7 @@ it for what it writes: a show called ``<b>*Hi*</b>`` reads exactly so in every m
 """
 
 import re
+import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
@@ -20,6 +21,7 @@ from data.batches import Batch, Item
 from .links import Links
 
 OVERVIEW_CHARS = 280  # an overview longer than this is cut at a word, with "…"
+PLAIN_WIDTH = 78  # the plain text's prose is wrapped at this column (RFC 5322's advice); links are not
 INTRO = "New episodes of shows you requested are ready:"
 REQUESTED, FOLLOWED = "Your request in Jellyseerr", "The show in Jellyseerr"
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&])")
@@ -90,12 +92,11 @@ def text(batch: Batch, look: Look, links: Links | None = None) -> str:
     lines = [f"Hi {batch.username},", "", INTRO, ""]
     for show in shows(batch, look):
         lines.append(show.title)
-        if show.overview:
-            lines.append(f"  {show.overview}")
+        lines += _wrap(show.overview, "  ")
         for episode in show.episodes:
             title = f" \u201c{episode.title}\u201d" if episode.title else ""
             lines.append(f"  - {episode.code}{title}")
-            lines += [f"    {part}" for part in (episode.details, episode.overview) if part]
+            lines += _wrap(episode.details, "    ") + _wrap(episode.overview, "    ")
         lines += [f"  {name}: {url}" for name, url in _show_links(show)]
         lines.append("")
     lines.append("Enjoy watching!")
@@ -169,6 +170,18 @@ def _line(item: Item, zone: tzinfo) -> EpisodeLine:
         aired,
         f"{facts.runtime} min" if facts.runtime else "",
         trim(facts.overview or ""),
+    )
+
+
+def _wrap(words: str, indent: str) -> list[str]:
+    """``words`` as lines of at most PLAIN_WIDTH columns, each indented; none for no words."""
+    return textwrap.wrap(
+        words,
+        PLAIN_WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_long_words=False,  # an address in an overview stays whole
+        break_on_hyphens=False,
     )
 
 

@@ -7,18 +7,19 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, Page, expect
 
 from services import mailer
 from services.links import Links
 from standins.image_host import ImageHost
 
-from ..utils.messages import look_at, showcase_batch
+from ..utils.messages import HOSTILE, hostile_batch, look_at, showcase_batch
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")  # the worker's Chromium lives there (conftest)
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-SIZES = {"desktop": (1280, 720), "phone": (390, 844)}
+SIZES = {"desktop": (1280, 720), "tablet": (800, 1000), "phone": (390, 844), "small-phone": (360, 740)}
+PHONE = 480  # the HTML's max-width for the narrower poster
 LINKS = Links("a storage secret of the tests, 32 bytes or more", "https://airdate.example.org")
 
 LAYOUT = """() => {
@@ -48,6 +49,13 @@ LAYOUT = """() => {
     buttonContrast: contrast(colour(document.querySelector('.ad-button'), 'color'),
                              colour(document.querySelector('.ad-button'), 'backgroundColor')),
     gapToTitle: box(title).left - box(document.images[0]).right,
+    posterBesideTitle: Math.abs(box(title).top - box(document.images[0]).top),
+    posterLefts: [...document.images].map(i => Math.round(box(i).left)),
+    titleLefts: [...document.querySelectorAll('.ad-card h2')].map(t => Math.round(box(t).left)),
+    postersInCards: [...document.images].every((i, n) => {
+      const [p, c] = [box(i), box(cards[n])];
+      return p.left >= c.left && p.right <= c.right && p.top >= c.top && p.bottom <= c.bottom;
+    }),
   };
 }"""
 
@@ -69,9 +77,12 @@ async def test_the_email_renders_with_its_posters_in_light_and_dark(browser: Bro
                 assert seen["images"] == 2 and seen["broken"] == [], where
                 assert seen["overflow"] <= 0, f"{where}: wider than the screen"
                 assert all(w <= 600 for w in seen["cardWidths"]), where
-                poster = (120, 180) if device == "desktop" else (80, 120)
+                poster = (120, 180) if width > PHONE else (80, 120)
                 assert all(tuple(size) == poster for size in seen["posters"]), f"{where}: {seen['posters']}"
-                assert 8 <= seen["gapToTitle"] <= 24, f"{where}: the poster beside the title"
+                assert 8 <= seen["gapToTitle"] <= 24, f"{where}: the poster left of the title"
+                assert seen["posterBesideTitle"] <= 2, f"{where}: the poster's top is the title's"
+                assert len(set(seen["posterLefts"])) == len(set(seen["titleLefts"])) == 1, f"{where}: columns"
+                assert seen["postersInCards"], f"{where}: a poster outside its card"
                 dark = seen["cardBackground"] != "rgb(255, 255, 255)"
                 assert dark == (scheme == "dark"), f"{where}: card {seen['cardBackground']}"
                 assert seen["titleContrast"] >= 7 and seen["mutedContrast"] >= 4.5, f"{where}: {seen}"
@@ -87,3 +98,29 @@ async def save(page: Page, shot: Path, *, publish: bool) -> None:
     await page.screenshot(path=shot, full_page=True)
     if publish and os.environ.get("UPDATE_SCREENSHOTS") == "1":
         shutil.copy(shot, DOCS / "email-desktop.png")
+
+
+ELEMENTS = "() => [...document.body.querySelectorAll('*')].map(e => e.tagName.toLowerCase())"
+ATTRIBUTES = "() => [...document.querySelectorAll('*')].flatMap(e => e.getAttributeNames())"
+
+
+async def test_a_hostile_show_is_shown_as_text_and_runs_nothing(browser: Browser) -> None:
+    """A show, episode, overview and user name of HTML, Markdown and template syntax, and links that
+    try to be scripts: the browser builds only the message's own elements and shows the words."""
+    message = mailer.compose(hostile_batch(), "Airdate <airdate@example.org>", LINKS, look_at())
+    page = await browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    await page.set_content(message.get_body(("html",)).get_content(), wait_until="load")
+    elements = set(await page.evaluate(ELEMENTS))
+    assert elements <= {"table", "tbody", "tr", "td", "p", "h2", "div", "strong", "img", "a"}, elements
+    assert await page.locator("img").count() == 1, "the poster, no other picture"
+    assert not {"onerror", "onload", "onclick"} & set(await page.evaluate(ATTRIBUTES))
+    hrefs = await page.locator("a").evaluate_all("links => links.map(a => a.protocol)")
+    assert set(hrefs) == {"https:"}, hrefs
+    await expect(page.locator("h2")).to_have_text(HOSTILE)
+    await expect(page.get_by_text(f"Hi {HOSTILE},")).to_be_visible()
+    await expect(page.get_by_text(f"S01E01 {HOSTILE}")).to_be_visible()
+    assert await page.get_by_text(HOSTILE, exact=True).count() >= 3, "the show's name, overviews"
+    assert dialogs == [], "no script ran"
+    await page.close()

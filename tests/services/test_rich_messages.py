@@ -7,6 +7,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,10 +15,13 @@ import pytest
 from sqlmodel import select
 
 from data import Database, preferences, seasons
+from data.batches import Batch
 from data.models import ShowFacts, User
-from services import channels, mailer, posters
+from services import channels, mailer
 from services.jellyseerr import sync_requests, sync_users
+from services.links import Links
 from services.mailer import Smtp
+from services.message import PLAIN_WIDTH
 from services.notifier import Notifier
 from services.progress import Progress
 from services.sonarr import Webhook, receive_import
@@ -27,7 +31,7 @@ from standins.jellyseerr import JellyseerrWorld, create_app
 from standins.smtp import Sink
 from standins.webhook_sink import WebhookSink
 
-from ..utils.messages import PUBLIC_JELLYSEERR, look_at, twenty_items
+from ..utils.messages import PUBLIC_JELLYSEERR, look_at, showcase_batch, twenty_items
 from ..utils.standins import serve
 
 UPSTREAM = Path(__file__).resolve().parents[1] / "fixtures" / "upstream"
@@ -40,24 +44,18 @@ def fixture(name: str) -> object:
 
 
 @pytest.fixture
-def images() -> Iterator[ImageHost]:
-    posters.forget()
-    with ImageHost() as host:
-        yield host
-    posters.forget()
-
-
-@pytest.fixture
 def hooks() -> Iterator[WebhookSink]:
     with WebhookSink() as sink:
         yield sink
 
 
-async def severance_requested(database: Database, world: JellyseerrWorld, *, watchable: bool = True) -> int:
-    """Mark requested Severance season 2 in Jellyseerr (Jellyfin has it, if ``watchable``) and Airdate
-    synced; Mark's user id."""
+async def severance_requested(
+    database: Database, world: JellyseerrWorld, *, watchable: bool = True, title: str = "Severance"
+) -> int:
+    """Mark requested Severance season 2 (called ``title``) in Jellyseerr (Jellyfin has it, if
+    ``watchable``) and Airdate synced; Mark's user id."""
     mark = world.add_jellyfin_user("Mark", "mark@example.org")
-    world.add_request(mark, "tv", 95396, "Severance", tvdb_id=371980, seasons=(2,))
+    world.add_request(mark, "tv", 95396, title, tvdb_id=371980, seasons=(2,))
     if watchable:
         world.watchable("tv", 95396)
     with serve(create_app(world, KEY)) as url:
@@ -177,6 +175,20 @@ def test_twenty_items_make_an_email_under_100_kib_with_a_real_plain_part() -> No
     assert text.count("  - S0") == 20 and "…" in text, "every episode, long overviews trimmed"
     html = message.get_body(("html",)).get_content()
     assert html.count("<img ") == 10, "one poster per show"
+
+
+@pytest.mark.parametrize("batch", [showcase_batch(), twenty_items()], ids=["showcase", "twenty"])
+def test_the_plain_part_is_plain_wrapped_prose_with_every_link_written_out(batch: Batch) -> None:
+    links = Links("a storage secret of the tests, 32 bytes or more", "https://airdate.example.org")
+    message = mailer.compose(batch, "Airdate <airdate@example.org>", links, look_at())
+    text, html = (message.get_body((kind,)).get_content() for kind in ("plain", "html"))
+    assert not re.search(r"</?[a-z!][^>]*>|&(amp|lt|gt|quot|#\d+);", text), "no tags, no entities"
+    for line in text.splitlines():
+        words = re.sub(r"https?://\S+", "", line)  # an address is never cut
+        assert len(words) <= PLAIN_WIDTH and line == line.rstrip(), repr(line)
+    for href, name in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', html):
+        assert f"{unescape(name)}: {unescape(href)}" in text, f"{name} is written out"
+    assert text.count(": https://") == html.count("<a href="), "every link of the HTML, no more"
 
 
 async def test_a_service_without_markdown_gets_the_plain_words_and_the_poster(

@@ -8,7 +8,10 @@ from data.show_facts import EpisodeFacts, Show
 from services.message import Look
 
 PUBLIC_JELLYSEERR = "https://requests.example.org"
-HOSTILE = '<img src=x onerror="alert(1)"> **bold** [click](javascript:alert(1)) `code` # & {{ title }}'
+HOSTILE = (
+    '<img src=x onerror="alert(1)"> **bold** [click](javascript:alert(1)) `code` # & {{ title }} '
+    "{{ 7*7 }} {% raw %}"
+)
 LONG = (
     "When the severed floor is reorganised overnight, the team finds their desks rearranged into a maze "
     "of partitions, a goat pen where the break room was, and a memo from management that nobody "
