@@ -93,9 +93,8 @@ class MessageTemplates:
         _check(kind, locale)
         templating.check(kind, source)
         version = await asyncio.to_thread(self.database.write, templates.save, kind, locale, source, by)
-        audit.info(
-            "%s %s", by, _what(kind, locale, "changed" if source.strip() else "emptied (built-in words)")
-        )
+        done = "changed" if source.strip() else "emptied (the built-in words again)"
+        audit.info("%s %s", by, _what(kind, locale, done))
         await self._reload()
         return version
 
@@ -108,9 +107,8 @@ class MessageTemplates:
         version = await asyncio.to_thread(
             self.database.write, templates.save, old.kind, old.locale, old.source, by
         )
-        audit.info(
-            "%s %s (version %d of %s)", by, _what(old.kind, old.locale, "restored"), old.id, old.author
-        )
+        restored = _what(old.kind, old.locale, "restored")
+        audit.info("%s %s (version %d, by %s)", by, restored, old.id, old.author)
         await self._reload()
         return version
 
@@ -176,6 +174,5 @@ def _check(kind: str, locale: str) -> None:
 
 def _what(kind: str, locale: str, done: str) -> str:
     """As the audit line says it: "changed the e-mail text template for de"."""
-    return f"{done} the {KINDS[kind].removesuffix(' (channels)')} template" + (
-        f" for {locale}" if locale else ""
-    )
+    name = KINDS[kind].removesuffix(" (channels)")
+    return f"{done} the {name} template" + (f" for {locale}" if locale else "")
