@@ -85,6 +85,7 @@ class MessagesPanel(ui.column):
                 with ui.card().classes("w-full lg:w-1/2 gap-2").mark("message-preview"):
                     self.whose = ui.label().classes("text-sm opacity-70").mark("preview-whose")
                     self.subject = ui.label().classes("font-medium").mark("preview-subject")
+                    self.subject.props('data-testid="preview-subject"')
                     self.errors = ui.label().classes("text-negative text-sm whitespace-pre-wrap")
                     self.errors.mark("preview-errors")
                     with ui.tabs().props("dense no-caps align=left") as shown:
@@ -155,14 +156,15 @@ class Editor(ui.column):
             self.source.classes("w-full").mark(f"template-{kind}")
             self.source.on_value_change(page.later)
             self.error = ui.label().classes("text-negative text-sm whitespace-pre-wrap").mark(f"error-{kind}")
+            self.error.props(f'role="alert" data-testid="error-{kind}"')
             with ui.row().classes("gap-2"):
-                ui.button("Save", icon="save", on_click=self.save).props("unelevated no-caps").mark(
-                    f"save-{kind}"
-                )
+                save = ui.button("Save", icon="save", on_click=self.save).mark(f"save-{kind}")
+                save.props(f'unelevated no-caps aria-label="Save the {KINDS[kind]} template"')
                 ui.button("Start from the example", on_click=self.example).props("flat no-caps")
                 ui.button("Use the built-in words", on_click=self.built_in).props("flat no-caps")
             self.table = ui.table(columns=COLUMNS, rows=[], row_key="id").props("flat bordered dense")
             self.table.classes("w-full").mark(f"versions-{kind}")
+            self.table.props(f'data-testid="versions-{kind}"')
             self.table.add_slot("body-cell-created_at", LOCAL_TIME_CELL)
             self.table.add_slot("body-cell-restore", RESTORE)
             self.table.on("restore", lambda e: self.restore(e.args))
