@@ -75,9 +75,7 @@ class MessagesPanel(ui.column):
             with ui.row().classes("w-full gap-4 items-start flex-nowrap max-lg:flex-wrap"):
                 with ui.column().classes("w-full lg:w-1/2 gap-2"):
                     with ui.tabs().props("dense no-caps align=left") as tabs:
-                        names = {
-                            kind: ui.tab(kind, label=label.capitalize()) for kind, label in KINDS.items()
-                        }
+                        names = {kind: ui.tab(kind, label=_upper(label)) for kind, label in KINDS.items()}
                     with ui.tab_panels(tabs, value=names["subject"]).classes("w-full"):
                         for kind in KINDS:
                             with ui.tab_panel(names[kind]).classes("p-0"):
@@ -134,9 +132,7 @@ class MessagesPanel(ui.column):
             shown = await self.messages.preview(drafts, None, self.notifier.look, self.notifier.links)
         self.whose.text = f"Preview with {shown.person}"
         self.subject.text = f"Subject: {shown.subject}"
-        self.errors.text = "\n".join(
-            f"{KINDS[kind].capitalize()}: {why}" for kind, why in shown.errors.items()
-        )
+        self.errors.text = "\n".join(f"{_upper(KINDS[kind])}: {why}" for kind, why in shown.errors.items())
         self.html.props["srcdoc"] = shown.html
         self.html.update()
         self.text.text, self.short.text = shown.text, shown.markdown
@@ -220,3 +216,8 @@ class Editor(ui.column):
 def _summary(source: str) -> str:
     words = " ".join(source.split())
     return "(the built-in words)" if not words else words[:80] + ("…" if len(words) > 80 else "")
+
+
+def _upper(words: str) -> str:
+    """The first letter a capital, the others as they are ("E-mail HTML")."""
+    return words[:1].upper() + words[1:]

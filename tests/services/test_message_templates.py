@@ -4,8 +4,10 @@ SMTP server) and on a json:// channel, and giving way to the built-in words when
 — with one log line, never a lost message. Values stay text whatever they hold, and the sandbox holds."""
 
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -189,3 +191,18 @@ async def test_the_preview_renders_drafts_on_the_next_batch_or_sample_data(
     real = await words.preview(drafts, fan, Look(), None)
     assert (real.person, real.subject) == ("fan6_0's next e-mail", "For fan6_0")
     assert kept(database) == [], "a preview saves nothing"
+
+
+def test_the_readme_documents_every_variable_and_its_example_renders() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Messages page", 1)[1].split("\n## ", 1)[0]
+    for name, fields in sample().items():
+        assert f"`{name}`" in section, name
+        for field in fields if isinstance(fields, dict) else fields[0]:
+            assert f"`{field}`" in section, f"{name}.{field}"
+    example = section.split("```jinja\n", 1)[1].split("```", 1)[0]
+    parts = re.split(r"\{# (.+?) #\}\n", example)[1:]
+    kinds = {"Subject": "subject", "Short form (channels)": "markdown"}
+    assert [title for title in parts[::2]] == list(kinds)
+    for title, source in zip(parts[::2], parts[1::2], strict=True):
+        assert render(kinds[title], source.strip("\n"), sample()), title
