@@ -166,10 +166,10 @@ def variables(batch: Batch, look: Look, links: Links | None) -> dict[str, Any]:
     }
 
 
-def sample() -> dict[str, Any]:
+def sample(look: Look | None = None) -> dict[str, Any]:
     """Variables for a made-up batch: what a template is checked against, and previewed with when the
     chosen person has nothing pending."""
-    values = variables(SAMPLE_BATCH, Look(), None)
+    values = variables(SAMPLE_BATCH, look or Look(), None)
     site = "https://airdate.example.org"
     values["links"] = {
         name: Url(f"{site}/{path}") for name, path in (("manage", "manage/1"), ("calendar", "calendar/1.ics"))
