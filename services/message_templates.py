@@ -158,6 +158,9 @@ class _Drafts:
         self.errors: dict[str, str] = {}
         self.values: dict[str, Any] | None = None  # sample data instead of the batch's own
 
+    async def ready(self) -> None:
+        pass  # drafts are all in memory
+
     def render(self, kind: str, batch: Batch, look: Look, links: Links | None) -> str | None:
         source = self.drafts.get(kind, "")
         if not source.strip():

@@ -127,7 +127,8 @@ class Notifier:
         if not batch.email:  # nothing is queued for e-mail: say why instead
             settings = await asyncio.to_thread(self.database.read, preferences.read, user_id)
             return Preview(settings.username, 0, note=f"No e-mail: {settings.email_note}.")
-        await self._words_ready()
+        if self.words is not None:
+            await self.words.ready()
         return mailer.preview(batch, self.smtp.sender, self.links, self.look, self.words)
 
     async def rotate_links(self, user_id: int, *, by: str) -> None:
@@ -170,7 +171,8 @@ class Notifier:
 
     async def _send(self, batch: Batch, url: str | None) -> None:
         """To the Apprise channel ``url``, or (None) by e-mail; one of FAILURES if it did not go."""
-        await self._words_ready()
+        if self.words is not None:
+            await self.words.ready()  # (the templates are read from memory after this)
         if url is not None:
             own = (lambda kind: self.words.render(kind, batch, self.look, self.links)) if self.words else None
             body, marked = text(batch, self.look, self.links), markdown(batch, self.look, self.links)
@@ -187,11 +189,6 @@ class Notifier:
         await mailer.send(
             self.smtp, mailer.compose(batch, self.smtp.sender, self.links, self.look, self.words)
         )
-
-    async def _words_ready(self) -> None:
-        ready = getattr(self.words, "ready", None)
-        if ready is not None:
-            await ready()
 
     async def _failed(self, batch: Batch, reason: str) -> str:
         retry = await asyncio.to_thread(

@@ -48,6 +48,9 @@ class Wording(Protocol):
 
     def render(self, kind: str, batch: Batch, look: Look, links: Links | None) -> str | None: ...
 
+    async def ready(self) -> None:
+        """Called before sending, off the hot path: read the templates again if need be."""
+
 
 class Url(str):
     """A link: percent-encoded in Markdown rather than backslash-escaped."""
