@@ -12,6 +12,7 @@ that is not documented, or fails on sample data (an attribute typo, the sandbox 
 
 import traceback
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -34,6 +35,8 @@ KINDS = {  # what each template writes, as the Messages page names it
 NAMES = frozenset({"person", "shows", "episodes", "links"})  # the documented variables
 MAX_OUTPUT = 512 * 1024  # characters a rendered template may have
 MAX_REPEAT = 10_000  # "ab" * n, [x] * n: at most this n
+BUDGET = 200_000  # items one rendering may make with range() and repetition, all together
+_left: ContextVar[list[int] | None] = ContextVar("template_budget", default=None)  # of this rendering
 
 
 class TemplateError(ValueError):
@@ -57,18 +60,41 @@ class Url(str):
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox (no ``__class__``, no mutating lists), and no ``"x" * 10**9`` either."""
+    """Jinja's immutable sandbox (no ``__class__``, no mutating lists), and no ``"x" * 10**9`` either:
+    what ``range()`` and repetition make is counted against one :data:`BUDGET` per rendering, so nested
+    loops cannot hold the sender for hours (``lipsum``, which makes text at will, is left out)."""
 
     intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        del self.globals["lipsum"]
+        self.globals["range"] = _range
 
     def call_binop(self, context, operator_: str, left: Any, right: Any) -> Any:
         if operator_ == "**" and isinstance(right, int | float) and abs(right) > 100:
             raise SecurityError("an exponent above 100 is refused")
         if operator_ == "*":
             for many, times in ((left, right), (right, left)):
-                if isinstance(many, str | list | tuple) and isinstance(times, int) and times > MAX_REPEAT:
-                    raise SecurityError(f"repeating more than {MAX_REPEAT} times is refused")
+                if isinstance(many, str | list | tuple) and isinstance(times, int):
+                    if times > MAX_REPEAT:
+                        raise SecurityError(f"repeating more than {MAX_REPEAT} times is refused")
+                    _spend(len(many) * times)
         return super().call_binop(context, operator_, left, right)
+
+
+def _range(*args: int) -> range:
+    made = range(*args)
+    _spend(len(made))
+    return made
+
+
+def _spend(items: int) -> None:
+    left = _left.get()
+    if left is not None:
+        left[0] -= max(items, 0)
+        if left[0] < 0:
+            raise SecurityError(f"the template makes more than {BUDGET} items with range() and repetition")
 
 
 def _markdown_value(value: Any) -> str:
@@ -110,12 +136,15 @@ def compiled(kind: str, source: str) -> Callable[..., str]:
 def render(kind: str, source: str, values: dict[str, Any]) -> str:
     """The template rendered with ``values``; TemplateError (with the template's line) if it fails."""
     template = compiled(kind, source)
+    budget = _left.set([BUDGET])
     try:
         out = template(**values)
     except (JinjaError, SecurityError) as error:
         raise TemplateError(getattr(error, "message", None) or str(error), _line(error)) from None
     except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError, RecursionError) as error:
         raise TemplateError(f"{type(error).__name__}: {error}", _line(error)) from None
+    finally:
+        _left.reset(budget)
     if len(out) > MAX_OUTPUT:
         raise TemplateError(f"the message would be {len(out)} characters long (at most {MAX_OUTPUT})")
     if kind == "subject":

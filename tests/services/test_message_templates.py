@@ -64,6 +64,9 @@ def kept(database: Database, kind: str = "subject") -> list[str]:
         ("{{ shows.append(1) }}", "unsafe"),
         ("{{ 'x' * 99999999 }}", "repeating more than 10000 times is refused"),
         ("{{ person.name.__init__.__globals__ }}", "unsafe"),
+        ("{% for a in range(9999) %}{% for b in range(9999) %}{% endfor %}{% endfor %}", "more than 200000"),
+        ("{% for a in range(999) %}{{ 'ab' * 9999 }}{% endfor %}", "more than 200000 items"),
+        ("{{ lipsum(99999) }}", "unknown variable 'lipsum'"),
     ],
 )
 async def test_a_template_that_would_not_render_is_refused_with_its_line_and_nothing_is_saved(
