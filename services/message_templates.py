@@ -14,11 +14,11 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from data import Database, outbox, templates
+from data import Database, DatabaseError, outbox, templates
 from data.batches import Batch
 from data.templates import Version
 
-from . import templating
+from . import templating, units
 from .links import Links
 from .mailer import compose
 from .message import Look, markdown
@@ -58,7 +58,10 @@ class MessageTemplates:
     async def ready(self) -> None:
         """Read the templates in force again if the copy is older than ``fresh`` (before sending)."""
         if time.monotonic() - self._read_at > self.fresh:
-            await self._reload()
+            try:
+                await self._reload()
+            except DatabaseError as error:  # the copy in hand goes on (sending says what else failed)
+                log.warning("could not read the message templates again, the last ones read stay: %s", error)
 
     def render(self, kind: str, batch: Batch, look: Look, links: Links | None) -> str | None:
         locale = getattr(batch, "locale", "") or ""
@@ -146,7 +149,7 @@ class MessageTemplates:
 
     async def _reload(self) -> None:
         started = time.monotonic()
-        self._sources = await asyncio.to_thread(self.database.read, templates.in_force)
+        self._sources = await asyncio.to_thread(units.read, self.database, templates.in_force)
         self._read_at = started
 
 

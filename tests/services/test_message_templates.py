@@ -22,6 +22,7 @@ from services.templating import TemplateError, render, sample, variables
 from standins.smtp import Sink
 from standins.webhook_sink import WebhookSink
 
+from ..utils.database import unplugged
 from ..utils.factories import land_episode, make_tracked_show
 
 HOSTILE = "<script>alert(1)</script> **md** {{ 7*7 }} {% raw %} [x](javascript:y)"
@@ -209,3 +210,16 @@ def test_the_readme_documents_every_variable_and_its_example_renders() -> None:
     assert [title for title in parts[::2]] == list(kinds)
     for title, source in zip(parts[::2], parts[1::2], strict=True):
         assert render(kinds[title], source.strip("\n"), sample()), title
+
+
+async def test_a_database_that_does_not_answer_keeps_the_templates_read_last(
+    database: Database, words: MessageTemplates, caplog: pytest.LogCaptureFixture
+) -> None:
+    await words.save("subject", "Kept {{ episodes|length }}", by="alice")
+    words.fresh = 0
+    caplog.set_level(logging.WARNING, "airdate.messages")
+    with unplugged(database):
+        await words.ready()
+    assert mailer.compose(SAMPLE_BATCH, SENDER, words=words)["Subject"] == "Kept 3"
+    (said,) = [r.getMessage() for r in caplog.records if r.name == "airdate.messages"]
+    assert said.startswith("could not read the message templates again, the last ones read stay:")
