@@ -55,6 +55,7 @@ def create_app(settings: Settings, plugins: Sequence[Plugin] = ()) -> Airdate:
         identities.access,
         identities,
         airdate.nav,
+        airdate.messages,
     )
     install_lifecycle(airdate)
     for plugin in plugins:

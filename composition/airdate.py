@@ -12,6 +12,7 @@ from services.access import Access
 from services.calendar import CalendarFeeds
 from services.follows import Follows
 from services.jobs import Jobs
+from services.message_templates import MessageTemplates
 from services.notifier import Notifier
 from services.preferences import UserSettings
 from settings import Runtime, Settings
@@ -50,6 +51,12 @@ class Airdate:
     def calendars(self) -> CalendarFeeds:
         """Each person's calendar feed of their shows' episodes (services.calendar)."""
         return CalendarFeeds(self.database)
+
+    @property
+    def messages(self) -> MessageTemplates:
+        """The admin's message templates (services.message_templates), which the notifier sends with."""
+        assert isinstance(self.notifier.words, MessageTemplates)  # build_services gives it them
+        return self.notifier.words
 
     @property
     def hub(self) -> Hub:

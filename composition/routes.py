@@ -15,6 +15,7 @@ from api import (
     create_router,
     follows,
     jellyseerr_webhook,
+    message_templates,
     notifications,
     previews,
     unsubscribe,
@@ -53,6 +54,7 @@ def register_routes(airdate: Airdate) -> None:
     app.include_router(live)
     app.include_router(actions.create_router(airdate.jobs))
     app.include_router(previews.create_router(airdate.notifier))
+    app.include_router(message_templates.create_router(airdate.messages, airdate.notifier))
     app.include_router(notifications.create_router(airdate.database))
     app.include_router(channels.create_router(airdate.users, airdate.notifier))
     app.include_router(follows.create_router(airdate.follows))

@@ -10,6 +10,7 @@ from services.jobs import Jobs
 from services.links import Links
 from services.mailer import Smtp
 from services.message import Look
+from services.message_templates import MessageTemplates
 from services.notifier import Notifier
 from settings import Runtime, Settings
 
@@ -39,6 +40,7 @@ def build_services(settings: Settings, runtime: Runtime, database: Database) -> 
             settings.messages.poster_base_url,
             settings.jellyseerr.public_url or settings.jellyseerr.url,
         ),
+        words=MessageTemplates(database),  # the admin's templates (the Messages page)
     )
     if not server.public_url and server.host not in LOOPBACK_HOSTS:
         log.warning(

@@ -389,3 +389,19 @@ class JobRecord(SQLModel, table=True):
     started_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
     renewed_at: datetime = Field(default_factory=utcnow)  # its replica's last heartbeat while it runs
+
+
+class MessageTemplate(SQLModel, table=True):
+    """One version of an admin's template for a part of every message (``kind``: subject, text, html or
+    markdown; ``locale``: "" for every language). The newest row of a kind and locale is in force; an
+    empty ``source`` means the built-in words. The last few versions are kept (:mod:`data.templates`)."""
+
+    __tablename__ = "message_templates"
+    __table_args__ = (Index("ix_message_templates_kind_locale", "kind", "locale", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    locale: str = ""
+    source: str = ""
+    author: str
+    created_at: datetime = Field(default_factory=utcnow)

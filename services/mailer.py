@@ -16,6 +16,7 @@ from data.batches import Batch
 from . import email_html
 from .links import Links
 from .message import Look, text
+from .templating import Wording
 
 # How a message goes over SMTP: headers are not folded at 78 characters (SMTP allows 998). At 78, Python
 # turns a header it cannot break at a space into RFC 2047 encoded words, so a long List-Unsubscribe URL
@@ -71,11 +72,13 @@ def _addresses(message: EmailMessage, header: str, otherwise: str) -> list[str]:
     return found
 
 
-def preview(batch: Batch, sender: str, links: Links | None, look: Look | None = None) -> Preview:
+def preview(
+    batch: Batch, sender: str, links: Links | None, look: Look | None = None, words: Wording | None = None
+) -> Preview:
     """The e-mail ``batch`` would be, as it would be sent."""
     if not batch.items:
         return Preview(batch.username, 0)
-    message = compose(batch, sender, links, look)
+    message = compose(batch, sender, links, look, words)
     text_part, html_part = message.get_body(("plain",)), message.get_body(("html",))
     assert text_part is not None and html_part is not None  # compose writes both
     return Preview(
@@ -88,20 +91,30 @@ def preview(batch: Batch, sender: str, links: Links | None, look: Look | None = 
     )
 
 
-def compose(batch: Batch, sender: str, links: Links | None = None, look: Look | None = None) -> EmailMessage:
+def compose(
+    batch: Batch,
+    sender: str,
+    links: Links | None = None,
+    look: Look | None = None,
+    words: Wording | None = None,
+) -> EmailMessage:
     """Plain text and HTML (:mod:`services.message`, :mod:`services.email_html`), episodes by show; with
     ``links``, the manage and calendar links at the bottom and the one-click unsubscribe headers
-    (RFC 8058: ``List-Unsubscribe`` + ``List-Unsubscribe-Post``)."""
+    (RFC 8058: ``List-Unsubscribe`` + ``List-Unsubscribe-Post``). ``words``: the admin's templates
+    (:mod:`services.templating`), each part the built-in one where they have none."""
     look = look or Look()
+    own = (lambda kind: words.render(kind, batch, look, links)) if words else (lambda kind: None)
     message = EmailMessage()
     message["From"] = sender
     message["To"] = formataddr((batch.username, batch.email))
-    message["Subject"] = subject(batch)
+    message["Subject"] = own("subject") or subject(batch)
     if links is not None:
         message["List-Unsubscribe"] = f"<{links.unsubscribe(batch.user_id, batch.link_key)}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(text(batch, look, links))
-    message.add_alternative(email_html.html(batch, look, str(message["Subject"]), links), "html")
+    message.set_content(own("text") or text(batch, look, links))
+    message.add_alternative(
+        own("html") or email_html.html(batch, look, str(message["Subject"]), links), "html"
+    )
     return message
 
 

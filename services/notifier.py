@@ -25,6 +25,7 @@ from .links import Links
 from .mailer import NO_MAIL, Preview, Smtp
 from .message import Look, markdown, shows, text
 from .progress import Progress
+from .templating import Wording
 
 log = logging.getLogger("airdate.notifier")
 audit = logging.getLogger("airdate.audit")
@@ -63,12 +64,14 @@ class Notifier:
         lease: float = 600.0,
         links: Links | None = None,
         look: Look | None = None,
+        words: Wording | None = None,
     ) -> None:
         self.database = database
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"  # names our claims
         self.smtp = smtp
         self.links = links
         self.look = look or Look()  # where posters and the Jellyseerr links point
+        self.words = words  # the admin's templates (services.message_templates); None: the built-in words
         self.grouping_delay = grouping_delay
         self.attempts = attempts
         self.backoff = backoff
@@ -124,7 +127,9 @@ class Notifier:
         if not batch.email:  # nothing is queued for e-mail: say why instead
             settings = await asyncio.to_thread(self.database.read, preferences.read, user_id)
             return Preview(settings.username, 0, note=f"No e-mail: {settings.email_note}.")
-        return mailer.preview(batch, self.smtp.sender, self.links, self.look)
+        if self.words is not None:
+            await self.words.ready()
+        return mailer.preview(batch, self.smtp.sender, self.links, self.look, self.words)
 
     async def rotate_links(self, user_id: int, *, by: str) -> None:
         """Revoke every manage and unsubscribe link sent to the user so far (a forwarded e-mail, say);
@@ -166,16 +171,24 @@ class Notifier:
 
     async def _send(self, batch: Batch, url: str | None) -> None:
         """To the Apprise channel ``url``, or (None) by e-mail; one of FAILURES if it did not go."""
+        if self.words is not None:
+            await self.words.ready()  # (the templates are read from memory after this)
         if url is not None:
+            own = (lambda kind: self.words.render(kind, batch, self.look, self.links)) if self.words else None
             body, marked = text(batch, self.look, self.links), markdown(batch, self.look, self.links)
+            title = mailer.subject(batch)
+            if own:  # the admin's templates, where they have them
+                title, body, marked = own("subject") or title, own("text") or body, own("markdown") or marked
             posters = [show.poster_url for show in shows(batch, self.look) if show.poster_url]
-            await channels.send(url, mailer.subject(batch), body, markdown=marked, posters=posters)
+            await channels.send(url, title, body, markdown=marked, posters=posters)
             return
         if self.smtp is None:
             raise ValueError(NO_MAIL)
         if not batch.email or "@" not in batch.email:
             raise ValueError(f"user {batch.username} has no e-mail address")
-        await mailer.send(self.smtp, mailer.compose(batch, self.smtp.sender, self.links, self.look))
+        await mailer.send(
+            self.smtp, mailer.compose(batch, self.smtp.sender, self.links, self.look, self.words)
+        )
 
     async def _failed(self, batch: Batch, reason: str) -> str:
         retry = await asyncio.to_thread(

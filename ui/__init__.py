@@ -6,6 +6,7 @@ from live import LiveSources
 from services.async_access import AsyncAccess
 from services.follows import Follows
 from services.jobs import Jobs
+from services.message_templates import MessageTemplates
 from services.notifier import Notifier
 from services.preferences import UserSettings
 
@@ -15,6 +16,7 @@ from . import (
     listings,
     login,
     manage_page,
+    messages,
     not_found,
     shows,
     tokens,
@@ -34,6 +36,7 @@ def register_pages(
     access: AsyncAccess,
     identities: Identities,
     nav: Nav,
+    templates: MessageTemplates,
 ) -> None:
     """The console's pages; ``nav`` is the menu they share (plug-ins may add their pages to it).
 
@@ -45,6 +48,7 @@ def register_pages(
     shows.register(follows, live.upcoming, nav)
     upcoming_page.register(live.upcoming, nav)
     manage_page.register(users, follows)
+    messages.register(templates, notifier, nav)
     accounts.register(access, identities, nav)
     tokens.register(access, identities, nav)
     not_found.register(nav)

@@ -28,6 +28,7 @@ PAGES = (
     NavEntry("Episodes", "/episodes", "movie"),
     NavEntry("Shows", "/shows", "tv"),
     NavEntry("Upcoming", "/upcoming", "event"),
+    NavEntry("Messages", "/messages", "edit_note", admin=True),
     NavEntry("Accounts", "/accounts", "manage_accounts", admin=True),
     NavEntry("Access tokens", "/tokens", "key", admin=True),
 )

@@ -134,6 +134,7 @@ async def test_a_viewer_sees_no_actions_and_no_admin_pages(guarded: Server, brow
     await page.get_by_role("button", name="Menu").click()
     await expect(page.get_by_role("listitem", name="Users")).to_be_visible()
     await expect(page.get_by_role("listitem", name="Accounts")).to_have_count(0)
+    await expect(page.get_by_role("listitem", name="Messages")).to_have_count(0)
 
 
 async def test_after_five_wrong_passwords_the_form_says_to_wait(guarded: Server, browser: Browser) -> None:

@@ -61,6 +61,7 @@ async def test_every_page_of_the_console_works_under_its_content_security_policy
         ("/upcoming", "What Sonarr lists to air"),
         ("/accounts", "alice"),
         ("/tokens", "Access tokens"),
+        ("/messages", "Preview with sample data"),
     ):
         await page.goto(f"{guarded.url}{path}")
         await expect(page.get_by_text(shows).first).to_be_visible()

@@ -142,6 +142,7 @@ def test_existing_data_without_counters_is_counted_on_first_start(database: Data
         connection.execute(text("DROP TABLE scheduled_episodes"))
         connection.execute(text("DROP TABLE stats_samples"))  # (0013 keeps its stats by name)
         connection.execute(text("DROP TABLE show_facts"))  # (0014, with the episodes' facts)
+        connection.execute(text("DROP TABLE message_templates"))  # (0016)
         for column in ("air_at", "overview"):
             connection.execute(text(f"ALTER TABLE episodes DROP COLUMN {column}"))
         connection.execute(text("DROP TABLE stats_counters"))
