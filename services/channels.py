@@ -7,6 +7,7 @@ Apprise's own privacy form, which masks those parts (:func:`masked`).
 """
 
 import logging
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ from . import posters as poster_files
 from .message import escape_markdown
 
 log = logging.getLogger("airdate.channels")
+MENTION = re.compile(r"@(?=[\w&!])")  # @everyone, @here, <@123>, <@!123>, <@&role>, @name
+MARKDOWN_LINK_TARGET = re.compile(r"(\]\([^)\s]*\))")  # ](url): our links, percent-encoded (message.py)
 
 
 class ChannelError(Exception):
@@ -87,6 +90,8 @@ async def send(
             # Apprise's default there, Telegram's legacy Markdown, cannot show a "*" in bold text (a
             # title, a show's name): a show called **x** garbles the message, or Telegram refuses it.
             service.markdown_ver = TelegramMarkdownVersion.TWO
+    if isinstance(service, NotifyDiscord):
+        title, body = _no_mentions(title), _no_mentions(body)
     with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
         delivered = await notifier.async_notify(
             body=body, title=title, body_format=body_format, attach=attach
@@ -94,6 +99,17 @@ async def send(
     if not delivered:
         reasons = [line.strip() for line in captured.getvalue().splitlines() if line.strip()]
         raise ChannelError(reasons[-1] if reasons else "the service did not accept the message")
+
+
+def _no_mentions(words: str) -> str:
+    """``words`` with every ``@`` that could start a mention followed by a zero-width space, outside
+    Markdown link targets. Discord pings whoever its content names (``@everyone``, ``<@123>``) unless
+    told not to, and with ``?format=markdown`` Apprise itself reads each ``@word`` of the body as a
+    ping to ask Discord for: a name someone chose (a show's, a person's) must not ping a channel.
+    A backslash stops neither; the invisible space stops both, and the words read the same."""
+    parts = MARKDOWN_LINK_TARGET.split(words)
+    parts[::2] = [MENTION.sub("@\u200b", part) for part in parts[::2]]
+    return "".join(parts)
 
 
 def _title_in_markdown(service: object) -> bool:

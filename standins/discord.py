@@ -8,6 +8,7 @@ up to 2000 characters; ``204 No Content``, or the message with ``?wait=true``; r
 every answer. Apprise's side is apprise/plugins/discord.py (caronc/apprise, as in Apprise 2.3.0)."""
 
 import json
+import re
 import ssl
 import time
 from dataclasses import dataclass, field
@@ -19,7 +20,11 @@ from .threaded import File, ThreadedServer, read_body, read_form
 HOST = "discord.com"
 UNKNOWN_WEBHOOK = {"message": "Unknown Webhook", "code": 10015}
 EMPTY = {"message": "Cannot send an empty message", "code": 50006}
-TOO_LONG = {"message": "Invalid Form Body", "code": 50035}
+TOO_LONG = INVALID = {"message": "Invalid Form Body", "code": 50035}
+# discord-api-docs' "Allowed Mentions Object": the types ``parse`` may name (another value: 50035); and
+# the mentions its "Message Formatting" table reads in content (@everyone, @here, <@id>, <@!id>, <@&id>)
+MENTION_KINDS = ("roles", "users", "everyone")
+MENTION = re.compile(r"@(?P<everyone>everyone|here)\b|<@(?P<role>&)?!?(?P<id>\d+)>")
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,21 @@ class Posted:
     @property
     def content(self) -> str:
         return self.payload.get("content") or ""
+
+    @property
+    def pings(self) -> list[str]:
+        """Whom Discord would notify: the mentions in ``content`` (an embed's never ping) that
+        ``allowed_mentions`` lets through — all of them when it is not given."""
+        allowed = self.payload.get("allowed_mentions")
+        kinds = set(MENTION_KINDS) if allowed is None else set(allowed.get("parse") or ())
+        named = {*(allowed or {}).get("users", ()), *(allowed or {}).get("roles", ())}
+        found = []
+        for match in MENTION.finditer(self.content):
+            everyone, role, number = match.group("everyone"), match.group("role"), match.group("id")
+            kind = "everyone" if everyone else "roles" if role else "users"
+            if kind in kinds or number in named:
+                found.append(match.group(0))
+        return found
 
 
 class DiscordWebhooks(ThreadedServer):
@@ -68,6 +88,9 @@ def _handler(discord: DiscordWebhooks) -> type[BaseHTTPRequestHandler]:
                 return self._json(400, EMPTY)
             if len(payload.get("content") or "") > 2000:
                 return self._json(400, TOO_LONG)
+            parse = (payload.get("allowed_mentions") or {}).get("parse") or []
+            if any(kind not in MENTION_KINDS for kind in parse):
+                return self._json(400, INVALID)
             with discord.lock:
                 discord.posted.append(Posted(webhook, payload, files))
             if "wait=true" in query.lower():

@@ -7,6 +7,7 @@ where the service reads it, read back as the service reads it) and the poster's 
 show stays text in each."""
 
 import base64
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -186,3 +187,25 @@ def assert_reads_as_text(markdown: str, *, strong: int, hostile: int = 2) -> Non
     assert [tag for tag, _ in page.tags].count("strong") == strong, "the show and the episode code only"
     assert all(not attrs["href"].startswith("javascript") for tag, attrs in page.tags if tag == "a")
     assert page.text.count(HOSTILE) >= hostile, page.text
+
+
+async def test_a_name_that_mentions_pings_nobody_on_discord_and_still_arrives(
+    database: Database, sink: tuple[Sink, int], images: ImageHost, services: Services
+) -> None:
+    """Regression: a show called ``@everyone …`` pinged the whole channel (Discord pings whoever its
+    content names; with ``?format=markdown`` Apprise itself asks Discord to ping each ``@word`` of the
+    body)."""
+    name = "@everyone meets <@123456789> and <@&42> at @midnight"
+    urls = {
+        "content": services.discord.add("1111", "as-content"),
+        "embeds": services.discord.add("2222", "as-embeds") + "?format=markdown",
+    }
+    await on_every_channel(database, urls, show=name)
+    progress = await notifier(database, sink[1], images).send_due(now_please=True)
+    assert progress.counts["sent"] == 2, progress.counts
+    posted = services.discord.posted
+    assert {sent.webhook for sent in posted} == {"1111/as-content", "2222/as-embeds"}
+    assert [sent.pings for sent in posted] == [[]] * len(posted)
+    shown = " ".join(json.dumps(sent.payload, ensure_ascii=False) for sent in posted).replace("\u200b", "")
+    for words in ("@everyone meets", "@midnight"):  # read the same, mentioned nobody
+        assert words in shown, shown
