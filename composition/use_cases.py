@@ -38,6 +38,7 @@ def build_services(settings: Settings, runtime: Runtime, database: Database) -> 
         look=Look(
             settings.messages.poster_base_url,
             settings.jellyseerr.public_url or settings.jellyseerr.url,
+            settings.messages.default_locale,
         ),
     )
     if not server.public_url and server.host not in LOOPBACK_HOSTS:

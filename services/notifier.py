@@ -21,6 +21,7 @@ from data.batches import Batch, Item
 
 from . import channels, mailer
 from .channels import ChannelError
+from .i18n import N_
 from .links import Links
 from .mailer import NO_MAIL, Preview, Smtp
 from .message import Look, markdown, shows, text
@@ -30,8 +31,8 @@ log = logging.getLogger("airdate.notifier")
 audit = logging.getLogger("airdate.audit")
 TEST_ITEM = Item(
     notification_id=0,
-    subject="Airdate test notification",
-    body="This is a test from Airdate.",
+    subject=N_("Airdate test notification"),
+    body=N_("This is a test from Airdate."),
     show=None,
     season=None,
     number=None,
@@ -140,7 +141,14 @@ class Notifier:
         settings = await asyncio.to_thread(self.database.read, preferences.read, user_id)
         urls = await asyncio.to_thread(self.database.read, preferences.channel_urls, user_id)
         batch = Batch(
-            user_id, settings.username, settings.email, [TEST_ITEM], owner="", link_key=settings.link_key
+            user_id,
+            settings.username,
+            settings.email,
+            [TEST_ITEM],
+            owner="",
+            link_key=settings.link_key,
+            time_zone=settings.time_zone,
+            locale=settings.locale,
         )
         targets = [(None, "e-mail")] if settings.email_enabled and settings.email else []
         targets += [(url, label) for _channel_id, url, label in urls]
@@ -169,7 +177,7 @@ class Notifier:
         if url is not None:
             body, marked = text(batch, self.look, self.links), markdown(batch, self.look, self.links)
             posters = [show.poster_url for show in shows(batch, self.look) if show.poster_url]
-            await channels.send(url, mailer.subject(batch), body, markdown=marked, posters=posters)
+            await channels.send(url, mailer.subject(batch, self.look), body, markdown=marked, posters=posters)
             return
         if self.smtp is None:
             raise ValueError(NO_MAIL)
