@@ -41,6 +41,7 @@ class JellyseerrWorld:
     broken_after: int | None = None  # listings fail (503) from this many items on: a sync breaks midway
     jellyfin_url: str = "http://jellyfin.local:8096"  # the media server's address (Jellyseerr's settings)
     locales: dict[int, str] = field(default_factory=dict)  # UserSettings.locale by user id ('' when unset)
+    failing_settings: set[int] = field(default_factory=set)  # these users' settings/main answer 500
     _ids: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -289,6 +290,8 @@ def create_app(world: JellyseerrWorld, api_key: str) -> FastAPI:
         if problem := refused(x_api_key):
             return problem
         found = next((user for user in world.users if user["id"] == user_id), None)
+        if user_id in world.failing_settings:
+            return JSONResponse({"message": "Something went wrong."}, 500)
         return world.settings_main(found) if found else JSONResponse({"message": "User not found."}, 404)
 
     @app.get("/api/v1/request", response_model=None)

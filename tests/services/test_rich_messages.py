@@ -121,7 +121,9 @@ async def test_a_show_the_media_server_has_not_got_has_no_watch_link_and_utc_is_
     await notifier(database, sink[1], images).send_due(now_please=True)
     (mail,) = sink[0].received
     assert "Watch now" not in mail.html and "Watch now" not in mail.text
-    assert "aired Fri, Jan 17, 2025, 2:00\u202fAM UTC · 59 min" in mail.text, "no zone known: UTC, and it says so"
+    assert "aired Fri, Jan 17, 2025, 2:00\u202fAM UTC · 59 min" in mail.text, (
+        "no zone known: UTC, and it says so"
+    )
     assert "Your request in Jellyseerr" in mail.text
 
 
