@@ -40,6 +40,7 @@ from .progress import Progress
 from .upstream import Upstream, UpstreamAnswer, UpstreamTimeout
 
 PAGE = 50
+SETTINGS_AT_ONCE = 8  # users' settings read at the same time (a page of 50 in ~7 round trips)
 DETAIL_RETRIES = 1  # a title's details: one retry (TMDB failing for a title does not heal in seconds)
 REQUEST_PENDING, REQUEST_DECLINED = 1, 3  # 2 approved and 4 failed (not handed to Sonarr) both track
 MEDIA_AVAILABLE, MEDIA_BLACKLISTED = 5, 6
@@ -87,11 +88,13 @@ async def paged(
 
 async def sync_users(database: Database, upstream: Upstream, progress: Progress) -> Progress:
     listing = Listing()
+    page: list[dict] = []
     async for item in paged(upstream, "/api/v1/user", progress, listing):
-        locale = await locale_of(upstream, int(item["id"]))
-        if locale is None:
-            progress.counts[NO_LOCALE] += 1
-        progress.step(await _in_thread(database, _write_user, as_user(item, locale)))
+        page.append(item)
+        if len(page) == PAGE:
+            await _write_users(database, upstream, progress, page)
+            page = []
+    await _write_users(database, upstream, progress, page)
     if listing.complete:
         removed = await _in_thread(database, _remove_users, listing)
         if removed:
@@ -141,6 +144,21 @@ def media_of(item: dict) -> tuple[str, int]:
 def as_user(item: dict, locale: str | None = None) -> UpstreamUser:
     email = item.get("email") if "email" in item else None
     return UpstreamUser(int(item["id"]), display_name(item), None if email is None else str(email), locale)
+
+
+async def _write_users(database: Database, upstream: Upstream, progress: Progress, items: list[dict]) -> None:
+    """A page of users, their languages read a few at a time (one call each: see the module's doc)."""
+    at_once = asyncio.Semaphore(SETTINGS_AT_ONCE)
+
+    async def locale(user_id: int) -> str | None:
+        async with at_once:
+            return await locale_of(upstream, user_id)
+
+    locales = await asyncio.gather(*(locale(int(item["id"])) for item in items))
+    for item, found in zip(items, locales, strict=True):
+        if found is None:
+            progress.counts[NO_LOCALE] += 1
+        progress.step(await _in_thread(database, _write_user, as_user(item, found)))
 
 
 async def locale_of(upstream: Upstream, user_id: int) -> str | None:
