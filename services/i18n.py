@@ -13,15 +13,15 @@ is (``de-AT`` → German, with Austrian dates), falling back to the default's.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
-from functools import cache
+from datetime import date, datetime, tzinfo
+from functools import cache, lru_cache
 from gettext import NullTranslations
 from io import BytesIO
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.core import negotiate_locale
-from babel.dates import format_datetime, format_skeleton, format_time
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -38,10 +38,11 @@ def N_(message: str) -> str:
     return message
 
 
-def catalogs() -> list[str]:
+@cache
+def catalogs() -> tuple[str, ...]:
     """The languages Airdate speaks: English and each catalog under ``services/locales``."""
     found = {path.parent.parent.name for path in LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
-    return sorted(found | {SOURCE})
+    return tuple(sorted(found | {SOURCE}))
 
 
 def parse(code: str) -> Locale | None:
@@ -100,6 +101,10 @@ class Language:
         pattern = self.locale.datetime_formats.get("medium", "{1} {0}")
         return str(pattern).replace("{1}", day).replace("{0}", hour)
 
+    def day(self, day: date) -> str:
+        """``Jan 16, 2025`` (en), ``16.01.2025`` (de): a day without a time."""
+        return format_date(day, "medium", locale=self.locale)
+
     def _zone_name(self, local: datetime) -> str:
         """The locale's short name of the zone when it has one (MEZ in German), else the zone's own
         abbreviation (CET, EST, UTC) rather than CLDR's fallback, an offset like ``+0100``."""
@@ -120,16 +125,16 @@ def language(code: str | None, default: str = SOURCE) -> Language:
     return _language(code or "", default or SOURCE)
 
 
-@cache
+@lru_cache(maxsize=256)  # keyed by what Jellyseerr says: a few codes, but not trusted to be few
 def _language(code: str, default: str) -> Language:
-    catalog = best_catalog(code) if code else None
-    locale = parse(code) if catalog else None
-    if catalog is None:
-        catalog = best_catalog(default) or SOURCE
-        locale = parse(default) if parse(default) and best_catalog(default) == catalog else None
-    if locale is None or locale.language != Locale.parse(catalog).language:
-        locale = Locale.parse(catalog)
-    return Language(catalog, locale, _translations(catalog))
+    for wanted in (code, default):
+        catalog = best_catalog(wanted)
+        locale = parse(wanted)
+        if catalog and locale:
+            if locale.language != Locale.parse(catalog).language:  # negotiated through an alias
+                locale = Locale.parse(catalog)
+            return Language(catalog, locale, _translations(catalog))
+    return Language(SOURCE, Locale.parse(SOURCE), NullTranslations())
 
 
 @cache

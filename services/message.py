@@ -4,6 +4,9 @@ title, air time (in the person's time zone; UTC, said so, when Airdate knows non
 overview. :func:`shows` lays a batch out; :func:`text` writes it as plain text (the e-mail's text part)
 and :func:`markdown` for Apprise channels; :mod:`services.email_html` writes the e-mail's HTML.
 
+Each is in the person's language (:func:`speaks`: their Jellyseerr locale, else the admin's default;
+:mod:`services.i18n`): words from the catalogs, dates, plurals and numbers by Babel.
+
 Every name, title and overview comes from elsewhere (Sonarr, Jellyseerr, TMDB), so each writer escapes
 it for what it writes: a show called ``<b>*Hi*</b>`` reads exactly so in every message.
 """
@@ -15,8 +18,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from babel.dates import format_date
 
 from data.batches import Batch, Item
 
@@ -189,9 +190,7 @@ def _line(item: Item, zone: tzinfo, lang: Language) -> EpisodeLine:
     if facts.air_at:
         aired = lang.gettext("aired {when}").format(when=lang.when(facts.air_at, zone))
     elif item.air_date:
-        aired = lang.gettext("aired {when}").format(
-            when=format_date(item.air_date, "medium", locale=lang.locale)
-        )
+        aired = lang.gettext("aired {when}").format(when=lang.day(item.air_date))
     return EpisodeLine(
         f"S{item.season:02d}E{item.number:02d}",
         " ".join((item.episode_title or "").split()),

@@ -10,10 +10,13 @@ import pytest
 from apprise import NotifyFormat
 from apprise.conversion import convert_between
 
+from data.batches import Batch
+from data.upcoming import UpcomingEpisode
 from services import i18n, mailer
 from services.calendar import build
 from services.i18n import language
 from services.message import markdown, text
+from services.notifier import TEST_ITEM
 from settings import ConfigurationError
 from settings.model import Settings
 
@@ -75,17 +78,11 @@ def test_a_batch_of_one_and_of_several_in_each_language(locale: str) -> None:
         html = message.get_body(("html",)).get_content()
         assert words in plain and words in Elements(html).text
         assert words in markdown(batch, look_at())
-    plain, html = (
-        text(several, look_at()),
-        mailer.compose(several, "a@example.org", look=look_at()).as_string(),
-    )
+    plain = text(several, look_at())
     assert f"{aired} · {runtime}" in plain
     assert f"{watch}: https://jellyfin.example.org/" in plain
-    assert (
-        f'<html lang="{locale}">'
-        in mailer.compose(several, "a@example.org", look=look_at()).get_body(("html",)).get_content()
-    )
-    assert html
+    html = mailer.compose(several, "a@example.org", look=look_at()).get_body(("html",)).get_content()
+    assert f'<html lang="{locale}">' in html and f">{watch}</a>" in html
 
 
 @pytest.mark.parametrize("locale", sorted(SAYS))
@@ -129,8 +126,6 @@ def test_plurals_follow_each_languages_rules() -> None:
 
 
 def test_the_calendar_speaks_the_persons_language() -> None:
-    from data.upcoming import UpcomingEpisode
-
     finale = UpcomingEpisode(
         95396, "Severance", 2, 10, "Cold Harbor", datetime(2025, 3, 21, 1, tzinfo=UTC), 52, "season"
     )
@@ -146,3 +141,10 @@ def test_the_admins_default_must_be_a_language_airdate_speaks() -> None:
         with pytest.raises((ConfigurationError, ValueError), match=says):
             Settings.from_flat(default_locale=wrong)
     assert i18n.check_default("es") == "es"
+
+
+def test_the_test_message_speaks_the_persons_language() -> None:
+    batch = Batch(1, "mark", "mark@example.org", [TEST_ITEM], owner="", locale="de")
+    assert mailer.subject(batch) == "Airdate-Testbenachrichtigung"
+    assert "Dies ist ein Test von Airdate." in text(batch, look_at())
+    assert mailer.subject(replace(batch, locale="")) == "Airdate test notification"
