@@ -40,7 +40,7 @@ class Airdate:
     @property
     def users(self) -> UserSettings:
         """The use cases of a user's notification settings (services.preferences)."""
-        return UserSettings(self.database)
+        return UserSettings(self.database, self.settings.messages.default_locale)
 
     @property
     def follows(self) -> Follows:
@@ -50,7 +50,7 @@ class Airdate:
     @property
     def calendars(self) -> CalendarFeeds:
         """Each person's calendar feed of their shows' episodes (services.calendar)."""
-        return CalendarFeeds(self.database)
+        return CalendarFeeds(self.database, self.settings.messages.default_locale)
 
     @property
     def messages(self) -> MessageTemplates:

@@ -39,6 +39,7 @@ def build_services(settings: Settings, runtime: Runtime, database: Database) -> 
         look=Look(
             settings.messages.poster_base_url,
             settings.jellyseerr.public_url or settings.jellyseerr.url,
+            settings.messages.default_locale,
         ),
         words=MessageTemplates(database),  # the admin's templates (the Messages page)
     )

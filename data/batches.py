@@ -42,6 +42,7 @@ class Batch:
     link_key: int = 0  # what the links in it carry (services.links)
     time_zone: str = "UTC"  # the user's (IANA), for the air times
     shows: dict[int, show_facts.Show] = field(default_factory=dict)  # by TMDB id: poster, links
+    locale: str = ""  # the user's (Jellyseerr's settings.locale); '': the admin's default
 
     @property
     def ids(self) -> list[int]:
@@ -70,7 +71,7 @@ def read_batch(
     ]
     assert user.id is not None
     shows = show_facts.shows(session, (e.tmdb_id for e in episodes.values()), user.id)
-    dressed = {"link_key": user.link_key, "time_zone": user.time_zone, "shows": shows}
+    dressed = {"link_key": user.link_key, "time_zone": user.time_zone, "shows": shows, "locale": user.locale}
     if channel is None:
         return Batch(user.id, user.username, user.email, items, owner, **dressed)
     return Batch(

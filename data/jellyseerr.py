@@ -24,6 +24,7 @@ class UpstreamUser:
     jellyseerr_id: int
     name: str
     email: str | None  # Jellyseerr's ``email`` field as it came; None: the listing did not include it
+    locale: str | None = None  # their settings.locale ('' none set); None: not read, left as it is
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ def merge_user(session: Session, user: UpstreamUser) -> tuple[int, str]:
     without one the user has none."""
     before = session.exec(select(User).where(User.jellyseerr_id == user.jellyseerr_id)).first()
     wanted: dict = {"username": user.name, "removed_at": None}
+    if user.locale is not None:
+        wanted["locale"] = user.locale
     address = None if user.email is None else address_or_none(user.email)
     if user.email is not None:
         wanted["upstream_email"] = user.email

@@ -73,6 +73,7 @@ class User(SQLModel, table=True):
     removed_at: datetime | None = None  # gone from Jellyseerr: not told any more, history kept
     link_key: int = 0  # part of every link signed for this user; raising it revokes them all
     episode_rule: str = Field(default=EpisodeRule.EACH)  # EpisodeRule, unless a show has its own (ShowRule)
+    locale: str = ""  # Jellyseerr's settings.locale for them (de, pt-BR…); '': the admin's default
 
 
 class Channel(SQLModel, table=True):

@@ -54,6 +54,7 @@ class Preferences:
     email_set_by_admin: bool = False
     link_key: int = 0  # part of every link signed for the user (services.links)
     episode_rule: str = EpisodeRule.EACH  # which episodes they are told of, unless a show has its own
+    locale: str = ""  # Jellyseerr's settings.locale for them; '': the admin's default
 
 
 def read(session: Session, user_id: int) -> Preferences:
@@ -91,6 +92,7 @@ def read(session: Session, user_id: int) -> Preferences:
         user.email_set_by_admin,
         user.link_key,
         user.episode_rule,
+        user.locale,
     )
 
 

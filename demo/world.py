@@ -33,6 +33,18 @@ SEASON_LENGTH = 10  # a season's tenth episode is its finale (Sonarr's finaleTyp
 FINALE_SOON = 910003  # Saltmarsh starts at its eighth episode: its season finale is on the Upcoming page
 UPCOMING = 2  # episodes of each show Sonarr lists to air, a week apart
 WATCHABLE = (910001, 910002, 910003, 910005)  # Jellyfin has these: their messages say "Watch now"
+# Display languages chosen in Jellyseerr (settings.locale): their messages, pages and calendars speak
+# them; Portuguese has no catalog, so Hana's fall back to the admin's default. The others chose none (ada,
+# bruno and chiara, who have the json:// channel too, among them).
+LOCALES = {
+    "gustav": "de",
+    "jonas": "de-AT",
+    "lena": "fr",
+    "noor": "fr",
+    "ines": "es",
+    "mateo": "es",
+    "hana": "pt-BR",
+}
 
 
 @dataclass
@@ -57,10 +69,12 @@ class DemoWorld:
                 self.jellyseerr.watchable("tv", tmdb_id)
 
     def add_user(self, name: str) -> dict:
-        """A local user with an address, or (some names) a Jellyfin user without one."""
+        """A local user with an address, or (some names) a Jellyfin user without one; in their language."""
         if name in JELLYFIN_USERS:
-            return self.jellyseerr.add_jellyfin_user(name.capitalize())
-        return self.jellyseerr.add_user(name)
+            user = self.jellyseerr.add_jellyfin_user(name.capitalize())
+        else:
+            user = self.jellyseerr.add_user(name)
+        return self.jellyseerr.speaks(user, LOCALES[name]) if name in LOCALES else user
 
     def request(self, user: dict) -> str:
         if self.rng.random() < 0.8:

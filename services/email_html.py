@@ -24,7 +24,7 @@ from html import escape
 from data.batches import Batch
 
 from .links import Links
-from .message import INTRO, EpisodeLine, Look, ShowBlock, footer, shows
+from .message import ENJOY, EpisodeLine, Look, ShowBlock, footer, hello, intro, shows, speaks
 
 POSTER_WIDTH, POSTER_HEIGHT = 120, 180  # TMDB posters are 2:3
 FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
@@ -47,22 +47,25 @@ DARK = """
 
 def html(batch: Batch, look: Look, subject: str, links: Links | None = None) -> str:
     """The whole HTML document of the e-mail."""
-    cards = "".join(_card(show) for show in shows(batch, look))
+    lang = speaks(batch, look)
+    cards = "".join(_card(show, lang.gettext("Poster of {show}")) for show in shows(batch, look))
     bottom = ""
     if links is not None:
         bottom = " · ".join(
             f'<a href="{escape(url, quote=True)}" class="ad-link" style="color:{LINK}">{escape(name)}</a>'
-            for name, url in footer(batch, links)
+            for name, url in footer(batch, links, lang)
         )
         bottom = _row(f'<p class="ad-muted" style="margin:0;font-size:13px;color:{MUTED}">{bottom}</p>')
-    hello = (
+    greeting = (
         f'<p class="ad-text" style="margin:0 0 4px;font-size:16px;color:{TEXT}">'
-        f"Hi {escape(batch.username)},</p>"
-        f'<p class="ad-text" style="margin:0;font-size:16px;color:{TEXT}">{escape(INTRO)}</p>'
+        f"{hello(batch, lang, escape)}</p>"
+        f'<p class="ad-text" style="margin:0;font-size:16px;color:{TEXT}">{escape(intro(batch, lang))}</p>'
     )
-    enjoy = f'<p class="ad-text" style="margin:0;font-size:16px;color:{TEXT}">Enjoy watching!</p>'
+    enjoy = (
+        f'<p class="ad-text" style="margin:0;font-size:16px;color:{TEXT}">{escape(lang.gettext(ENJOY))}</p>'
+    )
     return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{lang.catalog}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="color-scheme" content="light dark">'
         '<meta name="supported-color-schemes" content="light dark">'
@@ -72,7 +75,7 @@ def html(batch: Batch, look: Look, subject: str, links: Links | None = None) -> 
         f'style="background:{PAGE}"><tr><td align="center" style="padding:16px 8px">'
         '<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" '
         'style="width:100%;max-width:600px">'
-        f"{_row(hello)}{cards}{_row(enjoy)}{bottom}"
+        f"{_row(greeting)}{cards}{_row(enjoy)}{bottom}"
         "</table></td></tr></table></body></html>"
     )
 
@@ -81,14 +84,15 @@ def _row(inner: str) -> str:
     return f'<tr><td style="padding:8px 4px">{inner}</td></tr>'
 
 
-def _card(show: ShowBlock) -> str:
+def _card(show: ShowBlock, poster_alt: str) -> str:
     name = escape(show.title)
     poster = ""
     if show.poster_url:
         poster = (
             f'<td class="ad-poster-cell" width="{POSTER_WIDTH}" valign="top" '
             f'style="padding:0 16px 0 0;width:{POSTER_WIDTH}px">'
-            f'<img class="ad-poster" src="{escape(show.poster_url, quote=True)}" alt="Poster of {name}" '
+            f'<img class="ad-poster" src="{escape(show.poster_url, quote=True)}" '
+            f'alt="{escape(poster_alt.format(show=show.title), quote=True)}" '
             f'width="{POSTER_WIDTH}" height="{POSTER_HEIGHT}" style="display:block;border:0;'
             f"border-radius:4px;width:{POSTER_WIDTH}px;height:{POSTER_HEIGHT}px;background:{PAGE};"
             f'color:{MUTED};font-size:12px"></td>'
@@ -136,7 +140,7 @@ def _buttons(show: ShowBlock) -> str:
         parts.append(
             f'<a href="{escape(show.watch_url, quote=True)}" class="ad-button" style="display:inline-block;'
             f"background:{BUTTON};color:#ffffff;padding:8px 16px;border-radius:4px;font-size:14px;"
-            'font-weight:bold;text-decoration:none;margin:0 12px 4px 0">Watch now</a>'
+            f'font-weight:bold;text-decoration:none;margin:0 12px 4px 0">{escape(show.watch_label)}</a>'
         )
     if show.request_url:
         parts.append(

@@ -10,6 +10,11 @@ longer has was deleted in Jellyseerr and is marked removed here. A listing that 
 nothing. One title Jellyseerr cannot describe (its 500 "Unable to retrieve series." when TMDB fails) is
 noted and the sync goes on; only Jellyseerr failing as a whole (unreachable, the key refused, a listing
 page failing, every item failing) fails it.
+
+A person's language is their ``settings.locale``, which the user listing does not carry (Jellyseerr's
+server/routes/user/index.ts builds it with a query builder, which loads no eager ``settings``): it is
+read from ``/api/v1/user/{id}/settings/main`` (server/routes/user/usersettings.ts), one call per user.
+When that call fails the user's language stays as it was ("languages not read" in the sync's counts).
 """
 
 import asyncio
@@ -35,11 +40,13 @@ from .progress import Progress
 from .upstream import Upstream, UpstreamAnswer, UpstreamTimeout
 
 PAGE = 50
+SETTINGS_AT_ONCE = 8  # users' settings read at the same time (a page of 50 in ~7 round trips)
 DETAIL_RETRIES = 1  # a title's details: one retry (TMDB failing for a title does not heal in seconds)
 REQUEST_PENDING, REQUEST_DECLINED = 1, 3  # 2 approved and 4 failed (not handed to Sonarr) both track
 MEDIA_AVAILABLE, MEDIA_BLACKLISTED = 5, 6
 ENDED_SHOWS = {"Ended", "Canceled", "Cancelled"}
 NO_ADDRESS = "users have no e-mail address"
+NO_LOCALE = "languages not read"
 T = TypeVar("T")
 
 
@@ -81,8 +88,13 @@ async def paged(
 
 async def sync_users(database: Database, upstream: Upstream, progress: Progress) -> Progress:
     listing = Listing()
+    page: list[dict] = []
     async for item in paged(upstream, "/api/v1/user", progress, listing):
-        progress.step(await _in_thread(database, _write_user, as_user(item)))
+        page.append(item)
+        if len(page) == PAGE:
+            await _write_users(database, upstream, progress, page)
+            page = []
+    await _write_users(database, upstream, progress, page)
     if listing.complete:
         removed = await _in_thread(database, _remove_users, listing)
         if removed:
@@ -129,9 +141,35 @@ def media_of(item: dict) -> tuple[str, int]:
     return str(media.get("mediaType") or item.get("type")), int(media.get("tmdbId") or 0)
 
 
-def as_user(item: dict) -> UpstreamUser:
+def as_user(item: dict, locale: str | None = None) -> UpstreamUser:
     email = item.get("email") if "email" in item else None
-    return UpstreamUser(int(item["id"]), display_name(item), None if email is None else str(email))
+    return UpstreamUser(int(item["id"]), display_name(item), None if email is None else str(email), locale)
+
+
+async def _write_users(database: Database, upstream: Upstream, progress: Progress, items: list[dict]) -> None:
+    """A page of users, their languages read a few at a time (one call each: see the module's doc)."""
+    at_once = asyncio.Semaphore(SETTINGS_AT_ONCE)
+
+    async def locale(user_id: int) -> str | None:
+        async with at_once:
+            return await locale_of(upstream, user_id)
+
+    locales = await asyncio.gather(*(locale(int(item["id"])) for item in items))
+    for item, found in zip(items, locales, strict=True):
+        if found is None:
+            progress.counts[NO_LOCALE] += 1
+        progress.step(await _in_thread(database, _write_user, as_user(item, found)))
+
+
+async def locale_of(upstream: Upstream, user_id: int) -> str | None:
+    """The user's ``settings.locale`` ('' for none set: Jellyseerr's default, and a user without a
+    settings row has no ``locale`` key); None when Jellyseerr did not answer."""
+    try:
+        settings = await upstream.get(f"/api/v1/user/{user_id}/settings/main", retries=DETAIL_RETRIES)
+    except (UpstreamAnswer, UpstreamTimeout):
+        return None
+    locale = settings.get("locale") if isinstance(settings, dict) else None
+    return locale.strip() if isinstance(locale, str) else ""
 
 
 def display_name(item: dict) -> str:

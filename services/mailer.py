@@ -15,7 +15,7 @@ from data.batches import Batch
 
 from . import email_html
 from .links import Links
-from .message import Look, text
+from .message import Look, speaks, text
 from .templating import Wording
 
 # How a message goes over SMTP: headers are not folded at 78 characters (SMTP allows 998). At 78, Python
@@ -107,7 +107,7 @@ def compose(
     message = EmailMessage()
     message["From"] = sender
     message["To"] = formataddr((batch.username, batch.email))
-    message["Subject"] = own("subject") or subject(batch)
+    message["Subject"] = own("subject") or subject(batch, look)
     if links is not None:
         message["List-Unsubscribe"] = f"<{links.unsubscribe(batch.user_id, batch.link_key)}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
@@ -118,9 +118,17 @@ def compose(
     return message
 
 
-def subject(batch: Batch) -> str:
+def subject(batch: Batch, look: Look | None = None) -> str:
+    """``New episode: Severance S02E01``, ``3 new episodes: Severance, Andor``: in the person's language."""
+    lang = speaks(batch, look or Look())
     count = len(batch.items)
     if count == 1:
-        return batch.items[0].subject
-    shows = dict.fromkeys(item.show or item.subject for item in batch.items)
-    return f"{count} new episodes: {', '.join(shows)}"
+        item = batch.items[0]
+        if item.show is None or item.season is None or item.number is None:
+            return lang.gettext(item.subject)  # words of ours (the test message), or as stored
+        code = f"S{item.season:02d}E{item.number:02d}"
+        return lang.gettext("New episode: {show} {code}").format(show=item.show, code=code)
+    shows = ", ".join(dict.fromkeys(item.show or item.subject for item in batch.items))
+    return lang.ngettext("{count} new episode: {shows}", "{count} new episodes: {shows}", count).format(
+        count=lang.number(count), shows=shows
+    )

@@ -21,7 +21,7 @@ from data.templates import Version
 from . import templating, units
 from .links import Links
 from .mailer import compose
-from .message import Look, markdown
+from .message import Look, markdown, speaks
 from .templating import KINDS, TemplateError, render, variables
 
 log = logging.getLogger("airdate.messages")
@@ -64,8 +64,9 @@ class MessageTemplates:
                 log.warning("could not read the message templates again, the last ones read stay: %s", error)
 
     def render(self, kind: str, batch: Batch, look: Look, links: Links | None) -> str | None:
-        locale = getattr(batch, "locale", "") or ""
-        source = self._sources.get((kind, locale)) or self._sources.get((kind, ""))
+        source = next(
+            (self._sources[key] for key in _keys(kind, batch, look) if self._sources.get(key)), None
+        )
         if not source:
             return None
         try:
@@ -173,6 +174,13 @@ class _Drafts:
         except TemplateError as error:
             self.errors[kind] = str(error)
             return None
+
+
+def _keys(kind: str, batch: Batch, look: Look) -> list[tuple[str, str]]:
+    """Where a person's template is, best first: their very locale (``de-AT``), its language (``de``),
+    the language they are written to in (the admin's default when they have none), every language."""
+    tags = [batch.locale, batch.locale.replace("_", "-").split("-")[0], speaks(batch, look).catalog]
+    return [(kind, tag) for tag in dict.fromkeys([*filter(None, tags), ""])]
 
 
 def _check(kind: str, locale: str) -> None:

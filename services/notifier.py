@@ -21,6 +21,7 @@ from data.batches import Batch, Item
 
 from . import channels, mailer
 from .channels import ChannelError
+from .i18n import N_
 from .links import Links
 from .mailer import NO_MAIL, Preview, Smtp
 from .message import Look, markdown, shows, text
@@ -31,8 +32,8 @@ log = logging.getLogger("airdate.notifier")
 audit = logging.getLogger("airdate.audit")
 TEST_ITEM = Item(
     notification_id=0,
-    subject="Airdate test notification",
-    body="This is a test from Airdate.",
+    subject=N_("Airdate test notification"),
+    body=N_("This is a test from Airdate."),
     show=None,
     season=None,
     number=None,
@@ -145,7 +146,14 @@ class Notifier:
         settings = await asyncio.to_thread(self.database.read, preferences.read, user_id)
         urls = await asyncio.to_thread(self.database.read, preferences.channel_urls, user_id)
         batch = Batch(
-            user_id, settings.username, settings.email, [TEST_ITEM], owner="", link_key=settings.link_key
+            user_id,
+            settings.username,
+            settings.email,
+            [TEST_ITEM],
+            owner="",
+            link_key=settings.link_key,
+            time_zone=settings.time_zone,
+            locale=settings.locale,
         )
         targets = [(None, "e-mail")] if settings.email_enabled and settings.email else []
         targets += [(url, label) for _channel_id, url, label in urls]
@@ -176,7 +184,7 @@ class Notifier:
         if url is not None:
             own = (lambda kind: self.words.render(kind, batch, self.look, self.links)) if self.words else None
             body, marked = text(batch, self.look, self.links), markdown(batch, self.look, self.links)
-            title = mailer.subject(batch)
+            title = mailer.subject(batch, self.look)
             if own:  # the admin's templates, where they have them
                 title, body, marked = own("subject") or title, own("text") or body, own("markdown") or marked
             posters = [show.poster_url for show in shows(batch, self.look) if show.poster_url]

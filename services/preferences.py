@@ -18,6 +18,7 @@ from data.models import NotifyMode
 from data.preferences import InvalidPreference, Preferences
 
 from . import channels
+from .i18n import Language, language
 
 audit = logging.getLogger("airdate.audit")
 OWN_LINK = "the user's own link"  # ``by`` for what a requester does through a signed link
@@ -32,6 +33,11 @@ class NotFound(LookupError):
 @dataclass(frozen=True)
 class UserSettings:
     database: Database
+    default_locale: str = "en"  # AIRDATE_DEFAULT_LOCALE: for people whose Jellyseerr names no language
+
+    def language(self, settings: Preferences) -> Language:
+        """The language of the person's own pages (their messages speak it too)."""
+        return language(settings.locale, self.default_locale)
 
     async def read(self, user_id: int) -> Preferences:
         return await self._call(self.database.read, stored.read, user_id)

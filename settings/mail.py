@@ -1,11 +1,20 @@
 """The e-mails: the SMTP server that delivers them, and when notifications are batched, sent and tried
 again."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import AfterValidator, Field, SecretStr
 
 from .base import NO_SECRET, Group, WebAddress, flat_names
+
+
+def _spoken(code: str) -> str:
+    from services.i18n import check_default  # the catalogs Airdate has (services/locales)
+
+    return check_default(code)
+
+
+Locale = Annotated[str, AfterValidator(_spoken)]
 
 
 class SmtpSettings(Group):
@@ -30,6 +39,11 @@ class MessageSettings(Group):
         "https://image.tmdb.org/t/p/w342",
         description="where the shows' posters are (TMDB's image host and size; Jellyseerr's posterPath "
         "is appended)",
+    )
+    default_locale: Locale = Field(
+        "en",
+        description="language of the messages, pages and calendars of people whose Jellyseerr settings "
+        "name none (en, de, fr, es…)",
     )
 
 

@@ -1,6 +1,7 @@
 """A stand-in Jellyseerr that answers as Jellyseerr's own source writes it: users (local, Plex, and
 Jellyfin or Emby users whose ``email`` is their user name), requests with their seasons, titles, paging,
-error bodies, and the default webhook template. ``tests/fixtures/upstream/`` holds answers written from
+error bodies, the default webhook template, and each user's general settings (their ``locale``).
+``tests/fixtures/upstream/`` holds answers written from
 upstream's source, and a test checks this stand-in against them, key by key.
 """
 
@@ -39,6 +40,8 @@ class JellyseerrWorld:
     failing_titles: set[tuple[str, int]] = field(default_factory=set)  # TMDB fails for these: 500
     broken_after: int | None = None  # listings fail (503) from this many items on: a sync breaks midway
     jellyfin_url: str = "http://jellyfin.local:8096"  # the media server's address (Jellyseerr's settings)
+    locales: dict[int, str] = field(default_factory=dict)  # UserSettings.locale by user id ('' when unset)
+    failing_settings: set[int] = field(default_factory=set)  # these users' settings/main answer 500
     _ids: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -137,6 +140,33 @@ class JellyseerrWorld:
             if (request["media"]["mediaType"], request["media"]["tmdbId"]) == (kind, tmdb_id):
                 return watch(request["media"], self.jellyfin_url, JELLYFIN_SERVER_ID)
         raise LookupError(f"nobody requested {kind} {tmdb_id}")
+
+    def speaks(self, user: dict, locale: str) -> dict:
+        """The user chose a display language in Jellyseerr (their settings' ``locale``: de, pt-BR…)."""
+        self.locales[user["id"]] = locale
+        return user
+
+    def settings_main(self, user: dict) -> dict:
+        """``GET /api/v1/user/{id}/settings/main`` as server/routes/user/usersettings.ts answers it
+        (Fallenbagel/jellyseerr 27112be9330eb271a2030848ae3f530715300ab4): the user's general settings,
+        ``locale`` '' when they chose none (server/entity/UserSettings.ts: ``@Column({ default: '' })``).
+        The ``global*Quota*`` keys are left out as Jellyseerr's JSON leaves them with its default
+        ``defaultQuotas: {movie: {}, tv: {}}`` (server/lib/settings/index.ts): undefined."""
+        return {
+            "username": user.get("username"),
+            "email": user.get("email"),
+            "discordId": None,
+            "locale": self.locales.get(user["id"], ""),
+            "discoverRegion": None,
+            "streamingRegion": None,
+            "originalLanguage": None,
+            "movieQuotaLimit": user.get("movieQuotaLimit"),
+            "movieQuotaDays": user.get("movieQuotaDays"),
+            "tvQuotaLimit": user.get("tvQuotaLimit"),
+            "tvQuotaDays": user.get("tvQuotaDays"),
+            "watchlistSyncMovies": None,
+            "watchlistSyncTv": None,
+        }
 
     def delete_request(self, request: dict) -> None:
         self.requests.remove(request)
@@ -254,6 +284,15 @@ def create_app(world: JellyseerrWorld, api_key: str) -> FastAPI:
     @app.get("/api/v1/user", response_model=None)
     def users(take: int = 10, skip: int = 0, x_api_key: str | None = Header(None)) -> Any:
         return refused(x_api_key) or page(list(world.users), take, skip)
+
+    @app.get("/api/v1/user/{user_id}/settings/main", response_model=None)
+    def user_settings(user_id: int, x_api_key: str | None = Header(None)) -> dict | JSONResponse:
+        if problem := refused(x_api_key):
+            return problem
+        found = next((user for user in world.users if user["id"] == user_id), None)
+        if user_id in world.failing_settings:
+            return JSONResponse({"message": "Something went wrong."}, 500)
+        return world.settings_main(found) if found else JSONResponse({"message": "User not found."}, 404)
 
     @app.get("/api/v1/request", response_model=None)
     def requests(

@@ -148,3 +148,8 @@ def test_a_short_storage_secret_is_refused_without_repeating_it() -> None:
         "airdate: AIRDATE_STORAGE_SECRET (--storage-secret): needs at least 32 bytes, has 21"
     )
     assert "only-twenty-one-bytes" not in error
+
+
+def test_an_unknown_default_locale_exits_with_one_line() -> None:
+    error = one_line_error(run_cli(default_locale="klingon"))
+    assert error.startswith("airdate: AIRDATE_DEFAULT_LOCALE (--default-locale): 'klingon' is not a locale")

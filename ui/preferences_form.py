@@ -12,23 +12,25 @@ from nicegui import ui
 
 from data.models import EpisodeRule, NotifyMode
 from data.preferences import Show, time_zones
+from services.i18n import ENGLISH, N_, Language
 from services.preferences import InvalidPreference, NotFound, Preferences, UserSettings
 
 MODES = {
-    NotifyMode.AS_THEY_LAND.value: "As they land",
-    NotifyMode.DIGEST.value: "Daily digest",
-    NotifyMode.OFF.value: "Off",
+    NotifyMode.AS_THEY_LAND.value: N_("As they land"),
+    NotifyMode.DIGEST.value: N_("Daily digest"),
+    NotifyMode.OFF.value: N_("Off"),
 }
 RULES = {
-    EpisodeRule.EACH.value: "Each episode",
-    EpisodeRule.PREMIERES.value: "Season premieres only",
-    EpisodeRule.SEASON_COMPLETE.value: "Season complete",
+    EpisodeRule.EACH.value: N_("Each episode"),
+    EpisodeRule.PREMIERES.value: N_("Season premieres only"),
+    EpisodeRule.SEASON_COMPLETE.value: N_("Season complete"),
 }
 DEFAULT = ""  # a show's rule: the person's default
 
 
 class PreferencesForm(ui.column):
-    """``email``: also the switch for the user's e-mail channel (the admin's page), saved with the rest."""
+    """``email``: also the switch for the user's e-mail channel (the admin's page), saved with the rest.
+    ``lang``: the requester's language on their manage page (the console's stays English)."""
 
     def __init__(
         self,
@@ -38,6 +40,7 @@ class PreferencesForm(ui.column):
         by: str,
         email: bool = False,
         on_saved: Callable[[], None] | None = None,
+        lang: Language = ENGLISH,
     ) -> None:
         super().__init__()
         self.classes("w-full gap-3").mark("preferences-form")
@@ -45,49 +48,56 @@ class PreferencesForm(ui.column):
         self.by = by  # who acts, for the audit line
         self.user_id = settings.user_id
         self.on_saved = on_saved
+        self.language, self.lang = lang, lang.gettext
+        _ = lang.gettext
+        modes, self.rules = _choices(MODES, lang), _choices(RULES, lang)
+        digest, hint, zone = _("Digest time"), _("24-hour clock, your local time"), _("Time zone")
         zones = sorted(time_zones() | {settings.time_zone})
         with self:
-            ui.label("When to tell").classes("text-base font-medium")
-            self.mode = ui.radio(MODES, value=settings.mode).props("inline").mark("mode")
+            ui.label(_("When to tell")).classes("text-base font-medium")
+            self.mode = ui.radio(modes, value=settings.mode).props("inline").mark("mode")
             with ui.row().classes("items-start gap-4 flex-wrap"):
                 self.digest_at = (
-                    ui.input("Digest time (HH:MM)", value=settings.digest_at)
-                    .props('outlined dense aria-label="Digest time" hint="24-hour clock, your local time"')
+                    ui.input(_("Digest time (HH:MM)"), value=settings.digest_at)
+                    .props(f'outlined dense aria-label="{aria(digest)}" hint="{aria(hint)}"')
                     .classes("w-48")
                     .mark("digest-at")
                 )
                 self.digest_at.bind_visibility_from(self.mode, "value", value=NotifyMode.DIGEST.value)
                 self.time_zone = (
-                    ui.select(zones, value=settings.time_zone, label="Time zone", with_input=True)
-                    .props('outlined dense options-dense aria-label="Time zone"')
+                    ui.select(zones, value=settings.time_zone, label=zone, with_input=True)
+                    .props(f'outlined dense options-dense aria-label="{aria(zone)}"')
                     .classes("w-72")
                     .mark("time-zone")
                 )
-            ui.label("Which episodes").classes("text-base font-medium")
-            self.rule = ui.radio(RULES, value=settings.episode_rule).props("inline").mark("episode-rule")
+            ui.label(_("Which episodes")).classes("text-base font-medium")
+            self.rule = ui.radio(self.rules, value=settings.episode_rule).props("inline").mark("episode-rule")
             self.email_enabled: ui.switch | None = None
             self.address: ui.input | None = None
             self.email_box = ui.column().classes("gap-1")
             if email:
                 self.show_email(settings)
-            ui.label("Shows").classes("text-base font-medium")
+            ui.label(_("Shows")).classes("text-base font-medium")
             self.mutes: dict[int, ui.switch] = {}
             self.show_rules: dict[int, ui.select] = {}
             if not settings.shows:
-                ui.label("No tv shows requested yet.").classes("text-sm opacity-70").mark("no-shows")
+                ui.label(_("No tv shows requested yet.")).classes("text-sm opacity-70").mark("no-shows")
             with ui.column().classes("gap-1"):
                 for show in settings.shows:
                     self.show_row(show)
             self.save_button = (
-                ui.button("Save", icon="save", on_click=self.save).props("no-caps").mark("save")
+                ui.button(_("Save"), icon="save", on_click=self.save).props("no-caps").mark("save")
             )
 
     def show_row(self, show: Show) -> None:
         """Mute the show, or choose which of its episodes to hear about."""
+        _ = self.lang
         with ui.row().classes("items-center gap-4"):
-            mute = ui.switch(f"Mute {show.title}", value=show.muted).mark(f"mute-{show.tmdb_id}")
-            rule = ui.select({DEFAULT: "As by default", **RULES}, value=show.rule or DEFAULT)
-            rule.props(f'outlined dense options-dense aria-label="{aria(f"Episodes of {show.title}")}"')
+            mute = ui.switch(_("Mute {show}").format(show=show.title), value=show.muted)
+            mute.mark(f"mute-{show.tmdb_id}")
+            rule = ui.select({DEFAULT: _("As by default"), **self.rules}, value=show.rule or DEFAULT)
+            label = aria(_("Episodes of {show}").format(show=show.title))
+            rule.props(f'outlined dense options-dense aria-label="{label}"')
             rule.classes("w-64").mark(f"rule-{show.tmdb_id}")
         self.mutes[show.tmdb_id], self.show_rules[show.tmdb_id] = mute, rule
 
@@ -141,7 +151,8 @@ class PreferencesForm(ui.column):
             return False
         finally:
             self.save_button.enable()
-        ui.notify(f"Preferences saved{skipped_note(skipped)}", type="positive")
+        _ = self.lang
+        ui.notify(_("Preferences saved") + skipped_note(skipped, self.language), type="positive")
         if "email" in changes:
             self.show_email(await self.users.read(self.user_id))
         if self.on_saved is not None:
@@ -156,7 +167,9 @@ class PreferencesForm(ui.column):
             ui.notify(str(error), type="warning")
             return False
         self.mode.value = NotifyMode.OFF.value
-        ui.notify(f"Unsubscribed: no more notifications{skipped_note(skipped)}", type="positive")
+        _ = self.lang
+        said = _("Unsubscribed: no more notifications") + skipped_note(skipped, self.language)
+        ui.notify(said, type="positive")
         return True
 
 
@@ -165,7 +178,15 @@ def aria(label: str) -> str:
     return label.replace('"', "'")
 
 
-def skipped_note(skipped: int) -> str:
+def skipped_note(skipped: int, lang: Language = ENGLISH) -> str:
     if not skipped:
         return ""
-    return f"; {skipped} queued notification{'s' if skipped != 1 else ''} will not be sent (skipped)"
+    return "; " + lang.ngettext(
+        "{count} queued notification will not be sent (skipped)",
+        "{count} queued notifications will not be sent (skipped)",
+        skipped,
+    ).format(count=lang.number(skipped))
+
+
+def _choices(words: dict[str, str], lang: Language) -> dict[str, str]:
+    return {value: lang.gettext(label) for value, label in words.items()}

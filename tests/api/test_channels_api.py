@@ -81,6 +81,7 @@ async def test_an_admin_token_reads_and_changes_preferences_and_queued_items_fol
         "email_set_by_admin": False,
         "removed": False,
         "episode_rule": "each",
+        "locale": "",  # Jellyseerr's settings.locale for them ('': none set, the admin's default speaks)
     }
 
     changed = await admin.put(

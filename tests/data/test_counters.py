@@ -138,6 +138,7 @@ def test_existing_data_without_counters_is_counted_on_first_start(database: Data
         connection.execute(text("DROP TABLE sign_in_attempts"))
         connection.execute(text("ALTER TABLE users DROP COLUMN link_key"))
         connection.execute(text("ALTER TABLE users DROP COLUMN episode_rule"))
+        connection.execute(text("ALTER TABLE users DROP COLUMN locale"))  # (0015)
         connection.execute(text("DROP TABLE show_rules"))
         connection.execute(text("DROP TABLE scheduled_episodes"))
         connection.execute(text("DROP TABLE stats_samples"))  # (0013 keeps its stats by name)

@@ -223,3 +223,17 @@ async def test_a_database_that_does_not_answer_keeps_the_templates_read_last(
     assert mailer.compose(SAMPLE_BATCH, SENDER, words=words)["Subject"] == "Kept 3"
     (said,) = [r.getMessage() for r in caplog.records if r.name == "airdate.messages"]
     assert said.startswith("could not read the message templates again, the last ones read stay:")
+
+
+async def test_a_languages_template_reaches_everyone_written_to_in_that_language(
+    words: MessageTemplates,
+) -> None:
+    await words.save("subject", "Neue Folgen für {{ person.name }}", by="alice", locale="de")
+    await words.save("subject", "For {{ person.name }}", by="alice")
+    austrian, french = replace(SAMPLE_BATCH, locale="de-AT"), replace(SAMPLE_BATCH, locale="fr")
+    nobody_said, german_default = replace(SAMPLE_BATCH, locale=""), Look(locale="de")
+    assert mailer.compose(austrian, SENDER, words=words)["Subject"] == "Neue Folgen für Sam Sample"
+    assert mailer.compose(french, SENDER, words=words)["Subject"] == "For Sam Sample"
+    assert mailer.compose(nobody_said, SENDER, words=words)["Subject"] == "For Sam Sample"
+    defaulted = mailer.compose(nobody_said, SENDER, look=german_default, words=words)
+    assert defaulted["Subject"] == "Neue Folgen für Sam Sample", "the admin's default language's template"

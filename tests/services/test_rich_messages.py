@@ -97,7 +97,7 @@ async def test_the_email_has_the_episode_its_poster_and_a_way_to_watch(
     await notifier(database, sink[1], images).send_due(now_please=True)
     (mail,) = sink[0].received
     assert mail.subject == "New episode: Severance S02E01"
-    aired = "aired Thu 16 Jan 2025, 21:00 EST · 59 min"  # airDateUtc 02:00Z, in New York; Sonarr's runtime
+    aired = "aired Thu, Jan 16, 2025, 9:00\u202fPM EST · 59 min"  # airDateUtc 02:00Z, in New York (Babel, en)
     for part in (mail.html, mail.text):
         assert "Hello, Ms. Cobel" in part and OVERVIEW in part and aired in part
     poster = f"{images.base_url}/airdate-standin-95396.png"
@@ -119,7 +119,9 @@ async def test_a_show_the_media_server_has_not_got_has_no_watch_link_and_utc_is_
     await notifier(database, sink[1], images).send_due(now_please=True)
     (mail,) = sink[0].received
     assert "Watch now" not in mail.html and "Watch now" not in mail.text
-    assert "aired Fri 17 Jan 2025, 02:00 UTC · 59 min" in mail.text, "no zone known: UTC, and it says so"
+    assert "aired Fri, Jan 17, 2025, 2:00\u202fAM UTC · 59 min" in mail.text, (
+        "no zone known: UTC, and it says so"
+    )
     assert "Your request in Jellyseerr" in mail.text
 
 

@@ -153,3 +153,18 @@ def test_the_stand_in_jellyseerrs_poster_overview_and_watch_link_are_written_as_
     for key in ("posterPath", "overview"):
         assert type(title[key]) is type(theirs[key]) and title[key]
     assert title["posterPath"].startswith("/") and theirs["posterPath"].startswith("/")
+
+
+def test_the_stand_in_jellyseerrs_user_settings_are_shaped_like_the_real_ones() -> None:
+    """``/api/v1/user/{id}/settings/main``, where a person's ``locale`` is (no listing carries it)."""
+    world = JellyseerrWorld()
+    world.speaks(world.add_user("irving"), "de")
+    world.add_jellyfin_user("Mark")
+    with serve(jellyseerr.create_app(world, "key")) as url:
+        german = httpx.get(f"{url}/api/v1/user/1/settings/main", headers={"X-Api-Key": "key"})
+        unset = httpx.get(f"{url}/api/v1/user/2/settings/main", headers={"X-Api-Key": "key"}).json()
+        listed = httpx.get(f"{url}/api/v1/user", headers={"X-Api-Key": "key"}).json()["results"]
+    recorded = fixture("jellyseerr/user_settings_main.json")
+    assert same_shape(keys_and_types(german.json()), keys_and_types(recorded)) == []
+    assert (german.json()["locale"], unset["locale"]) == ("de", ""), "'' when the user chose none"
+    assert all("settings" not in user and "locale" not in user for user in listed)
