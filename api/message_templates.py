@@ -2,7 +2,8 @@
 
 ``GET /api/message-templates/{kind}`` (the kept versions, newest in force),
 ``PUT /api/message-templates/{kind}`` (a new version, checked first: 422 with the line, nothing saved),
-``POST /api/message-templates/versions/{id}/restore`` and ``POST /api/message-templates/preview``.
+``POST /api/message-templates/versions/{id}/restore`` and ``POST /api/message-preview`` (not under
+``/api/message-templates/``: a PUT there would reach ``{kind}`` and answer 422, not 405).
 """
 
 from dataclasses import asdict
@@ -18,14 +19,21 @@ from services.message_templates import MessageTemplates, NotFound
 from services.notifier import Notifier
 from services.templating import TemplateError
 
+from .bodies import BODY_PROBLEMS
 from .policy import Caller, Need, requires, who
 
 ADMIN_API = requires(Need.ADMIN, tokens=True)
 Kind = Literal["subject", "text", "html", "markdown"]
-Locale = Annotated[str, Query(max_length=35, description='a language tag ("" or left out: every language)')]
-SOURCE_CHARS = 200_000
+TAG = r"^[A-Za-z0-9_-]*$"  # a language tag (BCP 47's letters, digits and hyphens; _ as Babel writes it)
+Locale = Annotated[
+    str, Query(max_length=35, pattern=TAG, description='a language tag ("" or left out: every language)')
+]
+# Four drafts of this many characters stay under the API's body limit even as JSON's \uXXXX escapes
+# (6 bytes each): a draft the schema allows is never refused for its size.
+SOURCE_CHARS = 40_000
 REFUSED = {
-    422: {"description": "the template does not parse, names an unknown variable or fails (why, line)"}
+    413: BODY_PROBLEMS[413],
+    422: {"description": "the template does not parse, names an unknown variable or fails (why, line)"},
 }
 
 
@@ -33,7 +41,7 @@ class NewVersion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source: str = Field(max_length=SOURCE_CHARS, description='the Jinja2 template ("": the built-in words)')
-    locale: str = Field("", max_length=35, description='a language tag ("": every language)')
+    locale: str = Field("", max_length=35, pattern=TAG, description='a language tag ("": every language)')
 
 
 class Drafts(BaseModel):
@@ -89,10 +97,10 @@ def create_router(messages: MessageTemplates, notifier: Notifier) -> APIRouter:
         return _version(version)
 
     @router.post(
-        "/api/message-templates/preview",
+        "/api/message-preview",
         dependencies=[ADMIN_API],
         summary="Render unsaved templates with a person's next batch (or sample data); nothing is sent",
-        responses={404: {"description": "no such user"}},
+        responses={404: {"description": "no such user"}, 413: BODY_PROBLEMS[413]},
     )
     async def preview(body: Drafts) -> dict:
         try:

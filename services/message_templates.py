@@ -10,6 +10,7 @@ built-in words, and one log line says why: a message is never lost to a template
 
 import asyncio
 import logging
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -186,7 +187,7 @@ def _keys(kind: str, batch: Batch, look: Look) -> list[tuple[str, str]]:
 def _check(kind: str, locale: str) -> None:
     if kind not in KINDS:
         raise TemplateError(f"no such template: {kind!r} (one of {', '.join(KINDS)})")
-    if len(locale) > LOCALE_CHARS or not all(c.isalnum() or c in "-_" for c in locale):
+    if len(locale) > LOCALE_CHARS or not re.fullmatch(r"[A-Za-z0-9_-]*", locale):
         raise TemplateError(f"{locale!r} is no language tag (e.g. de, pt-BR; empty: every language)")
 
 

@@ -24,7 +24,7 @@ ROUTES = [
     ("GET", "/api/message-templates/subject", None),
     ("PUT", "/api/message-templates/subject", {"source": "Hi"}),
     ("POST", "/api/message-templates/versions/1/restore", None),
-    ("POST", "/api/message-templates/preview", {"drafts": {"subject": "Hi"}}),
+    ("POST", "/api/message-preview", {"drafts": {"subject": "Hi"}}),
 ]
 
 
@@ -60,7 +60,7 @@ async def test_an_admin_saves_is_refused_restores_and_previews(console: Console,
         await alice.post("/api/message-templates/versions/999/restore", headers=headers)
     ).status_code == 404
     shown = await alice.post(
-        "/api/message-templates/preview",
+        "/api/message-preview",
         json={"drafts": {"subject": "Hey {{ person.name }}"}},
         headers=headers,
     )

@@ -113,7 +113,7 @@ async def upcoming_and_manage_page(browser: Browser, demo: Server, url: str, tmp
     following = "SELECT f.user_id FROM follows f JOIN users u ON u.id = f.user_id WHERE u.username = 'gustav'"
     await eventually(lambda: bool(query(url, following)), within=30, what="gustav follows a show")
     await page.goto(Links(SECRET, demo.url).manage(query(url, following)[0][0]))
-    followed = page.get_by_role("switch", name=re.compile("^Follow ")).and_(
+    followed = page.get_by_role("switch", name=re.compile(" folgen$")).and_(  # his page, in his German
         page.locator("[aria-checked=true]")
     )
     await expect(followed).to_have_count(1)
