@@ -50,7 +50,9 @@ class Drafts(BaseModel):
     drafts: dict[Kind, Annotated[str, Field(max_length=SOURCE_CHARS)]] = Field(
         default_factory=dict, description="unsaved templates by kind (left out: the built-in words)"
     )
-    user_id: int | None = Field(None, ge=1, le=2**63 - 1, description="whose next batch (none: sample data)")
+    # at most 2**53 - 1 in a body, the integers JSON readers keep exactly (2**63 - 1 was read as a float
+    # by schema tools, which then sent a number above it)
+    user_id: int | None = Field(None, ge=1, le=2**53 - 1, description="whose next batch (none: sample data)")
 
 
 def create_router(messages: MessageTemplates, notifier: Notifier) -> APIRouter:
