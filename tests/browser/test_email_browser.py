@@ -3,7 +3,9 @@ image host stand-in) load, the layout holds on a desktop and a phone, in light a
 color-scheme``, which Apple Mail and others follow) with readable contrast; and the README's picture."""
 
 import os
+import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -90,6 +92,23 @@ async def test_the_email_renders_with_its_posters_in_light_and_dark(browser: Bro
                 await save(page, tmp_path / f"email-{device}-{scheme}.png", publish=where == "desktop, light")
                 await context.close()
         assert sorted(set(images.hits)) == ["/t/p/w342/lighthouse.png", "/t/p/w342/severance.png"]
+
+
+async def test_a_german_email_reads_german_in_chromium(browser: Browser, tmp_path: Path) -> None:
+    with ImageHost() as images:
+        batch = replace(showcase_batch(), locale="de")
+        message = mailer.compose(batch, "Airdate <airdate@example.org>", LINKS, look_at(images.base_url))
+        page = await browser.new_page(viewport={"width": 1280, "height": 720})
+        await page.set_content(message.get_body(("html",)).get_content(), wait_until="load")
+        assert (await page.evaluate(LAYOUT))["broken"] == []
+        await expect(page.get_by_role("link", name="Jetzt ansehen")).to_be_visible()
+        await expect(page.get_by_text(re.compile(r"^ausgestrahlt: Fr\., 17\. Jan\. 2025"))).to_be_visible()
+        await expect(page.get_by_role("link", name="Deine Anfrage in Jellyseerr").first).to_be_visible()
+        shot = tmp_path / "email-german.png"
+        await page.screenshot(path=shot, full_page=True)
+        if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+            shutil.copy(shot, DOCS / "email-german.png")
+        await page.close()
 
 
 async def save(page: Page, shot: Path, *, publish: bool) -> None:
