@@ -31,6 +31,8 @@ from babel.units import format_unit
 SOURCE = "en"  # the language of the words in the code
 LOCALES = Path(__file__).with_name("locales")
 DOMAIN = "messages"
+ZONE_NAMES_KEPT = 1024
+_ZONE_NAMES: dict[tuple, str] = {}  # (locale, zone, abbreviation, offset): the zone's short name
 
 
 def N_(message: str) -> str:
@@ -107,9 +109,17 @@ class Language:
 
     def _zone_name(self, local: datetime) -> str:
         """The locale's short name of the zone when it has one (MEZ in German), else the zone's own
-        abbreviation (CET, EST, UTC) rather than CLDR's fallback, an offset like ``+0100``."""
-        named = format_datetime(local, "z", locale=self.locale)
-        return named if named.isalpha() else local.tzname() or "UTC"
+        abbreviation (CET, EST, UTC) rather than CLDR's fallback, an offset like ``+0100``. Kept per
+        locale, zone and its state then (Babel's lookup was a third of writing an e-mail)."""
+        key = (str(self.locale), str(local.tzinfo), local.tzname(), local.utcoffset())
+        named = _ZONE_NAMES.get(key)
+        if named is None:
+            named = format_datetime(local, "z", locale=self.locale)
+            named = named if named.isalpha() else local.tzname() or "UTC"
+            if len(_ZONE_NAMES) >= ZONE_NAMES_KEPT:  # zones come from users: not trusted to be few
+                _ZONE_NAMES.clear()
+            _ZONE_NAMES[key] = named
+        return named
 
     def minutes(self, count: int) -> str:
         """``53 min`` (en), ``53 Min.`` (de)."""
