@@ -34,18 +34,21 @@ def unplugged(database: Database) -> Iterator[None]:
 def locked(database: Database) -> Iterator[None]:
     """Hold the SQLite file's exclusive lock from another connection, as a stuck process would:
     every other connection waits for it (up to its busy timeout)."""
-    deadline = time.monotonic() + 30  # (10 s ran out once, with the machine's load at 12 on 2 cores)
-    holder = sqlite3.connect(database.url.database, isolation_level=None, timeout=0.2)
-    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    deadline = time.monotonic() + 30
     while True:  # the app's timers (the feed's tick, the pages' sweep) may open a connection again meanwhile
         while database.engine.pool.checkedout():  # a read still running in a thread
             assert time.monotonic() < deadline, "the app kept a database connection busy"
             time.sleep(0.01)
         database.engine.dispose()  # open connections would keep the lock from being taken
+        # a fresh connection for each try: one in exclusive locking mode keeps any lock it once got, and a
+        # shared one kept from a failed try blocked the app's next write, which blocked the next try
+        holder = sqlite3.connect(database.url.database, isolation_level=None, timeout=0.2)
+        holder.execute("PRAGMA locking_mode=EXCLUSIVE")
         try:
             holder.execute("BEGIN EXCLUSIVE")
             break
         except sqlite3.OperationalError:
+            holder.close()
             assert time.monotonic() < deadline, "the app kept the database open"
     holder.execute("UPDATE stats_counters SET value = value WHERE name = 'users'")
     try:
