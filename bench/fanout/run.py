@@ -8,6 +8,7 @@ during the changes, per published event.
 
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -44,17 +45,31 @@ class Result:
     events: int
     complete: int  # events every subscriber received
     cpu_per_event: float  # seconds
+    load: float  # the machine's 1-minute load average as the run started
+
+
+REFERENCES = {  # the yardsticks: each serves /sse/stats and publishes what is POSTed to /publish
+    "starlette": [sys.executable, "-m", "bench.fanout.reference"],
+    "node": ["node", str(ROOT / "bench" / "fanout" / "reference.js")],
+}
+KINDS = ("airdate", *REFERENCES)
+
+
+def raise_open_file_limit() -> int:
+    """Let this process and its children (server, load client) hold as many sockets as allowed."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
 class Reference:
-    """The reference server in a process of its own."""
+    """A reference server in a process of its own."""
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str) -> None:
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bench.fanout.reference", str(self.port)], cwd=ROOT, env=env
-        )
+        self.process = subprocess.Popen([*REFERENCES[kind], str(self.port)], cwd=ROOT, env=env)
         deadline = time.monotonic() + 20
         while True:
             try:
@@ -111,7 +126,10 @@ def cpu(pid: int) -> float:
 
 
 def measure(kind: str, folder: Path, subscribers: int, *, mix: str = "stats", seconds: int = 15) -> Result:
-    server = Reference() if kind == "reference" else Airdate(folder)
+    if subscribers + 100 > raise_open_file_limit():
+        raise RuntimeError(f"the open-file limit is too low for {subscribers:,} streams")
+    load = os.getloadavg()[0]
+    server = Airdate(folder) if kind == "airdate" else Reference(kind)
     client = None
     try:
         time.sleep(1)
@@ -153,4 +171,5 @@ def measure(kind: str, folder: Path, subscribers: int, *, mix: str = "stats", se
         len(events),
         len(spreads),
         cpu_used / max(1, len(events)),
+        load,
     )
