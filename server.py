@@ -12,7 +12,7 @@ from nicegui import app, ui
 from nicegui.client import Client
 
 from application import Airdate
-from http_limits import bounded_protocol
+from http_streams import streaming_protocol
 from nicegui_workarounds import close_streams_when_stopping, keep_browser_choices_in
 from startup import StartupError
 
@@ -67,7 +67,7 @@ def serve(airdate: Airdate) -> None:
         show=False,
         storage_secret=airdate.runtime.storage_secret.get_secret_value(),
         timeout_graceful_shutdown=server.shutdown_grace,
-        http=bounded_protocol(server.header_timeout),  # headers ≤ 16 KiB, sent within header_timeout
+        http=streaming_protocol(server.header_timeout),  # bounded headers; SSE streams handed over
         proxy_headers=False,  # the request guard believes X-Forwarded-* from AIRDATE_TRUSTED_PROXIES only
     )
 

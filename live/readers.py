@@ -9,13 +9,18 @@ readers that were idle for a keepalive period and gives up on writes that a read
 """
 
 import asyncio
+import logging
 import time
-from collections import deque
-from collections.abc import Iterator
+from asyncio import Transport
+from collections.abc import Callable, Iterator
 from typing import Any
 
 KEEPALIVE = b": keepalive\n\n"
 STALLED = "took nothing for too long"
+DISCONNECTED = "disconnected"
+END = b"0\r\n\r\n"  # the last chunk of a chunked response
+
+log = logging.getLogger("airdate.sse")
 
 
 class ReaderQueue:
@@ -23,52 +28,115 @@ class ReaderQueue:
 
     A reader that falls more than ``limit`` events behind is closed rather than buffered without
     bound; it reconnects and resumes from its last event id.
+
+    Once its response has started, a stream is usually *direct* (:meth:`go_direct`): the server's HTTP
+    protocol hands over the connection's transport, and from then on every event is written straight
+    to it as the one HTTP chunk all readers share, with no task, future or queue per reader. The
+    transport's own flow control bounds it: while the transport is paused (the client is not taking
+    what was written), ``limit`` more events are accepted, then the stream is closed; a transport
+    paused for ``send_timeout`` seconds is aborted by :meth:`Readers.tend`.
     """
 
     __slots__ = (
         "_items",
         "_limit",
+        "_release",
         "_waiter",
+        "behind",
         "closed_because",
         "kinds",
         "last_put",
         "owner",
+        "transport",
         "writer",
         "writing_since",
     )
 
     def __init__(self, limit: int, kinds: frozenset[str], owner: Any = None) -> None:
-        self._items: deque[bytes] = deque()
+        self._items: list[bytes] = []
         self._limit = limit
         self._waiter: asyncio.Future | None = None
+        self._release: Callable[[], None] | None = None
         self.kinds = kinds
         self.owner = owner  # whose credentials opened it (closed when they are revoked)
         self.closed_because: str | None = None
         self.last_put = time.monotonic()
         self.writer: asyncio.Task | None = None  # the task that writes this queue to its client
+        self.transport: Transport | None = None  # once direct: where events are written
         self.writing_since: float | None = None  # set while a write waits for the client
+        self.behind = 0  # events written to a direct transport while it was paused
 
     @property
     def closed(self) -> bool:
         return self.closed_because is not None
 
-    def put(self, chunk: bytes) -> bool:
-        """Queue a chunk; False if the queue is (now) closed."""
+    def put(self, chunk: bytes, framed: bytes | None = None, now: float | None = None) -> bool:
+        """Queue a chunk (``framed``: the same as one HTTP chunk); False if the queue is (now) closed."""
         if self.closed:
             return False
+        now = time.monotonic() if now is None else now
+        if self.transport is not None:
+            if self.transport.is_closing():  # (connection_lost follows)
+                self.close(DISCONNECTED)
+                return False
+            if self.writing_since is not None:
+                self.behind += 1
+                if self.behind > self._limit:
+                    self.close("fell behind")
+                    return False
+            self.transport.write(framed if framed is not None else frame(chunk))
+            self.last_put = now
+            return True
         if len(self._items) >= self._limit:
             self.close("fell behind")
             return False
         self._items.append(chunk)
-        self.last_put = time.monotonic()
+        self.last_put = now
         self._wake()
         return True
 
     def close(self, reason: str) -> None:
-        if not self.closed:
-            self.closed_because = reason
-            self._items.clear()
-            self._wake()
+        if self.closed:
+            return
+        self.closed_because = reason
+        self._items.clear()
+        self._wake()
+        transport = self.transport
+        if transport is not None:
+            if reason == STALLED:
+                transport.abort()
+            elif reason != DISCONNECTED and not transport.is_closing():
+                transport.write(END)  # the response ends after what the client has yet to take
+                transport.close()
+            release, self._release = self._release, None
+            if release is not None:
+                release()
+
+    def go_direct(self, transport: Transport, first: bytes, release: Callable[[], None]) -> None:
+        """Write ``first``, what was queued meanwhile and every later event straight to ``transport``
+        (a chunked HTTP response whose headers are sent); ``release`` forgets the stream once closed."""
+        self.transport, self._release = transport, release
+        pending = b"".join([first, *self._items])
+        self._items.clear()
+        if pending:
+            transport.write(frame(pending))
+        if self.closed:  # (before the hand-over: it ends now, as the queue would have)
+            reason, self.closed_because = self.closed_because, None
+            self.close(reason)
+
+    # The transport's protocol calls these once the stream is direct.
+    def pause_writing(self) -> None:
+        self.writing_since = time.monotonic()
+
+    def resume_writing(self) -> None:
+        self.writing_since, self.behind = None, 0
+
+    def connection_lost(self) -> None:
+        self.writing_since = None
+        self.close(DISCONNECTED)
+
+    def shutdown(self) -> None:
+        self.close("server stopping")
 
     async def get(self) -> bytes | None:
         """Everything queued, as one chunk (waiting for some); None once closed."""
@@ -87,6 +155,11 @@ class ReaderQueue:
     def _wake(self) -> None:
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
+
+
+def frame(chunk: bytes) -> bytes:
+    """``chunk`` as one chunk of a chunked HTTP/1.1 response body."""
+    return b"%x\r\n%s\r\n" % (len(chunk), chunk)
 
 
 class Readers:
@@ -123,8 +196,9 @@ class Readers:
         self._forget(queue)
 
     def deliver(self, kind: str, wire: bytes) -> None:
+        framed, now = frame(wire), time.monotonic()  # one chunk for every direct reader
         for queue in list(self._queues):
-            if kind in queue.kinds and not queue.put(wire):
+            if kind in queue.kinds and not queue.put(wire, framed, now):
                 self._forget(queue)
 
     def close_all(self, reason: str) -> None:
@@ -145,7 +219,13 @@ class Readers:
         quiet_since, stalled_since = now - self.keepalive, now - self.send_timeout
         for queue in [*self._queues, *self._leaving]:
             since = queue.writing_since
-            if since is not None and since < stalled_since and queue.writer is not None:
+            if since is not None and since < stalled_since and queue.transport is not None:
+                queue.closed_because = None  # whatever closed it before: this is why it ends now
+                queue.close(STALLED)  # aborts the connection (and forgets the stream)
+                self._queues.discard(queue)
+                self._leaving.discard(queue)
+                log.warning("dropped an SSE reader that took nothing for %g s", self.send_timeout)
+            elif since is not None and since < stalled_since and queue.writer is not None:
                 queue.close(STALLED)
                 queue.closed_because = STALLED  # whatever closed it before: this is why it ends now
                 self._queues.discard(queue)
