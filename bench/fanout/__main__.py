@@ -23,12 +23,11 @@ def main() -> None:
             for kind in kinds:
                 result = measure(kind, Path(folder), args.subscribers, seconds=args.seconds)
                 results[kind].append(result)
-                print(
-                    f"{kind:10} p50 {result.spread_p50 * 1000:4.0f} p99 {result.spread_p99 * 1000:4.0f} ms  "
-                    f"{result.rss_per_subscriber / 1024:5.1f} KiB  cpu {result.cpu_per_event * 1000:4.0f} ms/event  "
-                    f"{result.complete}/{result.events}  load {result.load:.2f}",
-                    flush=True,
-                )
+                spread = f"p50 {result.spread_p50 * 1000:4.0f} p99 {result.spread_p99 * 1000:4.0f} ms"
+                memory = f"{result.rss_per_subscriber / 1024:5.1f} KiB"
+                cpu = f"cpu {result.cpu_per_event * 1000:4.0f} ms/event"
+                seen = f"{result.complete}/{result.events}  load {result.load:.2f}"
+                print(f"{kind:10} {spread}  {memory}  {cpu}  {seen}", flush=True)
     print("medians:")
     for kind, rows in results.items():
         print(

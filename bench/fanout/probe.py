@@ -135,7 +135,8 @@ def report(folder: Path, n: int, first: dict, second: dict, after: dict) -> None
     stats = b.compare_to(a, "lineno")
     total = sum(s.size_diff for s in stats)
     print(
-        f"RSS per reader: {(second['rss'] - first['rss']) / n / 1024:.1f} KiB; traced: {total / n / 1024:.1f} KiB; "
+        f"RSS per reader: {(second['rss'] - first['rss']) / n / 1024:.1f} KiB; "
+        f"traced: {total / n / 1024:.1f} KiB; "
         f"tasks per reader: {(second['tasks'] - first['tasks']) / n:.2f}"
     )
     print("traced bytes per reader, by allocation site:")
@@ -143,9 +144,8 @@ def report(folder: Path, n: int, first: dict, second: dict, after: dict) -> None
         if abs(s.size_diff) / n < 16:
             break
         frame = s.traceback[0]
-        print(
-            f"  {s.size_diff / n:7.0f} B {s.count_diff / n:5.2f} blocks  {frame.filename.split('site-packages/')[-1]}:{frame.lineno}"
-        )
+        where = f"{frame.filename.split('site-packages/')[-1]}:{frame.lineno}"
+        print(f"  {s.size_diff / n:7.0f} B {s.count_diff / n:5.2f} blocks  {where}")
     print("objects per reader, by type:")
     diff = {t: second["types"].get(t, 0) - first["types"].get(t, 0) for t in second["types"]}
     for t, c in sorted(diff.items(), key=lambda kv: -kv[1])[:25]:
