@@ -35,15 +35,12 @@ def counting(owner, name):
         return original(*args, **kwargs)
     setattr(owner, name, wrapper)
 def patch():
-    import uvloop, uvicorn.protocols.http.httptools_impl as h
-    counting(h.RequestResponseCycle, "send")
-    transport_type = None
-    import asyncio.events as ev
-    original_run = ev.Handle._run
-    def run(self):
-        counts["handles run"] += 1
-        return original_run(self)
-    ev.Handle._run = run
+    import uvicorn.protocols.http.httptools_impl as h
+    from live import readers, sse
+    counting(h.RequestResponseCycle, "send")  # an ASGI send that reached uvicorn
+    counting(readers.ReaderQueue, "put")  # an event (or keepalive) offered to a reader
+    counting(readers.ReaderQueue, "_wake")  # a waiting writer task woken
+    counting(sse.EventStream, "_send")  # a write from a reader's own task
 def dump(signum, frame):
     out = os.environ["PROBE_OUT"]
     gc.collect()
