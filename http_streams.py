@@ -93,6 +93,7 @@ class StreamingHttpProtocol(BoundedHttpProtocol):
         self.cycle = None  # type: ignore[assignment]  # with it the request's scope and state go
         self.scope = None  # type: ignore[assignment]
         self.headers = []
+        self.parser = None  # type: ignore[assignment]  # (nothing more is parsed: see data_received)
         self._stream = stream
         return self.transport
 
