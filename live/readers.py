@@ -1,6 +1,7 @@
 """The SSE readers' queues, and the one timer that tends all of them.
 
-Each reader has a bounded queue of pre-encoded events. Nothing here arms a timer per reader: with
+Each reader has a bounded queue of pre-encoded events, or, once its connection was handed over
+(:mod:`live.sse`), is written to directly. Nothing here arms a timer per reader: with
 10,000 readers, a keepalive timeout per wait and a send timeout per write meant 20,000 timer-heap
 operations per published event, which made up most of the fan-out time (profiled with py-spy; see
 ``bench/fanout``). Instead one app-wide timer calls :meth:`Readers.tend`, which queues a keepalive for
@@ -235,10 +236,13 @@ class Readers:
                 if since is None:
                     self._leaving.discard(queue)
             elif queue.last_put < quiet_since:
-                queue.put(KEEPALIVE)
+                queue.put(KEEPALIVE, FRAMED_KEEPALIVE, now)
 
     def _forget(self, queue: ReaderQueue) -> None:
         self._queues.discard(queue)
         self._owned.discard(queue)
         if queue.writing_since is not None:
             self._leaving.add(queue)
+
+
+FRAMED_KEEPALIVE = frame(KEEPALIVE)
