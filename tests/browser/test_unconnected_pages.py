@@ -46,9 +46,9 @@ async def _zero(server: Server) -> bool:
 async def test_a_page_whose_socket_comes_late_reloads_and_is_live(server: Server, browser: Browser) -> None:
     blocked = True
 
-    def socket(ws: WebSocketRoute) -> None:
+    async def socket(ws: WebSocketRoute) -> None:
         if blocked:
-            ws.close()  # as if the network dropped it: socket.io tries again, and again
+            await ws.close()  # as if the network dropped it: socket.io tries again, and again
         else:
             ws.connect_to_server()
 
