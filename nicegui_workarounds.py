@@ -16,6 +16,12 @@ loudly instead of silently slowing streams or opening a path.
    ``timeout_graceful_shutdown`` for open responses before it runs the app's shutdown, then cancels
    them with a traceback each; an event stream never ends by itself, so every stop took that long.
    uvicorn has no hook for "stopping"; our signal handler runs before uvicorn's (which it then calls).
+4. **A page that never connects is forgotten after 10 s** (:func:`forget_unconnected_pages`). NiceGUI
+   keeps every page it served (its elements, props, outbox: the dashboard's is most of a MiB) until its
+   websocket connects, and prunes those that never did after 60 s (``Client.prune_instances``, on a
+   timer of its own whose age it offers no setting for). 300 plain ``GET /`` (a crawler, a health check)
+   held ~240 MiB for a minute and more. We prune the same way, with a shorter age; a page whose socket
+   comes later is refused as an unknown page, and NiceGUI's page script then reloads it.
 """
 
 import asyncio
@@ -25,7 +31,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI
-from nicegui import helpers
+from nicegui import app, helpers
+from nicegui.client import Client
 from nicegui.storage import Storage
 from starlette.types import ASGIApp
 
@@ -68,3 +75,21 @@ def close_streams_when_stopping(hub: Hub) -> None:
             previous(signum, frame)
 
         signal.signal(number, stopping)
+
+
+UNCONNECTED_PAGE_AGE = 10.0  # seconds a served page may wait for its websocket before it is forgotten
+
+
+def forget_unconnected_pages(
+    after: float = UNCONNECTED_PAGE_AGE, every: float = 2.0, then: Callable[[], None] | None = None
+) -> None:
+    """Forget pages whose websocket has not connected ``after`` seconds after they were built (checked
+    every ``every`` seconds), then call ``then`` (to hand the memory back) if any were."""
+
+    def prune() -> None:
+        held = len(Client.instances)
+        Client.prune_instances(client_age_threshold=after)
+        if then is not None and len(Client.instances) < held:
+            then()
+
+    app.timer(every, prune)

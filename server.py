@@ -13,7 +13,7 @@ from nicegui.client import Client
 
 from application import Airdate
 from http_streams import streaming_protocol
-from nicegui_workarounds import close_streams_when_stopping, keep_browser_choices_in
+from nicegui_workarounds import close_streams_when_stopping, forget_unconnected_pages, keep_browser_choices_in
 from startup import StartupError
 
 
@@ -55,7 +55,9 @@ def serve(airdate: Airdate) -> None:
     server = airdate.settings.server
     app.on_startup(lambda: close_streams_when_stopping(airdate.hub))
     app.on_startup(tune_garbage_collection)
-    app.timer(15, ReturnMemory().after_pages_let_go)
+    memory = ReturnMemory()
+    app.timer(15, memory.after_pages_let_go)
+    forget_unconnected_pages(then=memory.now)
     redact_access_tokens()
     ui.run(
         host=server.host,
@@ -106,10 +108,14 @@ class ReturnMemory:
     def after_pages_let_go(self) -> None:
         held = len(Client.instances)
         if held < self.held:
-            gc.collect()
-            if self.libc is not None:
-                self.libc.malloc_trim(0)
+            self.now()
         self.held = held
+
+    def now(self) -> None:
+        gc.collect()
+        if self.libc is not None:
+            self.libc.malloc_trim(0)
+        self.held = len(Client.instances)
 
 
 def redact_access_tokens() -> None:

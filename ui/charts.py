@@ -106,6 +106,8 @@ class ActivityChart(ui.card):
         self._show([[[int(at.timestamp() * 1000), values[f]] for at, values in points] for f in FIELDS])
 
     def _show(self, series: list[list[list[int]]], *, push: bool = True) -> None:
+        if push and series == [s["data"] for s in self.chart.options["series"]]:
+            return  # the browser shows these already: a redraw of the same canvas costs as much
         with self.chart.props.suspend_updates():  # kept for a page rendered anew, not sent as a whole
             for index, data in enumerate(series):
                 self.chart.options["series"][index]["data"] = data

@@ -1,12 +1,13 @@
 // The stat cards, drawn by the browser from one small message per changed snapshot: the values,
 // the change against one hour ago and the sparkline points (computed once on the server for every
-// viewer). Updates wait for the next animation frame, so a burst costs one render.
+// viewer). Updates wait for the next animation frame, so a burst costs one render, and a card is drawn
+// again only when its number, change or sparkline did (v-memo): most snapshots change one or two.
 const NUMBER = new Intl.NumberFormat();
 
 export default {
   template: `
     <div class="grid w-full gap-4 grid-cols-1 sm:grid-cols-2 xl:grid-cols-6">
-      <q-card v-for="card in cards" :key="card.key" flat bordered role="group" :aria-label="card.title"
+      <q-card v-for="card in cards" :key="card.key" v-memo="[shown.values[card.field], shown.changes[card.field], paths[card.field]]" flat bordered role="group" :aria-label="card.title"
               class="w-full h-full p-4 column no-wrap justify-between" style="gap: 0.25rem">
         <div class="row items-start no-wrap text-gray-500" style="gap: 0.5rem">
           <q-icon :name="card.icon" class="text-xl" aria-hidden="true" />
@@ -17,7 +18,7 @@ export default {
           <div class="text-xs tabular-nums" :class="tone(shown.changes[card.field])">{{ change(shown.changes[card.field]) }}</div>
         </div>
         <svg class="w-full h-8" viewBox="0 0 100 32" preserveAspectRatio="none" aria-hidden="true">
-          <path :d="path(shown.sparks[card.field])" fill="none" stroke="#4f46e5" stroke-width="1.5"
+          <path :d="paths[card.field]" fill="none" stroke="#4f46e5" stroke-width="1.5"
                 vector-effect="non-scaling-stroke" stroke-linejoin="round" />
         </svg>
       </q-card>
@@ -28,6 +29,11 @@ export default {
   },
   data() {
     return { shown: this.payload || { values: {}, changes: {}, sparks: {} }, pending: null, frame: 0 };
+  },
+  computed: {
+    paths() {
+      return Object.fromEntries(this.cards.map((card) => [card.field, this.path(this.shown.sparks[card.field])]));
+    },
   },
   unmounted() {
     cancelAnimationFrame(this.frame);

@@ -1,8 +1,11 @@
 // The newest notifications, newest first. The server sends one row per change (upsert); a known row
-// changes in place, a new one goes on top. Times read "2 minutes ago" (one timer for the whole table)
-// with the exact local time on hover. Changes wait for the next animation frame. For admins
-// (``retryable``) a failed row has a Retry button; its new status arrives like any other change.
-import { ago as relativeTime, exact as localTime } from "relative_time";
+// changes in place, a new one goes on top. Times read "2 minutes ago" (one ticker for the whole table,
+// every few seconds while a row counts seconds, else once a minute, never while the tab is hidden) with
+// the exact local time on hover. Changes wait for the next animation frame. For admins (``retryable``)
+// a failed row has a Retry button; its new status arrives like any other change.
+// A row is drawn again only when it or its "… ago" changed (v-memo): a new row or a tick used to redraw
+// all fifty, and format all their times anew.
+import { ago, exact, FAST, SLOW, ticker } from "relative_time";
 
 const COLORS = { pending: "orange", sending: "blue", sent: "positive", failed: "negative", skipped: "grey-6" };
 
@@ -15,8 +18,8 @@ export default {
           <th class="text-left">Subject</th><th class="text-left">Channel</th><th class="text-left">Status</th>
         </tr></thead>
         <tbody>
-          <tr v-for="row in rows" :key="row.id" :data-notification="row.id">
-            <td><span :title="exact(row.created_at)">{{ ago(row.created_at) }}</span></td>
+          <tr v-for="row in rows" :key="row.id" v-memo="[row, agos[row.id], retryable]" :data-notification="row.id">
+            <td><span :title="row.exactTime">{{ agos[row.id] }}</span></td>
             <td class="font-medium">{{ row.user }}</td>
             <td class="whitespace-normal">{{ row.subject }}</td>
             <td class="text-gray-500 break-all">{{ row.channel }}</td>
@@ -37,40 +40,58 @@ export default {
     retryable: Boolean,
   },
   data() {
-    return { rows: [...(this.initial || [])], now: Date.now(), colors: COLORS, queued: [], frame: 0 };
+    const rows = (this.initial || []).map(withTime);
+    return { rows, agos: agos(rows), colors: COLORS, queued: [], frame: 0 };
   },
   mounted() {
-    this.timer = setInterval(() => (this.now = Date.now()), 5000);
+    this.stop = ticker(
+      () => this.tick(),
+      () => (this.rows.some((row) => Date.now() - Date.parse(row.created_at) < 60000) ? FAST : SLOW),
+    );
   },
   unmounted() {
-    clearInterval(this.timer);
+    this.stop();
     cancelAnimationFrame(this.frame);
   },
   methods: {
     upsert(row) {
-      this.queued.push(row);
+      this.queued.push(withTime(row));
       if (!this.frame) this.frame = requestAnimationFrame(() => this.apply());
     },
     replace(rows) {
       this.queued = [];
-      this.rows = [...rows];
+      this.rows = rows.map(withTime);
+      this.agos = agos(this.rows);
     },
     apply() {
       this.frame = 0;
       const rows = [...this.rows];
+      const now = Date.now();
       for (const row of this.queued) {
+        this.agos[row.id] = ago(row.created_at, now); // the others change at the ticker's pace
         const at = rows.findIndex((known) => known.id === row.id);
         if (at >= 0) rows[at] = row;
         else rows.unshift(row);
       }
       this.queued = [];
-      this.rows = rows.slice(0, this.limit);
+      for (const gone of rows.splice(this.limit)) delete this.agos[gone.id];
+      this.rows = rows;
     },
-    exact(iso) {
-      return localTime(iso);
-    },
-    ago(iso) {
-      return relativeTime(iso, this.now);
+    tick() {
+      const now = Date.now();
+      for (const row of this.rows) {
+        const text = ago(row.created_at, now);
+        if (this.agos[row.id] !== text) this.agos[row.id] = text; // only rows whose text changed redraw
+      }
     },
   },
 };
+
+function withTime(row) {
+  return { ...row, exactTime: exact(row.created_at) };
+}
+
+function agos(rows) {
+  const now = Date.now();
+  return Object.fromEntries(rows.map((row) => [row.id, ago(row.created_at, now)]));
+}

@@ -1,29 +1,41 @@
 // A UTC instant shown in the viewer's own time zone and locale: either the local date and time,
 // or relative ("2 minutes ago", kept current by the browser) with the exact local time on hover.
-import { ago as relativeTime, exact as localTime } from "relative_time";
+// A new instant comes through show() (the server keeps the prop for a page drawn anew): changing the
+// prop would make NiceGUI redraw this element's parent and all its other children.
+import { ago, exact, nextTick, ticker } from "relative_time";
 
 export default {
-  template: `<span :title="mode === 'relative' ? exact : iso">{{ text }}</span>`,
+  template: `<span :title="mode === 'relative' ? local : moment">{{ text }}</span>`,
   props: {
     iso: String,
     mode: { type: String, default: "local" },
   },
   data() {
-    return { now: Date.now() };
+    return { moment: this.iso, text: "", local: "" };
+  },
+  watch: {
+    iso(value) {
+      this.show(value);
+    },
+  },
+  created() {
+    this.show(this.iso);
   },
   mounted() {
-    if (this.mode === "relative") this.timer = setInterval(() => (this.now = Date.now()), 5000);
+    if (this.mode === "relative") this.stop = ticker(() => this.tick(), () => nextTick(this.moment));
   },
   unmounted() {
-    clearInterval(this.timer);
+    this.stop?.();
   },
-  computed: {
-    exact() {
-      return localTime(this.iso);
+  methods: {
+    show(iso) {
+      this.moment = iso;
+      this.local = exact(iso);
+      this.tick();
     },
-    text() {
-      if (!this.iso) return "—";
-      return this.mode === "relative" ? relativeTime(this.iso, this.now) : this.exact;
+    tick() {
+      if (!this.moment) this.text = "—";
+      else this.text = this.mode === "relative" ? ago(this.moment) : this.local;
     },
   },
 };

@@ -95,7 +95,8 @@ class PageLoads:
     cpu_per_page: float
     rss_start: float
     rss_peak: float
-    rss_after: float  # a minute and a bit later
+    rss_after: float  # ``wait`` seconds after the round
+    held_after: float  # pages the server still held then (airdate_pages_held)
     wait: float
 
 
@@ -132,35 +133,42 @@ def idle_growth(folder: Path, seconds: float) -> tuple[float, float]:
 
 
 def page_loads(
-    folder: Path, *, pages: int = 300, at_once: int = 8, demo: bool = True, wait: float = 75
-) -> PageLoads:
+    folder: Path, *, pages: int = 300, at_once: int = 8, rounds: int = 3, wait: float = 15
+) -> list[PageLoads]:
+    """``rounds`` rounds of ``pages`` plain GETs on one demo that has run :data:`WARM_UP` seconds, each
+    measured ``wait`` seconds after it ended (the next round starts then); RSS at the start is the demo's
+    before the first round."""
     url = f"sqlite:///{folder / f'pages-{time.monotonic_ns()}.sqlite3'}"
-    settings = {"demo": "true", "demo_database_url": url} if demo else {}
-    server = Server(url, settings).start()
+    server = Server(url, {"demo": "true", "demo_database_url": url}).start()
+    done = []
     try:
         time.sleep(WARM_UP)  # a server that has run for a while meets the burst, not one still warming up
         start = rss(server.process.pid)
-        cpu_before, began = cpu(server.process.pid), time.monotonic()
-        times, statuses = asyncio.run(_load(server.url, pages, at_once))
-        elapsed = time.monotonic() - began
-        cpu_used, peak = cpu(server.process.pid) - cpu_before, rss(server.process.pid)
-        time.sleep(wait)  # pages that never opened their websocket are let go after a minute
-        after = rss(server.process.pid)
+        for _ in range(rounds):
+            cpu_before, began = cpu(server.process.pid), time.monotonic()
+            times, statuses = asyncio.run(_load(server.url, pages, at_once))
+            elapsed = time.monotonic() - began
+            cpu_used, peak = cpu(server.process.pid) - cpu_before, rss(server.process.pid)
+            time.sleep(wait)
+            counted: dict[int, int] = {}
+            for status in statuses:
+                counted[status] = counted.get(status, 0) + 1
+            done.append(
+                PageLoads(
+                    pages,
+                    at_once,
+                    pages / elapsed,
+                    median(times),
+                    percentile(times, 0.99),
+                    counted,
+                    cpu_used / pages,
+                    start,
+                    peak,
+                    rss(server.process.pid),
+                    server.metric("airdate_pages_held"),
+                    wait,
+                )
+            )
     finally:
         server.stop()
-    counted: dict[int, int] = {}
-    for status in statuses:
-        counted[status] = counted.get(status, 0) + 1
-    return PageLoads(
-        pages,
-        at_once,
-        pages / elapsed,
-        median(times),
-        percentile(times, 0.99),
-        counted,
-        cpu_used / pages,
-        start,
-        peak,
-        after,
-        wait,
-    )
+    return done
