@@ -26,6 +26,7 @@ from data import Database
 from server import prepare_storage
 from services.access import Access
 from settings import Settings
+from tests.utils.pages import open_dashboard
 
 from .utils.console import Console, simulated
 from .utils.server import Server
@@ -186,7 +187,7 @@ async def test_a_browsers_choices_are_kept_in_the_storage_folder(console: Consol
     folder = tmp_path / "choices"
     prepare_storage(str(folder))  # (put back after the test: tests/utils/console.fresh_nicegui)
     user = console.new_user()
-    await user.open("/")
+    await open_dashboard(user)
     (theme,) = user.find(marker="theme").elements
     storage.request_contextvar.set(user.client.request)  # as NiceGUI does for an event from this browser
     with user.client:

@@ -13,6 +13,7 @@ from nicegui.testing import User
 from application import Airdate
 from data import Database, counters, samples
 from data.counters import Counter, Metric, Tile
+from tests.utils.pages import open_dashboard
 
 from .utils.factories import make_tracked_show, make_users
 from .utils.pages import stat
@@ -55,7 +56,7 @@ async def test_a_new_definition_is_read_sent_measured_and_shown(
     assert (await airdate.live.samples.series("24h", ("fans",)))[-1][1] == {"fans": 2}
     assert airdate.database.read(samples.value_at, datetime.now(UTC))["fans"] == 2
 
-    await user.open("/")
+    await open_dashboard(user)
     assert stat(user, "fans") == 2
     (grid,) = user.find(marker="stat-cards").elements
     assert [card["title"] for card in grid.props["cards"]][-2:] == ["Notifications pending", "Fans"]

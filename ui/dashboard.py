@@ -1,8 +1,11 @@
 """The dashboard: live stat cards, actions, the chart, recent notifications and the log.
 
-A page is built from what the shared feed already holds (no query of its own), answered at once, and
-subscribes to the hub only when its browser has connected: a page that never opens its websocket holds
-no subscription and receives nothing.
+The answer to ``GET /`` is the frame alone; the content is built from what the shared feed holds (no
+query of its own) once the browser's websocket has connected, and then subscribes to the hub. A page
+that never connects (a crawler, a health check, a link preview) holds no subscription and costs a few
+elements, not the ~130 of the content: 300 such pages held ~230 MiB until forgotten (~770 KiB each,
+NiceGUI's elements and their observable props; ``python -m bench.viewers.probe``). The content arrives
+one websocket message after the page, as every later update does.
 """
 
 from nicegui import app, ui
@@ -36,30 +39,32 @@ def register(live: LiveSources, jobs: Jobs, database: Database, nav: Nav) -> Non
         principal = principal_of(ui.context.client)
         is_admin = principal is not None and principal.is_admin  # viewers see, but do not act
         with frame("Dashboard", nav) as tools:
-            view = LiveView(live.hub, app.storage.user.get(STORAGE_KEY, "live"))
             content = ui.column().classes("w-full gap-4")
-            freshness = view.add(Freshness(live.feed, view, tools, content))
-            with tools:
-                LiveControls(view, on_change=freshness.refresh)
-            with content:
-                freshness.dim(view.add(StatsGrid(live.feed, live.trends)))
-                if is_admin:
-                    ActionPanel(jobs, started_by=principal.who)
-                view.add(ActivityChart(live.trends, live.samples))
-                with ui.grid().classes("w-full gap-4 grid-cols-1 lg:grid-cols-3"):
-                    with ui.element("div").classes("lg:col-span-2 min-w-0"):
-                        retry = retrier(database, principal.who) if is_admin else None
-                        view.add(RecentNotifications(live.latest, on_retry=retry))
-                    view.add(LogViewer(live.hub))
+        ui.add_body_html(VISIBILITY_SCRIPT)
+        mode, client = app.storage.user.get(STORAGE_KEY, "live"), ui.context.client
+        await client.connected()  # the frame is answered; the rest only for a browser that connected
+        if client.is_deleted:  # (a page that never connected is forgotten after a while)
+            return
+        view = LiveView(live.hub, mode)
+        freshness = view.add(Freshness(live.feed, view, tools, content))
+        with tools:
+            LiveControls(view, on_change=freshness.refresh)
+        with content:
+            freshness.dim(view.add(StatsGrid(live.feed, live.trends)))
+            if is_admin:
+                ActionPanel(jobs, started_by=principal.who)
+            view.add(ActivityChart(live.trends, live.samples))
+            with ui.grid().classes("w-full gap-4 grid-cols-1 lg:grid-cols-3"):
+                with ui.element("div").classes("lg:col-span-2 min-w-0"):
+                    retry = retrier(database, principal.who) if is_admin else None
+                    view.add(RecentNotifications(live.latest, on_retry=retry))
+                view.add(LogViewer(live.hub))
 
         def visibility(state: str) -> None:
             view.set_hidden(state == "hidden")
             if view.active:
                 freshness.refresh()
 
-        ui.add_body_html(VISIBILITY_SCRIPT)
         ui.on("airdate_visibility", lambda event: visibility(event.args))
-        await ui.context.client.connected()  # the page is answered; from here on it is live
-        if not ui.context.client.is_deleted:  # (a page that never connected is deleted after a while)
-            view.start()
-            freshness.start()
+        view.start()
+        freshness.start()

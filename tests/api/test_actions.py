@@ -13,6 +13,7 @@ from data.counters import read_stats
 from services.jobs import Jobs
 from settings import Settings
 from standins.jellyseerr import JellyseerrWorld, create_app
+from tests.utils.pages import open_dashboard
 
 from ..utils.actions import HeldAction
 from ..utils.pages import shown, stat
@@ -76,7 +77,7 @@ async def test_a_failing_action_reports_why(user: User) -> None:
 async def test_the_sync_button_shows_progress_and_the_users_tile_moves(
     jellyseerr: JellyseerrWorld, user: User
 ) -> None:
-    await user.open("/")
+    await open_dashboard(user)
     await eventually(lambda: stat(user, "users") == 0)
     user.find(marker="action-sync-users").click()
     (button,) = user.find(marker="action-sync-users").elements
@@ -91,7 +92,7 @@ async def test_the_sync_button_shows_progress_and_the_users_tile_moves(
 
 
 async def test_a_failed_action_is_a_negative_notification(user: User) -> None:
-    await user.open("/")
+    await open_dashboard(user)
     user.find(marker="action-import-episodes").click()
     await user.should_see("Import episodes: failed: Sonarr is not configured: set AIRDATE_SONARR_URL")
     assert user.find(ui.button).elements  # the page still works
@@ -102,7 +103,7 @@ async def test_a_run_another_replica_started_is_already_running_when_clicked_her
 ) -> None:
     action = HeldAction()
     other = Jobs({"sync-users": action}, database, replica="airdate2")
-    await user.open("/")
+    await open_dashboard(user)
     job, _ = await other.start("sync-users", started_by="alice")
     user.find(marker="action-sync-users").click()  # before this replica's feed has read that run
     await user.should_see("Sync users is already running")
@@ -131,7 +132,7 @@ async def test_a_sync_with_a_failing_title_succeeds_with_its_errors_named(
     titles.add_request(ada, "tv", 1, "Works")
     titles.add_request(ada, "tv", 2, "Broken")
     titles.failing_titles.add(("tv", 2))
-    await user.open("/")
+    await open_dashboard(user)
     response = await user.http_client.post("/api/actions/sync-requests")
     job = await finished(user, response.json()["job_id"])
     assert job["status"] == "succeeded"

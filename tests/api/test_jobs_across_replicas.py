@@ -12,6 +12,7 @@ from data import Database
 from services.jobs import Jobs
 from settings import Settings
 from standins.jellyseerr import JellyseerrWorld, create_app
+from tests.utils.pages import open_dashboard
 
 from ..utils.actions import HeldAction
 from ..utils.pages import shown
@@ -48,7 +49,7 @@ async def test_a_run_on_another_replica_is_409_here_and_followed_on_this_dashboa
 ) -> None:
     action = HeldAction()
     other = Jobs({"sync-users": action}, database, replica="airdate2", lease=1.0)  # the other replica
-    await user.open("/")
+    await open_dashboard(user)
     job, _ = await other.start("sync-users", started_by="alice")
     try:
         (button,) = user.find(marker="action-sync-users").elements

@@ -34,7 +34,9 @@ async def test_three_hundred_visitors_that_never_connect_are_forgotten(server: S
                 return (await client.get("/", headers={"Accept": "text/html"})).status_code
 
         statuses = await asyncio.gather(*(visit() for _ in range(300)))
+        answer = (await client.get("/", headers={"Accept": "text/html"})).text
     assert statuses == [200] * 300
+    assert "Dashboard" in answer and "Notifications pending" not in answer, "the frame alone"
     assert await pages_held(server) > 0, "the pages were held while they could still connect"
     await eventually(lambda: _zero(server), within=WITHIN)
 
@@ -61,13 +63,15 @@ async def test_a_page_whose_socket_comes_late_reloads_and_is_live(server: Server
     await page.route_web_socket(re.compile(r".*/_nicegui_ws/.*"), socket)
     await page.route(re.compile(r".*/_nicegui_ws/.*"), polling)
     await page.goto(server.url)
+    await expect(page.get_by_text("· Dashboard")).to_be_visible()  # the frame, drawn without a socket
     users = page.get_by_role("group", name="Users").locator(".text-3xl")
-    await expect(users).to_have_text("0")  # drawn from the page itself, without a socket
     await eventually(lambda: _zero(server), within=WITHIN)  # the server forgot it
+    assert await users.count() == 0, "the content comes over the socket"
     assert not any("handshake failed" in line for line in said)
 
     blocked = False  # the socket connects at its next try: to a page the server no longer knows
     await eventually(lambda: any("handshake failed" in line for line in said), within=30)
     await connected(page)  # the page NiceGUI reloaded
+    await expect(users).to_have_text("0")
     add_raw_users(server, 2)
     await expect(users).to_have_text("2")

@@ -7,6 +7,7 @@ from nicegui.testing import User
 
 from application import Airdate
 from data.models import NotificationStatus
+from tests.utils.pages import open_dashboard
 from ui.log_viewer import LogViewer
 from ui.recent_notifications import RecentNotifications
 
@@ -33,7 +34,7 @@ async def test_new_notifications_are_prepended_and_the_table_keeps_fifty(
     user: User, airdate: Airdate
 ) -> None:
     first = make_notifications(airdate.database, 3)
-    await user.open("/")
+    await open_dashboard(user)
     await eventually(lambda: table(user).shown_ids == first[::-1])  # loaded, newest first
     more = make_notifications(airdate.database, 55, user_id=1)
     await eventually(lambda: table(user).shown_ids[:1] == [more[-1]])
@@ -43,7 +44,7 @@ async def test_new_notifications_are_prepended_and_the_table_keeps_fifty(
 
 async def test_a_status_change_updates_its_row_in_place(user: User, airdate: Airdate) -> None:
     (nid,) = make_notifications(airdate.database, 1)
-    await user.open("/")
+    await open_dashboard(user)
     await eventually(lambda: table(user).shown_ids == [nid])
     assert chip_text(user, nid) == "pending"
     set_status(airdate.database, nid, NotificationStatus.SENT)
@@ -52,7 +53,7 @@ async def test_a_status_change_updates_its_row_in_place(user: User, airdate: Air
 
 
 async def test_log_lines_appear_and_the_level_filter_hides_lower_ones(user: User, airdate: Airdate) -> None:
-    await user.open("/")
+    await open_dashboard(user)
     logging.getLogger("airdate.test").info("an informative line")
     logging.getLogger("airdate.test").warning("a warning line")
     await eventually(lambda: any("a warning line" in line for line in logs(user).lines))
@@ -72,8 +73,8 @@ async def test_pause_freezes_the_tables_and_resume_catches_up_without_duplicates
 ) -> None:
     paused, watching = create_user(), create_user()
     first = make_notifications(airdate.database, 2)
-    await paused.open("/")
-    await watching.open("/")
+    await open_dashboard(paused)
+    await open_dashboard(watching)
     await eventually(lambda: table(paused).shown_ids == first[::-1])
     paused.find(marker="pause").click()
     await paused.should_see("Resume live updates")

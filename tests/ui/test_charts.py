@@ -11,6 +11,7 @@ from application import Airdate
 from data import Database, samples
 from data.models import User as UserRow
 from data.models import utcnow
+from tests.utils.pages import open_dashboard
 from ui import charts as chart_module
 from ui.charts import ActivityChart
 
@@ -50,7 +51,7 @@ async def test_percent_change_compares_with_one_hour_ago(
     two_hours_of_users: None, user: User, airdate: Airdate
 ) -> None:
     await seeded(airdate)
-    await user.open("/")
+    await open_dashboard(user)
     make_users(airdate.database, 2, prefix="new")
     await eventually(lambda: stat(user, "users") == 6)
     assert tiles(user)["changes"]["users"] == 50.0  # shown as "▲ 50% vs 1 h ago" (Chromium checks the words)
@@ -62,7 +63,7 @@ async def test_sparklines_and_the_chart_follow_the_feed(
 ) -> None:
     monkeypatch.setattr(chart_module, "REDRAW_EVERY", 0.5)  # (5 s in the console)
     await seeded(airdate)  # the sparklines start from the sample of an hour ago
-    await user.open("/")
+    await open_dashboard(user)
     await eventually(lambda: stat(user, "users") == 4)
     make_notifications(airdate.database, 3)
     await eventually(lambda: stat(user, "pending") == 3)
@@ -88,7 +89,7 @@ async def test_longer_ranges_come_from_the_samples_once_for_every_viewer(
     viewers = [create_user() for _ in range(3)]
     charts = []
     for viewer in viewers:
-        await viewer.open("/")
+        await open_dashboard(viewer)
         charts.append(chart(viewer))
         charts[-1].range.set_value("24h")
     await eventually(lambda: all(c.point_count > 20 for c in charts))
@@ -102,7 +103,7 @@ async def test_the_last_hour_chart_redraws_at_most_once_per_interval_and_keeps_t
 ) -> None:
     """A burst of snapshots costs the browser one redraw; the newest waits for the next one."""
     monkeypatch.setattr(chart_module, "REDRAW_EVERY", 3600.0)  # the second redraw would come in an hour
-    await user.open("/")
+    await open_dashboard(user)
     await eventually(lambda: stat(user, "pending") == 0)
     chart(user).range.set_value("24h")
     chart(user).range.set_value("1h")  # drawn now: the next redraw is an hour away

@@ -8,6 +8,7 @@ from prometheus_client import REGISTRY
 
 from application import Airdate
 from data import Database
+from tests.utils.pages import open_dashboard
 from ui.live_controls import Freshness
 
 from ..utils.factories import make_tracked_show, make_users
@@ -20,7 +21,7 @@ CARD_KEYS = ("users", "requests", "tracking", "episodes", "sent", "pending")
 async def test_cards_show_the_database_values(user: User, database: Database, airdate: Airdate) -> None:
     make_tracked_show(database, tmdb_id=1, requesters=3)  # another handle, like another process
     await airdate.feed.tick()
-    await user.open("/")
+    await open_dashboard(user)
     await user.should_see("Airdate")
     values = {key: stat(user, key) for key in CARD_KEYS}
     assert values == {"users": 3, "requests": 3, "tracking": 3, "episodes": 0, "sent": 0, "pending": 0}
@@ -42,7 +43,7 @@ async def test_cards_show_the_database_values(user: User, database: Database, ai
 
 
 async def test_cards_change_after_a_write_without_reload(user: User, airdate: Airdate) -> None:
-    await user.open("/")
+    await open_dashboard(user)
     await eventually(lambda: stat(user, "users") == 0)  # the app-wide timer's first read
     make_users(airdate.database, 1200)
     await eventually(lambda: stat(user, "users") == 1_200)
@@ -53,8 +54,8 @@ async def test_pause_freezes_one_viewer_while_another_keeps_updating(
 ) -> None:
     paused, watching = create_user(), create_user()
     await airdate.feed.tick()
-    await paused.open("/")
-    await watching.open("/")
+    await open_dashboard(paused)
+    await open_dashboard(watching)
     paused.find(marker="pause").click()
     await paused.should_see("Resume live updates")
     assert refresh_choice(paused) == "off"
@@ -74,7 +75,7 @@ async def test_pause_freezes_one_viewer_while_another_keeps_updating(
 
 async def test_a_closed_page_stops_listening(create_user: Callable[[], User]) -> None:
     viewer = create_user()
-    await viewer.open("/")
+    await open_dashboard(viewer)
     await eventually(lambda: REGISTRY.get_sample_value("airdate_dashboard_clients") == 1)
     viewer.client.delete()
     assert REGISTRY.get_sample_value("airdate_dashboard_clients") == 0

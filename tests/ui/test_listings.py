@@ -4,6 +4,7 @@ from nicegui import ui
 from nicegui.testing import User
 
 from application import Airdate
+from tests.utils.pages import open_dashboard
 
 from ..utils.factories import land_episode, make_tracked_show, make_users
 from ..utils.waiting import eventually
@@ -58,7 +59,7 @@ async def test_requests_and_episodes_pages_show_their_rows(user: User, airdate: 
 
 
 async def test_the_menu_reaches_every_page(user: User) -> None:
-    await user.open("/")
+    await open_dashboard(user)
     for title in ("Users", "Requests", "Episodes", "Dashboard"):
         user.find(marker=f"nav-{title.lower()}").click()
         await user.should_see(f"· {title}")

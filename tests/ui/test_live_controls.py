@@ -7,6 +7,7 @@ from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
 from application import Airdate
+from tests.utils.pages import open_dashboard
 
 from ..utils.database import unplugged
 from ..utils.factories import make_users
@@ -32,8 +33,8 @@ async def test_an_interval_throttles_one_viewer_only_and_is_remembered(
 ) -> None:
     slow, fast = create_user(), create_user()
     await airdate.feed.tick()
-    await slow.open("/")
-    await fast.open("/")
+    await open_dashboard(slow)
+    await open_dashboard(fast)
     pick(slow, "5")
     assert refresh_choice(slow) == "5"
 
@@ -44,14 +45,14 @@ async def test_an_interval_throttles_one_viewer_only_and_is_remembered(
     assert stat(slow, "users") == 0, "...but this one is sent updates every 5 s"
     await eventually(lambda: stat(slow, "users") == 2, within=6)
 
-    await slow.open("/")  # the same browser, later
+    await open_dashboard(slow)  # the same browser, later
     assert element(slow, "refresh").value == "5"
-    await fast.open("/")
+    await open_dashboard(fast)
     assert element(fast, "refresh").value == "live"
 
 
 async def test_off_is_pause_and_resume_returns_to_the_chosen_interval(user: User) -> None:
-    await user.open("/")
+    await open_dashboard(user)
     pick(user, "10")
     pick(user, "off")
     await user.should_see("Resume live updates")
@@ -68,7 +69,7 @@ async def test_a_hidden_tab_gets_nothing_and_catches_up_when_shown(
 ) -> None:
     hidden, visible = create_user(), create_user()
     for viewer in (hidden, visible):
-        await viewer.open("/")
+        await open_dashboard(viewer)
         await eventually(lambda viewer=viewer: stat(viewer, "users") == 0)
     tab = UserInteraction(hidden, {hidden.client.layout}, None)
     tab.trigger("airdate_visibility", "hidden")  # what the page's script sends when the tab is hidden
@@ -85,7 +86,7 @@ async def test_an_unreachable_database_shows_a_banner_and_keeps_the_last_values(
     database = airdate.database
     make_users(database, 2)
     await airdate.feed.tick()
-    await user.open("/")
+    await open_dashboard(user)
     with user.client:  # the banner is hidden, so user.find would not see it
         (banner,) = ElementFilter(marker="stale-banner")
     assert not banner.visible

@@ -7,6 +7,7 @@ from nicegui.testing import User
 
 from application import Airdate
 from data.models import NotificationStatus
+from tests.utils.pages import open_dashboard
 from ui.recent_notifications import NotificationTable
 
 from ..utils.factories import make_notifications, set_status
@@ -25,7 +26,7 @@ async def test_retry_puts_the_row_back_to_pending_through_the_feed(
     failed, other = make_notifications(airdate.database, 2)
     for nid in (failed, other):
         set_status(airdate.database, nid, NotificationStatus.FAILED)
-    await user.open("/")
+    await open_dashboard(user)
     await eventually(lambda: table(user).status_of(failed) == "failed")
     assert table(user).props["retryable"] is True, "this machine, no accounts: an admin"
 

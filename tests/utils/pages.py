@@ -2,6 +2,21 @@
 
 from nicegui.testing import User
 
+from .waiting import eventually
+
+
+async def open_dashboard(user: User) -> None:
+    """Open ``/`` and wait for its content, which is built once the (simulated) browser has connected."""
+    await user.open("/")
+    await eventually(lambda: _has(user, "stat-cards"), what="the dashboard's content")
+
+
+def _has(user: User, marker: str) -> bool:
+    try:
+        return bool(user.find(marker=marker).elements)
+    except AssertionError:  # (what ``find`` says when nothing matches)
+        return False
+
 
 def shown(user: User, marker: str) -> str:
     """The text of the one element carrying ``marker``."""
