@@ -16,8 +16,8 @@ loudly instead of silently slowing streams or opening a path.
    ``timeout_graceful_shutdown`` for open responses before it runs the app's shutdown, then cancels
    them with a traceback each; an event stream never ends by itself, so every stop took that long.
    uvicorn has no hook for "stopping"; our signal handler runs before uvicorn's (which it then calls).
-4. **A page that never connects is forgotten after 10 s** (:func:`forget_unconnected_pages`). NiceGUI
-   keeps every page it served (its elements, props, outbox: the dashboard's is most of a MiB) until its
+4. **A page that never connects is forgotten within 10 s** (:func:`forget_unconnected_pages`). NiceGUI
+   keeps every page it served (its elements, props, outbox: the dashboard's content was ~770 KiB) until its
    websocket connects, and prunes those that never did after 60 s (``Client.prune_instances``, on a
    timer of its own whose age it offers no setting for). 300 plain ``GET /`` (a crawler, a health check)
    held ~240 MiB for a minute and more. We prune the same way, with a shorter age; a page whose socket
@@ -77,7 +77,7 @@ def close_streams_when_stopping(hub: Hub) -> None:
         signal.signal(number, stopping)
 
 
-UNCONNECTED_PAGE_AGE = 10.0  # seconds a served page may wait for its websocket before it is forgotten
+UNCONNECTED_PAGE_AGE = 8.0  # seconds a page may wait for its websocket (checked every 2 s: gone by 10 s)
 
 
 def forget_unconnected_pages(

@@ -129,7 +129,7 @@ def _pages_section(folder: Path) -> Section:
     section.notes.append(
         "Targets: ≤ 30 ms of server CPU per page, zero errors (503 with Retry-After under overload, never "
         "500), within 50 MiB of the start 15 s after each of three rounds in a row: a page whose websocket "
-        "has not connected 10 s after it was built is forgotten (`nicegui_workarounds."
+        "has not connected 8 s after it was built is forgotten by 10 s (`nicegui_workarounds."
         "forget_unconnected_pages`; NiceGUI alone waits a minute)."
     )
     return section
