@@ -81,3 +81,24 @@ async def test_the_demo_mailbox_shows_what_its_json_channel_received(demo: Serve
     await connected(page)
     await first.locator(".q-item").first.click()
     await expect(first.get_by_text("[Manage your notifications](http")).to_be_visible()  # Markdown
+
+
+async def test_the_log_level_filter_hides_lower_lines_and_brings_them_back(
+    demo: Server, browser: Browser
+) -> None:
+    page = await browser.new_page()
+    await page.goto(demo.url)
+    log = page.get_by_role("log")
+    info = log.locator("div", has_text=re.compile(r"^\S+, \S+ [AP]M INFO "))
+    await expect(info.first).to_be_visible(timeout=8000)
+    await connected(page)
+
+    async def choose(level: str) -> None:
+        await page.get_by_label("Lowest log level shown").click()
+        await page.get_by_role("option", name=level, exact=True).click()
+
+    await choose("WARNING")
+    await expect(info).to_have_count(0)
+    await choose("INFO")
+    await expect(info.first).to_be_visible()
+    assert await info.count() > 1, "the lines hidden before are shown again, not only new ones"
