@@ -220,18 +220,16 @@ class Readers:
         quiet_since, stalled_since = now - self.keepalive, now - self.send_timeout
         for queue in [*self._queues, *self._leaving]:
             since = queue.writing_since
-            if since is not None and since < stalled_since and queue.transport is not None:
+            stalled = since is not None and since < stalled_since
+            if stalled and (queue.transport is not None or queue.writer is not None):
                 queue.closed_because = None  # whatever closed it before: this is why it ends now
-                queue.close(STALLED)  # aborts the connection (and forgets the stream)
+                queue.close(STALLED)  # a direct stream's connection is aborted (and the stream forgotten)
                 self._queues.discard(queue)
                 self._leaving.discard(queue)
-                log.warning("dropped an SSE reader that took nothing for %g s", self.send_timeout)
-            elif since is not None and since < stalled_since and queue.writer is not None:
-                queue.close(STALLED)
-                queue.closed_because = STALLED  # whatever closed it before: this is why it ends now
-                self._queues.discard(queue)
-                self._leaving.discard(queue)
-                queue.writer.cancel()  # the writer turns this into ReaderTooSlow
+                if queue.writer is not None:
+                    queue.writer.cancel()  # the writer turns this into ReaderTooSlow
+                else:
+                    log.warning("dropped an SSE reader that took nothing for %g s", self.send_timeout)
             elif queue in self._leaving:
                 if since is None:
                     self._leaving.discard(queue)

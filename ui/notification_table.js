@@ -5,7 +5,7 @@
 // a failed row has a Retry button; its new status arrives like any other change.
 // A row is drawn again only when it or its "… ago" changed (v-memo): a new row or a tick used to redraw
 // all fifty, and format all their times anew.
-import { ago, exact, FAST, SLOW, ticker } from "relative_time";
+import { ago, exact, tickDelay, ticker } from "relative_time";
 
 const COLORS = { pending: "orange", sending: "blue", sent: "positive", failed: "negative", skipped: "grey-6" };
 
@@ -46,7 +46,7 @@ export default {
   mounted() {
     this.stop = ticker(
       () => this.tick(),
-      () => (this.rows.some((row) => Date.now() - Date.parse(row.created_at) < 60000) ? FAST : SLOW),
+      () => tickDelay(this.rows.map((row) => row.created_at)),
     );
   },
   unmounted() {

@@ -19,8 +19,8 @@ const STEPS = [
   [Infinity, "day", 86400],
 ];
 // A "… seconds ago" changes every second; a ticker shows it every FAST ms, older times every SLOW ms.
-export const FAST = 5000;
-export const SLOW = 60000;
+const FAST = 5000;
+const SLOW = 60000;
 
 export function exact(iso) {
   return iso ? LOCAL.format(new Date(iso)) : "";
@@ -33,9 +33,10 @@ export function ago(iso, now = Date.now()) {
   return RELATIVE.format(Math.round(seconds / size), unit);
 }
 
-// How long until ago(iso) is worth showing again: soon while it counts seconds, then once a minute.
-export function nextTick(iso, now = Date.now()) {
-  return iso && now - Date.parse(iso) < 60000 ? FAST : SLOW;
+// How long until ago() of these moments is worth showing again: soon while one counts seconds, then
+// once a minute.
+export function tickDelay(isos, now = Date.now()) {
+  return isos.some((iso) => iso && now - Date.parse(iso) < 60000) ? FAST : SLOW;
 }
 
 // Calls `tick` after `delay()` ms, again and again, but not while the tab is hidden: it runs once when

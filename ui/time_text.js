@@ -2,7 +2,7 @@
 // or relative ("2 minutes ago", kept current by the browser) with the exact local time on hover.
 // A new instant comes through show() (the server keeps the prop for a page drawn anew): changing the
 // prop would make NiceGUI redraw this element's parent and all its other children.
-import { ago, exact, nextTick, ticker } from "relative_time";
+import { ago, exact, tickDelay, ticker } from "relative_time";
 
 export default {
   template: `<span :title="mode === 'relative' ? local : moment">{{ text }}</span>`,
@@ -22,7 +22,7 @@ export default {
     this.show(this.iso);
   },
   mounted() {
-    if (this.mode === "relative") this.stop = ticker(() => this.tick(), () => nextTick(this.moment));
+    if (this.mode === "relative") this.stop = ticker(() => this.tick(), () => tickDelay([this.moment]));
   },
   unmounted() {
     this.stop?.();

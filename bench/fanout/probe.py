@@ -7,21 +7,17 @@ two snapshots, divided by N), live objects by type, tasks, and RSS; then per pub
 the transport's ``write``, task steps, and ``send`` calls, counted over a few changes.
 """
 
-import json
-import os
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 from standins.net import free_port
 from tests.utils.server import ROOT, airdate_env
 from tests.utils.sql import run_sql
 
+from ..probing import dump, start_hooked
 from .run import USER, raise_open_file_limit, rss
 
 HOOK = r"""
@@ -63,36 +59,16 @@ def main(n: int) -> None:
     url = f"sqlite:///{folder / 'probe.sqlite3'}"
     port = free_port()
     env = airdate_env(database_url=url, port=str(port), stats_interval="0.2", sse_keepalive="15")
-    env.update(PYTHONMALLOC="malloc", PROBE_OUT=str(folder / "dump"))
-    server = subprocess.Popen(
-        [sys.executable, "-c", HOOK], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    server = start_hooked(HOOK, env, folder, port, within=60)
     clients = []
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-            if time.monotonic() > deadline:
-                raise RuntimeError("no server")
         run_sql(
             url, "INSERT INTO users (id, username, email, created_at) VALUES (1, 'ada', 'a@x', '2026-01-01')"
         )
         time.sleep(1)
 
         def snapshot(name: str) -> dict:
-            out = folder / "dump"
-            for suffix in (".json", ".snap"):
-                (out.with_suffix(suffix)).unlink(missing_ok=True)
-            server.send_signal(signal.SIGUSR1)
-            while not Path(str(out) + ".json").exists():
-                time.sleep(0.2)
-            time.sleep(0.5)
-            os.rename(str(out) + ".snap", folder / f"{name}.snap")
-            data = json.loads(Path(str(out) + ".json").read_text())
+            data = dump(server, folder, name)
             data["rss"] = rss(server.pid)
             return data
 

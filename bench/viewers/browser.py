@@ -13,6 +13,7 @@ import asyncio
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.async_api import async_playwright
@@ -106,22 +107,32 @@ def _fresh_demo_tab(
     url = f"sqlite:///{folder / f'browser-{time.monotonic_ns()}.sqlite3'}"
     server = Server(url, {"demo": "true", "demo_database_url": url}).start()
     started = time.monotonic()
-    events: list[float] = []
-
-    def count_events() -> None:  # the demo's events over the measured stretch
-        time.sleep(max(0.0, started + measure_at - time.monotonic()))
-        events.append(server.metric("airdate_events_published_total"))
-        time.sleep(max(0.0, started + measure_at + seconds - time.monotonic()))
-        events.append(server.metric("airdate_events_published_total"))
-
-    counter = threading.Thread(target=count_events)
-    counter.start()
+    rate = count_events(server, started + measure_at, seconds)
     try:
         share = asyncio.run(_tab_cpu(server.url, path, started, measure_at - loaded_for, measure_at, seconds))
-        counter.join()
+        return share, rate()
     finally:
         server.stop()
-    return share, (events[1] - events[0]) / seconds
+
+
+def count_events(server: Server, start: float, seconds: float) -> Callable[[], float]:
+    """Count the demo's published events from ``start`` (a monotonic time) for ``seconds``, in a thread;
+    the returned call waits for the count and gives events a second."""
+    counts: list[float] = []
+
+    def count() -> None:
+        for at in (start, start + seconds):
+            time.sleep(max(0.0, at - time.monotonic()))
+            counts.append(server.metric("airdate_events_published_total"))
+
+    counter = threading.Thread(target=count)
+    counter.start()
+
+    def rate() -> float:
+        counter.join()
+        return (counts[1] - counts[0]) / seconds
+
+    return rate
 
 
 def measure(

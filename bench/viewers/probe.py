@@ -11,21 +11,17 @@ timings are not a user's, only the differences are.
 """
 
 import asyncio
-import json
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 from standins.net import free_port
-from tests.utils.server import ROOT, airdate_env
+from tests.utils.server import airdate_env
 
 from ..fanout.run import rss
+from ..probing import dump, start_hooked
 from .run import _load
 
 HOOK = r"""
@@ -60,34 +56,14 @@ def main(pages: int, rounds: int, wait: float = 15) -> None:
     url = f"sqlite:///{folder / 'probe.sqlite3'}"
     port = free_port()
     env = airdate_env(database_url=url, port=str(port), demo="true", demo_database_url=url)
-    env.update(
-        PYTHONMALLOC="malloc", PROBE_OUT=str(folder / "dump"), PROBE_FRAMES=os.environ.get("FRAMES", "1")
-    )
-    with open(folder / "server.log", "w") as log:
-        server = subprocess.Popen([sys.executable, "-c", HOOK], cwd=ROOT, env=env, stdout=log, stderr=log)
+    env["PROBE_FRAMES"] = os.environ.get("FRAMES", "1")
+    server = start_hooked(HOOK, env, folder, port, within=300)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300  # (tracemalloc slows the start a lot)
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"no server: {(folder / 'server.log').read_text()[-2000:]}")
         time.sleep(warm_up)
 
         def snapshot(name: str) -> dict:
-            out = folder / "dump"
-            for suffix in (".json", ".snap"):
-                Path(str(out) + suffix).unlink(missing_ok=True)
-            server.send_signal(signal.SIGUSR1)
-            while not Path(str(out) + ".json").exists():
-                time.sleep(0.2)
-            time.sleep(0.5)
-            os.rename(str(out) + ".snap", folder / f"{name}.snap")
-            data = json.loads(Path(str(out) + ".json").read_text())
+            data = dump(server, folder, name)
             data["rss"] = rss(server.pid)
             data["name"] = name
             return data

@@ -13,7 +13,6 @@ import os
 import re
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from tests.browser.conftest import ARGS, CHROMIUM
 from tests.utils.server import Server
 
 from ..fanout.run import cpu
-from .browser import _descendants, browser_cpu
+from .browser import _descendants, browser_cpu, count_events
 
 MEASURE_AT, LOADED_FOR, SECONDS = 20.0, 8.0, 30.0
 PROFILE = os.environ.get("PROFILE", "1") == "1"  # the sampling profiler costs CPU of its own
@@ -95,22 +94,12 @@ def main(path: str = "/") -> None:
     url = f"sqlite:///{folder / 'demo.sqlite3'}"
     server = Server(url, {"demo": "true", "demo_database_url": url}).start()
     started = time.monotonic()
-    events: list[float] = []
-
-    def count() -> None:
-        time.sleep(max(0.0, started + MEASURE_AT - time.monotonic()))
-        events.append(server.metric("airdate_events_published_total"))
-        time.sleep(max(0.0, started + MEASURE_AT + SECONDS - time.monotonic()))
-        events.append(server.metric("airdate_events_published_total"))
-
-    counter = threading.Thread(target=count)
-    counter.start()
+    events_per_second = count_events(server, started + MEASURE_AT, SECONDS)
     try:
         share, metrics, functions = asyncio.run(_probe(server.url, path, started))
-        counter.join()
+        rate = events_per_second()
     finally:
         server.stop()
-    rate = (events[1] - events[0]) / SECONDS
     per_event = share / rate * 1000
     print(f"{path}: Chromium {share * 100:.1f} % of a core, {rate:.1f} events/s, {per_event:.1f} ms/event")
     for kind, amount in metrics.items():  # (seconds, or a count for LayoutCount: then "ms" reads "per 1000")
