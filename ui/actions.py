@@ -9,7 +9,10 @@ from services.job import Job
 from services.jobs import Jobs
 from services.principals import LOCAL
 
+from .pacing import Pacer
 from .time_text import TimeText
+
+PROGRESS_PACE = 0.5  # seconds: a running job's progress redraws a viewer's button at most twice a second
 
 LABELS = {
     "sync-users": ("Sync users", "group_add"),
@@ -29,6 +32,8 @@ class ActionButton(ui.column):
         self.action = action
         self.started_by = started_by
         self.mine: set[str] = set()  # jobs this viewer started: only they end in a notification here
+        self.pacer = Pacer(PROGRESS_PACE)
+        self.job_shown: str | None = None  # the running job the button shows
         title, icon = LABELS[action]
         with self:
             self.button = (
@@ -49,6 +54,7 @@ class ActionButton(ui.column):
             self.show(job)
         stop = jobs.listen(self._on_job)
         ui.context.client.on_delete(stop)
+        ui.context.client.on_delete(self.pacer.cancel)
 
     async def start(self) -> None:
         title = LABELS[self.action][0]
@@ -63,6 +69,7 @@ class ActionButton(ui.column):
             ui.notify(f"{title} is already running", type="info")
 
     def show(self, job: Job) -> None:
+        self.job_shown = job.id if job.running else None
         progress = job.progress
         self.button.set_enabled(not job.running)
         self.bar.set_visibility(job.running)
@@ -77,7 +84,12 @@ class ActionButton(ui.column):
     def _on_job(self, job: Job) -> None:
         if job.action != self.action:
             return
-        self.show(self.jobs.latest(self.action) or job)  # an older run heard of late does not cover it
+        newest = self.jobs.latest(self.action) or job  # an older run heard of late does not cover it
+        if newest.running and newest.id == self.job_shown:  # one more step of the run on show: paced
+            self.pacer.call(lambda: self.show(newest))
+        else:  # a run starting or ending shows at once
+            self.pacer.cancel()
+            self.show(newest)
         if not job.running and job.id in self.mine:
             self.mine.discard(job.id)
             kind = "positive" if job.status == JobStatus.SUCCEEDED and not job.progress.failed else "warning"

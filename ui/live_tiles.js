@@ -1,7 +1,9 @@
 // The stat cards, drawn by the browser from one small message per changed snapshot: the values,
 // the change against one hour ago and the sparkline points (computed once on the server for every
-// viewer). Updates wait for the next animation frame, so a burst costs one render, and a card is drawn
+// viewer). Updates wait for the page's next draw (draw_soon.js), so a burst costs one render, and a card is drawn
 // again only when its number, change or sparkline did (v-memo): most snapshots change one or two.
+import { drawSoon, forget } from "draw_soon";
+
 const NUMBER = new Intl.NumberFormat();
 
 export default {
@@ -28,25 +30,23 @@ export default {
     payload: Object, // what the page was built with; later ones come through show()
   },
   data() {
-    return { shown: this.payload || { values: {}, changes: {}, sparks: {} }, pending: null, frame: 0 };
+    return { shown: this.payload || { values: {}, changes: {}, sparks: {} }, pending: null };
   },
   computed: {
     paths() {
       return Object.fromEntries(this.cards.map((card) => [card.field, this.path(this.shown.sparks[card.field])]));
     },
   },
+  created() {
+    this.draw = () => (this.shown = this.pending);
+  },
   unmounted() {
-    cancelAnimationFrame(this.frame);
+    forget(this.draw);
   },
   methods: {
     show(payload) {
       this.pending = payload;
-      if (!this.frame) {
-        this.frame = requestAnimationFrame(() => {
-          this.frame = 0;
-          this.shown = this.pending;
-        });
-      }
+      drawSoon(this.draw);
     },
     number(value) {
       return value === undefined || value === null ? "—" : NUMBER.format(value);

@@ -7,8 +7,13 @@ from nicegui import background_tasks, ui
 
 from live import Event, Hub
 
-# The refresh choices a viewer has: seconds between updates (0: as it happens, None: off / paused).
+# The refresh choices a viewer has: seconds between updates (0: live, None: off / paused).
 MODES: dict[str, float | None] = {"live": 0, "5": 5, "10": 10, "30": 30, "60": 60, "off": None}
+# "Live" is at most one delivery a second, as fast as the app-wide timer reads: an event after a quiet
+# second at once, a burst together at the end of its second (one update: one browser frame). Event by
+# event, an open dashboard took 5.9-6.4 % of a core in Chromium at the demo's ~4 events a second; paced
+# (with draw_soon.js), 3.9-4.1 % (``python -m bench.viewers.tab_probe``).
+LIVE_PACE = 1.0
 MODE_LABELS = {"live": "Live", "5": "5 s", "10": "10 s", "30": "30 s", "60": "1 min", "off": "Off"}
 
 
@@ -23,7 +28,7 @@ class LiveWidget(Protocol):
 class LiveView:
     """Delivers hub events to this viewer's widgets, as this viewer chose.
 
-    ``mode`` is how often: as it happens, every N seconds (the shared feed still reads once per tick;
+    ``mode`` is how often: live (at most every ``LIVE_PACE`` seconds), every N seconds (the shared feed still reads once per tick;
     only what this viewer is sent is throttled) or off (the same as Pause). A hidden browser tab gets
     nothing until it is shown again. Whenever delivery resumes, what was missed is replayed from the
     hub's window, each event once, or the widgets reload when the gap outgrew the window.
@@ -86,10 +91,7 @@ class LiveView:
     def _on_event(self, event: Event) -> None:
         if not self.active:
             return
-        interval = MODES[self.mode] or 0
-        if not interval:
-            self._deliver(event)
-            return
+        interval = MODES[self.mode] or LIVE_PACE
         loop = asyncio.get_running_loop()
         wait = self._last_delivery + interval - loop.time()
         if wait <= 0:

@@ -3,6 +3,7 @@
 // Each line is written to the page once, when it arrives, and removed when it scrolls out of the window:
 // redrawing the window through Vue (200 lines, each time formatted anew) for every new line was most
 // of what the log cost an open dashboard.
+import { drawSoon, forget } from "draw_soon";
 import { exact } from "relative_time";
 
 const LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"];
@@ -18,13 +19,13 @@ export default {
   created() {
     this.lines = []; // {entry, node}, oldest first; not reactive: the page is written by hand
     this.queued = [];
-    this.frame = 0;
+    this.draw = () => this.flush();
   },
   mounted() {
     this.replace(this.entries || []);
   },
   unmounted() {
-    cancelAnimationFrame(this.frame);
+    forget(this.draw);
   },
   watch: {
     minLevel() {
@@ -42,11 +43,10 @@ export default {
       return node;
     },
     add(entry) {
-      this.queued.push(entry); // lines that arrive together are drawn together, at the next frame
-      if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+      this.queued.push(entry); // lines that arrive together are drawn together, with the page's next draw
+      drawSoon(this.draw);
     },
     flush() {
-      this.frame = 0;
       const box = this.$refs.box;
       if (!box) return;
       const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 8;
@@ -62,8 +62,7 @@ export default {
       if (atBottom) box.scrollTop = box.scrollHeight;
     },
     replace(entries) {
-      cancelAnimationFrame(this.frame);
-      this.frame = 0;
+      forget(this.draw);
       this.queued = [];
       this.lines = entries.slice(-this.maxLines).map((entry) => ({ entry, node: null }));
       this.redraw();

@@ -8,7 +8,7 @@ from live.hub import LOG
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-class LogLines(ui.element, component="log_lines.js", dependencies=["relative_time.js"]):
+class LogLines(ui.element, component="log_lines.js", dependencies=["draw_soon.js", "relative_time.js"]):
     """The lines themselves, rendered by the browser (in the viewer's time zone and locale)."""
 
     def __init__(self, entries: list[dict], max_lines: int) -> None:

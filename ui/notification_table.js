@@ -1,10 +1,11 @@
 // The newest notifications, newest first. The server sends one row per change (upsert); a known row
 // changes in place, a new one goes on top. Times read "2 minutes ago" (one ticker for the whole table,
 // every few seconds while a row counts seconds, else once a minute, never while the tab is hidden) with
-// the exact local time on hover. Changes wait for the next animation frame. For admins (``retryable``)
+// the exact local time on hover. Changes wait for the page's next draw (draw_soon.js). For admins (``retryable``)
 // a failed row has a Retry button; its new status arrives like any other change.
 // A row is drawn again only when it or its "… ago" changed (v-memo): a new row or a tick used to redraw
 // all fifty, and format all their times anew.
+import { drawSoon, forget } from "draw_soon";
 import { ago, exact, tickDelay, ticker } from "relative_time";
 
 const COLORS = { pending: "orange", sending: "blue", sent: "positive", failed: "negative", skipped: "grey-6" };
@@ -41,7 +42,10 @@ export default {
   },
   data() {
     const rows = (this.initial || []).map(withTime);
-    return { rows, agos: agos(rows), colors: COLORS, queued: [], frame: 0 };
+    return { rows, agos: agos(rows), colors: COLORS, queued: [] };
+  },
+  created() {
+    this.draw = () => this.apply();
   },
   mounted() {
     this.stop = ticker(
@@ -51,12 +55,12 @@ export default {
   },
   unmounted() {
     this.stop();
-    cancelAnimationFrame(this.frame);
+    forget(this.draw);
   },
   methods: {
     upsert(row) {
       this.queued.push(withTime(row));
-      if (!this.frame) this.frame = requestAnimationFrame(() => this.apply());
+      drawSoon(this.draw);
     },
     replace(rows) {
       this.queued = [];
@@ -64,7 +68,6 @@ export default {
       this.agos = agos(this.rows);
     },
     apply() {
-      this.frame = 0;
       const rows = [...this.rows];
       const now = Date.now();
       for (const row of this.queued) {

@@ -18,7 +18,9 @@ from services.requeue import NotRetryable, retry_one
 Retry = Callable[[int], Awaitable[None]]
 
 
-class NotificationTable(ui.element, component="notification_table.js", dependencies=["relative_time.js"]):
+class NotificationTable(
+    ui.element, component="notification_table.js", dependencies=["draw_soon.js", "relative_time.js"]
+):
     def __init__(self, latest: LatestNotifications, limit: int = 50, on_retry: Retry | None = None) -> None:
         super().__init__()
         self.latest = latest

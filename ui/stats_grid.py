@@ -18,7 +18,7 @@ def cards() -> list[dict]:
     return [{"title": c.tile.title, "icon": c.tile.icon, "key": c.tile.key, "field": c.name} for c in tiles()]
 
 
-class StatsGrid(ui.element, component="live_tiles.js"):
+class StatsGrid(ui.element, component="live_tiles.js", dependencies=["draw_soon.js"]):
     """Six per row on a wide screen, two on a tablet, one on a phone (a seventh starts a new row)."""
 
     def __init__(self, feed: LiveFeed, trends: Trends) -> None:

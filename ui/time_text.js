@@ -1,7 +1,9 @@
 // A UTC instant shown in the viewer's own time zone and locale: either the local date and time,
 // or relative ("2 minutes ago", kept current by the browser) with the exact local time on hover.
 // A new instant comes through show() (the server keeps the prop for a page drawn anew): changing the
-// prop would make NiceGUI redraw this element's parent and all its other children.
+// prop would make NiceGUI redraw this element's parent and all its other children. It is drawn with
+// the rest of its update (draw_soon.js).
+import { drawSoon, forget } from "draw_soon";
 import { ago, exact, tickDelay, ticker } from "relative_time";
 
 export default {
@@ -19,18 +21,25 @@ export default {
     },
   },
   created() {
-    this.show(this.iso);
+    this.next = this.iso;
+    this.draw = () => this.redraw();
+    this.redraw();
   },
   mounted() {
     if (this.mode === "relative") this.stop = ticker(() => this.tick(), () => tickDelay([this.moment]));
   },
   unmounted() {
     this.stop?.();
+    forget(this.draw);
   },
   methods: {
     show(iso) {
-      this.moment = iso;
-      this.local = exact(iso);
+      this.next = iso;
+      drawSoon(this.draw);
+    },
+    redraw() {
+      this.moment = this.next;
+      this.local = exact(this.next);
       this.tick();
     },
     tick() {

@@ -6,7 +6,7 @@ from nicegui import ui
 from data.clock import iso_utc
 
 
-class TimeText(ui.element, component="time_text.js", dependencies=["relative_time.js"]):
+class TimeText(ui.element, component="time_text.js", dependencies=["draw_soon.js", "relative_time.js"]):
     """A moment rendered by the browser in the viewer's time zone: local time, or "2 minutes ago".
 
     Once the page is connected a new moment is sent as a call (``show``), not as a prop: NiceGUI

@@ -75,3 +75,39 @@ async def test_the_seeds_event_source_script_updates_the_seeds_elements(
     for element_id in ("totalRequests", "trackingRequests", "episodesTracked", "notificationsSent"):
         await expect(page.locator(f"#{element_id}")).to_have_text("0")
     await expect(page.locator("#notificationsPending")).to_have_text("0")
+
+
+FRAMES_SCRIPT = """() => {
+  // which parts of the page each animation frame changed: the Users card, the header's "Last sync"
+  window.frames_changed = [];
+  const users = [...document.querySelectorAll('[role=group]')].find((card) => card.ariaLabel === 'Users');
+  const lastSync = document.querySelector('header span[title]');
+  let parts = null;
+  new MutationObserver((records) => {
+    if (!parts) {
+      parts = new Set();
+      requestAnimationFrame(() => { window.frames_changed.push([...parts]); parts = null; });
+    }
+    for (const record of records) {
+      if (users.contains(record.target)) parts.add('users');
+      if (lastSync.contains(record.target)) parts.add('last sync');
+    }
+  }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+}"""
+
+
+async def test_one_update_is_drawn_in_one_frame(server: Server, browser: Browser) -> None:
+    """The server sends an update's parts as separate messages; the page draws them together (one
+    frame: style, layout, paint), not each in the frame it happened to arrive before."""
+    page = await browser.new_page()
+    await page.goto(server.url)
+    users = page.get_by_role("group", name="Users").locator(".text-3xl")
+    await expect(users).to_have_text("0")
+    await connected(page)
+    await page.evaluate(FRAMES_SCRIPT)
+    add_raw_users(server, 2)
+    await expect(users).to_have_text("2", timeout=5000)
+    frames = await page.evaluate("window.frames_changed")
+    drew_users = [parts for parts in frames if "users" in parts]
+    assert drew_users == [["users", "last sync"]] or drew_users == [["last sync", "users"]], frames
+    await page.close()
