@@ -28,10 +28,11 @@ class LiveWidget(Protocol):
 class LiveView:
     """Delivers hub events to this viewer's widgets, as this viewer chose.
 
-    ``mode`` is how often: live (at most every ``LIVE_PACE`` seconds), every N seconds (the shared feed still reads once per tick;
-    only what this viewer is sent is throttled) or off (the same as Pause). A hidden browser tab gets
-    nothing until it is shown again. Whenever delivery resumes, what was missed is replayed from the
-    hub's window, each event once, or the widgets reload when the gap outgrew the window.
+    ``mode`` is how often: live (at most every ``LIVE_PACE`` seconds), every N seconds (the shared
+    feed still reads once per tick; only what this viewer is sent is throttled) or off (the same as
+    Pause). A hidden browser tab gets nothing until it is shown again. Whenever delivery resumes, what
+    was missed is replayed from the hub's window, each event once, or the widgets reload when the gap
+    outgrew the window.
     """
 
     def __init__(self, hub: Hub, mode: str = "live") -> None:
