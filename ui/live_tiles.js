@@ -1,7 +1,8 @@
 // The stat cards, drawn by the browser from one small message per changed snapshot: the values,
 // the change against one hour ago and the sparkline points (computed once on the server for every
-// viewer). Updates wait for the page's next draw (draw_soon.js), so a burst costs one render, and a card is drawn
-// again only when its number, change or sparkline did (v-memo): most snapshots change one or two.
+// viewer). Updates wait for the page's next draw (draw_soon.js), so a burst costs one render, and a
+// card is drawn again only when its number, change or sparkline did (v-memo): most snapshots change one
+// or two.
 import { drawSoon, forget } from "draw_soon";
 
 const NUMBER = new Intl.NumberFormat();

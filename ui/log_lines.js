@@ -43,7 +43,7 @@ export default {
       return node;
     },
     add(entry) {
-      this.queued.push(entry); // lines that arrive together are drawn together, with the page's next draw
+      this.queued.push(entry); // lines that arrive together are drawn together, in the page's next draw
       drawSoon(this.draw);
     },
     flush() {

@@ -1,8 +1,8 @@
 // The newest notifications, newest first. The server sends one row per change (upsert); a known row
 // changes in place, a new one goes on top. Times read "2 minutes ago" (one ticker for the whole table,
 // every few seconds while a row counts seconds, else once a minute, never while the tab is hidden) with
-// the exact local time on hover. Changes wait for the page's next draw (draw_soon.js). For admins (``retryable``)
-// a failed row has a Retry button; its new status arrives like any other change.
+// the exact local time on hover. Changes wait for the page's next draw (draw_soon.js). For admins
+// (``retryable``) a failed row has a Retry button; its new status arrives like any other change.
 // A row is drawn again only when it or its "… ago" changed (v-memo): a new row or a tick used to redraw
 // all fifty, and format all their times anew.
 import { drawSoon, forget } from "draw_soon";
@@ -63,6 +63,7 @@ export default {
       drawSoon(this.draw);
     },
     replace(rows) {
+      forget(this.draw);
       this.queued = [];
       this.rows = rows.map(withTime);
       this.agos = agos(this.rows);
