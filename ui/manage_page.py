@@ -11,6 +11,7 @@ Neither page shows the console's menu. Both speak the person's language, as thei
 (:meth:`services.preferences.UserSettings.language`).
 """
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -37,7 +38,7 @@ def register(users: UserSettings, follows: Follows) -> None:
         settings = await _settings(users, request)
         lang = users.language(settings) if settings else ENGLISH
         _ = lang.gettext
-        with plain_card(_(YOURS)) as card:
+        with plain_card(_(YOURS), lang) as card:
             if settings is None:
                 _unknown(lang)
                 return
@@ -69,7 +70,7 @@ def register(users: UserSettings, follows: Follows) -> None:
         settings = await _settings(users, request)
         lang = users.language(settings) if settings else ENGLISH
         _ = lang.gettext
-        with plain_card(_("Unsubscribe")):
+        with plain_card(_("Unsubscribe"), lang):
             if settings is None:
                 _unknown(lang)
                 return
@@ -104,8 +105,11 @@ def register(users: UserSettings, follows: Follows) -> None:
 
 
 @contextmanager
-def plain_card(title: str) -> Iterator[ui.card]:  # title: in the person's language
-    """A page of its own: a title and a card, no console header or menu."""
+def plain_card(title: str, lang: Language) -> Iterator[ui.card]:  # title: in the person's language
+    """A page of its own: a title and a card, no console header or menu, its ``<html lang>`` the
+    person's (so a screen reader reads German as German). NiceGUI writes one ``lang`` per route, not per
+    visitor: the page's first script sets it, before the body is parsed, as the e-mails set theirs."""
+    ui.add_head_html(f"<script>document.documentElement.lang = {json.dumps(lang.catalog)};</script>")
     ui.page_title(f"{title} · {PRODUCT}")
     ui.colors(primary="#4f46e5")
     with ui.column().classes("w-full items-center p-4"), ui.card().classes("w-full max-w-2xl gap-3") as card:

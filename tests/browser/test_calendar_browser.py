@@ -9,8 +9,10 @@ from urllib.parse import urlsplit
 import pytest
 from icalendar import Calendar
 from playwright.async_api import Browser, expect
+from sqlmodel import col, update
 
 from data import Database, seasons
+from data.models import User as Person
 from services.links import Links
 
 from ..utils.factories import make_tracked_show
@@ -52,5 +54,25 @@ async def test_the_manage_page_links_the_calendar_feed(database: Database, brows
         assert event["DTSTART"].dt == airs
         assert event["DTEND"].dt == airs + timedelta(minutes=42)
         await context.close()
+    finally:
+        server.stop()
+
+
+async def test_the_pages_of_a_link_declare_the_persons_language(database: Database, browser: Browser) -> None:
+    """A screen reader reads a page in the language its ``<html lang>`` names: a German person's pages
+    say German, an English person's English (NiceGUI alone would say the same for every visitor)."""
+    german, english = make_tracked_show(database, tmdb_id=6, requesters=2)
+    with database.transaction() as session:
+        session.execute(update(Person).where(col(Person.id) == german).values(locale="de-AT"))
+    server = Server(str(database.url), {"storage_secret": SECRET, "send_interval": "3600"}).start()
+    links = Links(SECRET, server.url)
+    try:
+        page = await browser.new_page()
+        for person, lang in ((german, "de"), (english, "en")):
+            for link in (links.manage(person), links.unsubscribe(person)):
+                await page.goto(link)
+                await expect(page.get_by_role("button").first).to_be_visible()  # the page is drawn
+                await expect(page.locator("html")).to_have_attribute("lang", lang)
+        await page.close()
     finally:
         server.stop()
