@@ -8,9 +8,9 @@ class Pacer:
     """Calls at once when the last call is ``every`` seconds past, else once at the end of the interval.
 
     Each redraw of a live widget is a websocket message and a browser frame (layout, paint, raster): a
-    job's progress moving 60 times a second drew 60 frames in every open dashboard. Paced, a burst of
-    changes is one redraw now and one with the latest state when the interval ends; nothing is lost,
-    only what nobody could have read in between.
+    job's progress drew a frame per step in every open dashboard, as many as the screen's 60 a second.
+    Paced, a burst of changes is one redraw now and one with the latest state when the interval ends;
+    nothing is lost, only what nobody could have read in between.
     """
 
     def __init__(self, every: float) -> None:
