@@ -105,6 +105,10 @@ async def test_one_update_is_drawn_in_one_frame(server: Server, browser: Browser
     await expect(users).to_have_text("0")
     await connected(page)
     await page.evaluate(FRAMES_SCRIPT)
+    # "Last sync" is written to the second: the update must come in a later second than the one shown
+    await page.wait_for_function(
+        "() => Date.now() - Date.parse(document.querySelector('header span[title]').title) > 1100"
+    )
     add_raw_users(server, 2)
     await expect(users).to_have_text("2", timeout=5000)
     frames = await page.evaluate("window.frames_changed")
