@@ -26,7 +26,7 @@ from services.links import ICS
 from services.principals import Credential, Principal
 
 from .bodies import MAX_BODY, too_large
-from .identities import Identities, TrustedProxies
+from .identities import SESSION_COOKIE, Identities, TrustedProxies
 from .pages import asks_for_page
 from .policy import AccessPolicy, Need
 
@@ -135,7 +135,10 @@ class Guard:
             return problem(400, "the authenticating proxy's user header came more than once")
         if need != Need.OPEN and principal is None:
             if asks_for_page(scope):
-                return redirect(f"/login?next={quote(_path_with_query(scope), safe='/')}")
+                # a session cookie that no longer holds (signed out elsewhere, expired, the account
+                # removed): the sign-in page says the session ended, as an open page sent there does
+                ended = "&ended=1" if cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE) else ""
+                return redirect(f"/login?next={quote(_path_with_query(scope), safe='/')}{ended}")
             return problem(401, "sign in, or send an API token: Authorization: Bearer <token>", bearer=True)
         if need == Need.ADMIN and principal is not None and not principal.is_admin:
             return problem(403, f"{principal.describe()} may not do this: it needs an admin")

@@ -263,6 +263,27 @@ async def test_signing_out_ends_the_session(console: Console) -> None:
     assert (await alice.get("/api/stats")).status_code == 401
 
 
+async def test_a_page_asked_for_with_a_session_that_ended_says_so_at_sign_in(
+    console: Console, airdate: Airdate
+) -> None:
+    """A cookie whose session ended elsewhere (here: every session of the account, as a removal or a
+    password change does) goes to the sign-in page with "your session ended"; a browser without one
+    is simply asked to sign in."""
+    alice = await signed_in(console, "alice")
+    with airdate.database.transaction() as session:
+        for signed in session.exec(select(LoginSession)).all():
+            session.delete(signed)
+    html = {"Accept": "text/html"}
+
+    async def ended() -> bool:
+        page = await alice.get("/users", headers=html)
+        return page.headers.get("location") == "/login?next=/users&ended=1"
+
+    await eventually(ended, within=5, what="the session's end noticed")
+    page = await client(console).get("/users", headers=html)
+    assert page.headers["location"] == "/login?next=/users"
+
+
 async def test_every_answer_carries_the_security_headers(console: Console, tokens: dict[str, str]) -> None:
     alice = await signed_in(console, "alice")
     for response in (
